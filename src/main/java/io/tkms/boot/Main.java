@@ -1,0 +1,5 @@
+package io.tkms.boot;
+
+public final class Main {
+  public static void main(String[] args) {}
+}

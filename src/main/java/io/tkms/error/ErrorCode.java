@@ -1,0 +1,87 @@
+package io.tkms.error;
+
+/**
+ * Every client-visible failure, with its wire codes for both protocols.
+ *
+ * <p>API 2.0 answers {@code code} = {@link #v2Code()} and a message starting with {@code
+ * (module)}; API 3.0 answers {@link #v3Code()}. The {@link #message()} is safe to show a client:
+ * it never carries internal detail. Protocol codecs are the only place that read the wire codes.
+ */
+public enum ErrorCode {
+  MISSING_PARAMETER(4000, 10010, "MissingParameter", "lacked of required parameters"),
+  INVALID_PARAMETER_VALUE(4000, 10350, "InvalidParameterValue", "parameter value or length is out of range"),
+  PLAINTEXT_TOO_LONG(4000, 10350, "InvalidParameterValue.InvalidPlaintext", "plaintext is longer than 4096 bytes"),
+  PLAINTEXT_NOT_BASE64(4590, 10690, "InvalidParameterValue.InvalidPlaintext", "plaintext is not encoded with base64"),
+  PARAMETER_NOT_REPEATABLE(4000, 10330, "InvalidParameter", "parameter is NOT a repeatable parameter"),
+  PARAMETER_BATCH_TOO_LARGE(4000, 10370, "InvalidParameter", "batch size of parameter is too large"),
+  PARAMETER_INDEX_NOT_CONSEQUENT(4000, 10380, "InvalidParameter", "index of parameter is not consequent"),
+  DUPLICATE_PARAMETER(4000, 10350, "InvalidParameter", "parameter is given more than once"),
+  INVALID_ACTION(4000, 10280, "InvalidAction", "action is not existed"),
+  UNSUPPORTED_METHOD(4000, 10410, "UnsupportedProtocol", "unexpected http method, only GET or POST is supported"),
+  REQUEST_TOO_LARGE(4000, 10420, "RequestSizeLimitExceeded", "cannot parse, request size is more than the limit"),
+  REQUEST_UNPARSABLE(4000, 10420, "InvalidParameter", "cannot parse the request"),
+  UNSUPPORTED_REGION(4000, 10350, "UnsupportedRegion", "region is not supported"),
+  SIGNATURE_FAILURE(4100, 10030, "AuthFailure.SignatureFailure", "authentication failed"),
+  SIGNATURE_EXPIRED(4100, 10030, "AuthFailure.SignatureExpire", "authentication failed, timestamp is out of the allowed window"),
+  REPLAYED_NONCE(4100, 10030, "AuthFailure.SignatureFailure", "authentication failed, nonce was already used"),
+  TOKEN_NOT_SUPPORTED(4100, 10030, "AuthFailure.TokenFailure", "authentication failed, temporary credentials are not supported"),
+  SECRET_ID_NOT_FOUND(4100, 10270, "AuthFailure.SecretIdNotFound", "secret id is not existed"),
+  SECRET_ID_DISABLED(4100, 10080, "AuthFailure.SecretIdNotFound", "secret id status error"),
+  COLLABORATOR_REFUSED(4000, 10440, "AuthFailure.UnauthorizedOperation", "account illegal, it may be an assistant account"),
+  INVALID_KEY_ID(4530, 10630, "InvalidParameterValue.InvalidKeyId", "key is not existed"),
+  KEY_NOT_FOUND(4530, 10630, "ResourceUnavailable.CmkNotFound", "key is not existed"),
+  KEY_DISABLED(4550, 10650, "ResourceUnavailable.CmkDisabled", "key is disabled"),
+  INVALID_CIPHERTEXT(4580, 10680, "InvalidParameterValue.InvalidCiphertext", "invalid ciphertextBlob"),
+  INVALID_ENCRYPTION_CONTEXT(4540, 10640, "InvalidParameterValue", "illegal encryptionContext"),
+  ALIAS_EXISTS(4500, 10480, "InvalidParameterValue.AliasAlreadyExists", "alias is already existed in your account, please input another unique one"),
+  INVALID_ALIAS(4000, 10350, "InvalidParameterValue.InvalidAlias", "alias is invalid"),
+  INVALID_KEY_USAGE(4490, 10470, "InvalidParameterValue.InvalidKeyUsage", "string of KeyUsage must be ENCRYPT/DECRYPT"),
+  CMK_LIMIT_EXCEEDED(4510, 10610, "LimitExceeded.CmkLimitExceeded", "number of CMK in your account has reached the limit"),
+  INVALID_KEY_SPEC(4520, 10620, "InvalidParameterValue", "keySpec value error"),
+  CRYPTO_THROTTLED(4420, 10250, "RequestLimitExceeded", "qps throttling"),
+  MANAGEMENT_THROTTLED(4480, 10460, "RequestLimitExceeded", "exceed interface frequency limit, please slow down"),
+  SOURCE_THROTTLED(4420, 10250, "RequestLimitExceeded.IPLimitExceeded", "too many failed authentications from this address, please slow down"),
+  INTERNAL_ERROR(6000, 10050, "InternalError", "server internal error");
+
+  private final int v2Code;
+  private final int v2Module;
+  private final String v3Code;
+  private final String message;
+
+  ErrorCode(int v2Code, int v2Module, String v3Code, String message) {
+    this.v2Code = v2Code;
+    this.v2Module = v2Module;
+    this.v3Code = v3Code;
+    this.message = message;
+  }
+
+  /** The API 2.0 {@code code} field. */
+  public int v2Code() {
+    return v2Code;
+  }
+
+  /** The API 2.0 module code shown in parentheses at the start of {@code message}. */
+  public int v2Module() {
+    return v2Module;
+  }
+
+  /** The API 3.0 {@code Error.Code}. */
+  public String v3Code() {
+    return v3Code;
+  }
+
+  /** A message safe to show any client. */
+  public String message() {
+    return message;
+  }
+
+  /** A stackless exception with this code and the default message. */
+  public KmsException exception() {
+    return new KmsException(this, message);
+  }
+
+  /** A stackless exception with this code and a more specific, client-safe message. */
+  public KmsException exception(String detail) {
+    return new KmsException(this, detail);
+  }
+}
