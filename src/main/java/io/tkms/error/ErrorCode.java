@@ -41,6 +41,8 @@ public enum ErrorCode {
   CRYPTO_THROTTLED(4420, 10250, "RequestLimitExceeded", "qps throttling"),
   MANAGEMENT_THROTTLED(4480, 10460, "RequestLimitExceeded", "exceed interface frequency limit, please slow down"),
   SOURCE_THROTTLED(4420, 10250, "RequestLimitExceeded.IPLimitExceeded", "too many failed authentications from this address, please slow down"),
+  CONFLICT(4000, 10000, "ResourceInUse", "resource already exists"),
+  NOT_FOUND(4000, 10000, "ResourceNotFound", "resource not found"),
   INTERNAL_ERROR(6000, 10050, "InternalError", "server internal error");
 
   private final int v2Code;

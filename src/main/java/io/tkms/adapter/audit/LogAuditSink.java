@@ -1,0 +1,45 @@
+package io.tkms.adapter.audit;
+
+import io.tkms.application.port.AuditSink;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each audit event as one JSON line to the dedicated logger {@code kms.audit}. The logging
+ * configuration gives that logger an asynchronous, never-blocking appender; a failure to format
+ * or write drops the event rather than the request.
+ */
+public final class LogAuditSink implements AuditSink {
+  /** The logger name operators route to their audit store. */
+  public static final String LOGGER = "kms.audit";
+
+  private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
+  private static final Logger LOG = LoggerFactory.getLogger(LogAuditSink.class);
+
+  @Override
+  public void record(AuditEvent e) {
+    try {
+      if (!AUDIT.isInfoEnabled()) {
+        return;
+      }
+      JsonObject j =
+          new JsonObject()
+              .put("time", Instant.ofEpochMilli(e.time()).toString())
+              .put("requestId", e.requestId())
+              .put("protocol", e.protocol())
+              .put("appId", e.appId())
+              .put("uin", e.uin())
+              .put("secretId", e.secretId())
+              .put("action", e.action())
+              .put("keyId", e.keyId())
+              .put("result", e.resultCode())
+              .put("source", e.sourceAddress())
+              .put("latencyMicros", e.latencyMicros());
+      AUDIT.info(j.encode());
+    } catch (RuntimeException ex) {
+      LOG.warn("audit event dropped: {}", ex.getClass().getSimpleName());
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.tkms.adapter.http;
+
+import io.tkms.application.CredentialCache;
+import io.tkms.application.CryptoService;
+import io.tkms.application.KeyService;
+import io.tkms.application.port.AuditSink;
+import io.tkms.application.port.RateLimiter;
+import io.tkms.application.port.ReplayGuard;
+import io.tkms.application.port.SourceLimiter;
+import java.time.Clock;
+
+/** Everything the API verticles share; built once by boot. */
+public record ApiServices(
+    HttpSettings settings,
+    CryptoService crypto,
+    KeyService keys,
+    CredentialCache credentials,
+    RateLimiter limiter,
+    ReplayGuard replay,
+    SourceLimiter sourceLimiter,
+    AuditSink audit,
+    Readiness readiness,
+    Clock clock) {}

@@ -1,0 +1,148 @@
+package io.tkms.adapter.http.admin;
+
+import io.tkms.application.AdminService;
+import io.tkms.application.port.AccountRepository;
+import io.tkms.crypto.ConstantTime;
+import io.tkms.crypto.Hmacs;
+import io.tkms.error.ErrorCode;
+import io.tkms.error.KmsException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The management API on its own listener: accounts, principals, credentials. JSON in and out;
+ * {@code Authorization: Bearer <token>} compared in constant time; 400 bad input, 401 bad token,
+ * 404 unknown, 409 conflict.
+ */
+public final class AdminApi {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+  private static final String JSON = "application/json; charset=utf-8";
+  private final AdminService admin;
+  private final byte[] tokenDigest;
+
+  /** {@code token} is read once; only its SHA-256 is kept. The caller zeroes its array. */
+  public AdminApi(AdminService admin, byte[] token) {
+    this.admin = admin;
+    this.tokenDigest = Hmacs.sha256(token);
+  }
+
+  public Router router(Vertx vertx) {
+    Router r = Router.router(vertx);
+    r.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    r.route().handler(this::authenticate);
+    r.post("/admin/v1/accounts").handler(ctx -> {
+      JsonObject b = body(ctx);
+      reply(ctx, 201, admin.createAccount(str(b, "appId"), str(b, "uin")).map(v -> new JsonObject().put("appId", b.getValue("appId"))));
+    });
+    r.get("/admin/v1/accounts").handler(ctx ->
+        reply(ctx, 200, admin.listAccounts().map(ids -> new JsonObject().put("accounts", new JsonArray(ids.stream().map(Object.class::cast).toList())))));
+    r.get("/admin/v1/accounts/:appId").handler(ctx -> reply(ctx, 200, admin.account(ctx.pathParam("appId")).map(AdminApi::account)));
+    r.post("/admin/v1/accounts/:appId/principals").handler(ctx -> {
+      JsonObject b = body(ctx);
+      reply(ctx, 201, admin.addPrincipal(ctx.pathParam("appId"), str(b, "uin"), str(b, "type"))
+          .map(v -> new JsonObject().put("uin", b.getValue("uin")).put("type", b.getValue("type"))));
+    });
+    r.post("/admin/v1/principals/:uin/credentials").handler(ctx ->
+        reply(ctx, 201, admin.issueCredential(ctx.pathParam("uin")).map(c -> {
+          try (var key = c.secretKey()) {
+            return new JsonObject().put("secretId", c.secretId()).put("secretKey", new String(key.bytes(), StandardCharsets.US_ASCII));
+          }
+        })));
+    r.delete("/admin/v1/credentials/:secretId").handler(ctx ->
+        reply(ctx, 200, admin.revokeCredential(ctx.pathParam("secretId")).map(v -> new JsonObject().put("secretId", ctx.pathParam("secretId")).put("enabled", false))));
+    r.route().last().handler(ctx -> send(ctx, 404, error("not found")));
+    r.route().failureHandler(ctx -> {
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      if (ctx.failure() instanceof KmsException k) {
+        send(ctx, status(k.code()), error(k.getMessage()));
+      } else if (status == 413) {
+        send(ctx, 400, error("request body too large"));
+      } else if (status >= 400 && status < 500) {
+        send(ctx, status, error("bad request"));
+      } else {
+        LOG.error("management API failure: {}", ctx.failure() == null ? status : ctx.failure().getClass().getName());
+        send(ctx, 500, error("internal error"));
+      }
+    });
+    return r;
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String h = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    byte[] given = h != null && h.startsWith("Bearer ") ? h.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+    // Digests make the comparison independent of the token's length as well as its content.
+    if (!ConstantTime.equals(Hmacs.sha256(given), tokenDigest) || given.length == 0) {
+      send(ctx, 401, error("missing or wrong bearer token"));
+      return;
+    }
+    ctx.next();
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject b = ctx.body().asJsonObject();
+      if (b == null) {
+        throw ErrorCode.INVALID_PARAMETER_VALUE.exception("a JSON object body is required");
+      }
+      return b;
+    } catch (DecodeException | ClassCastException e) {
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception("the body is not a JSON object");
+    }
+  }
+
+  private static String str(JsonObject b, String field) {
+    Object v = b.getValue(field);
+    if (!(v instanceof String s) || s.isEmpty()) {
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(field + " is required and must be a string");
+    }
+    return s;
+  }
+
+  private static JsonObject account(AccountRepository.Account a) {
+    JsonArray principals = new JsonArray();
+    a.principals().forEach(p -> principals.add(new JsonObject().put("uin", p.uin()).put("type", p.type().wire())));
+    JsonArray creds = new JsonArray();
+    a.credentials().forEach(c -> creds.add(new JsonObject().put("secretId", c.secretId()).put("uin", c.uin())
+        .put("enabled", c.enabled()).put("createdAt", c.createdAt())));
+    return new JsonObject().put("appId", a.appId()).put("createdAt", a.createdAt()).put("principals", principals).put("credentials", creds);
+  }
+
+  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        send(ctx, status, ar.result());
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+
+  private static int status(ErrorCode code) {
+    return switch (code) {
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case INTERNAL_ERROR -> 500;
+      default -> 400;
+    };
+  }
+
+  private static JsonObject error(String message) {
+    return new JsonObject().put("error", message);
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.toBuffer());
+    }
+  }
+}

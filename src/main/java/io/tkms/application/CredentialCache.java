@@ -1,0 +1,104 @@
+package io.tkms.application;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.tkms.application.port.AccountRepository;
+import io.tkms.application.port.AccountRepository.PrincipalType;
+import io.tkms.application.port.CryptoExecutor;
+import io.tkms.application.port.Hsa;
+import io.tkms.domain.SecretBytes;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Credentials in memory, with their secret keys unwrapped for signature checks: loaded on first
+ * use (and warmed at start), dropped at once when revoked through this process, refreshed after a
+ * bounded TTL as a safety net; unknown SecretIds are remembered briefly so a flood of them does
+ * not reach the database.
+ */
+public final class CredentialCache {
+  /** An active credential. {@code secretKey} is owned by the cache; never log it. */
+  public record Credential(String secretId, String uin, String appId, PrincipalType type, boolean enabled, SecretBytes secretKey) {}
+
+  private static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
+
+  private final AsyncCache<String, Optional<Credential>> cache;
+  private final AccountRepository repository;
+  private final CryptoExecutor executor;
+  private final Hsa hsa;
+
+  public CredentialCache(AccountRepository repository, CryptoExecutor executor, Hsa hsa, Duration ttl) {
+    this.repository = repository;
+    this.executor = executor;
+    this.hsa = hsa;
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(1_000_000)
+            .expireAfter(
+                new Expiry<String, Optional<Credential>>() {
+                  @Override
+                  public long expireAfterCreate(String k, Optional<Credential> v, long now) {
+                    return (v.isPresent() ? ttl : NEGATIVE_TTL).toNanos();
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(String k, Optional<Credential> v, long now, long d) {
+                    return expireAfterCreate(k, v, now);
+                  }
+
+                  @Override
+                  public long expireAfterRead(String k, Optional<Credential> v, long now, long d) {
+                    return d;
+                  }
+                })
+            .buildAsync();
+  }
+
+  /** The wrap context binding a credential secret to its SecretId. */
+  public static String wrapContext(String secretId) {
+    return "tkms/credential/" + secretId;
+  }
+
+  /** The credential, or empty when unknown. Call on an event loop. */
+  public Future<Optional<Credential>> find(String secretId) {
+    Context ctx = Vertx.currentContext();
+    CompletableFuture<Optional<Credential>> cf = cache.get(secretId, (k, ignored) -> load(k));
+    if (cf.isDone() && !cf.isCompletedExceptionally()) {
+      return Future.succeededFuture(cf.join());
+    }
+    return ctx == null ? Future.fromCompletionStage(cf) : Future.fromCompletionStage(cf, ctx);
+  }
+
+  private CompletableFuture<Optional<Credential>> load(String secretId) {
+    return repository
+        .findCredential(secretId)
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                return Future.succeededFuture(Optional.<Credential>empty());
+              }
+              AccountRepository.StoredCredential sc = found.get();
+              return executor.execute(
+                  () ->
+                      Optional.of(
+                          new Credential(sc.secretId(), sc.uin(), sc.appId(), sc.type(), sc.enabled(),
+                              hsa.unwrap(sc.secret(), wrapContext(sc.secretId())))));
+            })
+        .toCompletionStage()
+        .toCompletableFuture();
+  }
+
+  /** Forgets a SecretId (after it was created, disabled or its principal changed). */
+  public void invalidate(String secretId) {
+    cache.synchronous().invalidate(secretId);
+  }
+
+  public void invalidateAll() {
+    cache.synchronous().invalidateAll();
+  }
+}

@@ -1,0 +1,146 @@
+package io.tkms.application;
+
+import io.tkms.application.port.CryptoExecutor;
+import io.tkms.crypto.MessageCipher;
+import io.tkms.crypto.RandomSource;
+import io.tkms.domain.CiphertextBlob;
+import io.tkms.domain.EncryptionContext;
+import io.tkms.domain.KeyId;
+import io.tkms.domain.KeyMetadata;
+import io.tkms.domain.KeyState;
+import io.tkms.domain.SecretBytes;
+import io.tkms.error.ErrorCode;
+import io.vertx.core.Future;
+import java.util.Arrays;
+
+/**
+ * Encrypt, Decrypt and GenerateDataKey: one use case for both protocols.
+ *
+ * <p>Call on an event loop; the AEAD work runs in the {@link CryptoExecutor}. Failures:
+ * INVALID_KEY_ID, KEY_NOT_FOUND, KEY_DISABLED, INVALID_CIPHERTEXT, INTERNAL_ERROR.
+ */
+public final class CryptoService {
+  /** Largest Encrypt plaintext, in raw bytes. */
+  public static final int MAX_PLAINTEXT = 4096;
+
+  /** Largest data key, in bytes. */
+  public static final int MAX_DATA_KEY = 1024;
+
+  private final KeyMaterialCache keys;
+  private final CryptoExecutor executor;
+  private final MessageCipher cipher;
+  private final RandomSource random;
+
+  public CryptoService(KeyMaterialCache keys, CryptoExecutor executor, MessageCipher cipher, RandomSource random) {
+    this.keys = keys;
+    this.executor = executor;
+    this.cipher = cipher;
+    this.random = random;
+  }
+
+  /** Result of Encrypt: the key used and the encoded blob. */
+  public record Encrypted(KeyId keyId, byte[] blob) {}
+
+  /**
+   * Result of Decrypt / GenerateDataKey; the caller owns {@code plaintext} and closes it after
+   * encoding.
+   */
+  public record Decrypted(KeyId keyId, SecretBytes plaintext) {}
+
+  /** Result of GenerateDataKey; the caller owns and closes {@code plaintext}. */
+  public record DataKey(KeyId keyId, SecretBytes plaintext, byte[] blob) {}
+
+  /** Encrypts {@code plaintext} (owned by this call from now on: it is zeroed). */
+  public Future<Encrypted> encrypt(Caller caller, KeyId keyId, byte[] plaintext, EncryptionContext ctx) {
+    return usableKey(caller, keyId, KeyState.Operation.ENCRYPT)
+        .compose(
+            lk ->
+                executor.execute(
+                    () -> {
+                      try {
+                        int v = lk.metadata().currentVersion();
+                        CiphertextBlob blob = cipher.seal(lk.material(v), keyId, v, caller.appId(), ctx, plaintext);
+                        return new Encrypted(keyId, blob.encode());
+                      } finally {
+                        lk.release();
+                        Arrays.fill(plaintext, (byte) 0);
+                      }
+                    }))
+        .onFailure(e -> Arrays.fill(plaintext, (byte) 0));
+  }
+
+  /** Decrypts a blob; the blob names its key, which must be the caller's. */
+  public Future<Decrypted> decrypt(Caller caller, CiphertextBlob blob, EncryptionContext ctx) {
+    return keys.acquire(blob.keyId())
+        .compose(
+            lk -> {
+              if (lk == null) {
+                return Future.failedFuture(ErrorCode.INVALID_CIPHERTEXT.exception());
+              }
+              KeyMetadata md = lk.metadata();
+              if (!md.ownedBy(caller.appId(), caller.region()) || lk.material(blob.keyVersion()) == null) {
+                lk.release();
+                // Another account's key looks exactly like a key that does not exist.
+                return Future.failedFuture(ErrorCode.INVALID_CIPHERTEXT.exception());
+              }
+              try {
+                md.state().check(KeyState.Operation.DECRYPT);
+              } catch (RuntimeException e) {
+                lk.release();
+                return Future.failedFuture(e);
+              }
+              return executor.execute(
+                  () -> {
+                    try {
+                      byte[] pt = cipher.open(lk.material(blob.keyVersion()), blob, caller.appId(), ctx);
+                      return new Decrypted(blob.keyId(), SecretBytes.wrap(pt));
+                    } finally {
+                      lk.release();
+                    }
+                  });
+            });
+  }
+
+  /** Generates {@code length} random bytes and returns them with their blob. */
+  public Future<DataKey> generateDataKey(Caller caller, KeyId keyId, int length, EncryptionContext ctx) {
+    return usableKey(caller, keyId, KeyState.Operation.GENERATE_DATA_KEY)
+        .compose(
+            lk ->
+                executor.execute(
+                    () -> {
+                      byte[] dk = new byte[length];
+                      try {
+                        random.nextBytes(dk);
+                        int v = lk.metadata().currentVersion();
+                        CiphertextBlob blob = cipher.seal(lk.material(v), keyId, v, caller.appId(), ctx, dk);
+                        return new DataKey(keyId, SecretBytes.wrap(dk), blob.encode());
+                      } catch (RuntimeException e) {
+                        Arrays.fill(dk, (byte) 0);
+                        throw e;
+                      } finally {
+                        lk.release();
+                      }
+                    }));
+  }
+
+  private Future<LoadedKey> usableKey(Caller caller, KeyId keyId, KeyState.Operation op) {
+    return keys.acquire(keyId)
+        .compose(
+            lk -> {
+              if (lk == null) {
+                return Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
+              }
+              if (!lk.metadata().ownedBy(caller.appId(), caller.region())) {
+                lk.release();
+                return Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
+              }
+              try {
+                lk.metadata().state().check(op);
+              } catch (RuntimeException e) {
+                lk.release();
+                return Future.failedFuture(e);
+              }
+              return Future.succeededFuture(lk);
+            });
+  }
+}

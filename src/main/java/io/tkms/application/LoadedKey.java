@@ -1,0 +1,57 @@
+package io.tkms.application;
+
+import io.tkms.domain.KeyMetadata;
+import io.tkms.domain.SecretBytes;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A CMK with its unwrapped version material, shared by the key cache and in-flight requests.
+ *
+ * <p>Reference counted so that eviction never zeroes material a worker is still using: the cache
+ * holds one reference; each request {@link #retain()}s before use and {@link #release()}s after.
+ * The material is zeroed when the last reference goes.
+ */
+public final class LoadedKey {
+  private final KeyMetadata metadata;
+  private final Map<Integer, SecretBytes> versions;
+  private final AtomicInteger refs = new AtomicInteger(1);
+
+  LoadedKey(KeyMetadata metadata, Map<Integer, SecretBytes> versions) {
+    this.metadata = metadata;
+    this.versions = Map.copyOf(versions);
+  }
+
+  public KeyMetadata metadata() {
+    return metadata;
+  }
+
+  /** The material of {@code version}, or null; valid only while a reference is held. */
+  SecretBytes material(int version) {
+    return versions.get(version);
+  }
+
+  /** Takes a reference; false when the key was already released for good. */
+  boolean retain() {
+    while (true) {
+      int n = refs.get();
+      if (n <= 0) {
+        return false;
+      }
+      if (refs.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void release() {
+    if (refs.decrementAndGet() == 0) {
+      versions.values().forEach(SecretBytes::close);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LoadedKey[" + metadata.keyId() + ", versions=" + versions.keySet() + "]";
+  }
+}

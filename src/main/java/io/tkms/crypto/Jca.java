@@ -1,0 +1,114 @@
+package io.tkms.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+
+/**
+ * The only place that asks the JCA for engines ({@link Cipher}, {@link Mac}, {@link
+ * MessageDigest}, {@link SecureRandom}).
+ *
+ * <p>Providers are pinned by name ({@code SunJCE}, {@code SUN}) so that a third-party provider
+ * registered with a higher priority (for example BouncyCastle, which other parts of the server
+ * may load) can never silently take over the primitives the ciphertext format depends on.
+ *
+ * <p>Threading: JCA engines are not thread safe, so each thread gets its own instance through a
+ * {@link ThreadLocal}. Callers must fully initialise the engine they get before each use and must
+ * not hand it to another thread. Engines are created lazily; a missing provider or algorithm (a
+ * broken JDK) surfaces as {@link IllegalStateException}. No {@code ErrorCode} is thrown here.
+ */
+final class Jca {
+  static final String AES_GCM = "AES/GCM/NoPadding";
+  static final String HMAC_SHA256 = "HmacSHA256";
+  static final String HMAC_SHA1 = "HmacSHA1";
+  static final String SHA256 = "SHA-256";
+
+  private static final String SUN_JCE = "SunJCE";
+  private static final String SUN = "SUN";
+
+  private static final ThreadLocal<Cipher> AES_GCM_ENGINE = ThreadLocal.withInitial(Jca::newAesGcm);
+  private static final ThreadLocal<Mac> HMAC_SHA256_ENGINE =
+      ThreadLocal.withInitial(() -> newMac(HMAC_SHA256));
+  private static final ThreadLocal<Mac> HMAC_SHA1_ENGINE =
+      ThreadLocal.withInitial(() -> newMac(HMAC_SHA1));
+  private static final ThreadLocal<MessageDigest> SHA256_ENGINE =
+      ThreadLocal.withInitial(Jca::newSha256);
+
+  private Jca() {}
+
+  /** This thread's AES/GCM/NoPadding engine (SunJCE). Must be {@code init}-ed before each use. */
+  static Cipher aesGcm() {
+    return AES_GCM_ENGINE.get();
+  }
+
+  /**
+   * Replaces this thread's AES-GCM engine with a fresh one and returns it.
+   *
+   * <p>SunJCE refuses to encrypt twice in a row with the same key and IV on one {@link Cipher}
+   * object. Per-message keys and random nonces make that a non-event in production, but a caller
+   * that legitimately repeats an encryption (known-answer tests, a deterministic random source)
+   * would otherwise be stuck with a poisoned thread-local engine.
+   */
+  static Cipher freshAesGcm() {
+    Cipher cipher = newAesGcm();
+    AES_GCM_ENGINE.set(cipher);
+    return cipher;
+  }
+
+  /** This thread's HmacSHA256 engine (SunJCE). Must be {@code init}-ed before each use. */
+  static Mac hmacSha256() {
+    return HMAC_SHA256_ENGINE.get();
+  }
+
+  /** This thread's HmacSHA1 engine (SunJCE). Must be {@code init}-ed before each use. */
+  static Mac hmacSha1() {
+    return HMAC_SHA1_ENGINE.get();
+  }
+
+  /** This thread's SHA-256 digest (SUN), reset before it is returned. */
+  static MessageDigest sha256() {
+    MessageDigest digest = SHA256_ENGINE.get();
+    // A previous caller may have died between update() and digest(); never inherit its state.
+    digest.reset();
+    return digest;
+  }
+
+  /**
+   * A new DRBG {@link SecureRandom} from the SUN provider. DRBG is declared thread safe, so one
+   * instance may be shared without external locking, and it exists on every platform (unlike
+   * NativePRNG), seeded from the operating system.
+   */
+  static SecureRandom newSecureRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG", SUN);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("JDK DRBG SecureRandom is unavailable", e);
+    }
+  }
+
+  private static Cipher newAesGcm() {
+    try {
+      return Cipher.getInstance(AES_GCM, SUN_JCE);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("JDK " + AES_GCM + " is unavailable", e);
+    }
+  }
+
+  private static Mac newMac(String algorithm) {
+    try {
+      return Mac.getInstance(algorithm, SUN_JCE);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("JDK " + algorithm + " is unavailable", e);
+    }
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance(SHA256, SUN);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("JDK " + SHA256 + " is unavailable", e);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.tkms.crypto;
+
+import io.tkms.domain.CiphertextBlob;
+import io.tkms.domain.EncryptionContext;
+import io.tkms.domain.KeyId;
+import io.tkms.domain.SecretBytes;
+import io.tkms.error.ErrorCode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Seals and opens client data under a CMK version, producing {@link CiphertextBlob} format v1.
+ *
+ * <p>Per message: {@code key = HKDF-SHA256(ikm = CMK material, salt = blob salt, info = header,
+ * L = 32)}, then AES-256-GCM with the blob's random 12-byte nonce and {@code AAD = header ||
+ * u32be(len(appId)) || appId (UTF-8) || context.canonical()}. A fresh key per message keeps each
+ * GCM key far below the 2^32 random-nonce limit no matter how much one CMK encrypts; binding the
+ * header, the owning AppId and the context means a blob cannot be replayed under another key
+ * version, account or context. See {@code docs/ciphertext-format.md}.
+ *
+ * <p>Threading: thread safe; stateless apart from the thread-local JCA engines. Errors: {@link
+ * #open} throws {@link ErrorCode#INVALID_CIPHERTEXT} for every reason a blob does not open (wrong
+ * material, AppId or context, or any tampering), one answer for all so nothing leaks about which
+ * check failed. {@link #seal} throws {@link ErrorCode#INTERNAL_ERROR} if the JCA fails. Material
+ * that is not 32 bytes, or a plaintext beyond the format's ceiling, is a programming error ({@link
+ * IllegalArgumentException}); destroyed material throws {@link IllegalStateException}.
+ */
+public final class MessageCipher {
+  /** CMK material length: AES-256. */
+  public static final int MATERIAL_LENGTH = 32;
+
+  private final RandomSource random;
+
+  public MessageCipher(RandomSource random) {
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * Encrypts {@code plaintext}. Draws the salt (16 bytes) and then the nonce (12 bytes) from the
+   * random source, in that order (known-answer tests depend on it). Plaintext size limits are the
+   * caller's business; this accepts anything that fits {@link CiphertextBlob#MAX_LENGTH}.
+   */
+  public CiphertextBlob seal(
+      SecretBytes material,
+      KeyId keyId,
+      int keyVersion,
+      String appId,
+      EncryptionContext ctx,
+      byte[] plaintext) {
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(appId, "appId");
+    Objects.requireNonNull(ctx, "ctx");
+    Objects.requireNonNull(plaintext, "plaintext");
+    if (plaintext.length > CiphertextBlob.MAX_LENGTH - CiphertextBlob.MIN_LENGTH) {
+      // Callers enforce the API limit (4096); this only guards the format's hard ceiling.
+      throw new IllegalArgumentException("plaintext does not fit a ciphertext blob");
+    }
+    byte[] ikm = requireMaterial(material);
+    byte[] salt = new byte[CiphertextBlob.SALT_LENGTH];
+    random.nextBytes(salt);
+    byte[] nonce = new byte[CiphertextBlob.NONCE_LENGTH];
+    random.nextBytes(nonce);
+
+    byte[] header = CiphertextBlob.headerFor(keyId, keyVersion, salt);
+    byte[] key = Hkdf.deriveSha256(ikm, salt, header, AesGcm.KEY_LENGTH);
+    try {
+      byte[] sealed = AesGcm.seal(key, nonce, plaintext, aad(header, appId, ctx));
+      return new CiphertextBlob(CiphertextBlob.FORMAT_V1, keyId, keyVersion, salt, nonce, sealed);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  /**
+   * Verifies and decrypts {@code blob}. The caller has already picked {@code material} by the
+   * blob's key id and version; a mismatch simply fails authentication.
+   */
+  public byte[] open(
+      SecretBytes material, CiphertextBlob blob, String appId, EncryptionContext ctx) {
+    Objects.requireNonNull(blob, "blob");
+    Objects.requireNonNull(appId, "appId");
+    Objects.requireNonNull(ctx, "ctx");
+    byte[] ikm = requireMaterial(material);
+    // header() re-encodes the decoded fields; decode is a bijection, so these are the exact
+    // bytes that were authenticated at seal time.
+    byte[] header = blob.header();
+    byte[] key = Hkdf.deriveSha256(ikm, blob.salt(), header, AesGcm.KEY_LENGTH);
+    try {
+      return AesGcm.open(key, blob.nonce(), blob.sealed(), aad(header, appId, ctx));
+    } finally {
+      Arrays.fill(key, (byte) 0);
+    }
+  }
+
+  /** header || u32be(len(appId UTF-8)) || appId UTF-8 || canonical context. */
+  static byte[] aad(byte[] header, String appId, EncryptionContext ctx) {
+    byte[] app = appId.getBytes(StandardCharsets.UTF_8);
+    byte[] context = ctx.canonical();
+    return ByteBuffer.allocate(header.length + 4 + app.length + context.length)
+        .put(header)
+        .putInt(app.length)
+        .put(app)
+        .put(context)
+        .array();
+  }
+
+  private static byte[] requireMaterial(SecretBytes material) {
+    Objects.requireNonNull(material, "material");
+    if (material.length() != MATERIAL_LENGTH) {
+      throw new IllegalArgumentException("CMK material must be " + MATERIAL_LENGTH + " bytes");
+    }
+    return material.bytes();
+  }
+}
