@@ -147,12 +147,18 @@ public final class KmsServer implements AutoCloseable {
     byte[] unsealKey = UnsealKeys.resolve(config, random);
     PgRootKeyStore store = new PgRootKeyStore(pool);
     AtomicReference<Hsa> hsa = new AtomicReference<>();
+    AtomicReference<String> refusal = new AtomicReference<>();
     try {
       new Migrator(pool)
           .migrateThen(() -> store.loadCurrent().compose(existing -> {
             if (existing.isPresent()) {
-              return executor.execute(() -> SoftwareHsa.open(unsealKey, existing.get(), random)).map(h -> {
-                hsa.set(h);
+              // The worker pool maps unknown exceptions to INTERNAL_ERROR: carry the refusal out as a value.
+              return executor.execute(() -> {
+                try {
+                  hsa.set(SoftwareHsa.open(unsealKey, existing.get(), random));
+                } catch (SoftwareHsa.UnsealException e) {
+                  refusal.set(e.getMessage());
+                }
                 return (Void) null;
               });
             }
@@ -163,6 +169,11 @@ public final class KmsServer implements AutoCloseable {
             });
           }))
           .await();
+      if (refusal.get() != null) {
+        throw new BootException(refusal.get());
+      }
+    } catch (BootException e) {
+      throw e;
     } catch (SoftwareHsa.UnsealException e) {
       throw new BootException(e.getMessage());
     } catch (KmsException e) {

@@ -16,10 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalReplayGuard implements ReplayGuard {
   private final Cache<String, Long> seen;
-  private final Clock clock;
 
   public LocalReplayGuard(Clock clock, long maxEntries) {
-    this.clock = clock;
     this.seen =
         Caffeine.newBuilder()
             .maximumSize(maxEntries)
@@ -55,9 +53,5 @@ public final class LocalReplayGuard implements ReplayGuard {
   public long size() {
     seen.cleanUp();
     return seen.estimatedSize();
-  }
-
-  Clock clock() {
-    return clock;
   }
 }

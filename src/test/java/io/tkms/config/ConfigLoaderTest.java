@@ -1,0 +1,110 @@
+package io.tkms.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  static final Path SHIPPED = Path.of("conf", "kms.yaml");
+
+  @Test
+  void shippedFile_givesTheDocumentedDefaults() {
+    KmsConfig c = ConfigLoader.load(Map.of(), SHIPPED).config();
+    assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.pgUrl()).isEmpty();
+    assertThat(c.regions()).containsExactly("ap-guangzhou", "ap-shanghai", "ap-beijing");
+    assertThat(c.defaultRegion()).isEqualTo("ap-guangzhou");
+    assertThat(c.defaultCryptoQps()).isEqualTo(10_000);
+    assertThat(c.defaultManagementQps()).isEqualTo(100);
+    assertThat(c.cmkQuota()).isEqualTo(10_000);
+    assertThat(c.adminToken().isPresent()).isFalse();
+    assertThat(c.adminHost()).isEqualTo("127.0.0.1");
+    assertThat(c.adminPort()).isEqualTo(9090);
+    assertThat(c.bootstrap()).isEmpty();
+  }
+
+  @Test
+  void shippedFile_hasAKeyForEverySetting_andNoOther() throws Exception {
+    String yaml = Files.readString(SHIPPED);
+    for (Setting s : Setting.values()) {
+      String leaf = s.key().substring(s.key().lastIndexOf('.') + 1);
+      assertThat(yaml).as(s.key()).containsPattern("(?m)^\\s*" + Pattern.quote(leaf) + (s.secret() ? "(_file)?" : "") + ":");
+      assertThat(yaml).as(s.env()).contains(s.env());
+    }
+    assertThat(ConfigLoader.load(Map.of(), SHIPPED).warnings()).isEmpty();
+  }
+
+  @Test
+  void readme_documentsEverySetting() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    for (Setting s : Setting.values()) {
+      assertThat(readme).as(s.env()).contains("`" + s.env() + "`");
+    }
+  }
+
+  @Test
+  void environment_overridesTheFile() {
+    KmsConfig c = ConfigLoader.load(Map.of("KMS_HTTP_PORT", "9999", "KMS_REGIONS", "gz,bj", "KMS_DEFAULT_REGION", "bj"), SHIPPED).config();
+    assertThat(c.httpPort()).isEqualTo(9999);
+    assertThat(c.regions()).containsExactly("ap-guangzhou", "ap-beijing");
+    assertThat(c.defaultRegion()).isEqualTo("ap-beijing");
+    assertThat(c.resolveRegion("sh")).isEmpty();
+    assertThat(c.resolveRegion("gz")).contains("ap-guangzhou");
+  }
+
+  @Test
+  void unknownKmsVariable_isWarnedAbout() {
+    var loaded = ConfigLoader.load(Map.of("KMS_HTTP_PROT", "1", "KMS_PG_PASSWORD_FILE", "/dev/null"), SHIPPED);
+    assertThat(loaded.warnings()).anyMatch(w -> w.contains("KMS_HTTP_PROT"));
+    assertThat(loaded.warnings()).noneMatch(w -> w.contains("KMS_PG_PASSWORD_FILE"));
+  }
+
+  @Test
+  void secrets_comeFromTheVariableOrAFile(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("token");
+    Files.writeString(f, "file-token-value-123456\n");
+    KmsConfig c = ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN_FILE", f.toString()), SHIPPED).config();
+    assertThat(new String(c.adminToken().read())).isEqualTo("file-token-value-123456");
+    assertThat(c.toString()).doesNotContain("file-token-value");
+    KmsConfig inline = ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN", "inline-token-value-1234"), SHIPPED).config();
+    assertThat(new String(inline.adminToken().read())).isEqualTo("inline-token-value-1234");
+    assertThat(inline.toString()).doesNotContain("inline-token-value");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN", "a", "KMS_ADMIN_TOKEN_FILE", f.toString()), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class);
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN_FILE", dir.resolve("missing").toString()), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("KMS_ADMIN_TOKEN_FILE");
+  }
+
+  @Test
+  void invalidValues_failFastNamingTheSetting() {
+    Map<String, String> bad = new HashMap<>();
+    bad.put("KMS_HTTP_PORT", "eighty");
+    assertThatThrownBy(() -> ConfigLoader.load(bad, SHIPPED)).hasMessageContaining("KMS_HTTP_PORT");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_DEFAULT_REGION", "ap-mars"), SHIPPED)).hasMessageContaining("KMS_DEFAULT_REGION");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_TLS_CERT_FILE", "/etc/hostname"), SHIPPED)).hasMessageContaining("KMS_TLS_KEY_FILE");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "125"), SHIPPED)).hasMessageContaining("bootstrap");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "x", "KMS_BOOTSTRAP_SECRET_ID", "AKIDabcdefgh",
+        "KMS_BOOTSTRAP_SECRET_KEY", "k"), SHIPPED)).hasMessageContaining("decimal");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "1", "KMS_BOOTSTRAP_SECRET_ID", "notakid",
+        "KMS_BOOTSTRAP_SECRET_KEY", "k"), SHIPPED)).hasMessageContaining("AKID");
+  }
+
+  @Test
+  void bootstrapUin_defaultsToTheAppId() {
+    KmsConfig c = ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "1250000000", "KMS_BOOTSTRAP_SECRET_ID", "AKIDabcdefgh",
+        "KMS_BOOTSTRAP_SECRET_KEY", "k"), SHIPPED).config();
+    assertThat(c.bootstrap().get().uin()).isEqualTo("1250000000");
+    Matcher m = Pattern.compile("redacted").matcher(c.bootstrap().get().secretKey().toString());
+    assertThat(m.find()).isTrue();
+  }
+}
