@@ -93,6 +93,17 @@ public final class CredentialCache {
         .toCompletableFuture();
   }
 
+  /**
+   * Loads the most recent {@code limit} enabled credentials, so the first request of each does
+   * not wait for the database. Completes when all are loaded; failures of single entries are
+   * ignored (they load again on first use).
+   */
+  public Future<Void> warm(int limit) {
+    return repository
+        .enabledSecretIds(limit)
+        .compose(ids -> Future.join(ids.stream().map(this::find).toList()).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+  }
+
   /** Forgets a SecretId (after it was created, disabled or its principal changed). */
   public void invalidate(String secretId) {
     cache.synchronous().invalidate(secretId);

@@ -108,6 +108,7 @@ public final class KmsServer implements AutoCloseable {
       CredentialCache credentials = new CredentialCache(accountRepo, executor, hsa, Duration.ofSeconds(config.credentialCacheTtlSeconds()));
       AdminService admin = new AdminService(accountRepo, credentials, executor, hsa, random);
       ensureCredentials(config, admin, random);
+      credentials.warm(10_000).await();
 
       Readiness readiness = new Readiness(() -> pool.query("SELECT 1").execute().mapEmpty());
       HttpSettings settings = new HttpSettings(config.regions(), config.regionAliases(), config.defaultRegion(),

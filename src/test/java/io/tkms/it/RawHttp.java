@@ -27,7 +27,12 @@ public final class RawHttp {
 
   /** Sends {@code head} (request line and headers, without the blank line) and {@code body}. */
   public static Response send(int port, String head, byte[] body) {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    return send(port, head, body, null);
+  }
+
+  /** As {@link #send(int, String, byte[])}, over TLS when {@code tls} is given. */
+  public static Response send(int port, String head, byte[] body, javax.net.ssl.SSLSocketFactory tls) {
+    try (Socket s = tls == null ? new Socket("127.0.0.1", port) : tls.createSocket("127.0.0.1", port)) {
       s.setSoTimeout(20_000);
       OutputStream out = s.getOutputStream();
       StringBuilder h = new StringBuilder(head);

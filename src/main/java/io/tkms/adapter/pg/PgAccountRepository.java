@@ -141,6 +141,18 @@ public final class PgAccountRepository implements AccountRepository {
   }
 
   @Override
+  public Future<List<String>> enabledSecretIds(int limit) {
+    return pool.preparedQuery("SELECT secret_id FROM credentials WHERE enabled ORDER BY created_at DESC LIMIT $1")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<String> out = new ArrayList<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return List.copyOf(out);
+        })
+        .recover(PgErrors::internal);
+  }
+
+  @Override
   public Future<Boolean> disableCredential(String secretId) {
     return pool.preparedQuery("UPDATE credentials SET enabled = FALSE, disabled_at = coalesce(disabled_at, now()) WHERE secret_id = $1")
         .execute(Tuple.of(secretId))

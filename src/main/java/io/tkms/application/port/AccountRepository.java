@@ -47,6 +47,9 @@ public interface AccountRepository {
 
   Future<Optional<StoredCredential>> findCredential(String secretId);
 
+  /** SecretIds of enabled credentials, at most {@code limit} (to warm the credential cache). */
+  Future<List<String>> enabledSecretIds(int limit);
+
   /** Disables the credential; false when unknown. */
   Future<Boolean> disableCredential(String secretId);
 }
