@@ -122,7 +122,7 @@ public final class KmsServer implements AutoCloseable {
           new LocalSourceLimiter(config.authFailuresPerIp()),
           audit, readiness, clock);
       HttpServerOptions http = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
-          .setMaxInitialLineLength(MAX_BODY_BYTES + 8192).setMaxHeaderSize(16 * 1024).setIdleTimeout(120);
+          .setMaxInitialLineLength(4 * MAX_BODY_BYTES).setMaxHeaderSize(16 * 1024).setIdleTimeout(120);
       if (config.tlsEnabled()) {
         http.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(config.tlsCertFile().get().toString()).setKeyPath(config.tlsKeyFile().get().toString()));

@@ -79,6 +79,11 @@ public final class TestServer implements AutoCloseable {
     return server.apiPort();
   }
 
+  /** The management listener's port (for raw requests such as malformed JSON). */
+  public int adminPort() {
+    return server.adminPort();
+  }
+
   public V2Client bootstrapClient() {
     return new V2Client(port(), SECRET_ID, SECRET_KEY);
   }

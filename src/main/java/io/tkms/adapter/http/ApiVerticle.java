@@ -29,7 +29,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     v2 = new V2Endpoint(services);
-    server = vertx.createHttpServer(options).requestHandler(this::route);
+    server = vertx.createHttpServer(options).requestHandler(this::route).invalidRequestHandler(this::invalid);
     return server.listen();
   }
 
@@ -53,6 +53,28 @@ public final class ApiVerticle extends VerticleBase {
     } else {
       json(req, 404, new JsonObject().put("error", "not found"));
     }
+  }
+
+  /**
+   * Requests the HTTP codec could not decode (request line or headers too long, bad header
+   * characters): answered in the protocol's envelope with HTTP 200, like any other bad input, and
+   * the connection closed since its framing cannot be trusted.
+   */
+  private void invalid(HttpServerRequest req) {
+    Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+    boolean tooLong = cause instanceof io.netty.handler.codec.TooLongFrameException;
+    io.tkms.error.ErrorCode code = tooLong ? io.tkms.error.ErrorCode.REQUEST_TOO_LARGE : io.tkms.error.ErrorCode.REQUEST_UNPARSABLE;
+    String uri = req.uri() == null ? "" : req.uri();
+    JsonObject v2 = new JsonObject().put("code", code.v2Code()).put("message", "(" + code.v2Module() + ") " + code.message())
+        .put("codeDesc", code.v3Code()).put("requestId", RequestIds.next());
+    JsonObject v3 = new JsonObject().put("Response", new JsonObject()
+        .put("Error", new JsonObject().put("Code", code.v3Code()).put("Message", code.message()))
+        .put("RequestId", RequestIds.next()));
+    // When the request line itself was unreadable (Netty then reports "/bad-request") the protocol
+    // is unknown: answer both envelopes at once, so a client of either protocol sees an error.
+    JsonObject body = uri.startsWith("/v2/") ? v2 : (uri.equals("/") || uri.startsWith("/?")) ? v3 : v2.mergeIn(v3);
+    req.response().putHeader(HttpHeaders.CONNECTION, "close");
+    json(req, 200, body);
   }
 
   private void readyz(HttpServerRequest req) {

@@ -114,6 +114,9 @@ public final class V2Endpoint {
   private Map<String, String> parse(HttpServerRequest req, Buffer body) {
     List<Param> all = new ArrayList<>();
     String query = req.query();
+    if (query != null && query.length() > services.settings().maxBodyBytes()) {
+      throw ErrorCode.REQUEST_TOO_LARGE.exception("query string is longer than " + services.settings().maxBodyBytes() + " bytes");
+    }
     if (query != null && !query.isEmpty()) {
       all.addAll(forms.decode(query));
     }
