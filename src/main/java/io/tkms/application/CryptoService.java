@@ -123,6 +123,15 @@ public final class CryptoService {
                     }));
   }
 
+  /** {@code length} random bytes from the HSA-grade RNG; the caller owns and closes them. */
+  public Future<SecretBytes> random(int length) {
+    return executor.execute(() -> {
+      byte[] out = new byte[length];
+      random.nextBytes(out);
+      return SecretBytes.wrap(out);
+    });
+  }
+
   private Future<LoadedKey> usableKey(Caller caller, KeyId keyId, KeyState.Operation op) {
     return keys.acquire(keyId)
         .compose(

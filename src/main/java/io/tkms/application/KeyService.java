@@ -67,6 +67,28 @@ public final class KeyService {
     return repository.list(caller.appId(), caller.region(), offset, limit);
   }
 
+  /** Keys matching a filtered query of the caller's account and region. */
+  public Future<KeyRepository.Page> query(Caller caller, int offset, int limit, boolean ascending, KeyState state, String search) {
+    return repository.query(new KeyRepository.Query(caller.appId(), caller.region(), offset, limit, ascending, state, search));
+  }
+
+  /** How many keys the caller has in its region. */
+  public Future<Long> count(Caller caller) {
+    return repository.count(caller.appId(), caller.region());
+  }
+
+  /** CMKs allowed per account and region. */
+  public int quota() {
+    return quota;
+  }
+
+  public Future<Void> setDescription(Caller caller, KeyId keyId, String description) {
+    return repository
+        .setDescription(caller.appId(), caller.region(), keyId, description)
+        .compose(this::foundOrFail)
+        .onSuccess(v -> cache.invalidate(keyId));
+  }
+
   public Future<Void> setAlias(Caller caller, KeyId keyId, String alias) {
     return repository
         .setAlias(caller.appId(), caller.region(), keyId, alias)

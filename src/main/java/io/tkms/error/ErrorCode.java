@@ -41,6 +41,9 @@ public enum ErrorCode {
   CRYPTO_THROTTLED(4420, 10250, "RequestLimitExceeded", "qps throttling"),
   MANAGEMENT_THROTTLED(4480, 10460, "RequestLimitExceeded", "exceed interface frequency limit, please slow down"),
   SOURCE_THROTTLED(4420, 10250, "RequestLimitExceeded.IPLimitExceeded", "too many failed authentications from this address, please slow down"),
+  NO_SUCH_VERSION(4000, 10000, "NoSuchVersion", "the API version is not supported, use 2019-01-18"),
+  UNSUPPORTED_OPERATION(4000, 10000, "UnsupportedOperation", "this operation is not supported by this server"),
+  DUPLICATED_KEY_ID(4000, 10350, "InvalidParameterValue.DuplicatedKeyId", "the same KeyId is given more than once"),
   CONFLICT(4000, 10000, "ResourceInUse", "resource already exists"),
   NOT_FOUND(4000, 10000, "ResourceNotFound", "resource not found"),
   INTERNAL_ERROR(6000, 10050, "InternalError", "server internal error");

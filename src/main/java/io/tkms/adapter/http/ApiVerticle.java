@@ -28,7 +28,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    v2 = new V2Endpoint(services);
+    v2 = new V2Endpoint(new Pipeline(services));
     server = vertx.createHttpServer(options).requestHandler(this::route).invalidRequestHandler(this::invalid);
     return server.listen();
   }

@@ -95,6 +95,51 @@ public final class PgKeyRepository implements KeyRepository {
   }
 
   @Override
+  public Future<Page> query(Query q) {
+    StringBuilder where = new StringBuilder(" WHERE c.app_id = $1 AND c.region = $2");
+    List<Object> args = new ArrayList<>(List.of(q.appId(), q.region()));
+    if (q.state() != null) {
+      args.add(q.state().wireName());
+      where.append(" AND c.key_state = $").append(args.size());
+    }
+    if (q.search() != null && !q.search().isEmpty()) {
+      args.add("%" + q.search().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+      where.append(" AND (c.key_id::text ILIKE $").append(args.size()).append(" OR c.alias ILIKE $").append(args.size()).append(")");
+    }
+    String order = q.ascending() ? " ORDER BY c.create_time, c.key_id" : " ORDER BY c.create_time DESC, c.key_id DESC";
+    List<Object> pageArgs = new ArrayList<>(args);
+    pageArgs.add(q.offset());
+    pageArgs.add(q.limit());
+    return pool.preparedQuery("SELECT count(*) FROM cmks c" + where)
+        .execute(Tuple.from(args))
+        .compose(count -> pool.preparedQuery("SELECT " + COLUMNS + " FROM cmks c" + where + order
+                + " OFFSET $" + (args.size() + 1) + " LIMIT $" + (args.size() + 2))
+            .execute(Tuple.from(pageArgs))
+            .map(rows -> {
+              List<KeyMetadata> keys = new ArrayList<>();
+              rows.forEach(r -> keys.add(metadata(r)));
+              return new Page(List.copyOf(keys), count.iterator().next().getLong(0));
+            }))
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<Long> count(String appId, String region) {
+    return pool.preparedQuery("SELECT count(*) FROM cmks WHERE app_id = $1 AND region = $2")
+        .execute(Tuple.of(appId, region))
+        .map(rows -> rows.iterator().next().getLong(0))
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<Boolean> setDescription(String appId, String region, KeyId keyId, String description) {
+    return pool.preparedQuery("UPDATE cmks SET description = $4, updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3")
+        .execute(Tuple.of(keyId.uuid(), appId, region, description))
+        .map(r -> r.rowCount() > 0)
+        .recover(PgErrors::internal);
+  }
+
+  @Override
   public Future<Boolean> setState(String appId, String region, KeyId keyId, KeyState state) {
     return pool.preparedQuery("UPDATE cmks SET key_state = $4, updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3")
         .execute(Tuple.of(keyId.uuid(), appId, region, state.wireName()))

@@ -1,5 +1,6 @@
 package io.tkms.adapter.http.v2;
 
+import io.tkms.adapter.http.Exchange;
 import io.tkms.application.Caller;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;

@@ -1,0 +1,157 @@
+package io.tkms.adapter.http;
+
+import io.tkms.application.Caller;
+import io.tkms.application.CredentialCache.Credential;
+import io.tkms.application.port.AccountRepository.PrincipalType;
+import io.tkms.application.port.AuditSink.AuditEvent;
+import io.tkms.application.port.RateLimiter.Group;
+import io.tkms.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol-independent steps of the request pipeline, in the order both endpoints run them:
+ * bounded body, source throttle, credential, (the protocol's own signature check), timestamp
+ * window, collaborator refusal, replay, account limiter; and the one place that answers and
+ * audits. Call on the request's event loop.
+ */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  private static final String JSON = "application/json; charset=utf-8";
+  private final ApiServices services;
+
+  public Pipeline(ApiServices services) {
+    this.services = services;
+  }
+
+  public ApiServices services() {
+    return services;
+  }
+
+  /** A new exchange for {@code req}. */
+  public Exchange start(HttpServerRequest req, String protocol) {
+    SocketAddress a = req.remoteAddress();
+    return new Exchange(RequestIds.next(), System.nanoTime(), a == null ? "unknown" : a.hostAddress(), protocol);
+  }
+
+  /**
+   * Collects the body, at most {@code maxBodyBytes}; a larger body is drained and {@code tooLarge}
+   * runs instead of {@code then}.
+   */
+  public void collect(HttpServerRequest req, Consumer<Buffer> then, Runnable tooLarge) {
+    int limit = services.settings().maxBodyBytes();
+    Buffer body = Buffer.buffer();
+    boolean[] over = {false};
+    req.handler(chunk -> {
+      if (!over[0] && body.length() + chunk.length() <= limit) {
+        body.appendBuffer(chunk);
+      } else {
+        over[0] = true;
+      }
+    });
+    req.exceptionHandler(e -> LOG.debug("request stream failed: {}", e.getClass().getSimpleName()));
+    req.endHandler(v -> {
+      if (over[0]) {
+        tooLarge.run();
+      } else {
+        then.accept(body);
+      }
+    });
+  }
+
+  /** The Host header as received (with its port), or the HTTP/2 authority. */
+  public static String host(HttpServerRequest req) {
+    String h = req.getHeader(HttpHeaders.HOST);
+    if (h == null && req.authority() != null) {
+      h = req.authority().toString();
+    }
+    return h == null ? "" : h;
+  }
+
+  /** The region named (or the default); UNSUPPORTED_REGION when it is not served. */
+  public String region(String name) {
+    if (name == null || name.isEmpty()) {
+      return services.settings().defaultRegion();
+    }
+    return services.settings().region(name).orElseThrow(ErrorCode.UNSUPPORTED_REGION::exception);
+  }
+
+  /** Source throttle, then the credential: unknown, disabled, or usable. */
+  public Future<Credential> credential(Exchange ex, String secretId) {
+    ex.secretId = secretId;
+    if (services.sourceLimiter().isBlocked(ex.source)) {
+      return Future.failedFuture(ErrorCode.SOURCE_THROTTLED.exception());
+    }
+    return services.credentials().find(secretId).compose(found -> {
+      if (found.isEmpty()) {
+        return authFailure(ex, ErrorCode.SECRET_ID_NOT_FOUND);
+      }
+      if (!found.get().enabled()) {
+        return authFailure(ex, ErrorCode.SECRET_ID_DISABLED);
+      }
+      return Future.succeededFuture(found.get());
+    });
+  }
+
+  /** Counts a failed authentication against the source address and fails with {@code code}. */
+  public <T> Future<T> authFailure(Exchange ex, ErrorCode code) {
+    services.sourceLimiter().recordFailure(ex.source);
+    return Future.failedFuture(code.exception());
+  }
+
+  /**
+   * After the signature verified: the timestamp window, the collaborator refusal, and the replay
+   * check when the protocol has a nonce ({@code nonce} null for TC3).
+   */
+  public Future<Caller> admit(Exchange ex, Credential cred, long timestamp, String nonce, String region) {
+    long now = services.clock().instant().getEpochSecond();
+    int window = services.settings().timestampWindowSeconds();
+    if (Math.abs(now - timestamp) > window) {
+      return authFailure(ex, ErrorCode.SIGNATURE_EXPIRED);
+    }
+    if (cred.type() == PrincipalType.COLLABORATOR) {
+      return Future.failedFuture(ErrorCode.COLLABORATOR_REFUSED.exception());
+    }
+    Caller caller = new Caller(cred.appId(), cred.uin(), cred.secretId(), region);
+    ex.caller = caller;
+    if (nonce == null) {
+      return Future.succeededFuture(caller);
+    }
+    return services.replay().firstSeen(cred.secretId(), timestamp, nonce, timestamp + window)
+        .compose(first -> first ? Future.succeededFuture(caller) : authFailure(ex, ErrorCode.REPLAYED_NONCE));
+  }
+
+  /** The account limiter of the action's group; throttled requests fail before any work. */
+  public Future<Void> throttle(Caller caller, Group group) {
+    return services.limiter().tryAcquire(caller.appId(), group).compose(ok -> ok
+        ? Future.succeededFuture()
+        : Future.failedFuture((group == Group.CRYPTO ? ErrorCode.CRYPTO_THROTTLED : ErrorCode.MANAGEMENT_THROTTLED).exception()));
+  }
+
+  /** Answers with HTTP 200 and {@code payload}, then records the audit event. */
+  public void respond(HttpServerRequest req, Exchange ex, Buffer payload, String result) {
+    var resp = req.response();
+    if (!resp.ended() && !resp.closed()) {
+      resp.putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+      if (services.readiness().draining()) {
+        resp.putHeader(HttpHeaders.CONNECTION, "close");
+      }
+      resp.end(payload);
+    }
+    Caller c = ex.caller;
+    services.audit().record(new AuditEvent(System.currentTimeMillis(), ex.requestId, ex.protocol,
+        c == null ? "" : c.appId(), c == null ? "" : c.uin(), ex.secretId.length() > 128 ? "" : ex.secretId,
+        safeName(ex.action), ex.keyId, result, ex.source, (System.nanoTime() - ex.startNanos) / 1000));
+  }
+
+  /** Names are echoed into logs and audit only when they look like names. */
+  public static String safeName(String s) {
+    return s.length() <= 64 && s.chars().allMatch(Character::isLetterOrDigit) ? s : "?";
+  }
+}
