@@ -7,6 +7,7 @@ import io.tkms.adapter.http.ApiVerticle;
 import io.tkms.adapter.http.HttpSettings;
 import io.tkms.adapter.http.Readiness;
 import io.tkms.adapter.http.admin.AdminApi;
+import io.tkms.adapter.http.auth.Tc3KeyCache;
 import io.tkms.adapter.pg.Migrator;
 import io.tkms.adapter.pg.PgAccountRepository;
 import io.tkms.adapter.pg.PgKeyRepository;
@@ -117,6 +118,7 @@ public final class KmsServer implements AutoCloseable {
           new CryptoService(keyCache, executor, new MessageCipher(random), random),
           new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.cmkQuota()),
           credentials,
+          new Tc3KeyCache(),
           new LocalRateLimiter(config.defaultCryptoQps(), config.defaultManagementQps()),
           new LocalReplayGuard(clock, config.replayCacheSize()),
           new LocalSourceLimiter(config.authFailuresPerIp()),

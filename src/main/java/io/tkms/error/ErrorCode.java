@@ -23,6 +23,7 @@ public enum ErrorCode {
   UNSUPPORTED_REGION(4000, 10350, "UnsupportedRegion", "region is not supported"),
   SIGNATURE_FAILURE(4100, 10030, "AuthFailure.SignatureFailure", "authentication failed"),
   SIGNATURE_EXPIRED(4100, 10030, "AuthFailure.SignatureExpire", "authentication failed, timestamp is out of the allowed window"),
+  INVALID_AUTHORIZATION(4100, 10030, "AuthFailure.InvalidAuthorization", "authentication failed, the Authorization header is malformed"),
   REPLAYED_NONCE(4100, 10030, "AuthFailure.SignatureFailure", "authentication failed, nonce was already used"),
   TOKEN_NOT_SUPPORTED(4100, 10030, "AuthFailure.TokenFailure", "authentication failed, temporary credentials are not supported"),
   SECRET_ID_NOT_FOUND(4100, 10270, "AuthFailure.SecretIdNotFound", "secret id is not existed"),

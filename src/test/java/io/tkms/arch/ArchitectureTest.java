@@ -61,6 +61,7 @@ class ArchitectureTest {
                     || c.getPackageName().startsWith("com.github.benmanes.caffeine")
                     || c.getName().equals("io.vertx.core.Future")
                     || c.getName().equals("io.vertx.core.Promise")
+                    || c.getName().equals("io.vertx.core.CompositeFuture")
                     || c.getName().equals("io.vertx.core.Context")
                     || c.getName().equals("io.vertx.core.Vertx")
                     || c.getName().equals("io.vertx.core.Expectation")))

@@ -1,5 +1,6 @@
 package io.tkms.adapter.http;
 
+import io.tkms.adapter.http.auth.Tc3KeyCache;
 import io.tkms.application.CredentialCache;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
@@ -15,6 +16,7 @@ public record ApiServices(
     CryptoService crypto,
     KeyService keys,
     CredentialCache credentials,
+    Tc3KeyCache signingKeys,
     RateLimiter limiter,
     ReplayGuard replay,
     SourceLimiter sourceLimiter,

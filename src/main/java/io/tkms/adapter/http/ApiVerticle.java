@@ -1,6 +1,7 @@
 package io.tkms.adapter.http;
 
 import io.tkms.adapter.http.v2.V2Endpoint;
+import io.tkms.adapter.http.v3.V3Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -11,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One API event loop: serves {@code /healthz}, {@code /readyz}, API 2.0 on {@code /v2/index.php}
- * and (not yet) API 3.0 on {@code /}. Deployed once per core; Vert.x shares the port between the
+ * and API 3.0 on {@code /}. Deployed once per core; Vert.x shares the port between the
  * instances. Never logs URIs (query strings carry signatures and plaintext).
  */
 public final class ApiVerticle extends VerticleBase {
@@ -20,6 +21,7 @@ public final class ApiVerticle extends VerticleBase {
   private final HttpServerOptions options;
   private HttpServer server;
   private V2Endpoint v2;
+  private V3Endpoint v3;
 
   public ApiVerticle(ApiServices services, HttpServerOptions options) {
     this.services = services;
@@ -28,7 +30,9 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    v2 = new V2Endpoint(new Pipeline(services));
+    Pipeline pipeline = new Pipeline(services);
+    v2 = new V2Endpoint(pipeline);
+    v3 = new V3Endpoint(pipeline, services.signingKeys());
     server = vertx.createHttpServer(options).requestHandler(this::route).invalidRequestHandler(this::invalid);
     return server.listen();
   }
@@ -48,8 +52,8 @@ public final class ApiVerticle extends VerticleBase {
       json(req, 200, new JsonObject().put("status", "up"));
     } else if (path.equals("/readyz")) {
       readyz(req);
-    } else if (path.equals("/")) {
-      v3NotYet(req);
+    } else if (path.equals(V3Endpoint.PATH)) {
+      v3.handle(req);
     } else {
       json(req, 404, new JsonObject().put("error", "not found"));
     }
@@ -89,15 +93,6 @@ public final class ApiVerticle extends VerticleBase {
         json(req, 503, new JsonObject().put("status", "not ready").put("sealed", false).put("migrated", true).put("database", "down"));
       }
     });
-  }
-
-  /** API 3.0 is the next milestone: answer in its envelope rather than pretend. */
-  private void v3NotYet(HttpServerRequest req) {
-    // Drain without buffering: the body is not needed and must not cost memory.
-    req.handler(chunk -> {});
-    req.endHandler(v -> json(req, 200, new JsonObject().put("Response", new JsonObject()
-        .put("Error", new JsonObject().put("Code", "UnsupportedOperation").put("Message", "API 3.0 is not available on this server yet"))
-        .put("RequestId", RequestIds.next()))));
   }
 
   private static void json(HttpServerRequest req, int status, JsonObject body) {
