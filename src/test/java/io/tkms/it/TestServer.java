@@ -54,8 +54,13 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Map<String, String> env) {
+    return start(env, Clock.systemUTC());
+  }
+
+  /** A server whose notion of "now" is {@code clock} (replayed captures, expiry tests). */
+  public static TestServer start(Map<String, String> env, Clock clock) {
     ConfigLoader.Loaded loaded = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
-    return new TestServer(KmsServer.start(loaded.config(), Clock.systemUTC()), env);
+    return new TestServer(KmsServer.start(loaded.config(), clock), env);
   }
 
   /** A fresh database, a temp data directory and the default test environment. */

@@ -109,9 +109,9 @@ public final class V3Endpoint {
       // Unsigned Host would let a signature made for one endpoint be replayed at another.
       throw ErrorCode.INVALID_AUTHORIZATION.exception("SignedHeaders must include host");
     }
-    V3Input input = tc3Input(req, body);
-    String region = pipeline.region(firstNonEmpty(req.getHeader("X-TC-Region"), input.string("Region")));
     String query = req.method() == HttpMethod.GET && req.query() != null ? req.query() : "";
+    // The action input is parsed only after the signature verified: a tampered request is
+    // reported as such, and unauthenticated input costs no parsing.
     return pipeline.credential(ex, auth.secretId())
         .compose(cred -> {
           if (!Tc3Signature.scopeDateMatches(auth.date(), timestamp)) {
@@ -125,9 +125,10 @@ public final class V3Endpoint {
           if (!ok) {
             return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
           }
-          return pipeline.admit(ex, cred, timestamp, null, region);
-        })
-        .compose(caller -> run(ex, caller, action, input));
+          V3Input input = tc3Input(req, body);
+          String region = pipeline.region(firstNonEmpty(req.getHeader("X-TC-Region"), input.string("Region")));
+          return pipeline.admit(ex, cred, timestamp, null, region).compose(caller -> run(ex, caller, action, input));
+        });
   }
 
   private V3Input tc3Input(HttpServerRequest req, Buffer body) {
@@ -202,9 +203,6 @@ public final class V3Endpoint {
     unsigned(p, "Nonce");
     refuseToken(p.get("Token"));
     String region = pipeline.region(p.get("Region"));
-    Map<String, String> inputFlat = new HashMap<>(p);
-    inputFlat.keySet().removeAll(LEGACY_COMMON);
-    V3Input input = new V3Input(Unflatten.toTree(inputFlat, MAX_ITEMS));
     String host = Pipeline.host(req);
     String method = req.method().name();
     return pipeline.credential(ex, secretId)
@@ -215,7 +213,11 @@ public final class V3Endpoint {
           }
           return pipeline.admit(ex, cred, timestamp, nonce, region);
         })
-        .compose(caller -> run(ex, caller, action, input));
+        .compose(caller -> {
+          Map<String, String> inputFlat = new HashMap<>(p);
+          inputFlat.keySet().removeAll(LEGACY_COMMON);
+          return run(ex, caller, action, new V3Input(Unflatten.toTree(inputFlat, MAX_ITEMS)));
+        });
   }
 
   private Future<JsonObject> run(Exchange ex, Caller caller, String name, V3Input input) {
