@@ -71,39 +71,80 @@ public final class CryptoService {
 
   /** Decrypts a blob; the blob names its key, which must be the caller's. */
   public Future<Decrypted> decrypt(Caller caller, CiphertextBlob blob, EncryptionContext ctx) {
-    return keys.acquire(blob.keyId())
-        .compose(
-            lk -> {
-              if (lk == null) {
-                return Future.failedFuture(ErrorCode.INVALID_CIPHERTEXT.exception());
-              }
-              KeyMetadata md = lk.metadata();
-              if (!md.ownedBy(caller.appId(), caller.region()) || lk.material(blob.keyVersion()) == null) {
-                lk.release();
-                // Another account's key looks exactly like a key that does not exist.
-                return Future.failedFuture(ErrorCode.INVALID_CIPHERTEXT.exception());
-              }
-              try {
-                md.state().check(KeyState.Operation.DECRYPT);
-              } catch (RuntimeException e) {
-                lk.release();
-                return Future.failedFuture(e);
-              }
-              return executor.execute(
-                  () -> {
-                    try {
-                      byte[] pt = cipher.open(lk.material(blob.keyVersion()), blob, caller.appId(), ctx);
-                      return new Decrypted(blob.keyId(), SecretBytes.wrap(pt));
-                    } finally {
-                      lk.release();
-                    }
-                  });
-            });
+    return sourceKey(caller, blob).compose(lk -> executor.execute(() -> {
+      try {
+        byte[] pt = cipher.open(lk.material(blob.keyVersion()), blob, caller.appId(), ctx);
+        return new Decrypted(blob.keyId(), SecretBytes.wrap(pt));
+      } finally {
+        lk.release();
+      }
+    }));
+  }
+
+  /** Result of ReEncrypt; {@code reEncrypted} false when the original blob is returned unchanged. */
+  public record ReEncrypted(KeyId sourceKeyId, KeyId keyId, byte[] blob, boolean reEncrypted) {}
+
+  /**
+   * Decrypts {@code blob} and encrypts its plaintext again under {@code destination} (null: the
+   * same key's newest version). When nothing would change (same key, already the newest version,
+   * same context) the original blob is returned with {@code reEncrypted} false.
+   */
+  public Future<ReEncrypted> reEncrypt(Caller caller, CiphertextBlob blob, EncryptionContext sourceCtx, KeyId destination,
+      EncryptionContext destinationCtx) {
+    KeyId dest = destination == null ? blob.keyId() : destination;
+    return sourceKey(caller, blob).compose(src -> {
+      Future<LoadedKey> target = usableKey(caller, dest, KeyState.Operation.ENCRYPT);
+      return target.onFailure(e -> src.release()).compose(dst -> executor.execute(() -> {
+        try {
+          byte[] pt = cipher.open(src.material(blob.keyVersion()), blob, caller.appId(), sourceCtx);
+          try {
+            int v = dst.metadata().currentVersion();
+            if (dest.equals(blob.keyId()) && v == blob.keyVersion() && sourceCtx.equals(destinationCtx)) {
+              return new ReEncrypted(blob.keyId(), dest, blob.encode(), false);
+            }
+            CiphertextBlob out = cipher.seal(dst.material(v), dest, v, caller.appId(), destinationCtx, pt);
+            return new ReEncrypted(blob.keyId(), dest, out.encode(), true);
+          } finally {
+            Arrays.fill(pt, (byte) 0);
+          }
+        } finally {
+          src.release();
+          dst.release();
+        }
+      }));
+    });
+  }
+
+  /**
+   * The retained key that made {@code blob}, checked for decryption. Unknown keys and other
+   * accounts' keys fail as INVALID_CIPHERTEXT (the blob is simply not one this caller can open);
+   * the caller's own purged key fails as KEY_NOT_FOUND.
+   */
+  private Future<LoadedKey> sourceKey(Caller caller, CiphertextBlob blob) {
+    return keys.acquire(blob.keyId()).compose(lk -> {
+      if (lk == null) {
+        return Future.failedFuture(ErrorCode.INVALID_CIPHERTEXT.exception());
+      }
+      KeyMetadata md = lk.metadata();
+      try {
+        if (!md.ownedBy(caller.appId(), caller.region())) {
+          throw ErrorCode.INVALID_CIPHERTEXT.exception();
+        }
+        md.state().check(KeyState.Operation.DECRYPT);
+        if (lk.material(blob.keyVersion()) == null) {
+          throw ErrorCode.INVALID_CIPHERTEXT.exception();
+        }
+      } catch (RuntimeException e) {
+        lk.release();
+        return Future.failedFuture(e);
+      }
+      return Future.succeededFuture(lk);
+    });
   }
 
   /** Generates {@code length} random bytes and returns them with their blob. */
   public Future<DataKey> generateDataKey(Caller caller, KeyId keyId, int length, EncryptionContext ctx) {
-    return usableKey(caller, keyId, KeyState.Operation.GENERATE_DATA_KEY)
+    return usableKey(caller, keyId, KeyState.Operation.ENCRYPT)
         .compose(
             lk ->
                 executor.execute(

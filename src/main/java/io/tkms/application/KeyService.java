@@ -7,17 +7,24 @@ import io.tkms.crypto.RandomSource;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
+import io.tkms.domain.KeyState.Operation;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import java.time.Clock;
 
 /**
- * CMK management: create, describe, list, alias, enable, disable. Call on an event loop. Failures:
- * INVALID_KEY_ID, KEY_NOT_FOUND, KEY_DISABLED (state does not allow it), ALIAS_EXISTS,
- * CMK_LIMIT_EXCEEDED, INTERNAL_ERROR. Aliases and descriptions are validated by the caller's codec
- * (limits differ per protocol); this service enforces uniqueness and quota.
+ * CMK management for both protocols: create, describe, list, alias, description, the lifecycle
+ * state machine ({@link KeyState#apply}) and rotation settings. Call on an event loop. Failures:
+ * INVALID_KEY_ID, KEY_NOT_FOUND, the state table's refusals, ALIAS_EXISTS, CMK_LIMIT_EXCEEDED,
+ * INVALID_PENDING_WINDOW, INTERNAL_ERROR. Aliases and descriptions are validated by the caller's
+ * codec (limits differ per protocol); this service enforces uniqueness, quota and states.
  */
 public final class KeyService {
+  /** Deletion window bounds, in days. */
+  public static final int MIN_PENDING_DAYS = 7;
+
+  public static final int MAX_PENDING_DAYS = 30;
+
   private final KeyRepository repository;
   private final KeyMaterialCache cache;
   private final CryptoExecutor executor;
@@ -40,23 +47,22 @@ public final class KeyService {
   /** Creates an enabled CMK with fresh material from the HSA. */
   public Future<KeyMetadata> create(Caller caller, String alias, String description) {
     KeyId keyId = KeyId.random(random::nextBytes);
-    KeyMetadata md =
-        new KeyMetadata(keyId, caller.appId(), caller.region(), alias == null ? "" : alias,
-            description == null ? "" : description, clock.instant().getEpochSecond(), KeyState.ENABLED,
-            caller.uin(), 1);
+    KeyMetadata md = KeyMetadata.created(keyId, caller.appId(), caller.region(), alias == null ? "" : alias,
+        description == null ? "" : description, clock.instant().getEpochSecond(), caller.uin());
     return executor
         .execute(() -> hsa.generateWrapped(KeyMaterialCache.wrapContext(keyId, 1)))
         .compose(w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota))
         .map(v -> md);
   }
 
-  /** The caller's key, or KEY_NOT_FOUND. */
+  /** The caller's key (any state but purged), or KEY_NOT_FOUND. */
   public Future<KeyMetadata> describe(Caller caller, KeyId keyId) {
     return repository
         .find(keyId)
         .compose(
             found -> {
-              if (found.isEmpty() || !found.get().metadata().ownedBy(caller.appId(), caller.region())) {
+              if (found.isEmpty() || !found.get().metadata().ownedBy(caller.appId(), caller.region())
+                  || found.get().metadata().state() == KeyState.PURGED) {
                 return Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
               }
               return Future.succeededFuture(found.get().metadata());
@@ -83,36 +89,100 @@ public final class KeyService {
   }
 
   public Future<Void> setDescription(Caller caller, KeyId keyId, String description) {
-    return repository
-        .setDescription(caller.appId(), caller.region(), keyId, description)
+    return allowed(caller, keyId, Operation.UPDATE)
+        .compose(md -> repository.setDescription(caller.appId(), caller.region(), keyId, description))
         .compose(this::foundOrFail)
         .onSuccess(v -> cache.invalidate(keyId));
   }
 
   public Future<Void> setAlias(Caller caller, KeyId keyId, String alias) {
-    return repository
-        .setAlias(caller.appId(), caller.region(), keyId, alias)
+    return allowed(caller, keyId, Operation.UPDATE)
+        .compose(md -> repository.setAlias(caller.appId(), caller.region(), keyId, alias))
         .compose(this::foundOrFail)
         .onSuccess(v -> cache.invalidate(keyId));
   }
 
   public Future<Void> enable(Caller caller, KeyId keyId) {
-    return changeState(caller, keyId, KeyState.Operation.ENABLE, KeyState.ENABLED);
+    return transition(caller, keyId, Operation.ENABLE);
   }
 
   public Future<Void> disable(Caller caller, KeyId keyId) {
-    return changeState(caller, keyId, KeyState.Operation.DISABLE, KeyState.DISABLED);
+    return transition(caller, keyId, Operation.DISABLE);
   }
 
-  private Future<Void> changeState(Caller caller, KeyId keyId, KeyState.Operation op, KeyState target) {
-    return describe(caller, keyId)
-        .compose(
-            md -> {
-              md.state().check(op);
-              return repository.setState(caller.appId(), caller.region(), keyId, target);
-            })
+  public Future<Void> archive(Caller caller, KeyId keyId) {
+    return transition(caller, keyId, Operation.ARCHIVE);
+  }
+
+  public Future<Void> cancelArchive(Caller caller, KeyId keyId) {
+    return transition(caller, keyId, Operation.CANCEL_ARCHIVE);
+  }
+
+  /**
+   * Schedules deletion {@code days} (7–30) from now; the key must be Disabled.
+   *
+   * @return the deletion date, Unix seconds
+   */
+  public Future<Long> scheduleDeletion(Caller caller, KeyId keyId, int days) {
+    if (days < MIN_PENDING_DAYS || days > MAX_PENDING_DAYS) {
+      return Future.failedFuture(ErrorCode.INVALID_PENDING_WINDOW.exception());
+    }
+    return allowed(caller, keyId, Operation.SCHEDULE_DELETION)
+        .compose(md -> repository.scheduleDeletion(caller.appId(), caller.region(), keyId, days))
+        .compose(date -> date != null ? Future.succeededFuture(date) : raced(caller, keyId, Operation.SCHEDULE_DELETION))
+        .onSuccess(v -> cache.invalidate(keyId));
+  }
+
+  /** Cancels a scheduled deletion; the key goes back to Disabled. */
+  public Future<Void> cancelDeletion(Caller caller, KeyId keyId) {
+    return allowed(caller, keyId, Operation.CANCEL_DELETION)
+        .compose(md -> repository.cancelDeletion(caller.appId(), caller.region(), keyId))
+        .compose(ok -> ok ? Future.<Void>succeededFuture() : raced(caller, keyId, Operation.CANCEL_DELETION))
+        .onSuccess(v -> cache.invalidate(keyId));
+  }
+
+  /** Turns on automatic rotation every {@code days} (7–365); the key must be Enabled. */
+  public Future<Void> enableRotation(Caller caller, KeyId keyId, int days) {
+    return allowed(caller, keyId, Operation.ENABLE_ROTATION)
+        .compose(md -> repository.setRotation(caller.appId(), caller.region(), keyId, true, days))
         .compose(this::foundOrFail)
         .onSuccess(v -> cache.invalidate(keyId));
+  }
+
+  public Future<Void> disableRotation(Caller caller, KeyId keyId) {
+    return allowed(caller, keyId, Operation.DESCRIBE)
+        .compose(md -> repository.setRotation(caller.appId(), caller.region(), keyId, false, 0))
+        .compose(this::foundOrFail)
+        .onSuccess(v -> cache.invalidate(keyId));
+  }
+
+  private Future<KeyMetadata> allowed(Caller caller, KeyId keyId, Operation op) {
+    return describe(caller, keyId).map(md -> {
+      md.state().apply(op);
+      return md;
+    });
+  }
+
+  /** Runs {@code op} through the state table, then moves the state (compare-and-set). */
+  private Future<Void> transition(Caller caller, KeyId keyId, Operation op) {
+    return describe(caller, keyId)
+        .compose(md -> {
+          KeyState target = md.state().apply(op);
+          if (target == md.state()) {
+            return Future.<Void>succeededFuture();
+          }
+          return repository.transition(caller.appId(), caller.region(), keyId, md.state(), target)
+              .compose(ok -> ok ? Future.<Void>succeededFuture() : raced(caller, keyId, op));
+        })
+        .onSuccess(v -> cache.invalidate(keyId));
+  }
+
+  /** Another request changed the state in between: answer as the state table says now. */
+  private <T> Future<T> raced(Caller caller, KeyId keyId, Operation op) {
+    return describe(caller, keyId).compose(md -> {
+      md.state().apply(op);
+      return Future.failedFuture(ErrorCode.KEY_STATE_NOT_SUPPORTED.exception("the key's state changed concurrently, retry"));
+    });
   }
 
   private Future<Void> foundOrFail(boolean found) {

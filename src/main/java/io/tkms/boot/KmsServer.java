@@ -21,6 +21,7 @@ import io.tkms.application.CredentialCache;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyMaterialCache;
 import io.tkms.application.KeyService;
+import io.tkms.application.LifecycleJobs;
 import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.Hsa;
 import io.tkms.config.KmsConfig;
@@ -63,8 +64,10 @@ public final class KmsServer implements AutoCloseable {
   private final int apiPort;
   private final int adminPort;
   private final WorkerCryptoExecutor executor;
+  private final LifecycleJobs jobs;
 
-  private KmsServer(Vertx vertx, Database database, Pool pool, Readiness readiness, int apiPort, int adminPort, WorkerCryptoExecutor executor) {
+  private KmsServer(Vertx vertx, Database database, Pool pool, Readiness readiness, int apiPort, int adminPort,
+      WorkerCryptoExecutor executor, LifecycleJobs jobs) {
     this.vertx = vertx;
     this.database = database;
     this.pool = pool;
@@ -72,6 +75,7 @@ public final class KmsServer implements AutoCloseable {
     this.apiPort = apiPort;
     this.adminPort = adminPort;
     this.executor = executor;
+    this.jobs = jobs;
   }
 
   public int apiPort() {
@@ -136,7 +140,15 @@ public final class KmsServer implements AutoCloseable {
       int adminPort = startAdmin(vertx, config, admin);
       LOG.info("tkms listening on {}://{}:{} ({} event loops, {} crypto workers){}", config.tlsEnabled() ? "https" : "http",
           config.httpHost(), config.httpPort(), loops, workers, adminPort > 0 ? ", management API on " + config.adminHost() + ":" + adminPort : "");
-      return new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor);
+      LifecycleJobs jobs = new LifecycleJobs(keyRepo, keyCache, executor, hsa);
+      vertx.setPeriodic(config.jobsIntervalSeconds() * 1000L, id -> jobs.runOnce().onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.warn("lifecycle jobs failed: {}", ar.cause().getClass().getSimpleName());
+        } else if (!ar.result().purged().isEmpty() || !ar.result().rotated().isEmpty()) {
+          LOG.info("lifecycle jobs: {} keys purged, {} keys rotated", ar.result().purged().size(), ar.result().rotated().size());
+        }
+      }));
+      return new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor, jobs);
     } catch (RuntimeException e) {
       vertx.close().await();
       if (database != null) {
@@ -243,6 +255,11 @@ public final class KmsServer implements AutoCloseable {
   private static String firstLine(String s) {
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** Runs the purge and rotation jobs once now (tests, operators); blocks until done. */
+  public LifecycleJobs.Report runJobs() {
+    return jobs.runOnce().await();
   }
 
   /** Marks the process as draining: {@code /readyz} answers 503 from now on. */

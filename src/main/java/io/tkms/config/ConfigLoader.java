@@ -248,6 +248,7 @@ public final class ConfigLoader {
         integer(Setting.KEY_CACHE_SIZE, 1, 10_000_000),
         integer(Setting.KEY_CACHE_TTL, 1, 86_400),
         integer(Setting.CREDENTIAL_CACHE_TTL, 1, 86_400),
+        integer(Setting.JOBS_INTERVAL, 1, 86_400),
         integer(Setting.EVENT_LOOPS, 0, 256),
         integer(Setting.CRYPTO_WORKERS, 0, 1024),
         secrets.get(Setting.ADMIN_TOKEN),

@@ -32,6 +32,7 @@ public record KmsConfig(
     int keyCacheSize,
     int keyCacheTtlSeconds,
     int credentialCacheTtlSeconds,
+    int jobsIntervalSeconds,
     int eventLoops,
     int cryptoWorkers,
     SecretRef adminToken,

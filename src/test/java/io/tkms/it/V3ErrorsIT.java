@@ -55,8 +55,8 @@ class V3ErrorsIT {
   @Test
   void unknownAction_isInvalidAction_andUnbuiltAction_isUnsupportedOperation() {
     assertThat(code(client.call("MakeCoffee", new JsonObject()))).isEqualTo("InvalidAction");
-    assertThat(code(client.call("ArchiveKey", new JsonObject().put("KeyId", keyId)))).isEqualTo("UnsupportedOperation");
-    assertThat(code(client.call("ReEncrypt", new JsonObject()))).isEqualTo("UnsupportedOperation");
+    assertThat(code(client.call("RotateKey", new JsonObject().put("KeyId", keyId)))).isEqualTo("UnsupportedOperation");
+    assertThat(code(client.call("GetPublicKey", new JsonObject().put("KeyId", keyId)))).isEqualTo("UnsupportedOperation");
   }
 
   @Test

@@ -198,10 +198,9 @@ class V3SdkIT {
     DescribeKeysRequest dup = new DescribeKeysRequest();
     dup.setKeyIds(new String[] {"00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000000"});
     assertThat(code(() -> kms.DescribeKeys(dup))).isEqualTo("InvalidParameterValue.DuplicatedKeyId");
-    ScheduleKeyDeletionRequest schedule = new ScheduleKeyDeletionRequest();
-    schedule.setKeyId("00000000-0000-4000-8000-000000000000");
-    schedule.setPendingWindowInDays(7L);
-    assertThat(code(() -> kms.ScheduleKeyDeletion(schedule))).isEqualTo("UnsupportedOperation");
+    GetPublicKeyRequest publicKey = new GetPublicKeyRequest();
+    publicKey.setKeyId("00000000-0000-4000-8000-000000000000");
+    assertThat(code(() -> kms.GetPublicKey(publicKey))).isEqualTo("UnsupportedOperation");
     ListKeyDetailRequest tags = new ListKeyDetailRequest();
     TagFilter f = new TagFilter();
     f.setTagKey("env");

@@ -10,15 +10,21 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /** {@link KeyRepository} on Postgres through the reactive client. */
 public final class PgKeyRepository implements KeyRepository {
   private static final String COLUMNS =
-      "c.key_id, c.app_id, c.region, c.alias, c.description, c.create_time, c.key_state, c.creator_uin, c.current_version";
+      "c.key_id, c.app_id, c.region, c.alias, c.description, c.create_time, c.key_state, c.creator_uin, c.current_version,"
+          + " coalesce(extract(epoch FROM c.deletion_date)::bigint, 0) AS deletion_epoch, c.rotation_enabled, c.rotate_days,"
+          + " coalesce(extract(epoch FROM c.last_rotate_time)::bigint, 0) AS last_rotate_epoch,"
+          + " coalesce(extract(epoch FROM c.next_rotate_time)::bigint, 0) AS next_rotate_epoch";
+  private static final String LIVE = " AND c.key_state <> 'Purged'";
   private final Pool pool;
 
   public PgKeyRepository(Pool pool) {
@@ -31,7 +37,7 @@ public final class PgKeyRepository implements KeyRepository {
             conn ->
                 conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))")
                     .execute(Tuple.of(md.appId(), md.region()))
-                    .compose(r -> conn.preparedQuery("SELECT count(*) FROM cmks WHERE app_id = $1 AND region = $2")
+                    .compose(r -> conn.preparedQuery("SELECT count(*) FROM cmks c WHERE c.app_id = $1 AND c.region = $2" + LIVE)
                         .execute(Tuple.of(md.appId(), md.region())))
                     .compose(
                         rows -> {
@@ -45,21 +51,24 @@ public final class PgKeyRepository implements KeyRepository {
                                   md.description(), md.state().wireName(), md.creatorUin(), md.createTime(),
                                   md.currentVersion()}));
                         })
-                    .compose(r -> conn.preparedQuery(
-                            "INSERT INTO cmk_versions (key_id, version, material_wrapped, root_version) VALUES ($1, $2, $3, $4)")
-                        .execute(Tuple.of(md.keyId().uuid(), first.version(), Buffer.buffer(first.material().bytes()),
-                            first.material().rootVersion())))
+                    .compose(r -> insertVersion(conn, md.keyId(), first.version(), first.material()))
                     .mapEmpty())
         .recover(e -> PgErrors.isUniqueViolation(e)
             ? Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception())
             : PgErrors.internal(e));
   }
 
+  private static Future<?> insertVersion(SqlConnection conn, KeyId keyId, int version, Hsa.Wrapped material) {
+    return conn.preparedQuery("INSERT INTO cmk_versions (key_id, version, material_wrapped, root_version) VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(keyId.uuid(), version, Buffer.buffer(material.bytes()), material.rootVersion()));
+  }
+
   @Override
   public Future<Optional<StoredKey>> find(KeyId keyId) {
+    // LEFT JOIN: a purged key has its metadata but no material any more.
     return pool.preparedQuery(
             "SELECT " + COLUMNS + ", v.version, v.material_wrapped, v.root_version FROM cmks c"
-                + " JOIN cmk_versions v ON v.key_id = c.key_id WHERE c.key_id = $1 ORDER BY v.version")
+                + " LEFT JOIN cmk_versions v ON v.key_id = c.key_id WHERE c.key_id = $1 ORDER BY v.version")
         .execute(Tuple.of(keyId.uuid()))
         .map(
             rows -> {
@@ -69,8 +78,10 @@ public final class PgKeyRepository implements KeyRepository {
                 if (md == null) {
                   md = metadata(row);
                 }
-                versions.add(new StoredVersion(row.getInteger("version"),
-                    new Hsa.Wrapped(row.getInteger("root_version"), row.getBuffer("material_wrapped").getBytes())));
+                if (row.getInteger("version") != null) {
+                  versions.add(new StoredVersion(row.getInteger("version"),
+                      new Hsa.Wrapped(row.getInteger("root_version"), row.getBuffer("material_wrapped").getBytes())));
+                }
               }
               return md == null ? Optional.<StoredKey>empty() : Optional.of(new StoredKey(md, List.copyOf(versions)));
             })
@@ -79,24 +90,12 @@ public final class PgKeyRepository implements KeyRepository {
 
   @Override
   public Future<Page> list(String appId, String region, int offset, int limit) {
-    return pool.preparedQuery("SELECT count(*) FROM cmks WHERE app_id = $1 AND region = $2")
-        .execute(Tuple.of(appId, region))
-        .compose(
-            count ->
-                pool.preparedQuery("SELECT " + COLUMNS + " FROM cmks c WHERE c.app_id = $1 AND c.region = $2"
-                        + " ORDER BY c.create_time, c.key_id OFFSET $3 LIMIT $4")
-                    .execute(Tuple.of(appId, region, offset, limit))
-                    .map(rows -> {
-                      List<KeyMetadata> keys = new ArrayList<>();
-                      rows.forEach(r -> keys.add(metadata(r)));
-                      return new Page(List.copyOf(keys), count.iterator().next().getLong(0));
-                    }))
-        .recover(PgErrors::internal);
+    return query(new Query(appId, region, offset, limit, true, null, null));
   }
 
   @Override
   public Future<Page> query(Query q) {
-    StringBuilder where = new StringBuilder(" WHERE c.app_id = $1 AND c.region = $2");
+    StringBuilder where = new StringBuilder(" WHERE c.app_id = $1 AND c.region = $2" + LIVE);
     List<Object> args = new ArrayList<>(List.of(q.appId(), q.region()));
     if (q.state() != null) {
       args.add(q.state().wireName());
@@ -125,7 +124,7 @@ public final class PgKeyRepository implements KeyRepository {
 
   @Override
   public Future<Long> count(String appId, String region) {
-    return pool.preparedQuery("SELECT count(*) FROM cmks WHERE app_id = $1 AND region = $2")
+    return pool.preparedQuery("SELECT count(*) FROM cmks c WHERE c.app_id = $1 AND c.region = $2" + LIVE)
         .execute(Tuple.of(appId, region))
         .map(rows -> rows.iterator().next().getLong(0))
         .recover(PgErrors::internal);
@@ -133,28 +132,113 @@ public final class PgKeyRepository implements KeyRepository {
 
   @Override
   public Future<Boolean> setDescription(String appId, String region, KeyId keyId, String description) {
-    return pool.preparedQuery("UPDATE cmks SET description = $4, updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3")
-        .execute(Tuple.of(keyId.uuid(), appId, region, description))
-        .map(r -> r.rowCount() > 0)
-        .recover(PgErrors::internal);
-  }
-
-  @Override
-  public Future<Boolean> setState(String appId, String region, KeyId keyId, KeyState state) {
-    return pool.preparedQuery("UPDATE cmks SET key_state = $4, updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3")
-        .execute(Tuple.of(keyId.uuid(), appId, region, state.wireName()))
-        .map(r -> r.rowCount() > 0)
-        .recover(PgErrors::internal);
+    return update("description = $4", keyId, appId, region, description).recover(PgErrors::internal);
   }
 
   @Override
   public Future<Boolean> setAlias(String appId, String region, KeyId keyId, String alias) {
-    return pool.preparedQuery("UPDATE cmks SET alias = $4, updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3")
-        .execute(Tuple.of(keyId.uuid(), appId, region, alias))
-        .map(r -> r.rowCount() > 0)
+    return update("alias = $4", keyId, appId, region, alias)
         .recover(e -> PgErrors.isUniqueViolation(e)
             ? Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception())
             : PgErrors.internal(e));
+  }
+
+  @Override
+  public Future<Boolean> transition(String appId, String region, KeyId keyId, KeyState expected, KeyState target) {
+    return pool.preparedQuery("UPDATE cmks SET key_state = $5, updated_at = now()"
+            + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = $4")
+        .execute(Tuple.of(keyId.uuid(), appId, region, expected.wireName(), target.wireName()))
+        .map(r -> r.rowCount() > 0)
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<Long> scheduleDeletion(String appId, String region, KeyId keyId, int days) {
+    return pool.preparedQuery("UPDATE cmks SET key_state = 'PendingDelete', deletion_date = now() + make_interval(days => $4),"
+            + " updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = 'Disabled'"
+            + " RETURNING extract(epoch FROM deletion_date)::bigint")
+        .execute(Tuple.of(keyId.uuid(), appId, region, days))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0))
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<Boolean> cancelDeletion(String appId, String region, KeyId keyId) {
+    return pool.preparedQuery("UPDATE cmks SET key_state = 'Disabled', deletion_date = NULL, updated_at = now()"
+            + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = 'PendingDelete'")
+        .execute(Tuple.of(keyId.uuid(), appId, region))
+        .map(r -> r.rowCount() > 0)
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<Boolean> setRotation(String appId, String region, KeyId keyId, boolean enabled, int days) {
+    Future<io.vertx.sqlclient.RowSet<Row>> f = enabled
+        ? pool.preparedQuery("UPDATE cmks SET rotation_enabled = TRUE, rotate_days = $4, next_rotate_time = now()"
+                + " + make_interval(days => $4), updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3"
+                + " AND key_state <> 'Purged'")
+            .execute(Tuple.of(keyId.uuid(), appId, region, days))
+        : pool.preparedQuery("UPDATE cmks SET rotation_enabled = FALSE, next_rotate_time = NULL, updated_at = now()"
+                + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state <> 'Purged'")
+            .execute(Tuple.of(keyId.uuid(), appId, region));
+    return f.map(r -> r.rowCount() > 0).recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<List<KeyId>> purgeDue(int limit) {
+    return pool.preparedQuery(
+            "WITH due AS (SELECT key_id FROM cmks WHERE key_state = 'PendingDelete' AND deletion_date <= now()"
+                + " ORDER BY deletion_date LIMIT $1 FOR UPDATE SKIP LOCKED),"
+                + " purged AS (UPDATE cmks c SET key_state = 'Purged', updated_at = now() FROM due"
+                + " WHERE c.key_id = due.key_id RETURNING c.key_id),"
+                + " destroyed AS (DELETE FROM cmk_versions v USING purged WHERE v.key_id = purged.key_id)"
+                + " SELECT key_id FROM purged")
+        .execute(Tuple.of(limit))
+        .map(PgKeyRepository::ids)
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<List<KeyId>> rotateDue(int limit, MaterialSource material) {
+    return pool.<List<KeyId>>withTransaction(conn ->
+            conn.preparedQuery("SELECT key_id, current_version FROM cmks WHERE rotation_enabled AND key_state = 'Enabled'"
+                    + " AND next_rotate_time <= now() ORDER BY next_rotate_time LIMIT $1 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(limit))
+                .compose(rows -> {
+                  List<KeyId> rotated = new ArrayList<>();
+                  Future<Void> chain = Future.succeededFuture();
+                  for (Row r : rows) {
+                    KeyId id = new KeyId(r.getUUID("key_id"));
+                    int next = r.getInteger("current_version") + 1;
+                    chain = chain
+                        .compose(v -> material.generate(id, next))
+                        .compose(w -> insertVersion(conn, id, next, w))
+                        .compose(x -> conn.preparedQuery("UPDATE cmks SET current_version = $2, last_rotate_time = now(),"
+                                + " next_rotate_time = now() + make_interval(days => rotate_days), updated_at = now() WHERE key_id = $1")
+                            .execute(Tuple.of(id.uuid(), next)))
+                        .map(x -> {
+                          rotated.add(id);
+                          return null;
+                        });
+                  }
+                  return chain.map(v -> List.copyOf(rotated));
+                }))
+        .recover(PgErrors::internal);
+  }
+
+  private Future<Boolean> update(String set, KeyId keyId, String appId, String region, Object value) {
+    return pool.preparedQuery("UPDATE cmks SET " + set + ", updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3"
+            + " AND key_state <> 'Purged'")
+        .execute(Tuple.of(keyId.uuid(), appId, region, value))
+        .map(r -> r.rowCount() > 0);
+  }
+
+  private static List<KeyId> ids(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<KeyId> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(new KeyId((UUID) r.getValue(0)));
+    }
+    return List.copyOf(out);
   }
 
   private static KeyMetadata metadata(Row r) {
@@ -167,6 +251,11 @@ public final class PgKeyRepository implements KeyRepository {
         r.getLong("create_time"),
         KeyState.fromWireName(r.getString("key_state")),
         r.getString("creator_uin"),
-        r.getInteger("current_version"));
+        r.getInteger("current_version"),
+        r.getLong("deletion_epoch"),
+        r.getBoolean("rotation_enabled"),
+        r.getInteger("rotate_days"),
+        r.getLong("last_rotate_epoch"),
+        r.getLong("next_rotate_epoch"));
   }
 }

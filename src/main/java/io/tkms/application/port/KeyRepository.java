@@ -47,9 +47,50 @@ public interface KeyRepository {
   /** Sets the description; false when the key does not exist there. */
   Future<Boolean> setDescription(String appId, String region, KeyId keyId, String description);
 
-  /** Sets the state if the key exists in that account and region; false when it does not. */
-  Future<Boolean> setState(String appId, String region, KeyId keyId, KeyState state);
+  /**
+   * Moves the key from {@code expected} to {@code target} (compare-and-set on the state); false
+   * when the key is not there or its state is no longer {@code expected}.
+   */
+  Future<Boolean> transition(String appId, String region, KeyId keyId, KeyState expected, KeyState target);
+
+  /**
+   * Disabled → PendingDelete with the deletion date {@code days} after the database's now().
+   *
+   * @return the deletion date (Unix seconds), or null when the key was not Disabled any more
+   */
+  Future<Long> scheduleDeletion(String appId, String region, KeyId keyId, int days);
+
+  /** PendingDelete → Disabled, clearing the deletion date; false when not PendingDelete. */
+  Future<Boolean> cancelDeletion(String appId, String region, KeyId keyId);
+
+  /** Turns automatic rotation on (next due {@code days} after the database's now()) or off. */
+  Future<Boolean> setRotation(String appId, String region, KeyId keyId, boolean enabled, int days);
 
   /** Sets the alias; fails with ALIAS_EXISTS; false when the key does not exist there. */
   Future<Boolean> setAlias(String appId, String region, KeyId keyId, String alias);
+
+  /**
+   * Purges keys whose deletion date has passed by the database's clock: state Purged (the row is
+   * kept as a tombstone), every version's material deleted. Safe to run on every replica at once
+   * ({@code FOR UPDATE SKIP LOCKED}).
+   *
+   * @return the purged keys
+   */
+  Future<List<KeyId>> purgeDue(int limit);
+
+  /** New material for version {@code version} of {@code keyId}. */
+  @FunctionalInterface
+  interface MaterialSource {
+    Future<Hsa.Wrapped> generate(KeyId keyId, int version);
+  }
+
+  /**
+   * Rotates enabled keys whose next rotation is due by the database's clock: one new version
+   * each, current version moved to it, next rotation one period later. Rows are claimed with
+   * {@code FOR UPDATE SKIP LOCKED} in one transaction, so one due date rotates exactly once even
+   * with several replicas running the job.
+   *
+   * @return the rotated keys
+   */
+  Future<List<KeyId>> rotateDue(int limit, MaterialSource material);
 }

@@ -46,16 +46,18 @@ final class V2Actions {
     this.crypto = crypto;
     this.keys = keys;
     this.actions =
-        Map.of(
-            "Encrypt", new Action(Group.CRYPTO, this::encrypt),
-            "Decrypt", new Action(Group.CRYPTO, this::decrypt),
-            "GenerateDataKey", new Action(Group.CRYPTO, this::generateDataKey),
-            "CreateKey", new Action(Group.MANAGEMENT, this::createKey),
-            "GetKeyAttributes", new Action(Group.MANAGEMENT, this::getKeyAttributes),
-            "SetKeyAttributes", new Action(Group.MANAGEMENT, this::setKeyAttributes),
-            "ListKey", new Action(Group.MANAGEMENT, this::listKey),
-            "EnableKey", new Action(Group.MANAGEMENT, this::enableKey),
-            "DisableKey", new Action(Group.MANAGEMENT, this::disableKey));
+        Map.ofEntries(
+            Map.entry("Encrypt", new Action(Group.CRYPTO, this::encrypt)),
+            Map.entry("Decrypt", new Action(Group.CRYPTO, this::decrypt)),
+            Map.entry("GenerateDataKey", new Action(Group.CRYPTO, this::generateDataKey)),
+            Map.entry("CreateKey", new Action(Group.MANAGEMENT, this::createKey)),
+            Map.entry("GetKeyAttributes", new Action(Group.MANAGEMENT, this::getKeyAttributes)),
+            Map.entry("SetKeyAttributes", new Action(Group.MANAGEMENT, this::setKeyAttributes)),
+            Map.entry("ListKey", new Action(Group.MANAGEMENT, this::listKey)),
+            Map.entry("EnableKey", new Action(Group.MANAGEMENT, this::enableKey)),
+            Map.entry("DisableKey", new Action(Group.MANAGEMENT, this::disableKey)),
+            Map.entry("ScheduleKeyDeletion", new Action(Group.MANAGEMENT, this::scheduleKeyDeletion)),
+            Map.entry("CancelKeyDeletion", new Action(Group.MANAGEMENT, this::cancelKeyDeletion)));
   }
 
   /** The action, or null when unknown. */
@@ -64,7 +66,8 @@ final class V2Actions {
   }
 
   private static KeyId keyId(Exchange ex, V2Request req) {
-    String raw = req.required("keyId");
+    // One v2 SDK (Python) sends "KeyId" for the deletion actions: accept either spelling.
+    String raw = req.optional("keyId") == null && req.optional("KeyId") != null ? req.required("KeyId") : req.required("keyId");
     KeyId id = KeyId.parse(raw);
     ex.keyId = id.toString();
     return id;
@@ -201,6 +204,20 @@ final class V2Actions {
     return keys.disable(caller, keyId(ex, req)).map(v -> new JsonObject());
   }
 
+  private Future<JsonObject> scheduleKeyDeletion(Exchange ex, Caller caller, V2Request req) {
+    KeyId id = keyId(ex, req);
+    if (req.optional("pendingWindowInDays") == null || req.optional("pendingWindowInDays").isEmpty()) {
+      throw ErrorCode.MISSING_PARAMETER.exception("lacked of required parameters: pendingWindowInDays");
+    }
+    int days = req.integer("pendingWindowInDays", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    return keys.scheduleDeletion(caller, id, days).map(date -> new JsonObject().put("keyId", id.toString()).put("deletionDate", date));
+  }
+
+  private Future<JsonObject> cancelKeyDeletion(Exchange ex, Caller caller, V2Request req) {
+    KeyId id = keyId(ex, req);
+    return keys.cancelDeletion(caller, id).map(v -> new JsonObject().put("keyId", id.toString()));
+  }
+
   static JsonObject metadata(KeyMetadata md) {
     return new JsonObject()
         .put("keyId", md.keyId().toString())
@@ -209,6 +226,7 @@ final class V2Actions {
         .put("description", md.description())
         .put("keyState", md.state().wireName())
         .put("keyUsage", V2_USAGE)
-        .put("type", 1);
+        .put("type", 1)
+        .put("deleteTime", md.deletionDate());
   }
 }

@@ -40,8 +40,7 @@ final class V3Actions {
 
   /** Tencent actions recognised but not built yet: answered with UnsupportedOperation. */
   static final Set<String> NOT_YET = Set.of(
-      "ReEncrypt", "ScheduleKeyDeletion", "CancelKeyDeletion", "ArchiveKey", "CancelKeyArchive",
-      "EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "RotateKey", "DescribeKeyRotationHistory",
+      "RotateKey", "DescribeKeyRotationHistory",
       "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "GetPublicKey",
       "AsymmetricRsaDecrypt", "AsymmetricSm2Decrypt", "SignByAsymmetricKey", "VerifyByAsymmetricKey",
       "BindCloudResource", "UnbindCloudResource", "PostQuantumCryptoEncrypt", "PostQuantumCryptoDecrypt",
@@ -72,7 +71,11 @@ final class V3Actions {
     this.keys = keys;
     this.regions = List.copyOf(regions);
     crypto(Map.of("Encrypt", this::encrypt, "Decrypt", this::decrypt, "GenerateDataKey", this::generateDataKey,
-        "GenerateRandom", this::generateRandom));
+        "GenerateRandom", this::generateRandom, "ReEncrypt", this::reEncrypt));
+    management(Map.of("ScheduleKeyDeletion", this::scheduleDeletion, "CancelKeyDeletion", this::cancelDeletion,
+        "ArchiveKey", (e, c, i) -> state(e, c, i, keys::archive), "CancelKeyArchive", (e, c, i) -> state(e, c, i, keys::cancelArchive),
+        "EnableKeyRotation", this::enableRotation, "DisableKeyRotation", (e, c, i) -> state(e, c, i, keys::disableRotation),
+        "GetKeyRotationStatus", this::rotationStatus));
     management(Map.of("CreateKey", this::createKey, "DescribeKey", this::describeKey, "DescribeKeys", this::describeKeys,
         "ListKeys", this::listKeys, "ListKeyDetail", this::listKeyDetail, "UpdateAlias", this::updateAlias,
         "UpdateKeyDescription", this::updateDescription, "EnableKey", (e, c, i) -> single(e, c, i, true),
@@ -196,6 +199,55 @@ final class V3Actions {
     });
   }
 
+  private Future<JsonObject> reEncrypt(Exchange ex, Caller caller, V3Input in) {
+    refuseWrappedPlaintext(in);
+    CiphertextBlob blob = CiphertextBlob.decodeBase64(in.required("CiphertextBlob"));
+    KeyId dest = in.has("DestinationKeyId") ? KeyId.parse(in.required("DestinationKeyId")) : null;
+    ex.keyId = dest == null ? blob.keyId().toString() : dest.toString();
+    return crypto.reEncrypt(caller, blob, context(in, "SourceEncryptionContext"), dest, context(in, "DestinationEncryptionContext"))
+        .map(r -> new JsonObject().put("CiphertextBlob", Base64.getEncoder().encodeToString(r.blob()))
+            .put("KeyId", r.keyId().toString()).put("SourceKeyId", r.sourceKeyId().toString()).put("ReEncrypted", r.reEncrypted()));
+  }
+
+  private Future<JsonObject> scheduleDeletion(Exchange ex, Caller caller, V3Input in) {
+    KeyId id = keyId(ex, in, "KeyId");
+    if (!in.has("PendingWindowInDays")) {
+      throw ErrorCode.MISSING_PARAMETER.exception("the parameter PendingWindowInDays is required");
+    }
+    long days = in.integer("PendingWindowInDays", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+    if (days < KeyService.MIN_PENDING_DAYS || days > KeyService.MAX_PENDING_DAYS) {
+      throw ErrorCode.INVALID_PENDING_WINDOW.exception();
+    }
+    return keys.scheduleDeletion(caller, id, (int) days)
+        .map(date -> new JsonObject().put("DeletionDate", date).put("KeyId", id.toString()));
+  }
+
+  private Future<JsonObject> cancelDeletion(Exchange ex, Caller caller, V3Input in) {
+    KeyId id = keyId(ex, in, "KeyId");
+    return keys.cancelDeletion(caller, id).map(v -> new JsonObject().put("KeyId", id.toString()));
+  }
+
+  @FunctionalInterface
+  private interface KeyChange {
+    Future<Void> apply(Caller caller, KeyId keyId);
+  }
+
+  private Future<JsonObject> state(Exchange ex, Caller caller, V3Input in, KeyChange change) {
+    return change.apply(caller, keyId(ex, in, "KeyId")).map(v -> new JsonObject());
+  }
+
+  private Future<JsonObject> enableRotation(Exchange ex, Caller caller, V3Input in) {
+    KeyId id = keyId(ex, in, "KeyId");
+    int days = (int) in.integer("RotateDays", 365, 7, 365);
+    return keys.enableRotation(caller, id, days).map(v -> new JsonObject());
+  }
+
+  private Future<JsonObject> rotationStatus(Exchange ex, Caller caller, V3Input in) {
+    return keys.describe(caller, keyId(ex, in, "KeyId")).map(md -> new JsonObject()
+        .put("KeyRotationEnabled", md.rotationEnabled()).put("NextRotateTime", md.nextRotateTime())
+        .put("RotateDays", md.rotateDays()).put("LastRotateTime", md.lastRotateTime()));
+  }
+
   private Future<JsonObject> createKey(Exchange ex, Caller caller, V3Input in) {
     String alias = Alias.validate(in.required("Alias"), Alias.V3_MAX);
     String description = description(in, false);
@@ -291,7 +343,7 @@ final class V3Actions {
     int state = (int) in.integer("KeyState", 0, 0, 5);
     String origin = in.string("Origin");
     String usage = in.string("KeyUsage");
-    boolean none = in.integer("Role", 0, 0, 1) == 1 || state == 4 || state == 5
+    boolean none = in.integer("Role", 0, 0, 1) == 1 || state == 4
         || (origin != null && !origin.isEmpty() && !origin.equals("ALL") && !origin.equals("TENCENT_KMS"))
         || (usage != null && !usage.isEmpty() && !usage.equals("ALL") && !usage.equals(USAGE));
     if (none) {
@@ -301,6 +353,7 @@ final class V3Actions {
       case 1 -> KeyState.ENABLED;
       case 2 -> KeyState.DISABLED;
       case 3 -> KeyState.PENDING_DELETE;
+      case 5 -> KeyState.ARCHIVED;
       default -> null;
     };
     return keys.query(caller, offset, limit, ascending, filter, in.string("SearchKeyAlias")).map(page -> {
@@ -366,15 +419,15 @@ final class V3Actions {
         .put("KeyUsage", USAGE)
         .put("Type", 2)
         .put("CreatorUin", new BigInteger(md.creatorUin()))
-        .put("KeyRotationEnabled", false)
+        .put("KeyRotationEnabled", md.rotationEnabled())
         .put("Owner", "user")
-        .put("NextRotateTime", 0)
-        .put("DeletionDate", 0)
+        .put("NextRotateTime", md.nextRotateTime())
+        .put("DeletionDate", md.deletionDate())
         .put("Origin", "TENCENT_KMS")
         .put("ValidTo", 0)
         .put("ResourceId", "creatorUin/" + md.creatorUin() + "/" + md.keyId())
         .put("HsmClusterId", "")
-        .put("RotateDays", 0)
-        .put("LastRotateTime", 0);
+        .put("RotateDays", md.rotateDays())
+        .put("LastRotateTime", md.lastRotateTime());
   }
 }

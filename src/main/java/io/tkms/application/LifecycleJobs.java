@@ -1,0 +1,45 @@
+package io.tkms.application;
+
+import io.tkms.application.port.CryptoExecutor;
+import io.tkms.application.port.Hsa;
+import io.tkms.application.port.KeyRepository;
+import io.tkms.domain.KeyId;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The periodic jobs: purge keys whose deletion date has passed, rotate keys whose rotation is due.
+ * Whether something is due is decided by the database's clock; rows are claimed with {@code FOR
+ * UPDATE SKIP LOCKED}, so every replica may run the jobs and each due key is handled once.
+ */
+public final class LifecycleJobs {
+  private static final int BATCH = 100;
+  private final KeyRepository repository;
+  private final KeyMaterialCache cache;
+  private final CryptoExecutor executor;
+  private final Hsa hsa;
+
+  public LifecycleJobs(KeyRepository repository, KeyMaterialCache cache, CryptoExecutor executor, Hsa hsa) {
+    this.repository = repository;
+    this.cache = cache;
+    this.executor = executor;
+    this.hsa = hsa;
+  }
+
+  /** What one run did. */
+  public record Report(List<KeyId> purged, List<KeyId> rotated) {}
+
+  /** Runs both jobs once. Call on an event loop (or from a test thread). */
+  public Future<Report> runOnce() {
+    return repository.purgeDue(BATCH)
+        .compose(purged -> {
+          purged.forEach(cache::invalidate);
+          return repository.rotateDue(BATCH, (keyId, version) ->
+                  executor.execute(() -> hsa.generateWrapped(KeyMaterialCache.wrapContext(keyId, version))))
+              .map(rotated -> {
+                rotated.forEach(cache::invalidate);
+                return new Report(purged, rotated);
+              });
+        });
+  }
+}
