@@ -80,6 +80,11 @@ public final class TestServer implements AutoCloseable {
     return env;
   }
 
+  /** Runs the purge and rotation jobs once, now. */
+  public io.tkms.application.LifecycleJobs.Report runJobs() {
+    return server.runJobs();
+  }
+
   public int port() {
     return server.apiPort();
   }
