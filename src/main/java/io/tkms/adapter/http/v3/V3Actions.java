@@ -104,6 +104,11 @@ final class V3Actions {
     return actions.get(name);
   }
 
+  /** How many actions are built (for the documentation check). */
+  int size() {
+    return actions.size();
+  }
+
   private static KeyId keyId(Exchange ex, V3Input in, String field) {
     KeyId id = KeyId.parse(in.required(field));
     ex.keyId = id.toString();
