@@ -46,12 +46,17 @@ public final class KeyService {
 
   /** Creates an enabled CMK with fresh material from the HSA. */
   public Future<KeyMetadata> create(Caller caller, String alias, String description) {
+    return create(caller, alias, description, java.util.Map.of());
+  }
+
+  /** Creates an enabled CMK carrying {@code tags} (validated by the caller's codec). */
+  public Future<KeyMetadata> create(Caller caller, String alias, String description, java.util.Map<String, String> tags) {
     KeyId keyId = KeyId.random(random::nextBytes);
     KeyMetadata md = KeyMetadata.created(keyId, caller.appId(), caller.region(), alias == null ? "" : alias,
         description == null ? "" : description, clock.instant().getEpochSecond(), caller.uin());
     return executor
         .execute(() -> hsa.generateWrapped(KeyMaterialCache.wrapContext(keyId, 1)))
-        .compose(w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota))
+        .compose(w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota, tags))
         .map(v -> md);
   }
 
@@ -74,8 +79,9 @@ public final class KeyService {
   }
 
   /** Keys matching a filtered query of the caller's account and region. */
-  public Future<KeyRepository.Page> query(Caller caller, int offset, int limit, boolean ascending, KeyState state, String search) {
-    return repository.query(new KeyRepository.Query(caller.appId(), caller.region(), offset, limit, ascending, state, search));
+  public Future<KeyRepository.Page> query(Caller caller, int offset, int limit, boolean ascending, KeyState state, String search,
+      java.util.List<KeyRepository.TagFilter> tags) {
+    return repository.query(new KeyRepository.Query(caller.appId(), caller.region(), offset, limit, ascending, state, search, tags));
   }
 
   /** How many keys the caller has in its region. */

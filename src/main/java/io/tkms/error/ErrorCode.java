@@ -50,6 +50,8 @@ public enum ErrorCode {
   SOURCE_THROTTLED(4420, 10250, "RequestLimitExceeded.IPLimitExceeded", "too many failed authentications from this address, please slow down"),
   NO_SUCH_VERSION(4000, 10000, "NoSuchVersion", "the API version is not supported, use 2019-01-18"),
   UNSUPPORTED_OPERATION(4000, 10000, "UnsupportedOperation", "this operation is not supported by this server"),
+  TAG_KEYS_DUPLICATED(4000, 10350, "InvalidParameterValue.TagKeysDuplicated", "the same TagKey is given more than once"),
+  INVALID_TAG(4000, 10350, "InvalidParameterValue", "tags need a TagKey of 1 to 128 and a TagValue of at most 256 characters"),
   DUPLICATED_KEY_ID(4000, 10350, "InvalidParameterValue.DuplicatedKeyId", "the same KeyId is given more than once"),
   CONFLICT(4000, 10000, "ResourceInUse", "resource already exists"),
   NOT_FOUND(4000, 10000, "ResourceNotFound", "resource not found"),

@@ -114,6 +114,30 @@ class V3ErrorsIT {
   }
 
   @Test
+  void tags_areStored_andTagFiltersSelectKeys_inJsonAndFlattenedForm() {
+    JsonObject prod = client.call("CreateKey", new JsonObject().put("Alias", "tag-prod")
+        .put("Tags", new JsonArray().add(new JsonObject().put("TagKey", "env").put("TagValue", "prod"))
+            .add(new JsonObject().put("TagKey", "team").put("TagValue", "pay"))));
+    assertThat(prod.getInteger("TagCode")).isZero();
+    JsonObject dev = client.call("CreateKey", new JsonObject().put("Alias", "tag-dev")
+        .put("Tags", new JsonArray().add(new JsonObject().put("TagKey", "env").put("TagValue", "dev"))));
+    JsonObject one = client.call("ListKeyDetail", new JsonObject().put("TagFilters", new JsonArray()
+        .add(new JsonObject().put("TagKey", "env").put("TagValue", new JsonArray().add("prod")))));
+    assertThat(one.getJsonArray("KeyMetadatas").stream().map(x -> ((JsonObject) x).getString("KeyId")))
+        .containsExactly(prod.getString("KeyId"));
+    JsonObject both = client.request("ListKeyDetail")
+        .get("TagFilters.0.TagKey=env&TagFilters.0.TagValue.0=dev&TagFilters.0.TagValue.1=prod").send();
+    assertThat(both.getLong("TotalCount")).as(both.encode()).isEqualTo(2);
+    JsonObject anyValue = client.call("ListKeyDetail", new JsonObject().put("TagFilters", new JsonArray()
+        .add(new JsonObject().put("TagKey", "team"))));
+    assertThat(anyValue.getLong("TotalCount")).isEqualTo(1);
+    JsonObject none = client.call("ListKeyDetail", new JsonObject().put("TagFilters", new JsonArray()
+        .add(new JsonObject().put("TagKey", "env").put("TagValue", new JsonArray().add("staging")))));
+    assertThat(none.getLong("TotalCount")).isZero();
+    assertThat(dev.getString("KeyId")).isNotBlank();
+  }
+
+  @Test
   void numbersAsStrings_areAccepted_andUnknownFieldsIgnored() {
     JsonObject r = client.call("ListKeys", new JsonObject().put("Limit", "1").put("Offset", "0").put("SomethingNew", true));
     assertThat(code(r)).as(r.encode()).isNull();
@@ -150,9 +174,11 @@ class V3ErrorsIT {
     assertThat(code(client.call("GenerateDataKey", new JsonObject().put("KeyId", keyId)))).isEqualTo("MissingParameter");
     assertThat(code(client.call("GenerateRandom", new JsonObject().put("NumberOfBytes", 1025)))).isEqualTo("InvalidParameterValue");
     assertThat(code(client.call("Decrypt", new JsonObject().put("CiphertextBlob", "AAAA").put("EncryptionPublicKey", "pem")))).isEqualTo("UnsupportedOperation");
-    JsonObject tagged = client.call("CreateKey", new JsonObject().put("Alias", "tagged")
-        .put("Tags", new JsonArray().add(new JsonObject().put("TagKey", "env").put("TagValue", "prod"))));
-    assertThat(tagged.getInteger("TagCode")).isEqualTo(2);
+    assertThat(code(client.call("CreateKey", new JsonObject().put("Alias", "dup-tags").put("Tags", new JsonArray()
+        .add(new JsonObject().put("TagKey", "env").put("TagValue", "a")).add(new JsonObject().put("TagKey", "env").put("TagValue", "b"))))))
+        .isEqualTo("InvalidParameterValue.TagKeysDuplicated");
+    assertThat(code(client.call("CreateKey", new JsonObject().put("Alias", "bad-tags").put("Tags", new JsonArray()
+        .add(new JsonObject().put("TagValue", "a")))))).isEqualTo("InvalidParameterValue");
   }
 
   @Test

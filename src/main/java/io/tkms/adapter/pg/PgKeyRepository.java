@@ -32,7 +32,7 @@ public final class PgKeyRepository implements KeyRepository {
   }
 
   @Override
-  public Future<Void> create(KeyMetadata md, StoredVersion first, int quota) {
+  public Future<Void> create(KeyMetadata md, StoredVersion first, int quota, java.util.Map<String, String> tags) {
     return pool.<Void>withTransaction(
             conn ->
                 conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))")
@@ -52,6 +52,9 @@ public final class PgKeyRepository implements KeyRepository {
                                   md.currentVersion()}));
                         })
                     .compose(r -> insertVersion(conn, md.keyId(), first.version(), first.material()))
+                    .compose(r -> tags.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
+                            "INSERT INTO cmk_tags (key_id, tag_key, tag_value) VALUES ($1, $2, $3)")
+                        .executeBatch(tags.entrySet().stream().map(t -> Tuple.of(md.keyId().uuid(), t.getKey(), t.getValue())).toList()))
                     .mapEmpty())
         .recover(e -> PgErrors.isUniqueViolation(e)
             ? Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception())
@@ -104,6 +107,15 @@ public final class PgKeyRepository implements KeyRepository {
     if (q.search() != null && !q.search().isEmpty()) {
       args.add("%" + q.search().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
       where.append(" AND (c.key_id::text ILIKE $").append(args.size()).append(" OR c.alias ILIKE $").append(args.size()).append(")");
+    }
+    for (TagFilter f : q.tagFilters()) {
+      args.add(f.key());
+      where.append(" AND EXISTS (SELECT 1 FROM cmk_tags t WHERE t.key_id = c.key_id AND t.tag_key = $").append(args.size());
+      if (!f.values().isEmpty()) {
+        args.add(f.values().toArray(new String[0]));
+        where.append(" AND t.tag_value = ANY($").append(args.size()).append(")");
+      }
+      where.append(")");
     }
     String order = q.ascending() ? " ORDER BY c.create_time, c.key_id" : " ORDER BY c.create_time DESC, c.key_id DESC";
     List<Object> pageArgs = new ArrayList<>(args);

@@ -5,6 +5,7 @@ import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,14 +26,22 @@ public interface KeyRepository {
    * A filtered listing: {@code state} null for all states; {@code search} (nullable) matches a
    * substring of the key id or alias, case-insensitively; newest first unless {@code ascending}.
    */
-  record Query(String appId, String region, int offset, int limit, boolean ascending, KeyState state, String search) {}
+  record Query(String appId, String region, int offset, int limit, boolean ascending, KeyState state, String search,
+      List<TagFilter> tagFilters) {
+    public Query(String appId, String region, int offset, int limit, boolean ascending, KeyState state, String search) {
+      this(appId, region, offset, limit, ascending, state, search, List.of());
+    }
+  }
+
+  /** Keys that carry tag {@code key}, with one of {@code values} (any value when empty). */
+  record TagFilter(String key, List<String> values) {}
 
   /**
    * Inserts a key with its first version.
    *
    * @return fails with ALIAS_EXISTS or CMK_LIMIT_EXCEEDED ({@code quota} keys per account/region)
    */
-  Future<Void> create(KeyMetadata metadata, StoredVersion first, int quota);
+  Future<Void> create(KeyMetadata metadata, StoredVersion first, int quota, Map<String, String> tags);
 
   Future<Optional<StoredKey>> find(KeyId keyId);
 

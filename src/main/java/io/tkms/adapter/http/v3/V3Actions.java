@@ -4,6 +4,7 @@ import io.tkms.adapter.http.Exchange;
 import io.tkms.application.Caller;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
+import io.tkms.application.port.KeyRepository;
 import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.domain.Alias;
 import io.tkms.domain.CiphertextBlob;
@@ -267,16 +268,56 @@ final class V3Actions {
     if (in.has("HsmClusterId")) {
       throw ErrorCode.UNSUPPORTED_OPERATION.exception("dedicated HSM clusters are not supported");
     }
-    boolean tags = in.nonEmptyList("Tags");
-    return keys.create(caller, alias, description).map(md -> {
+    Map<String, String> tags = tags(in);
+    return keys.create(caller, alias, description, tags).map(md -> {
       ex.keyId = md.keyId().toString();
       return new JsonObject().put("KeyId", md.keyId().toString()).put("Alias", md.alias())
           .put("CreateTime", md.createTime()).put("Description", md.description())
           .put("KeyState", md.state().wireName()).put("KeyUsage", USAGE)
-          // Tags are reported as not applied (business error 2) rather than silently dropped.
-          .put("TagCode", tags ? 2 : 0).put("TagMsg", tags ? "tags are not supported by this server yet" : "")
+          .put("TagCode", 0).put("TagMsg", "")
           .put("HsmClusterId", "");
     });
+  }
+
+  private static Map<String, String> tags(V3Input in) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (Map<String, Object> t : in.objects("Tags", 50)) {
+      Object k = t.get("TagKey");
+      Object v = t.get("TagValue");
+      if (!(k instanceof String key) || key.isEmpty() || key.length() > 128 || !(v instanceof String value) || value.length() > 256) {
+        throw ErrorCode.INVALID_TAG.exception();
+      }
+      if (out.put(key, value) != null) {
+        throw ErrorCode.TAG_KEYS_DUPLICATED.exception();
+      }
+    }
+    return out;
+  }
+
+  private static List<KeyRepository.TagFilter> tagFilters(V3Input in) {
+    List<KeyRepository.TagFilter> out = new ArrayList<>();
+    for (Map<String, Object> f : in.objects("TagFilters", 50)) {
+      Object k = f.get("TagKey");
+      if (!(k instanceof String key) || key.isEmpty()) {
+        throw ErrorCode.MISSING_PARAMETER.exception("every TagFilter needs a TagKey");
+      }
+      List<String> values = new ArrayList<>();
+      Object v = f.get("TagValue");
+      if (v instanceof List<?> l) {
+        for (Object o : l) {
+          if (!(o instanceof String str)) {
+            throw ErrorCode.INVALID_PARAMETER_VALUE.exception("TagValue must be a list of strings");
+          }
+          values.add(str);
+        }
+      } else if (v instanceof String str) {
+        values.add(str);
+      } else if (v != null) {
+        throw ErrorCode.INVALID_PARAMETER_VALUE.exception("TagValue must be a list of strings");
+      }
+      out.add(new KeyRepository.TagFilter(key, List.copyOf(values)));
+    }
+    return out;
   }
 
   private static String description(V3Input in, boolean required) {
@@ -331,7 +372,7 @@ final class V3Actions {
     if (in.integer("Role", 0, 0, 1) == 1) {
       return Future.succeededFuture(new JsonObject().put("Keys", new JsonArray()).put("TotalCount", 0));
     }
-    return keys.query(caller, offset, limit, true, null, null).map(page -> {
+    return keys.query(caller, offset, limit, true, null, null, List.of()).map(page -> {
       JsonArray arr = new JsonArray();
       page.keys().forEach(k -> arr.add(new JsonObject().put("KeyId", k.keyId().toString())));
       return new JsonObject().put("Keys", arr).put("TotalCount", page.totalCount());
@@ -339,9 +380,7 @@ final class V3Actions {
   }
 
   private Future<JsonObject> listKeyDetail(Exchange ex, Caller caller, V3Input in) {
-    if (in.nonEmptyList("TagFilters")) {
-      throw ErrorCode.UNSUPPORTED_OPERATION.exception("TagFilters are not supported by this server yet");
-    }
+    List<KeyRepository.TagFilter> tagFilters = tagFilters(in);
     int offset = (int) in.integer("Offset", 0, 0, Integer.MAX_VALUE);
     int limit = (int) in.integer("Limit", 10, 1, 200);
     boolean ascending = in.integer("OrderType", 0, 0, 1) == 1;
@@ -361,7 +400,7 @@ final class V3Actions {
       case 5 -> KeyState.ARCHIVED;
       default -> null;
     };
-    return keys.query(caller, offset, limit, ascending, filter, in.string("SearchKeyAlias")).map(page -> {
+    return keys.query(caller, offset, limit, ascending, filter, in.string("SearchKeyAlias"), tagFilters).map(page -> {
       JsonArray arr = new JsonArray();
       page.keys().forEach(k -> arr.add(metadata(k)));
       return new JsonObject().put("TotalCount", page.totalCount()).put("KeyMetadatas", arr);

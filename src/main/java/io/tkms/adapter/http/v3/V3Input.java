@@ -92,8 +92,26 @@ final class V3Input {
     return out;
   }
 
-  /** True when the named list is present and non-empty. */
-  boolean nonEmptyList(String name) {
-    return fields.get(name) instanceof List<?> l && !l.isEmpty();
+  /** A list of objects (JSON array of objects or flattened {@code Name.0.Field}), empty when absent. */
+  @SuppressWarnings("unchecked")
+  List<Map<String, Object>> objects(String name, int max) {
+    Object v = fields.get(name);
+    if (v == null || (v instanceof String s && s.isEmpty())) {
+      return List.of();
+    }
+    if (!(v instanceof List<?> list)) {
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " must be a list of objects");
+    }
+    if (list.size() > max) {
+      throw ErrorCode.PARAMETER_BATCH_TOO_LARGE.exception("parameter " + name + " holds more than " + max + " items");
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object o : list) {
+      if (!(o instanceof Map<?, ?> m)) {
+        throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " must be a list of objects");
+      }
+      out.add((Map<String, Object>) m);
+    }
+    return out;
   }
 }
