@@ -165,6 +165,90 @@ class V3SdkIT {
     assertThat(Base64.getDecoder().decode(kms.GenerateRandom(rnd).getPlaintext())).hasSize(64);
   }
 
+  static Stream<Object[]> signings() {
+    return Stream.of(new Object[] {ClientProfile.SIGN_TC3_256}, new Object[] {ClientProfile.SIGN_SHA256});
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("signings")
+  void lifecycleActions_workThroughTheOfficialSdk(String sign) throws Exception {
+    KmsClient kms = client(sign, HttpProfile.REQ_POST);
+    CreateKeyRequest create = new CreateKeyRequest();
+    create.setAlias("life-" + sign.replace("-", "").toLowerCase());
+    Tag tag = new Tag();
+    tag.setTagKey("env");
+    tag.setTagValue("sdk");
+    create.setTags(new Tag[] {tag});
+    CreateKeyResponse created = kms.CreateKey(create);
+    assertThat(created.getTagCode()).isZero();
+    String keyId = created.getKeyId();
+    DescribeKeyRequest describe = new DescribeKeyRequest();
+    describe.setKeyId(keyId);
+
+    EncryptRequest enc = new EncryptRequest();
+    enc.setKeyId(keyId);
+    enc.setPlaintext(b64("rotate me"));
+    String v1Blob = kms.Encrypt(enc).getCiphertextBlob();
+
+    EnableKeyRotationRequest rotate = new EnableKeyRotationRequest();
+    rotate.setKeyId(keyId);
+    rotate.setRotateDays(90L);
+    kms.EnableKeyRotation(rotate);
+    GetKeyRotationStatusRequest status = new GetKeyRotationStatusRequest();
+    status.setKeyId(keyId);
+    assertThat(kms.GetKeyRotationStatus(status).getKeyRotationEnabled()).isTrue();
+    assertThat(kms.DescribeKey(describe).getKeyMetadata().getRotateDays()).isEqualTo(90L);
+    DisableKeyRotationRequest stop = new DisableKeyRotationRequest();
+    stop.setKeyId(keyId);
+    kms.DisableKeyRotation(stop);
+    assertThat(kms.GetKeyRotationStatus(status).getKeyRotationEnabled()).isFalse();
+
+    ReEncryptRequest re = new ReEncryptRequest();
+    re.setCiphertextBlob(v1Blob);
+    re.setDestinationEncryptionContext("{\"to\":\"ctx\"}");
+    ReEncryptResponse moved = kms.ReEncrypt(re);
+    assertThat(moved.getReEncrypted()).isTrue();
+    assertThat(moved.getSourceKeyId()).isEqualTo(keyId);
+    DecryptRequest dec = new DecryptRequest();
+    dec.setCiphertextBlob(moved.getCiphertextBlob());
+    dec.setEncryptionContext("{\"to\":\"ctx\"}");
+    assertThat(kms.Decrypt(dec).getPlaintext()).isEqualTo(b64("rotate me"));
+
+    ArchiveKeyRequest archive = new ArchiveKeyRequest();
+    archive.setKeyId(keyId);
+    kms.ArchiveKey(archive);
+    assertThat(kms.DescribeKey(describe).getKeyMetadata().getKeyState()).isEqualTo("Archived");
+    assertThat(code(() -> kms.Encrypt(enc))).isEqualTo("ResourceUnavailable.CmkArchived");
+    DecryptRequest stillDecrypts = new DecryptRequest();
+    stillDecrypts.setCiphertextBlob(v1Blob);
+    assertThat(kms.Decrypt(stillDecrypts).getPlaintext()).isEqualTo(b64("rotate me"));
+    CancelKeyArchiveRequest unarchive = new CancelKeyArchiveRequest();
+    unarchive.setKeyId(keyId);
+    kms.CancelKeyArchive(unarchive);
+
+    ScheduleKeyDeletionRequest schedule = new ScheduleKeyDeletionRequest();
+    schedule.setKeyId(keyId);
+    schedule.setPendingWindowInDays(7L);
+    assertThat(code(() -> kms.ScheduleKeyDeletion(schedule))).isEqualTo("ResourceUnavailable.CmkShouldBeDisabled");
+    DisableKeyRequest disable = new DisableKeyRequest();
+    disable.setKeyId(keyId);
+    kms.DisableKey(disable);
+    ScheduleKeyDeletionResponse scheduled = kms.ScheduleKeyDeletion(schedule);
+    assertThat(scheduled.getDeletionDate()).isGreaterThan(System.currentTimeMillis() / 1000 + 6 * 86_400);
+    assertThat(kms.DescribeKey(describe).getKeyMetadata().getKeyState()).isEqualTo("PendingDelete");
+    CancelKeyDeletionRequest cancel = new CancelKeyDeletionRequest();
+    cancel.setKeyId(keyId);
+    assertThat(kms.CancelKeyDeletion(cancel).getKeyId()).isEqualTo(keyId);
+    assertThat(kms.DescribeKey(describe).getKeyMetadata().getKeyState()).isEqualTo("Disabled");
+
+    ListKeyDetailRequest byTag = new ListKeyDetailRequest();
+    TagFilter f = new TagFilter();
+    f.setTagKey("env");
+    f.setTagValue(new String[] {"sdk"});
+    byTag.setTagFilters(new TagFilter[] {f});
+    assertThat(kms.ListKeyDetail(byTag).getKeyMetadatas()).extracting(KeyMetadata::getKeyId).contains(keyId);
+  }
+
   @Test
   void serviceInformation() throws Exception {
     KmsClient kms = client(ClientProfile.SIGN_TC3_256, HttpProfile.REQ_POST);
