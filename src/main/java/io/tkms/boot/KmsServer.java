@@ -42,7 +42,9 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,9 +67,11 @@ public final class KmsServer implements AutoCloseable {
   private final int adminPort;
   private final WorkerCryptoExecutor executor;
   private final LifecycleJobs jobs;
+  private final Duration drainTimeout;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private KmsServer(Vertx vertx, Database database, Pool pool, Readiness readiness, int apiPort, int adminPort,
-      WorkerCryptoExecutor executor, LifecycleJobs jobs) {
+      WorkerCryptoExecutor executor, LifecycleJobs jobs, Duration drainTimeout) {
     this.vertx = vertx;
     this.database = database;
     this.pool = pool;
@@ -76,6 +80,7 @@ public final class KmsServer implements AutoCloseable {
     this.adminPort = adminPort;
     this.executor = executor;
     this.jobs = jobs;
+    this.drainTimeout = drainTimeout;
   }
 
   public int apiPort() {
@@ -148,7 +153,8 @@ public final class KmsServer implements AutoCloseable {
           LOG.info("lifecycle jobs: {} keys purged, {} keys rotated", ar.result().purged().size(), ar.result().rotated().size());
         }
       }));
-      return new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor, jobs);
+      return new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor, jobs,
+          Duration.ofSeconds(config.drainTimeoutSeconds()));
     } catch (RuntimeException e) {
       vertx.close().await();
       if (database != null) {
@@ -267,9 +273,16 @@ public final class KmsServer implements AutoCloseable {
     readiness.startDraining();
   }
 
+  /**
+   * Graceful stop (what SIGTERM runs): {@link #drain}, then close the pool, Vert.x and the database.
+   * Blocks for at most the drain timeout plus the time to close. Idempotent.
+   */
   @Override
   public void close() {
-    readiness.startDraining();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    drain();
     try {
       executor.close();
       pool.close().await();
@@ -278,5 +291,28 @@ public final class KmsServer implements AutoCloseable {
     }
     vertx.close().await();
     database.close();
+  }
+
+  // ---- Graceful drain --------------------------------------------------------------------------
+
+  /**
+   * {@code /readyz} answers 503 from now on, so Kubernetes stops routing here; in-flight API
+   * requests get up to the drain timeout to finish (new ones are still served meanwhile); then the
+   * verticles and their listeners stop. Blocks: call from the shutdown thread, never an event loop.
+   */
+  private void drain() {
+    readiness.startDraining();
+    long left = readiness.inFlight().awaitIdle(drainTimeout);
+    if (left > 0) {
+      LOG.warn("drain timeout of {} s reached with {} API requests in flight; stopping anyway", drainTimeout.toSeconds(), left);
+    } else {
+      LOG.info("drained: no API request in flight");
+    }
+    List<Future<Void>> undeploys = vertx.deploymentIDs().stream().map(vertx::undeploy).toList();
+    try {
+      Future.join(undeploys).await();
+    } catch (RuntimeException e) {
+      LOG.warn("listeners did not stop cleanly: {}", e.getClass().getSimpleName());
+    }
   }
 }

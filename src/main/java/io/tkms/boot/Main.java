@@ -2,10 +2,15 @@ package io.tkms.boot;
 
 import io.tkms.config.ConfigLoader;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
-/** {@code java -jar kms.jar}: loads the configuration and runs the server until SIGTERM. */
+/**
+ * {@code java -jar kms.jar}: loads the configuration and runs the server until SIGTERM, which
+ * drains it ({@link KmsServer#close}) and exits 0.
+ */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -16,13 +21,50 @@ public final class Main {
       ConfigLoader.Loaded loaded = ConfigLoader.load();
       loaded.warnings().forEach(w -> LOG.warn("{}", w));
       KmsServer server = KmsServer.start(loaded.config(), Clock.systemUTC());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        LOG.info("shutting down");
-        server.close();
-      }, "kms-shutdown"));
+      stopOnSignals(server);
     } catch (ConfigLoader.ConfigException | BootException e) {
       LOG.error("cannot start: {}", e.getMessage());
       System.exit(2);
+    }
+  }
+
+  /**
+   * SIGTERM (Kubernetes, {@code docker stop}) drains and then exits 0: a requested stop is not a
+   * failure, while the JVM's own SIGTERM handling would exit 143. Any other exit (SIGINT,
+   * {@code System.exit}) still drains, from the shutdown hook.
+   */
+  private static void stopOnSignals(KmsServer server) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopping.compareAndSet(false, true)) {
+        LOG.info("shutting down: draining");
+        server.close();
+        LOG.info("stopped");
+        flushLogs();
+      }
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "kms-shutdown"));
+    AtomicBoolean termed = new AtomicBoolean();
+    try {
+      Signal.handle(new Signal("TERM"), sig -> {
+        // Signal handlers must return quickly: drain on a thread of our own. A repeated SIGTERM
+        // must not cut the drain short, so only the first one counts.
+        if (termed.compareAndSet(false, true)) {
+          new Thread(() -> {
+            stop.run();
+            System.exit(0);
+          }, "kms-drain").start();
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      LOG.warn("cannot handle SIGTERM here ({}): a stop still drains but exits 143", e.getMessage());
+    }
+  }
+
+  /** Stops logback so its asynchronous audit appender writes out what it still queues. */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.stop();
     }
   }
 }

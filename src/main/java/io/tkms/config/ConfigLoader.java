@@ -29,6 +29,8 @@ public final class ConfigLoader {
   private final Map<String, String> env;
   private final Map<Setting, String> values = new EnumMap<>(Setting.class);
   private final Map<Setting, SecretRef> secrets = new EnumMap<>(Setting.class);
+  /** The variable or YAML key each present secret came from, to name it in messages. */
+  private final Map<Setting, String> secretSources = new EnumMap<>(Setting.class);
   private final List<String> warnings = new ArrayList<>();
 
   private ConfigLoader(Map<String, String> env) {
@@ -70,6 +72,7 @@ public final class ConfigLoader {
     }
     Map<String, Object> yaml = file == null ? Map.of() : readYaml(file);
     loader.collect(yaml);
+    loader.refusePlaceholders();
     return new Loaded(loader.build(), List.copyOf(loader.warnings));
   }
 
@@ -149,22 +152,62 @@ public final class ConfigLoader {
       throw new ConfigException("set only one of " + s.env() + " and " + s.env() + "_FILE");
     }
     if (inline != null && !inline.isEmpty()) {
+      secretSources.put(s, s.env());
       return SecretRef.inline(inline);
     }
     if (file != null && !file.isEmpty()) {
+      secretSources.put(s, s.env() + "_FILE");
       return fileRef(s.env() + "_FILE", file);
     }
     Object yFile = yaml.get(s.key() + "_file");
     if (yFile != null && !String.valueOf(yFile).isBlank()) {
+      secretSources.put(s, s.key() + "_file");
       return fileRef(s.key() + "_file", String.valueOf(yFile));
     }
     Object y = yaml.get(s.key());
     if (y != null && !String.valueOf(y).isEmpty()) {
       warnings.add("secret '" + s.key() + "' is written inline in the configuration file; prefer "
           + s.env() + "_FILE");
+      secretSources.put(s, s.key());
       return SecretRef.inline(String.valueOf(y));
     }
     return SecretRef.none();
+  }
+
+  /**
+   * Refuses to start on a value still holding the placeholder of the example Kubernetes Secrets
+   * ({@value SecretRef#PLACEHOLDER_PREFIX}...): a deployment applied before its real Secrets were
+   * created must fail loudly, not run with a guessable unseal key or token. Names the setting,
+   * never the value.
+   */
+  private void refusePlaceholders() {
+    for (Map.Entry<Setting, String> e : values.entrySet()) {
+      if (SecretRef.isPlaceholder(e.getValue())) {
+        throw placeholder(e.getKey().env());
+      }
+    }
+    for (Map.Entry<Setting, SecretRef> e : secrets.entrySet()) {
+      String source = secretSources.get(e.getKey());
+      try {
+        if (e.getValue().isPlaceholder()) {
+          throw placeholder(source);
+        }
+      } catch (java.io.UncheckedIOException ex) {
+        throw new ConfigException(source + ": the secret file cannot be read");
+      }
+    }
+    // The TLS key and certificate come from a Secret too; their paths are not secret, their content is.
+    for (Setting s : List.of(Setting.TLS_CERT_FILE, Setting.TLS_KEY_FILE)) {
+      String path = values.get(s);
+      if (!path.isEmpty() && Files.isReadable(Path.of(path)) && SecretRef.file(Path.of(path)).isPlaceholder()) {
+        throw placeholder(s.env());
+      }
+    }
+  }
+
+  private static ConfigException placeholder(String name) {
+    return new ConfigException(name + " still holds the placeholder of the example Secret (it starts with "
+        + SecretRef.PLACEHOLDER_PREFIX + "): create the real Secret before starting (docs/kubernetes.md)");
   }
 
   private static SecretRef fileRef(String name, String path) {
@@ -253,7 +296,10 @@ public final class ConfigLoader {
         integer(Setting.CRYPTO_WORKERS, 0, 1024),
         secrets.get(Setting.ADMIN_TOKEN),
         str(Setting.ADMIN_HOST),
-        integer(Setting.ADMIN_PORT, 0, 65535));
+        integer(Setting.ADMIN_PORT, 0, 65535),
+        integer(Setting.DRAIN_TIMEOUT, 0, 3600),
+        str(Setting.METRICS_HOST),
+        integer(Setting.METRICS_PORT, 0, 65535));
   }
 
   private Optional<KmsConfig.Bootstrap> bootstrap() {

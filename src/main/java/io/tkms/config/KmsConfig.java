@@ -37,7 +37,10 @@ public record KmsConfig(
     int cryptoWorkers,
     SecretRef adminToken,
     String adminHost,
-    int adminPort) {
+    int adminPort,
+    int drainTimeoutSeconds,
+    String metricsHost,
+    int metricsPort) {
 
   /** The bootstrap owner account and credential ensured at start. */
   public record Bootstrap(String appId, String uin, String secretId, SecretRef secretKey) {}

@@ -12,6 +12,13 @@ import java.util.Arrays;
  * value is read when {@link #read()} is called, never kept in this object's {@code toString}.
  */
 public final class SecretRef {
+  /**
+   * How every value of the example Kubernetes Secrets begins; a secret starting with it is refused
+   * at start-up (see {@code ConfigLoader}).
+   */
+  public static final String PLACEHOLDER_PREFIX = "REPLACE_ME";
+
+  private static final byte[] PLACEHOLDER = PLACEHOLDER_PREFIX.getBytes(StandardCharsets.US_ASCII);
   private static final SecretRef NONE = new SecretRef(null, null);
   private final byte[] inline;
   private final Path file;
@@ -62,6 +69,34 @@ public final class SecretRef {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read secret file " + file, new IOException(e.getClass().getSimpleName()));
     }
+  }
+
+  /**
+   * True when the secret starts (after leading whitespace) with {@link #PLACEHOLDER_PREFIX}. Reads
+   * the secret and zeroes the copy before returning.
+   *
+   * @throws java.io.UncheckedIOException when a file cannot be read
+   */
+  public boolean isPlaceholder() {
+    if (!isPresent()) {
+      return false;
+    }
+    byte[] value = read();
+    try {
+      int i = 0;
+      while (i < value.length && Character.isWhitespace(value[i])) {
+        i++;
+      }
+      return value.length - i >= PLACEHOLDER.length
+          && Arrays.equals(value, i, i + PLACEHOLDER.length, PLACEHOLDER, 0, PLACEHOLDER.length);
+    } finally {
+      Arrays.fill(value, (byte) 0);
+    }
+  }
+
+  /** True when a non-secret value (a URL or an id taken from a Secret) is still a placeholder. */
+  public static boolean isPlaceholder(String value) {
+    return value != null && value.strip().startsWith(PLACEHOLDER_PREFIX);
   }
 
   @Override

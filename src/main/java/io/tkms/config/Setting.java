@@ -39,9 +39,12 @@ public enum Setting {
   JOBS_INTERVAL("jobs.interval_seconds", "KMS_JOBS_INTERVAL_SECONDS", "60", false, "How often each replica runs the purge and rotation jobs (due dates are judged by the database's clock)."),
   EVENT_LOOPS("server.event_loops", "KMS_SERVER_EVENT_LOOPS", "0", false, "API verticle instances (0: one per core)."),
   CRYPTO_WORKERS("server.crypto_workers", "KMS_SERVER_CRYPTO_WORKERS", "0", false, "Threads of the crypto worker pool (0: two per core)."),
+  DRAIN_TIMEOUT("server.drain_timeout_seconds", "KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "20", false, "On SIGTERM `/readyz` answers 503 at once; in-flight API requests then get this long to finish before the listeners stop and the process exits 0."),
   ADMIN_TOKEN("admin.token", "KMS_ADMIN_TOKEN", "", true, "Bearer token of the management API; empty: no management listener."),
   ADMIN_HOST("admin.host", "KMS_ADMIN_HOST", "127.0.0.1", false, "Address of the management listener."),
-  ADMIN_PORT("admin.port", "KMS_ADMIN_PORT", "9090", false, "Port of the management listener.");
+  ADMIN_PORT("admin.port", "KMS_ADMIN_PORT", "9090", false, "Port of the management listener."),
+  METRICS_HOST("metrics.host", "KMS_METRICS_HOST", "0.0.0.0", false, "Address of the metrics listener (reserved: nothing listens there yet)."),
+  METRICS_PORT("metrics.port", "KMS_METRICS_PORT", "9100", false, "Port of the metrics listener (reserved: nothing listens there yet).");
 
   private static final Map<String, Setting> BY_ENV =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Setting::env, Function.identity()));

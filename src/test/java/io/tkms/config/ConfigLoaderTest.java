@@ -31,6 +31,9 @@ class ConfigLoaderTest {
     assertThat(c.adminHost()).isEqualTo("127.0.0.1");
     assertThat(c.adminPort()).isEqualTo(9090);
     assertThat(c.bootstrap()).isEmpty();
+    assertThat(c.drainTimeoutSeconds()).isEqualTo(20);
+    assertThat(c.metricsHost()).isEqualTo("0.0.0.0");
+    assertThat(c.metricsPort()).isEqualTo(9100);
   }
 
   @Test
@@ -106,5 +109,54 @@ class ConfigLoaderTest {
     assertThat(c.bootstrap().get().uin()).isEqualTo("1250000000");
     Matcher m = Pattern.compile("redacted").matcher(c.bootstrap().get().secretKey().toString());
     assertThat(m.find()).isTrue();
+  }
+
+  @Test
+  void placeholderSecretFile_refusesToStart_namingTheSettingNotTheValue(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("unseal-key");
+    Files.writeString(f, "REPLACE_ME_base64_of_32_random_bytes\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_UNSEAL_KEY_FILE", f.toString()), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_UNSEAL_KEY_FILE")
+        .hasMessageContaining("placeholder")
+        .hasMessageNotContaining("base64_of_32");
+  }
+
+  @Test
+  void placeholderInlineSecret_orPlainSetting_refusesToStart() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN", "REPLACE_ME_admin_token_at_least_16_chars"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageStartingWith("KMS_ADMIN_TOKEN ")
+        .hasMessageNotContaining("at_least_16");
+    // Values read from a Secret through secretKeyRef are plain settings: they are checked too.
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_PG_URL", "REPLACE_ME_postgresql_url_without_password"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("KMS_PG_URL");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "REPLACE_ME_decimal_appid",
+        "KMS_BOOTSTRAP_SECRET_ID", "AKIDabcdefgh", "KMS_BOOTSTRAP_SECRET_KEY", "k"), SHIPPED))
+        .hasMessageContaining("KMS_BOOTSTRAP_APPID").hasMessageContaining("placeholder");
+  }
+
+  @Test
+  void placeholderTlsFile_refusesToStart(@TempDir Path dir) throws Exception {
+    Path cert = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n");
+    Files.writeString(key, "REPLACE_ME_pem_private_key");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_TLS_CERT_FILE", cert.toString(), "KMS_TLS_KEY_FILE", key.toString()), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("KMS_TLS_KEY_FILE");
+  }
+
+  @Test
+  void realSecrets_mentioningThePlaceholderLaterOn_areAccepted(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("token");
+    Files.writeString(f, "token-REPLACE_ME-is-only-a-substring\n");
+    KmsConfig c = ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN_FILE", f.toString()), SHIPPED).config();
+    assertThat(c.adminToken().isPresent()).isTrue();
+  }
+
+  @Test
+  void drainTimeout_isBounded() {
+    assertThat(ConfigLoader.load(Map.of("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "0"), SHIPPED).config().drainTimeoutSeconds()).isZero();
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "-1"), SHIPPED))
+        .hasMessageContaining("KMS_SERVER_DRAIN_TIMEOUT_SECONDS");
   }
 }

@@ -94,6 +94,11 @@ public final class TestServer implements AutoCloseable {
     return server.adminPort();
   }
 
+  /** What SIGTERM does first: {@code /readyz} answers 503 from now on. */
+  public void startDraining() {
+    server.startDraining();
+  }
+
   public V2Client bootstrapClient() {
     return new V2Client(port(), SECRET_ID, SECRET_KEY);
   }

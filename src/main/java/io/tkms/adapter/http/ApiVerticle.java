@@ -43,6 +43,8 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void route(HttpServerRequest req) {
+    // Counted until the response ends, so a graceful stop can let this request finish.
+    services.readiness().inFlight().track(req);
     String path = req.path();
     if (path == null) {
       req.response().setStatusCode(400).end();

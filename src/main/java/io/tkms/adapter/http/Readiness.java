@@ -5,10 +5,12 @@ import java.util.function.Supplier;
 
 /**
  * Readiness of this process: unsealed and migrated (true once the API is deployed, since boot
- * does both first), not draining, and the database answering.
+ * does both first), not draining, and the database answering. Also holds the in-flight count a
+ * drain waits on.
  */
 public final class Readiness {
   private final Supplier<Future<Void>> databaseCheck;
+  private final InFlightRequests inFlight = new InFlightRequests();
   private volatile boolean draining;
 
   public Readiness(Supplier<Future<Void>> databaseCheck) {
@@ -21,6 +23,11 @@ public final class Readiness {
 
   public boolean draining() {
     return draining;
+  }
+
+  /** The API requests in flight, counted by the API verticles. */
+  public InFlightRequests inFlight() {
+    return inFlight;
   }
 
   public Future<Void> checkDatabase() {
