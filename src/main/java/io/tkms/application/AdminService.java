@@ -2,6 +2,7 @@ package io.tkms.application;
 
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.AccountRepository.PrincipalType;
+import io.tkms.application.port.ChangeBus;
 import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
 import io.tkms.crypto.ConstantTime;
@@ -27,13 +28,16 @@ public final class AdminService {
   private final CryptoExecutor executor;
   private final Hsa hsa;
   private final RandomSource random;
+  private final ChangeBus bus;
 
-  public AdminService(AccountRepository repository, CredentialCache credentials, CryptoExecutor executor, Hsa hsa, RandomSource random) {
+  public AdminService(AccountRepository repository, CredentialCache credentials, CryptoExecutor executor, Hsa hsa, RandomSource random,
+      ChangeBus bus) {
     this.repository = repository;
     this.credentials = credentials;
     this.executor = executor;
     this.hsa = hsa;
     this.random = random;
+    this.bus = bus;
   }
 
   /** A newly issued credential; the caller shows {@code secretKey} once and closes it. */
@@ -67,7 +71,8 @@ public final class AdminService {
     } else {
       return Future.failedFuture(ErrorCode.INVALID_PARAMETER_VALUE.exception("type must be sub or collaborator"));
     }
-    return repository.addPrincipal(appId, uin, t);
+    return repository.addPrincipal(appId, uin, t)
+        .onSuccess(v -> bus.publish(new ChangeBus.Change(ChangeBus.Kind.ACCOUNT, appId)));
   }
 
   /** Issues a new credential for the principal {@code uin}. */
@@ -85,7 +90,7 @@ public final class AdminService {
               return executor
                   .execute(() -> hsa.wrap(secret.bytes(), CredentialCache.wrapContext(secretId)))
                   .compose(w -> repository.insertCredential(secretId, uin, w))
-                  .onSuccess(v -> credentials.invalidate(secretId))
+                  .onSuccess(v -> credentialChanged(secretId))
                   .onFailure(e -> secret.close())
                   .map(v -> new IssuedCredential(secretId, secret));
             });
@@ -95,7 +100,7 @@ public final class AdminService {
     return repository
         .disableCredential(secretId)
         .compose(found -> {
-          credentials.invalidate(secretId);
+          credentialChanged(secretId);
           return found ? Future.succeededFuture() : Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such credential"));
         });
   }
@@ -147,7 +152,12 @@ public final class AdminService {
           }
         })
         .compose(w -> repository.insertCredential(secretId, uin, w))
-        .onSuccess(v -> credentials.invalidate(secretId));
+        .onSuccess(v -> credentialChanged(secretId));
+  }
+
+  private void credentialChanged(String secretId) {
+    credentials.invalidate(secretId);
+    bus.publish(new ChangeBus.Change(ChangeBus.Kind.CREDENTIAL, secretId));
   }
 
   private String randomString(int n) {

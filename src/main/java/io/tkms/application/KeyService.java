@@ -1,5 +1,6 @@
 package io.tkms.application;
 
+import io.tkms.application.port.ChangeBus;
 import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyRepository;
@@ -32,9 +33,11 @@ public final class KeyService {
   private final RandomSource random;
   private final Clock clock;
   private final int quota;
+  private final ChangeBus bus;
 
   public KeyService(
-      KeyRepository repository, KeyMaterialCache cache, CryptoExecutor executor, Hsa hsa, RandomSource random, Clock clock, int quota) {
+      KeyRepository repository, KeyMaterialCache cache, CryptoExecutor executor, Hsa hsa, RandomSource random, Clock clock, int quota,
+      ChangeBus bus) {
     this.repository = repository;
     this.cache = cache;
     this.executor = executor;
@@ -42,6 +45,7 @@ public final class KeyService {
     this.random = random;
     this.clock = clock;
     this.quota = quota;
+    this.bus = bus;
   }
 
   /** Creates an enabled CMK with fresh material from the HSA. */
@@ -98,14 +102,14 @@ public final class KeyService {
     return allowed(caller, keyId, Operation.UPDATE)
         .compose(md -> repository.setDescription(caller.appId(), caller.region(), keyId, description))
         .compose(this::foundOrFail)
-        .onSuccess(v -> cache.invalidate(keyId));
+        .onSuccess(v -> changed(keyId));
   }
 
   public Future<Void> setAlias(Caller caller, KeyId keyId, String alias) {
     return allowed(caller, keyId, Operation.UPDATE)
         .compose(md -> repository.setAlias(caller.appId(), caller.region(), keyId, alias))
         .compose(this::foundOrFail)
-        .onSuccess(v -> cache.invalidate(keyId));
+        .onSuccess(v -> changed(keyId));
   }
 
   public Future<Void> enable(Caller caller, KeyId keyId) {
@@ -136,7 +140,7 @@ public final class KeyService {
     return allowed(caller, keyId, Operation.SCHEDULE_DELETION)
         .compose(md -> repository.scheduleDeletion(caller.appId(), caller.region(), keyId, days))
         .compose(date -> date != null ? Future.succeededFuture(date) : raced(caller, keyId, Operation.SCHEDULE_DELETION))
-        .onSuccess(v -> cache.invalidate(keyId));
+        .onSuccess(v -> changed(keyId));
   }
 
   /** Cancels a scheduled deletion; the key goes back to Disabled. */
@@ -144,7 +148,7 @@ public final class KeyService {
     return allowed(caller, keyId, Operation.CANCEL_DELETION)
         .compose(md -> repository.cancelDeletion(caller.appId(), caller.region(), keyId))
         .compose(ok -> ok ? Future.<Void>succeededFuture() : raced(caller, keyId, Operation.CANCEL_DELETION))
-        .onSuccess(v -> cache.invalidate(keyId));
+        .onSuccess(v -> changed(keyId));
   }
 
   /** Turns on automatic rotation every {@code days} (7–365); the key must be Enabled. */
@@ -152,14 +156,14 @@ public final class KeyService {
     return allowed(caller, keyId, Operation.ENABLE_ROTATION)
         .compose(md -> repository.setRotation(caller.appId(), caller.region(), keyId, true, days))
         .compose(this::foundOrFail)
-        .onSuccess(v -> cache.invalidate(keyId));
+        .onSuccess(v -> changed(keyId));
   }
 
   public Future<Void> disableRotation(Caller caller, KeyId keyId) {
     return allowed(caller, keyId, Operation.DESCRIBE)
         .compose(md -> repository.setRotation(caller.appId(), caller.region(), keyId, false, 0))
         .compose(this::foundOrFail)
-        .onSuccess(v -> cache.invalidate(keyId));
+        .onSuccess(v -> changed(keyId));
   }
 
   private Future<KeyMetadata> allowed(Caller caller, KeyId keyId, Operation op) {
@@ -180,7 +184,7 @@ public final class KeyService {
           return repository.transition(caller.appId(), caller.region(), keyId, md.state(), target)
               .compose(ok -> ok ? Future.<Void>succeededFuture() : raced(caller, keyId, op));
         })
-        .onSuccess(v -> cache.invalidate(keyId));
+        .onSuccess(v -> changed(keyId));
   }
 
   /** Another request changed the state in between: answer as the state table says now. */
@@ -189,6 +193,12 @@ public final class KeyService {
       md.state().apply(op);
       return Future.failedFuture(ErrorCode.KEY_STATE_NOT_SUPPORTED.exception("the key's state changed concurrently, retry"));
     });
+  }
+
+  /** Drops the key here at once and tells the other replicas. */
+  private void changed(KeyId keyId) {
+    cache.invalidate(keyId);
+    bus.publish(new ChangeBus.Change(ChangeBus.Kind.KEY, keyId.toString()));
   }
 
   private Future<Void> foundOrFail(boolean found) {

@@ -1,5 +1,6 @@
 package io.tkms.application;
 
+import io.tkms.application.port.ChangeBus;
 import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyRepository;
@@ -18,12 +19,19 @@ public final class LifecycleJobs {
   private final KeyMaterialCache cache;
   private final CryptoExecutor executor;
   private final Hsa hsa;
+  private final ChangeBus bus;
 
-  public LifecycleJobs(KeyRepository repository, KeyMaterialCache cache, CryptoExecutor executor, Hsa hsa) {
+  public LifecycleJobs(KeyRepository repository, KeyMaterialCache cache, CryptoExecutor executor, Hsa hsa, ChangeBus bus) {
     this.repository = repository;
     this.cache = cache;
     this.executor = executor;
     this.hsa = hsa;
+    this.bus = bus;
+  }
+
+  private void changed(KeyId keyId) {
+    cache.invalidate(keyId);
+    bus.publish(new ChangeBus.Change(ChangeBus.Kind.KEY, keyId.toString()));
   }
 
   /** What one run did. */
@@ -33,11 +41,11 @@ public final class LifecycleJobs {
   public Future<Report> runOnce() {
     return repository.purgeDue(BATCH)
         .compose(purged -> {
-          purged.forEach(cache::invalidate);
+          purged.forEach(this::changed);
           return repository.rotateDue(BATCH, (keyId, version) ->
                   executor.execute(() -> hsa.generateWrapped(KeyMaterialCache.wrapContext(keyId, version))))
               .map(rotated -> {
-                rotated.forEach(cache::invalidate);
+                rotated.forEach(this::changed);
                 return new Report(purged, rotated);
               });
         });

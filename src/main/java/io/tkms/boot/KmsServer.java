@@ -9,6 +9,7 @@ import io.tkms.adapter.http.Readiness;
 import io.tkms.adapter.http.admin.AdminApi;
 import io.tkms.adapter.http.auth.Tc3KeyCache;
 import io.tkms.adapter.pg.Migrator;
+import io.tkms.adapter.pg.PgChangeBus;
 import io.tkms.adapter.pg.PgAccountRepository;
 import io.tkms.adapter.pg.PgKeyRepository;
 import io.tkms.adapter.pg.PgRootKeyStore;
@@ -17,6 +18,7 @@ import io.tkms.adapter.ratelimit.LocalReplayGuard;
 import io.tkms.adapter.ratelimit.LocalSourceLimiter;
 import io.tkms.adapter.worker.WorkerCryptoExecutor;
 import io.tkms.application.AdminService;
+import io.tkms.application.CacheInvalidation;
 import io.tkms.application.CredentialCache;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyMaterialCache;
@@ -116,7 +118,10 @@ public final class KmsServer implements AutoCloseable {
       PgAccountRepository accountRepo = new PgAccountRepository(pool);
       KeyMaterialCache keyCache = new KeyMaterialCache(keyRepo, executor, hsa, config.keyCacheSize(), Duration.ofSeconds(config.keyCacheTtlSeconds()));
       CredentialCache credentials = new CredentialCache(accountRepo, executor, hsa, Duration.ofSeconds(config.credentialCacheTtlSeconds()));
-      AdminService admin = new AdminService(accountRepo, credentials, executor, hsa, random);
+      PgChangeBus changes = new PgChangeBus(vertx, pool, database.options());
+      changes.start().await();
+      CacheInvalidation.wire(changes, keyCache, credentials);
+      AdminService admin = new AdminService(accountRepo, credentials, executor, hsa, random, changes);
       ensureCredentials(config, admin, random);
       credentials.warm(10_000).await();
 
@@ -125,7 +130,7 @@ public final class KmsServer implements AutoCloseable {
           config.timestampWindowSeconds(), MAX_BODY_BYTES);
       ApiServices services = new ApiServices(settings,
           new CryptoService(keyCache, executor, new MessageCipher(random), random),
-          new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.cmkQuota()),
+          new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.cmkQuota(), changes),
           credentials,
           new Tc3KeyCache(),
           new LocalRateLimiter(config.defaultCryptoQps(), config.defaultManagementQps()),
@@ -145,7 +150,7 @@ public final class KmsServer implements AutoCloseable {
       int adminPort = startAdmin(vertx, config, admin);
       LOG.info("tkms listening on {}://{}:{} ({} event loops, {} crypto workers){}", config.tlsEnabled() ? "https" : "http",
           config.httpHost(), config.httpPort(), loops, workers, adminPort > 0 ? ", management API on " + config.adminHost() + ":" + adminPort : "");
-      LifecycleJobs jobs = new LifecycleJobs(keyRepo, keyCache, executor, hsa);
+      LifecycleJobs jobs = new LifecycleJobs(keyRepo, keyCache, executor, hsa, changes);
       vertx.setPeriodic(config.jobsIntervalSeconds() * 1000L, id -> jobs.runOnce().onComplete(ar -> {
         if (ar.failed()) {
           LOG.warn("lifecycle jobs failed: {}", ar.cause().getClass().getSimpleName());
