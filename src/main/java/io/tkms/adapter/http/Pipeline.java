@@ -6,10 +6,13 @@ import io.tkms.application.port.AccountRepository.PrincipalType;
 import io.tkms.application.port.AuditSink.AuditEvent;
 import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.error.ErrorCode;
+import io.tkms.error.KmsException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -32,6 +35,62 @@ public final class Pipeline {
 
   public ApiServices services() {
     return services;
+  }
+
+  /** A protocol's envelope: how successes and errors are written. */
+  public interface Envelope {
+    Buffer success(String requestId, JsonObject fields);
+
+    Buffer error(String requestId, ErrorCode code, String message);
+  }
+
+  /** The protocol-specific part of handling one request: parse, authenticate, run the action. */
+  @FunctionalInterface
+  public interface Processor {
+    Future<JsonObject> process(Exchange ex, Buffer body);
+  }
+
+  /**
+   * Handles one request of {@code protocol} on the event loop that received it: bounded body,
+   * GET/POST only, bounded query string, then {@code processor}; every outcome is answered in
+   * {@code envelope} with HTTP 200 and audited once. Unexpected failures become INTERNAL_ERROR and
+   * are logged by class name only.
+   */
+  public void handle(HttpServerRequest req, String protocol, Envelope envelope, Processor processor) {
+    Exchange ex = start(req, protocol);
+    int limit = services.settings().maxBodyBytes();
+    collect(req, body -> {
+      Future<JsonObject> result;
+      try {
+        if (req.method() != HttpMethod.GET && req.method() != HttpMethod.POST) {
+          throw ErrorCode.UNSUPPORTED_METHOD.exception();
+        }
+        String query = req.query();
+        if (query != null && query.length() > limit) {
+          throw ErrorCode.REQUEST_TOO_LARGE.exception("query string is longer than " + limit + " bytes");
+        }
+        result = processor.process(ex, body);
+      } catch (KmsException e) {
+        result = Future.failedFuture(e);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          respond(req, ex, envelope.success(ex.requestId, ar.result()), "0");
+        } else {
+          fail(req, ex, envelope, ar.cause());
+        }
+      });
+    }, () -> fail(req, ex, envelope, ErrorCode.REQUEST_TOO_LARGE.exception("request body is larger than " + limit + " bytes")));
+  }
+
+  private void fail(HttpServerRequest req, Exchange ex, Envelope envelope, Throwable failure) {
+    KmsException e = KmsException.of(failure);
+    if (!(failure instanceof KmsException)) {
+      LOG.error("unexpected failure in {} {}: {}", ex.protocol, safeName(ex.action), failure.getClass().getName());
+    }
+    respond(req, ex, envelope.error(ex.requestId, e.code(), e.getMessage()), e.code().v3Code());
   }
 
   /** A new exchange for {@code req}. */

@@ -1,6 +1,7 @@
 package io.tkms.adapter.http.v2;
 
 import io.tkms.adapter.http.Exchange;
+import io.tkms.adapter.http.Plaintexts;
 import io.tkms.application.Caller;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
@@ -28,7 +29,6 @@ final class V2Actions {
   static final String V2_USAGE = "ENCRYPT/DECRYPT";
 
   private static final int MAX_DESCRIPTION_BYTES = 1024;
-  private static final int MAX_PLAINTEXT_BASE64 = (CryptoService.MAX_PLAINTEXT + 2) / 3 * 4;
 
   /** One action: its throttling group and its handler. */
   record Action(Group group, Handler handler) {}
@@ -79,23 +79,7 @@ final class V2Actions {
 
   private Future<JsonObject> encrypt(Exchange ex, Caller caller, V2Request req) {
     KeyId id = keyId(ex, req);
-    String b64 = req.required("plaintext");
-    if (b64.length() > MAX_PLAINTEXT_BASE64 + 2) {
-      throw ErrorCode.PLAINTEXT_TOO_LONG.exception();
-    }
-    byte[] plaintext;
-    try {
-      plaintext = Base64.getDecoder().decode(b64);
-    } catch (IllegalArgumentException e) {
-      throw ErrorCode.PLAINTEXT_NOT_BASE64.exception();
-    }
-    if (plaintext.length > CryptoService.MAX_PLAINTEXT) {
-      java.util.Arrays.fill(plaintext, (byte) 0);
-      throw ErrorCode.PLAINTEXT_TOO_LONG.exception();
-    }
-    if (plaintext.length == 0) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter plaintext must hold 1 to 4096 bytes");
-    }
+    byte[] plaintext = Plaintexts.decode(req.required("plaintext"), "plaintext");
     EncryptionContext ctx;
     try {
       ctx = context(req);

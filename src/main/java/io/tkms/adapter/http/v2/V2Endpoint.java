@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v2/index.php}: collects the body (bounded), then runs the pipeline in the documented
@@ -32,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class V2Endpoint {
   public static final String PATH = "/v2/index.php";
-  private static final Logger LOG = LoggerFactory.getLogger(V2Endpoint.class);
   private static final int MAX_ARRAY_ITEMS = 100;
 
   private final Pipeline pipeline;
@@ -46,44 +43,30 @@ public final class V2Endpoint {
     this.actions = new V2Actions(services.crypto(), services.keys());
   }
 
+  private static final Pipeline.Envelope ENVELOPE = new Pipeline.Envelope() {
+    @Override
+    public Buffer success(String requestId, JsonObject fields) {
+      return V2Response.success(requestId, fields);
+    }
+
+    @Override
+    public Buffer error(String requestId, ErrorCode code, String message) {
+      return V2Response.error(requestId, code, message);
+    }
+  };
+
   /** Handles one request; call on the event loop that received it. */
   public void handle(HttpServerRequest req) {
-    Exchange ex = pipeline.start(req, "v2");
-    int limit = services.settings().maxBodyBytes();
-    pipeline.collect(req, body -> process(req, ex, body),
-        () -> finish(req, ex, ErrorCode.REQUEST_TOO_LARGE.exception("request body is larger than " + limit + " bytes")));
-  }
-
-  private void process(HttpServerRequest req, Exchange ex, Buffer body) {
-    Future<JsonObject> result;
-    try {
-      if (req.method() != HttpMethod.GET && req.method() != HttpMethod.POST) {
-        throw ErrorCode.UNSUPPORTED_METHOD.exception();
-      }
+    pipeline.handle(req, "v2", ENVELOPE, (ex, body) -> {
       V2Request params = new V2Request(parse(req, body));
       ex.action = params.optional("Action") == null ? "" : params.optional("Action");
-      result = authenticateAndRun(req, ex, params, Pipeline.host(req));
-    } catch (KmsException e) {
-      result = Future.failedFuture(e);
-    } catch (RuntimeException e) {
-      LOG.error("unexpected failure in a v2 request: {}", e.getClass().getName());
-      result = Future.failedFuture(ErrorCode.INTERNAL_ERROR.exception());
-    }
-    result.onComplete(ar -> {
-      if (ar.succeeded()) {
-        pipeline.respond(req, ex, V2Response.success(ex.requestId, ar.result()), "0");
-      } else {
-        finish(req, ex, ar.cause());
-      }
+      return authenticateAndRun(req, ex, params, Pipeline.host(req));
     });
   }
 
   private Map<String, String> parse(HttpServerRequest req, Buffer body) {
     List<Param> all = new ArrayList<>();
     String query = req.query();
-    if (query != null && query.length() > services.settings().maxBodyBytes()) {
-      throw ErrorCode.REQUEST_TOO_LARGE.exception("query string is longer than " + services.settings().maxBodyBytes() + " bytes");
-    }
     if (query != null && !query.isEmpty()) {
       all.addAll(forms.decode(query));
     }
@@ -160,11 +143,4 @@ public final class V2Endpoint {
     return p.optional("Region");
   }
 
-  private void finish(HttpServerRequest req, Exchange ex, Throwable failure) {
-    KmsException e = KmsException.of(failure);
-    if (!(failure instanceof KmsException)) {
-      LOG.error("unexpected failure in v2 {}: {}", Pipeline.safeName(ex.action), failure.getClass().getName());
-    }
-    pipeline.respond(req, ex, V2Response.error(ex.requestId, e.code(), e.getMessage()), e.code().v3Code());
-  }
 }

@@ -1,6 +1,7 @@
 package io.tkms.adapter.http.v3;
 
 import io.tkms.adapter.http.Exchange;
+import io.tkms.adapter.http.Plaintexts;
 import io.tkms.application.Caller;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
@@ -37,7 +38,6 @@ final class V3Actions {
   static final String USAGE = KeyMetadata.USAGE_ENCRYPT_DECRYPT;
   private static final int MAX_DESCRIPTION_BYTES = 1024;
   private static final int MAX_BATCH = 100;
-  private static final int MAX_PLAINTEXT_BASE64 = (CryptoService.MAX_PLAINTEXT + 2) / 3 * 4;
 
   /** Tencent actions recognised but not built yet: answered with UnsupportedOperation. */
   static final Set<String> NOT_YET = Set.of(
@@ -128,20 +128,7 @@ final class V3Actions {
 
   private Future<JsonObject> encrypt(Exchange ex, Caller caller, V3Input in) {
     KeyId id = keyId(ex, in, "KeyId");
-    String b64 = in.required("Plaintext");
-    if (b64.length() > MAX_PLAINTEXT_BASE64 + 2) {
-      throw ErrorCode.PLAINTEXT_TOO_LONG.exception();
-    }
-    byte[] plaintext;
-    try {
-      plaintext = Base64.getDecoder().decode(b64);
-    } catch (IllegalArgumentException e) {
-      throw ErrorCode.PLAINTEXT_NOT_BASE64.exception();
-    }
-    if (plaintext.length == 0 || plaintext.length > CryptoService.MAX_PLAINTEXT) {
-      Arrays.fill(plaintext, (byte) 0);
-      throw ErrorCode.PLAINTEXT_TOO_LONG.exception("Plaintext must hold 1 to 4096 bytes");
-    }
+    byte[] plaintext = Plaintexts.decode(in.required("Plaintext"), "Plaintext");
     EncryptionContext ctx;
     try {
       ctx = context(in, "EncryptionContext");

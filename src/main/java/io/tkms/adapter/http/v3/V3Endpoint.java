@@ -13,7 +13,6 @@ import io.tkms.adapter.http.wire.Param;
 import io.tkms.adapter.http.wire.Params;
 import io.tkms.adapter.http.wire.Unflatten;
 import io.tkms.application.Caller;
-import io.tkms.application.CredentialCache.Credential;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
@@ -29,8 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * API 3.0 on {@code /}: TC3-HMAC-SHA256 (headers) or the legacy HmacSHA1/HmacSHA256 form signing
@@ -40,7 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class V3Endpoint {
   public static final String PATH = "/";
   public static final String VERSION = "2019-01-18";
-  private static final Logger LOG = LoggerFactory.getLogger(V3Endpoint.class);
   private static final int MAX_ITEMS = 100;
   /** Parameters of the legacy signing that are not action input. */
   private static final Set<String> LEGACY_COMMON = Set.of("Action", "Version", "SecretId", "Signature", "SignatureMethod",
@@ -59,38 +55,23 @@ public final class V3Endpoint {
     this.actions = new V3Actions(services.crypto(), services.keys(), services.settings().regions());
   }
 
+  private static final Pipeline.Envelope ENVELOPE = new Pipeline.Envelope() {
+    @Override
+    public Buffer success(String requestId, JsonObject fields) {
+      return V3Response.success(requestId, fields);
+    }
+
+    @Override
+    public Buffer error(String requestId, ErrorCode code, String message) {
+      return V3Response.error(requestId, code, message);
+    }
+  };
+
   /** Handles one request; call on the event loop that received it. */
   public void handle(HttpServerRequest req) {
-    Exchange ex = pipeline.start(req, "v3");
-    int limit = services.settings().maxBodyBytes();
-    pipeline.collect(req, body -> process(req, ex, body),
-        () -> finish(req, ex, ErrorCode.REQUEST_TOO_LARGE.exception("request body is larger than " + limit + " bytes")));
-  }
-
-  private void process(HttpServerRequest req, Exchange ex, Buffer body) {
-    Future<JsonObject> result;
-    try {
-      if (req.method() != HttpMethod.GET && req.method() != HttpMethod.POST) {
-        throw ErrorCode.UNSUPPORTED_METHOD.exception();
-      }
-      String query = req.query();
-      if (query != null && query.length() > services.settings().maxBodyBytes()) {
-        throw ErrorCode.REQUEST_TOO_LARGE.exception("query string is longer than " + services.settings().maxBodyBytes() + " bytes");
-      }
+    pipeline.handle(req, "v3", ENVELOPE, (ex, body) -> {
       String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
-      result = auth != null && auth.startsWith(Tc3Authorization.ALGORITHM) ? tc3(req, ex, body, auth) : legacy(req, ex, body);
-    } catch (KmsException e) {
-      result = Future.failedFuture(e);
-    } catch (RuntimeException e) {
-      LOG.error("unexpected failure in a v3 request: {}", e.getClass().getName());
-      result = Future.failedFuture(ErrorCode.INTERNAL_ERROR.exception());
-    }
-    result.onComplete(ar -> {
-      if (ar.succeeded()) {
-        pipeline.respond(req, ex, V3Response.success(ex.requestId, ar.result()), "0");
-      } else {
-        finish(req, ex, ar.cause());
-      }
+      return auth != null && auth.startsWith(Tc3Authorization.ALGORITHM) ? tc3(req, ex, body, auth) : legacy(req, ex, body);
     });
   }
 
@@ -274,11 +255,4 @@ public final class V3Endpoint {
     return a != null && !a.isEmpty() ? a : b;
   }
 
-  private void finish(HttpServerRequest req, Exchange ex, Throwable failure) {
-    KmsException e = KmsException.of(failure);
-    if (!(failure instanceof KmsException)) {
-      LOG.error("unexpected failure in v3 {}: {}", Pipeline.safeName(ex.action), failure.getClass().getName());
-    }
-    pipeline.respond(req, ex, V3Response.error(ex.requestId, e.code(), e.getMessage()), e.code().v3Code());
-  }
 }
