@@ -19,6 +19,7 @@ public final class Main {
   public static void main(String[] args) {
     try {
       ConfigLoader.Loaded loaded = ConfigLoader.load();
+      Logging.apply(loaded.config());
       loaded.warnings().forEach(w -> LOG.warn("{}", w));
       KmsServer server = KmsServer.start(loaded.config(), Clock.systemUTC());
       stopOnSignals(server);

@@ -292,6 +292,8 @@ public final class ConfigLoader {
         integer(Setting.KEY_CACHE_TTL, 1, 86_400),
         integer(Setting.CREDENTIAL_CACHE_TTL, 1, 86_400),
         integer(Setting.JOBS_INTERVAL, 1, 86_400),
+        logFormat(),
+        logLevels(),
         integer(Setting.EVENT_LOOPS, 0, 256),
         integer(Setting.CRYPTO_WORKERS, 0, 1024),
         secrets.get(Setting.ADMIN_TOKEN),
@@ -300,6 +302,30 @@ public final class ConfigLoader {
         integer(Setting.DRAIN_TIMEOUT, 0, 3600),
         str(Setting.METRICS_HOST),
         integer(Setting.METRICS_PORT, 0, 65535));
+  }
+
+  private String logFormat() {
+    String f = str(Setting.LOG_FORMAT);
+    if (!f.equals("text") && !f.equals("json")) {
+      throw new ConfigException("KMS_LOG_FORMAT must be text or json, got '" + f + "'");
+    }
+    return f;
+  }
+
+  private Map<String, String> logLevels() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : str(Setting.LOG_LEVELS).split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      String[] kv = pair.split("=", 2);
+      String level = kv.length == 2 ? kv[1].trim().toUpperCase(java.util.Locale.ROOT) : "";
+      if (kv[0].isBlank() || !List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level)) {
+        throw new ConfigException("KMS_LOG_LEVELS must look like io.tkms=DEBUG,io.netty=WARN");
+      }
+      out.put(kv[0].trim(), level);
+    }
+    return Map.copyOf(out);
   }
 
   private Optional<KmsConfig.Bootstrap> bootstrap() {

@@ -33,6 +33,8 @@ public record KmsConfig(
     int keyCacheTtlSeconds,
     int credentialCacheTtlSeconds,
     int jobsIntervalSeconds,
+    String logFormat,
+    Map<String, String> logLevels,
     int eventLoops,
     int cryptoWorkers,
     SecretRef adminToken,

@@ -36,6 +36,8 @@ public enum Setting {
   KEY_CACHE_SIZE("cache.key_cache_size", "KMS_CACHE_KEY_CACHE_SIZE", "10000", false, "Unwrapped CMKs kept in memory."),
   KEY_CACHE_TTL("cache.key_cache_ttl_seconds", "KMS_CACHE_KEY_CACHE_TTL_SECONDS", "300", false, "Longest time an unwrapped CMK stays in memory."),
   CREDENTIAL_CACHE_TTL("cache.credential_ttl_seconds", "KMS_CACHE_CREDENTIAL_TTL_SECONDS", "60", false, "Safety-net refresh interval of cached credentials."),
+  LOG_FORMAT("log.format", "KMS_LOG_FORMAT", "text", false, "Log line format: `text` for people, `json` (one JSON object per line) for collectors."),
+  LOG_LEVELS("log.levels", "KMS_LOG_LEVELS", "", false, "Per-logger levels, e.g. `io.tkms=DEBUG,io.netty=WARN` (the audit logger is `kms.audit`)."),
   JOBS_INTERVAL("jobs.interval_seconds", "KMS_JOBS_INTERVAL_SECONDS", "60", false, "How often each replica runs the purge and rotation jobs (due dates are judged by the database's clock)."),
   EVENT_LOOPS("server.event_loops", "KMS_SERVER_EVENT_LOOPS", "0", false, "API verticle instances (0: one per core)."),
   CRYPTO_WORKERS("server.crypto_workers", "KMS_SERVER_CRYPTO_WORKERS", "0", false, "Threads of the crypto worker pool (0: two per core)."),

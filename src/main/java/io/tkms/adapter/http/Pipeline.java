@@ -88,7 +88,8 @@ public final class Pipeline {
   private void fail(HttpServerRequest req, Exchange ex, Envelope envelope, Throwable failure) {
     KmsException e = KmsException.of(failure);
     if (!(failure instanceof KmsException)) {
-      LOG.error("unexpected failure in {} {}: {}", ex.protocol, safeName(ex.action), failure.getClass().getName());
+      LOG.atError().addKeyValue("requestId", ex.requestId)
+          .log("request {} failed unexpectedly in {} {}: {}", ex.requestId, ex.protocol, safeName(ex.action), failure.getClass().getName());
     }
     respond(req, ex, envelope.error(ex.requestId, e.code(), e.getMessage()), e.code().v3Code());
   }
