@@ -20,6 +20,8 @@ public final class KmsHttp {
   public static final String CONTENT_TYPE = "application/json";
   private static final int THROTTLE_RETRIES = 50;
 
+  // HTTP/1.1: by default the JDK client offers an h2c upgrade, which the server accepts, and its
+  // TC3 check then finds no Host header to verify (HTTP/2 carries :authority instead).
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
   private final Settings settings;
   private final Tc3Signer signer;
