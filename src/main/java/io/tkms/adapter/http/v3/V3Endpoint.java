@@ -98,7 +98,8 @@ public final class V3Endpoint {
           if (!Tc3Signature.scopeDateMatches(auth.date(), timestamp)) {
             return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
           }
-          java.util.function.Function<String, String> headers = name -> req.getHeader(name);
+          // HTTP/2 carries the host as :authority, not as a Host header.
+          java.util.function.Function<String, String> headers = name -> name.equals("host") ? Pipeline.host(req) : req.getHeader(name);
           String payload = Tc3Signature.hashedPayload(body.getBytes(), headers);
           List<String> candidates = Tc3Signature.stringsToSign(auth, timestamp, req.method().name(), query, headers, payload);
           boolean ok = !candidates.isEmpty() && signingKeys.verifyAny(auth.secretId(), System.identityHashCode(cred.secretKey()),
