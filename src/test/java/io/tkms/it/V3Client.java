@@ -138,6 +138,18 @@ public final class V3Client {
       return "TC3-HMAC-SHA256 Credential=" + secretId + "/" + date + "/" + service + "/tc3_request, SignedHeaders=content-type;host, Signature=" + sig;
     }
 
+    /** Every header the request would carry, Authorization included (for other HTTP clients). */
+    public Map<String, String> headersToSend() {
+      headers.put("X-TC-Timestamp", Long.toString(timestamp));
+      Map<String, String> all = new LinkedHashMap<>(headers);
+      all.put("Authorization", authorization != null ? authorization : sign());
+      return all;
+    }
+
+    public String bodyText() {
+      return body;
+    }
+
     public RawHttp.Response sendRaw() {
       headers.put("X-TC-Timestamp", Long.toString(timestamp));
       String auth = authorization != null ? authorization : sign();

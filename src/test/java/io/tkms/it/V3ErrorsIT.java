@@ -93,6 +93,23 @@ class V3ErrorsIT {
   }
 
   @Test
+  void http2Client_isVerifiedAgainstTheAuthority() throws Exception {
+    java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
+    for (int i = 0; i < 3; i++) {
+      V3Client.Req req = client.request("ListKeys");
+      java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(req.bodyText()));
+      req.headersToSend().forEach((k, v) -> {
+        if (!k.equalsIgnoreCase("Host")) {
+          b.header(k, v);
+        }
+      });
+      java.net.http.HttpResponse<String> r = h2.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(code(new JsonObject(r.body()).getJsonObject("Response"))).as("request %d over %s", i, r.version()).isNull();
+    }
+  }
+
+  @Test
   void anyScopeService_isAccepted_asTheJavaAndNodeSdksDeriveIt() {
     assertThat(code(client.request("ListKeys").service("127").send())).isNull();
     assertThat(code(client.request("ListKeys").service("localhost:8080").send())).isNull();
