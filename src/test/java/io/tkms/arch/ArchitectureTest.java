@@ -69,6 +69,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void cli_usesOnlyTheJdkPicocliConfigAndJson() {
+    // The admin command line talks to the server over HTTP only: no adapter, no application internals.
+    classes().that().resideInAPackage("io.tkms.cli..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "picocli..", "io.tkms.cli..", "io.tkms.config..",
+            "io.vertx.core.json")
+        .check(classes);
+    noClasses().that().resideOutsideOfPackages("io.tkms.boot..", "io.tkms.cli..")
+        .should().dependOnClassesThat().resideInAPackage("io.tkms.cli..")
+        .check(classes);
+  }
+
+  @Test
   void adapters_neverDependOnEachOther() {
     SlicesRuleDefinition.slices().matching("io.tkms.adapter.(*)..").should().notDependOnEachOther().check(classes);
   }
