@@ -40,7 +40,12 @@ public enum Setting {
   CRYPTO_WORKERS("server.crypto_workers", "KMS_SERVER_CRYPTO_WORKERS", "0", false, "Threads of the crypto worker pool (0: two per core)."),
   ADMIN_TOKEN("admin.token", "KMS_ADMIN_TOKEN", "", true, "Bearer token of the management API; empty: no management listener."),
   ADMIN_HOST("admin.host", "KMS_ADMIN_HOST", "127.0.0.1", false, "Address of the management listener."),
-  ADMIN_PORT("admin.port", "KMS_ADMIN_PORT", "9090", false, "Port of the management listener.");
+  ADMIN_PORT("admin.port", "KMS_ADMIN_PORT", "9090", false, "Port of the management listener."),
+  REDIS_URL("redis.url", "KMS_REDIS_URL", "", false, "Redis shared by all replicas, `redis://host:6379` (`rediss://` for TLS, `redis://user@host` for an ACL user): account limits and replay protection become cluster-wide. Empty: both stay in-process."),
+  REDIS_PASSWORD("redis.password", "KMS_REDIS_PASSWORD", "", true, "Password for `redis.url` (never in the URL)."),
+  REDIS_FAILURE_MODE("redis.failure_mode", "KMS_REDIS_FAILURE_MODE", "local-share", false, "Account limits while Redis is unreachable: `local-share` (each replica allows its limit divided by the live replicas last counted), `fail-open` (no limit) or `fail-closed` (throttle everything). Nonces fall back to the in-process cache in every mode."),
+  REDIS_TIMEOUT_MS("redis.timeout_ms", "KMS_REDIS_TIMEOUT_MS", "50", false, "Longest wait for one Redis command before the request is decided by the failure mode; repeated failures open a circuit breaker for a second."),
+  REDIS_KEY_PREFIX("redis.key_prefix", "KMS_REDIS_KEY_PREFIX", "tkms:", false, "Prefix of every Redis key this service writes (several deployments can share one Redis).");
 
   private static final Map<String, Setting> BY_ENV =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Setting::env, Function.identity()));
