@@ -15,6 +15,9 @@ import io.tkms.adapter.pg.PgRootKeyStore;
 import io.tkms.adapter.ratelimit.LocalRateLimiter;
 import io.tkms.adapter.ratelimit.LocalReplayGuard;
 import io.tkms.adapter.ratelimit.LocalSourceLimiter;
+import io.tkms.adapter.ratelimit.RedisBackend;
+import io.tkms.adapter.ratelimit.RedisRateLimiter;
+import io.tkms.adapter.ratelimit.RedisReplayGuard;
 import io.tkms.adapter.worker.WorkerCryptoExecutor;
 import io.tkms.application.AdminService;
 import io.tkms.application.CredentialCache;
@@ -23,6 +26,8 @@ import io.tkms.application.KeyMaterialCache;
 import io.tkms.application.KeyService;
 import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.Hsa;
+import io.tkms.application.port.RateLimiter;
+import io.tkms.application.port.ReplayGuard;
 import io.tkms.config.KmsConfig;
 import io.tkms.crypto.MessageCipher;
 import io.tkms.crypto.RandomSource;
@@ -41,6 +46,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -63,6 +69,7 @@ public final class KmsServer implements AutoCloseable {
   private final int apiPort;
   private final int adminPort;
   private final WorkerCryptoExecutor executor;
+  private RedisBackend redis;
 
   private KmsServer(Vertx vertx, Database database, Pool pool, Readiness readiness, int apiPort, int adminPort, WorkerCryptoExecutor executor) {
     this.vertx = vertx;
@@ -83,6 +90,11 @@ public final class KmsServer implements AutoCloseable {
     return adminPort;
   }
 
+  /** The shared Redis's health (breaker, live replicas, fallbacks), when KMS_REDIS_URL is set. */
+  public Optional<RedisBackend.Stats> redisStats() {
+    return Optional.ofNullable(redis).map(RedisBackend::stats);
+  }
+
   /** Starts everything; blocks until ready. Call from a non-event-loop thread (main, tests). */
   public static KmsServer start(KmsConfig config, Clock clock) {
     return start(config, clock, new LogAuditSink());
@@ -95,6 +107,7 @@ public final class KmsServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
         .setMaxEventLoopExecuteTime(TimeUnit.MILLISECONDS.toNanos(200)));
     Database database = null;
+    RedisBackend redis = null;
     try {
       database = Database.open(config);
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.pgPoolSize()))
@@ -111,6 +124,7 @@ public final class KmsServer implements AutoCloseable {
       ensureCredentials(config, admin, random);
       credentials.warm(10_000).await();
 
+      redis = config.redis().map(r -> startRedis(vertx, r)).orElse(null);
       Readiness readiness = new Readiness(() -> pool.query("SELECT 1").execute().mapEmpty());
       HttpSettings settings = new HttpSettings(config.regions(), config.regionAliases(), config.defaultRegion(),
           config.timestampWindowSeconds(), MAX_BODY_BYTES);
@@ -119,8 +133,8 @@ public final class KmsServer implements AutoCloseable {
           new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.cmkQuota()),
           credentials,
           new Tc3KeyCache(),
-          new LocalRateLimiter(config.defaultCryptoQps(), config.defaultManagementQps()),
-          new LocalReplayGuard(clock, config.replayCacheSize()),
+          limiter(config, redis),
+          replayGuard(config, redis, clock),
           new LocalSourceLimiter(config.authFailuresPerIp()),
           audit, readiness, clock);
       HttpServerOptions http = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
@@ -136,14 +150,48 @@ public final class KmsServer implements AutoCloseable {
       int adminPort = startAdmin(vertx, config, admin);
       LOG.info("tkms listening on {}://{}:{} ({} event loops, {} crypto workers){}", config.tlsEnabled() ? "https" : "http",
           config.httpHost(), config.httpPort(), loops, workers, adminPort > 0 ? ", management API on " + config.adminHost() + ":" + adminPort : "");
-      return new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor);
+      KmsServer server = new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor);
+      server.redis = redis;
+      return server;
     } catch (RuntimeException e) {
+      if (redis != null) {
+        redis.close();
+      }
       vertx.close().await();
       if (database != null) {
         database.close();
       }
       throw e;
     }
+  }
+
+  private static RedisBackend startRedis(Vertx vertx, KmsConfig.Redis r) {
+    char[] password = null;
+    if (r.password().isPresent()) {
+      byte[] raw = r.password().read();
+      password = new String(raw, java.nio.charset.StandardCharsets.UTF_8).toCharArray();
+      Arrays.fill(raw, (byte) 0);
+    }
+    try {
+      return RedisBackend.start(vertx, new RedisBackend.Settings(r.url(), password, r.timeoutMillis(), r.keyPrefix()));
+    } finally {
+      if (password != null) {
+        Arrays.fill(password, '\0');
+      }
+    }
+  }
+
+  private static RateLimiter limiter(KmsConfig config, RedisBackend redis) {
+    if (redis == null) {
+      return new LocalRateLimiter(config.defaultCryptoQps(), config.defaultManagementQps());
+    }
+    RedisRateLimiter.FailureMode mode = RedisRateLimiter.FailureMode.valueOf(config.redis().get().failureMode().name());
+    return new RedisRateLimiter(redis, mode, config.defaultCryptoQps(), config.defaultManagementQps()).warmUp();
+  }
+
+  private static ReplayGuard replayGuard(KmsConfig config, RedisBackend redis, Clock clock) {
+    LocalReplayGuard local = new LocalReplayGuard(clock, config.replayCacheSize());
+    return redis == null ? local : new RedisReplayGuard(redis, local, clock).warmUp();
   }
 
   private static Hsa unseal(KmsConfig config, Pool pool, WorkerCryptoExecutor executor, RandomSource random) {
@@ -253,6 +301,9 @@ public final class KmsServer implements AutoCloseable {
   @Override
   public void close() {
     readiness.startDraining();
+    if (redis != null) {
+      redis.close();
+    }
     try {
       executor.close();
       pool.close().await();
