@@ -22,6 +22,7 @@ final class CircuitBreaker {
 
   /** Told about transitions (for logging); called on the thread that caused them. */
   interface Listener {
+    /** The breaker opened, from closed or after a failed trial. */
     void opened();
 
     void closed();
@@ -75,9 +76,7 @@ final class CircuitBreaker {
     openedAt.set(nanoTime.getAsLong());
     if (state.compareAndSet(from, State.OPEN)) {
       openings.incrementAndGet();
-      if (from == State.CLOSED) {
-        listener.opened();
-      }
+      listener.opened();
     }
   }
 

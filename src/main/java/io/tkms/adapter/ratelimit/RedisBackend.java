@@ -73,6 +73,7 @@ public final class RedisBackend implements AutoCloseable {
   private final Duration timeout;
   private final String replicaId = UUID.randomUUID().toString();
   private final byte[] replicaIdBytes = replicaId.getBytes(StandardCharsets.UTF_8);
+  private final OutageReporter reporter;
   private final CircuitBreaker breaker;
   private final AtomicReference<StatefulRedisConnection<String, byte[]>> connection = new AtomicReference<>();
   private final AtomicBoolean connecting = new AtomicBoolean();
@@ -105,18 +106,8 @@ public final class RedisBackend implements AutoCloseable {
         .timeoutOptions(TimeoutOptions.enabled(timeout))
         .socketOptions(SocketOptions.builder().connectTimeout(HANDSHAKE_TIMEOUT).keepAlive(true).build())
         .build());
-    this.breaker = new CircuitBreaker(BREAKER_THRESHOLD, BREAKER_OPEN.toNanos(), System::nanoTime, new CircuitBreaker.Listener() {
-      @Override
-      public void opened() {
-        LOG.warn("Redis at {} is unreachable or slow: account limits follow the failure mode and nonces are"
-            + " checked by this replica only (a request replayed to another replica is not caught) until it answers again", where());
-      }
-
-      @Override
-      public void closed() {
-        LOG.info("Redis at {} answers again: account limits and replay protection are cluster-wide again", where());
-      }
-    });
+    this.reporter = new OutageReporter(uri.getHost() + ":" + uri.getPort(), limiterFallbacks::get, nonceFallbacks::get);
+    this.breaker = new CircuitBreaker(BREAKER_THRESHOLD, BREAKER_OPEN.toNanos(), System::nanoTime, reporter);
   }
 
   /**
@@ -131,7 +122,10 @@ public final class RedisBackend implements AutoCloseable {
     } catch (Exception e) {
       // Logged by connect(); the heartbeat keeps trying.
     }
-    b.heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> b.heartbeat());
+    b.heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> {
+      b.heartbeat();
+      b.reporter.summarize();
+    });
     return b;
   }
 
@@ -243,10 +237,6 @@ public final class RedisBackend implements AutoCloseable {
 
   String key(String suffix) {
     return prefix + suffix;
-  }
-
-  Duration timeout() {
-    return timeout;
   }
 
   /** Live replicas counted by the last successful heartbeat (kept while Redis is down); at least 1. */

@@ -84,6 +84,11 @@ public final class RedisRateLimiter implements RateLimiter {
     return redis.bridge(consumed).transform(ar -> {
       if (ar.succeeded()) {
         redis.succeeded();
+        if (ar.result() && mode == FailureMode.LOCAL_SHARE) {
+          // Admissions drain the local share too, so falling back never hands out a second, fresh
+          // budget on top of the shared one (Redis flapping would otherwise admit up to twice the limit).
+          localShare(appId, group, qps).tryConsume(1);
+        }
         return ar.result() ? YES : NO;
       }
       redis.failed(ar.cause());
@@ -125,9 +130,14 @@ public final class RedisRateLimiter implements RateLimiter {
       case FAIL_CLOSED:
         return NO;
       default:
-        long share = Math.max(1, (qps + redis.liveReplicas() - 1) / redis.liveReplicas());
-        Bucket b = localShares.get(group.name() + '/' + appId + '/' + share, k -> LocalRateLimiter.perSecond(share));
-        return b.tryConsume(1) ? YES : NO;
+        return localShare(appId, group, qps).tryConsume(1) ? YES : NO;
     }
+  }
+
+  /** This replica's share of the limit: limit ÷ live replicas (rounded up), as an in-process bucket. */
+  private Bucket localShare(String appId, Group group, long qps) {
+    int replicas = redis.liveReplicas();
+    long share = Math.max(1, (qps + replicas - 1) / replicas);
+    return localShares.get(group.name() + '/' + appId + '/' + share, k -> LocalRateLimiter.perSecond(share));
   }
 }
