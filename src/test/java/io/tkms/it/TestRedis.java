@@ -13,6 +13,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -46,12 +48,15 @@ public final class TestRedis {
     return shared.url();
   }
 
-  /** A redis-server of the test's own, on a free port, that the test may kill and restart. */
-  public static OwnRedis own() {
+  /**
+   * A redis-server of the test's own, on a free port, that the test may kill and restart;
+   * {@code extraArgs} are added to its command line (e.g. {@code --requirepass x}).
+   */
+  public static OwnRedis own(String... extraArgs) {
     if (!binaryOnPath()) {
       unavailable("no redis-server on the PATH (install Debian's redis-server)");
     }
-    OwnRedis r = new OwnRedis(TestServer.freePort());
+    OwnRedis r = new OwnRedis(TestServer.freePort(), extraArgs);
     r.start();
     return r;
   }
@@ -105,6 +110,12 @@ public final class TestRedis {
     return "+PONG".equals(command(host, port, "PING"));
   }
 
+  /** Up, with or without a password required. */
+  static boolean answers(String host, int port) {
+    String a = command(host, port, "PING");
+    return a != null && (a.equals("+PONG") || a.startsWith("-NOAUTH"));
+  }
+
   /** Sends one inline command and returns the first line of the answer, or null. */
   static String command(String host, int port, String inline) {
     try (Socket s = new Socket(host, port)) {
@@ -129,9 +140,11 @@ public final class TestRedis {
     private final int port;
     private final Path dir;
     private final Path pidFile;
+    private final String[] extraArgs;
 
-    OwnRedis(int port) {
+    OwnRedis(int port, String... extraArgs) {
       this.port = port;
+      this.extraArgs = extraArgs.clone();
       try {
         this.dir = Files.createTempDirectory("kms-test-redis");
       } catch (IOException e) {
@@ -151,16 +164,18 @@ public final class TestRedis {
     /** Starts (or restarts, on the same port) and waits until it answers. */
     public void start() {
       try {
-        Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--daemonize", "yes", "--pidfile", pidFile.toString(),
-            "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString())
+            "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd)
             .redirectErrorStream(true).redirectOutput(dir.resolve("start.log").toFile()).start();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
           p.destroyForcibly();
           throw new IllegalStateException("redis-server did not daemonize");
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ping("127.0.0.1", port)) {
+        while (!answers("127.0.0.1", port)) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("redis-server on port " + port + " does not answer");
           }
