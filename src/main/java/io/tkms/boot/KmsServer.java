@@ -16,6 +16,9 @@ import io.tkms.adapter.pg.PgRootKeyStore;
 import io.tkms.adapter.ratelimit.LocalRateLimiter;
 import io.tkms.adapter.ratelimit.LocalReplayGuard;
 import io.tkms.adapter.ratelimit.LocalSourceLimiter;
+import io.tkms.adapter.ratelimit.RedisBackend;
+import io.tkms.adapter.ratelimit.RedisRateLimiter;
+import io.tkms.adapter.ratelimit.RedisReplayGuard;
 import io.tkms.adapter.worker.WorkerCryptoExecutor;
 import io.tkms.application.AdminService;
 import io.tkms.application.CacheInvalidation;
@@ -26,6 +29,8 @@ import io.tkms.application.KeyService;
 import io.tkms.application.LifecycleJobs;
 import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.Hsa;
+import io.tkms.application.port.RateLimiter;
+import io.tkms.application.port.ReplayGuard;
 import io.tkms.config.KmsConfig;
 import io.tkms.crypto.MessageCipher;
 import io.tkms.crypto.RandomSource;
@@ -45,6 +50,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,6 +77,7 @@ public final class KmsServer implements AutoCloseable {
   private final LifecycleJobs jobs;
   private final Duration drainTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private RedisBackend redis;
 
   private KmsServer(Vertx vertx, Database database, Pool pool, Readiness readiness, int apiPort, int adminPort,
       WorkerCryptoExecutor executor, LifecycleJobs jobs, Duration drainTimeout) {
@@ -94,6 +101,11 @@ public final class KmsServer implements AutoCloseable {
     return adminPort;
   }
 
+  /** The shared Redis's health (breaker, live replicas, fallbacks), when KMS_REDIS_URL is set. */
+  public Optional<RedisBackend.Stats> redisStats() {
+    return Optional.ofNullable(redis).map(RedisBackend::stats);
+  }
+
   /** Starts everything; blocks until ready. Call from a non-event-loop thread (main, tests). */
   public static KmsServer start(KmsConfig config, Clock clock) {
     return start(config, clock, new LogAuditSink());
@@ -106,6 +118,7 @@ public final class KmsServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
         .setMaxEventLoopExecuteTime(TimeUnit.MILLISECONDS.toNanos(200)));
     Database database = null;
+    RedisBackend redis = null;
     try {
       database = Database.open(config);
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.pgPoolSize()))
@@ -125,6 +138,7 @@ public final class KmsServer implements AutoCloseable {
       ensureCredentials(config, admin, random);
       credentials.warm(10_000).await();
 
+      redis = config.redis().map(r -> startRedis(vertx, r)).orElse(null);
       Readiness readiness = new Readiness(() -> pool.query("SELECT 1").execute().mapEmpty());
       HttpSettings settings = new HttpSettings(config.regions(), config.regionAliases(), config.defaultRegion(),
           config.timestampWindowSeconds(), MAX_BODY_BYTES);
@@ -133,8 +147,8 @@ public final class KmsServer implements AutoCloseable {
           new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.cmkQuota(), changes),
           credentials,
           new Tc3KeyCache(),
-          new LocalRateLimiter(config.defaultCryptoQps(), config.defaultManagementQps()),
-          new LocalReplayGuard(clock, config.replayCacheSize()),
+          limiter(config, redis),
+          replayGuard(config, redis, clock),
           new LocalSourceLimiter(config.authFailuresPerIp()),
           audit, readiness, clock);
       HttpServerOptions http = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
@@ -158,15 +172,49 @@ public final class KmsServer implements AutoCloseable {
           LOG.info("lifecycle jobs: {} keys purged, {} keys rotated", ar.result().purged().size(), ar.result().rotated().size());
         }
       }));
-      return new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor, jobs,
+      KmsServer server = new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor, jobs,
           Duration.ofSeconds(config.drainTimeoutSeconds()));
+      server.redis = redis;
+      return server;
     } catch (RuntimeException e) {
+      if (redis != null) {
+        redis.close();
+      }
       vertx.close().await();
       if (database != null) {
         database.close();
       }
       throw e;
     }
+  }
+
+  private static RedisBackend startRedis(Vertx vertx, KmsConfig.Redis r) {
+    char[] password = null;
+    if (r.password().isPresent()) {
+      byte[] raw = r.password().read();
+      password = new String(raw, java.nio.charset.StandardCharsets.UTF_8).toCharArray();
+      Arrays.fill(raw, (byte) 0);
+    }
+    try {
+      return RedisBackend.start(vertx, new RedisBackend.Settings(r.url(), password, r.timeoutMillis(), r.keyPrefix()));
+    } finally {
+      if (password != null) {
+        Arrays.fill(password, '\0');
+      }
+    }
+  }
+
+  private static RateLimiter limiter(KmsConfig config, RedisBackend redis) {
+    if (redis == null) {
+      return new LocalRateLimiter(config.defaultCryptoQps(), config.defaultManagementQps());
+    }
+    RedisRateLimiter.FailureMode mode = RedisRateLimiter.FailureMode.valueOf(config.redis().get().failureMode().name());
+    return new RedisRateLimiter(redis, mode, config.defaultCryptoQps(), config.defaultManagementQps()).warmUp();
+  }
+
+  private static ReplayGuard replayGuard(KmsConfig config, RedisBackend redis, Clock clock) {
+    LocalReplayGuard local = new LocalReplayGuard(clock, config.replayCacheSize());
+    return redis == null ? local : new RedisReplayGuard(redis, local, clock).warmUp();
   }
 
   private static Hsa unseal(KmsConfig config, Pool pool, WorkerCryptoExecutor executor, RandomSource random) {
@@ -288,6 +336,9 @@ public final class KmsServer implements AutoCloseable {
       return;
     }
     drain();
+    if (redis != null) {
+      redis.close();
+    }
     try {
       executor.close();
       pool.close().await();

@@ -2,6 +2,8 @@ package io.tkms.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -301,7 +303,8 @@ public final class ConfigLoader {
         integer(Setting.ADMIN_PORT, 0, 65535),
         integer(Setting.DRAIN_TIMEOUT, 0, 3600),
         str(Setting.METRICS_HOST),
-        integer(Setting.METRICS_PORT, 0, 65535));
+        integer(Setting.METRICS_PORT, 0, 65535),
+        redis());
   }
 
   private String logFormat() {
@@ -326,6 +329,42 @@ public final class ConfigLoader {
       out.put(kv[0].trim(), level);
     }
     return Map.copyOf(out);
+  }
+
+  private Optional<KmsConfig.Redis> redis() {
+    String mode = str(Setting.REDIS_FAILURE_MODE);
+    KmsConfig.RedisFailureMode failureMode = switch (mode) {
+      case "local-share" -> KmsConfig.RedisFailureMode.LOCAL_SHARE;
+      case "fail-open" -> KmsConfig.RedisFailureMode.FAIL_OPEN;
+      case "fail-closed" -> KmsConfig.RedisFailureMode.FAIL_CLOSED;
+      default -> throw new ConfigException("KMS_REDIS_FAILURE_MODE must be local-share, fail-open or fail-closed, got '" + mode + "'");
+    };
+    int timeout = integer(Setting.REDIS_TIMEOUT_MS, 1, 60_000);
+    String prefix = str(Setting.REDIS_KEY_PREFIX);
+    if (prefix.length() > 64 || !prefix.matches("[A-Za-z0-9:_.{}-]*")) {
+      throw new ConfigException("KMS_REDIS_KEY_PREFIX must be at most 64 of [A-Za-z0-9:_.{}-]");
+    }
+    Optional<String> url = opt(Setting.REDIS_URL);
+    if (url.isEmpty()) {
+      return Optional.empty();
+    }
+    // The message never repeats the URL: a password written into it must not reach a log.
+    URI uri;
+    try {
+      uri = new URI(url.get());
+    } catch (URISyntaxException e) {
+      throw new ConfigException("KMS_REDIS_URL is not a URL");
+    }
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+      throw new ConfigException("KMS_REDIS_URL must start with redis:// or rediss://");
+    }
+    if (uri.getHost() == null) {
+      throw new ConfigException("KMS_REDIS_URL must name a host");
+    }
+    if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+      throw new ConfigException("KMS_REDIS_URL must not carry a password: use KMS_REDIS_PASSWORD_FILE");
+    }
+    return Optional.of(new KmsConfig.Redis(url.get(), secrets.get(Setting.REDIS_PASSWORD), failureMode, timeout, prefix));
   }
 
   private Optional<KmsConfig.Bootstrap> bootstrap() {

@@ -42,10 +42,21 @@ public record KmsConfig(
     int adminPort,
     int drainTimeoutSeconds,
     String metricsHost,
-    int metricsPort) {
+    int metricsPort,
+    Optional<Redis> redis) {
 
   /** The bootstrap owner account and credential ensured at start. */
   public record Bootstrap(String appId, String uin, String secretId, SecretRef secretKey) {}
+
+  /** What account limits do while Redis is unreachable. */
+  public enum RedisFailureMode {
+    LOCAL_SHARE,
+    FAIL_OPEN,
+    FAIL_CLOSED
+  }
+
+  /** The shared Redis (KMS_REDIS_*); absent: in-process limiter and replay cache. */
+  public record Redis(String url, SecretRef password, RedisFailureMode failureMode, int timeoutMillis, String keyPrefix) {}
 
   public boolean tlsEnabled() {
     return tlsCertFile.isPresent();

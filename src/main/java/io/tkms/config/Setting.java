@@ -46,7 +46,12 @@ public enum Setting {
   ADMIN_HOST("admin.host", "KMS_ADMIN_HOST", "127.0.0.1", false, "Address of the management listener."),
   ADMIN_PORT("admin.port", "KMS_ADMIN_PORT", "9090", false, "Port of the management listener."),
   METRICS_HOST("metrics.host", "KMS_METRICS_HOST", "0.0.0.0", false, "Address of the metrics listener (reserved: nothing listens there yet)."),
-  METRICS_PORT("metrics.port", "KMS_METRICS_PORT", "9100", false, "Port of the metrics listener (reserved: nothing listens there yet).");
+  METRICS_PORT("metrics.port", "KMS_METRICS_PORT", "9100", false, "Port of the metrics listener (reserved: nothing listens there yet)."),
+  REDIS_URL("redis.url", "KMS_REDIS_URL", "", false, "Redis shared by all replicas, `redis://host:6379` (`rediss://` for TLS, `redis://user@host` for an ACL user): account limits and replay protection become cluster-wide. Empty: both stay in-process."),
+  REDIS_PASSWORD("redis.password", "KMS_REDIS_PASSWORD", "", true, "Password for `redis.url` (never in the URL)."),
+  REDIS_FAILURE_MODE("redis.failure_mode", "KMS_REDIS_FAILURE_MODE", "local-share", false, "Account limits while Redis is unreachable: `local-share` (each replica allows its limit divided by the live replicas last counted), `fail-open` (no limit) or `fail-closed` (throttle everything). Nonces fall back to the in-process cache in every mode."),
+  REDIS_TIMEOUT_MS("redis.timeout_ms", "KMS_REDIS_TIMEOUT_MS", "50", false, "Longest wait for one Redis command before the request is decided by the failure mode; repeated failures open a circuit breaker for a second."),
+  REDIS_KEY_PREFIX("redis.key_prefix", "KMS_REDIS_KEY_PREFIX", "tkms:", false, "Prefix of every Redis key this service writes (several deployments can share one Redis).");
 
   private static final Map<String, Setting> BY_ENV =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Setting::env, Function.identity()));

@@ -76,6 +76,11 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** The server itself (health of its Redis connection and similar). */
+  public KmsServer kms() {
+    return server;
+  }
+
   public Map<String, String> environment() {
     return env;
   }

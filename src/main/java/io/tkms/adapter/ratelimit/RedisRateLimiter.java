@@ -1,0 +1,143 @@
+package io.tkms.adapter.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.tkms.application.port.RateLimiter;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Cluster-wide {@link RateLimiter}: one Bucket4j bucket per (AppId, group) stored in Redis, capacity
+ * one second's worth of the limit, refilled greedily, so all replicas together admit the limit.
+ * One bucket proxy per key is cached, so Bucket4j's batching merges concurrent calls on a hot key
+ * into one compare-and-swap. When Redis is unreachable, slow or behind an open breaker, the
+ * {@link FailureMode} decides at once. Completes on the caller's context; never blocks.
+ */
+public final class RedisRateLimiter implements RateLimiter {
+  private static final Future<Boolean> YES = Future.succeededFuture(true);
+  private static final Future<Boolean> NO = Future.succeededFuture(false);
+
+  /** What the limiter does while Redis cannot decide. */
+  public enum FailureMode {
+    /** Each replica enforces limit ÷ the live replicas last counted. */
+    LOCAL_SHARE,
+    /** Everything is admitted. */
+    FAIL_OPEN,
+    /** Everything is throttled. */
+    FAIL_CLOSED
+  }
+
+  /** The proxy manager of one connection and the bucket proxies made from it. */
+  private record Proxies(StatefulRedisConnection<String, byte[]> connection, AsyncProxyManager<String> manager,
+      Cache<String, AsyncBucketProxy> byKey) {}
+
+  private final RedisBackend redis;
+  private final FailureMode mode;
+  private final long cryptoQps;
+  private final long managementQps;
+  private final Cache<String, Bucket> localShares =
+      Caffeine.newBuilder().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+  private volatile Proxies proxies;
+
+  public RedisRateLimiter(RedisBackend redis, FailureMode mode, long cryptoQps, long managementQps) {
+    this.redis = redis;
+    this.mode = mode;
+    this.cryptoQps = cryptoQps;
+    this.managementQps = managementQps;
+  }
+
+  /**
+   * Exercises the bucket code against Redis on a throw-away key so the first requests fit in the
+   * command timeout. Blocks at most about two seconds: call from boot, never on an event loop.
+   */
+  public RedisRateLimiter warmUp() {
+    StatefulRedisConnection<String, byte[]> conn = redis.connection();
+    if (conn != null) {
+      redis.warmUp(() -> proxy(conn, Group.MANAGEMENT, "warm-up", 1_000_000).tryConsume(1));
+    }
+    return this;
+  }
+
+  @Override
+  public Future<Boolean> tryAcquire(String appId, Group group) {
+    long qps = group == Group.CRYPTO ? cryptoQps : managementQps;
+    StatefulRedisConnection<String, byte[]> conn = redis.acquire();
+    if (conn == null) {
+      return fallback(appId, group, qps);
+    }
+    CompletableFuture<Boolean> consumed;
+    try {
+      consumed = proxy(conn, group, appId, qps).tryConsume(1);
+    } catch (RuntimeException e) {
+      consumed = CompletableFuture.failedFuture(e);
+    }
+    return redis.bridge(consumed).transform(ar -> {
+      if (ar.succeeded()) {
+        redis.succeeded();
+        if (ar.result() && mode == FailureMode.LOCAL_SHARE) {
+          // Admissions drain the local share too, so falling back never hands out a second, fresh
+          // budget on top of the shared one (Redis flapping would otherwise admit up to twice the limit).
+          localShare(appId, group, qps).tryConsume(1);
+        }
+        return ar.result() ? YES : NO;
+      }
+      redis.failed(ar.cause());
+      return fallback(appId, group, qps);
+    });
+  }
+
+  private AsyncBucketProxy proxy(StatefulRedisConnection<String, byte[]> conn, Group group, String appId, long qps) {
+    Proxies p = proxies;
+    if (p == null || p.connection() != conn) {
+      synchronized (this) {
+        p = proxies;
+        if (p == null || p.connection() != conn) {
+          AsyncProxyManager<String> manager = Bucket4jLettuce.casBasedBuilder(conn)
+              .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+              .build().asAsync();
+          p = new Proxies(conn, manager,
+              Caffeine.newBuilder().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build());
+          proxies = p;
+        }
+      }
+    }
+    AsyncProxyManager<String> manager = p.manager();
+    return p.byKey().get(redis.key("limit:" + group.name().toLowerCase(Locale.ROOT) + ":" + appId),
+        k -> manager.builder().withOptimization(Optimizations.batching())
+            .build(k, () -> CompletableFuture.completedFuture(perSecond(qps))));
+  }
+
+  private static BucketConfiguration perSecond(long qps) {
+    return BucketConfiguration.builder()
+        .addLimit(limit -> limit.capacity(qps).refillGreedy(qps, Duration.ofSeconds(1))).build();
+  }
+
+  private Future<Boolean> fallback(String appId, Group group, long qps) {
+    redis.countLimiterFallback();
+    switch (mode) {
+      case FAIL_OPEN:
+        return YES;
+      case FAIL_CLOSED:
+        return NO;
+      default:
+        return localShare(appId, group, qps).tryConsume(1) ? YES : NO;
+    }
+  }
+
+  /** This replica's share of the limit: limit ÷ live replicas (rounded up), as an in-process bucket. */
+  private Bucket localShare(String appId, Group group, long qps) {
+    int replicas = redis.liveReplicas();
+    long share = Math.max(1, (qps + replicas - 1) / replicas);
+    return localShares.get(group.name() + '/' + appId + '/' + share, k -> LocalRateLimiter.perSecond(share));
+  }
+}

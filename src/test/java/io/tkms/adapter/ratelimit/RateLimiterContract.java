@@ -1,0 +1,95 @@
+package io.tkms.adapter.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tkms.application.port.RateLimiter;
+import io.tkms.application.port.RateLimiter.Group;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link RateLimiter} adapter must do: one bucket per (AppId, group), capacity one
+ * second's worth of the limit, refilled greedily, rejections as values. Run by
+ * {@code LocalRateLimiterTest} and {@code RedisRateLimiterIT}.
+ */
+abstract class RateLimiterContract {
+  /** A limiter with these per-second limits that has seen no traffic yet. */
+  protected abstract RateLimiter limiter(long cryptoQps, long managementQps);
+
+  static boolean acquire(RateLimiter l, String appId, Group g) {
+    return l.tryAcquire(appId, g).await();
+  }
+
+  static int admitted(RateLimiter l, String appId, Group g, int calls) {
+    int n = 0;
+    for (int i = 0; i < calls; i++) {
+      n += acquire(l, appId, g) ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Test
+  void burst_admitsOneSecondsWorth_thenThrottles() {
+    RateLimiter l = limiter(3, 100);
+    long start = System.nanoTime();
+    int n = admitted(l, "1250000001", Group.CRYPTO, 6);
+    // One token refills every 333 ms: the six calls take far less.
+    assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(300));
+    assertThat(n).isEqualTo(3);
+  }
+
+  @Test
+  void groups_haveSeparateBudgets() {
+    RateLimiter l = limiter(2, 3);
+    assertThat(admitted(l, "1250000001", Group.CRYPTO, 4)).isEqualTo(2);
+    assertThat(admitted(l, "1250000001", Group.MANAGEMENT, 5)).isEqualTo(3);
+  }
+
+  @Test
+  void accounts_haveSeparateBudgets() {
+    RateLimiter l = limiter(2, 100);
+    assertThat(admitted(l, "1250000001", Group.CRYPTO, 4)).isEqualTo(2);
+    assertThat(admitted(l, "1250000002", Group.CRYPTO, 4)).isEqualTo(2);
+  }
+
+  @Test
+  void emptyBucket_refillsAtTheLimitRate() throws InterruptedException {
+    RateLimiter l = limiter(10, 100);
+    assertThat(admitted(l, "1250000001", Group.CRYPTO, 12)).isEqualTo(10);
+    Thread.sleep(450);
+    // 100 ms per token: about four are back (timing is loose on a busy machine).
+    assertThat(admitted(l, "1250000001", Group.CRYPTO, 20)).isBetween(3, 7);
+  }
+
+  @Test
+  void concurrentCalls_admitTheCapacityAndNoMore() throws Exception {
+    RateLimiter l = limiter(1000, 50);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<Integer>> parts = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        parts.add(pool.submit(() -> {
+          go.await();
+          return admitted(l, "1250000001", Group.MANAGEMENT, 25);
+        }));
+      }
+      long start = System.nanoTime();
+      go.countDown();
+      int total = 0;
+      for (Future<Integer> p : parts) {
+        total += p.get(30, TimeUnit.SECONDS);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertThat(total).isBetween(50, 50 + (int) Math.ceil(50 * seconds) + 1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.tkms.adapter.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tkms.application.port.ReplayGuard;
+import io.tkms.it.TestRedis;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The Redis replay guard against the {@link ReplayGuardContract}, plus sharing across replicas. */
+class RedisReplayGuardIT extends ReplayGuardContract {
+  private final List<RedisFixture> fixtures = new ArrayList<>();
+
+  private RedisFixture fixture() {
+    RedisFixture f = new RedisFixture(TestRedis.url());
+    fixtures.add(f);
+    return f;
+  }
+
+  @AfterEach
+  void cleanUp() {
+    fixtures.forEach(RedisFixture::close);
+  }
+
+  private static ReplayGuard replica(RedisBackend backend) {
+    return new RedisReplayGuard(backend, new LocalReplayGuard(CLOCK, 10_000), CLOCK).warmUp();
+  }
+
+  @Override
+  protected ReplayGuard guard() {
+    return replica(fixture().backend());
+  }
+
+  @Test
+  void tripleSeenByOneReplica_isRefusedByAnother() {
+    RedisFixture f = fixture();
+    ReplayGuard a = replica(f.backend());
+    ReplayGuard b = replica(f.backend());
+    long ts = now();
+    assertThat(first(a, "AKIDshared", ts, "5", ts + 300)).isTrue();
+    assertThat(first(b, "AKIDshared", ts, "5", ts + 300)).isFalse();
+    assertThat(first(b, "AKIDshared", ts, "6", ts + 300)).isTrue();
+    assertThat(first(a, "AKIDshared", ts, "6", ts + 300)).isFalse();
+    assertThat(f.backend().stats().nonceFallbacks()).isZero();
+  }
+}

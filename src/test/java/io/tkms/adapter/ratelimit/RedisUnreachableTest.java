@@ -1,0 +1,75 @@
+package io.tkms.adapter.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tkms.adapter.ratelimit.RedisRateLimiter.FailureMode;
+import io.tkms.application.port.RateLimiter;
+import io.tkms.application.port.RateLimiter.Group;
+import io.tkms.application.port.ReplayGuard;
+import io.vertx.core.Vertx;
+import java.net.ServerSocket;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** With no Redis to be had, every failure mode decides at once and nonces fall back to the local cache. */
+class RedisUnreachableTest {
+  static Vertx vertx;
+  static RedisBackend backend;
+
+  @BeforeAll
+  static void start() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    vertx = Vertx.vertx();
+    backend = RedisBackend.start(vertx, new RedisBackend.Settings("redis://127.0.0.1:" + port, null, 50, "t:"));
+  }
+
+  @AfterAll
+  static void stop() {
+    backend.close();
+    vertx.close().await();
+  }
+
+  static int admitted(RateLimiter l, int calls) {
+    int n = 0;
+    for (int i = 0; i < calls; i++) {
+      n += l.tryAcquire("1250000001", Group.CRYPTO).await() ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Test
+  void failOpen_admitsEverything() {
+    assertThat(admitted(new RedisRateLimiter(backend, FailureMode.FAIL_OPEN, 5, 5), 20)).isEqualTo(20);
+  }
+
+  @Test
+  void failClosed_throttlesEverything() {
+    assertThat(admitted(new RedisRateLimiter(backend, FailureMode.FAIL_CLOSED, 5, 5), 20)).isZero();
+  }
+
+  @Test
+  void localShare_withNoReplicaCountYet_enforcesTheWholeLimitHere() {
+    long before = backend.stats().limiterFallbacks();
+    long start = System.nanoTime();
+    int n = admitted(new RedisRateLimiter(backend, FailureMode.LOCAL_SHARE, 5, 5), 20);
+    assertThat((System.nanoTime() - start) / 1_000_000).as("no call waited on Redis").isLessThan(150);
+    assertThat(n).isEqualTo(5);
+    assertThat(backend.stats().limiterFallbacks() - before).isEqualTo(20);
+  }
+
+  @Test
+  void nonces_fallBackToTheLocalCache_andAreCounted() {
+    ReplayGuard g = new RedisReplayGuard(backend, new LocalReplayGuard(Clock.systemUTC(), 1000), Clock.systemUTC());
+    long before = backend.stats().nonceFallbacks();
+    long ts = Clock.systemUTC().instant().getEpochSecond();
+    assertThat(g.firstSeen("AKIDx", ts, "1", ts + 300).await()).isTrue();
+    assertThat(g.firstSeen("AKIDx", ts, "1", ts + 300).await()).isFalse();
+    assertThat(backend.stats().nonceFallbacks() - before).isEqualTo(1);
+    assertThat(backend.stats().connected()).isFalse();
+  }
+}

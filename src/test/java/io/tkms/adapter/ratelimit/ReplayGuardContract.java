@@ -1,0 +1,92 @@
+package io.tkms.adapter.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tkms.application.port.ReplayGuard;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ReplayGuard} adapter must do: a (SecretId, Timestamp, Nonce) triple is first
+ * seen exactly once until it expires, and triples differing in any part are independent. Run by
+ * {@code LocalReplayGuardTest} and {@code RedisReplayGuardIT}.
+ */
+abstract class ReplayGuardContract {
+  protected static final Clock CLOCK = Clock.systemUTC();
+
+  /** A guard that has seen nothing yet. */
+  protected abstract ReplayGuard guard();
+
+  static long now() {
+    return CLOCK.instant().getEpochSecond();
+  }
+
+  static boolean first(ReplayGuard g, String secretId, long ts, String nonce, long expiresAt) {
+    return g.firstSeen(secretId, ts, nonce, expiresAt).await();
+  }
+
+  @Test
+  void triple_isFirstOnce_andRefusedAfter() {
+    ReplayGuard g = guard();
+    long ts = now();
+    assertThat(first(g, "AKIDa", ts, "1", ts + 300)).isTrue();
+    assertThat(first(g, "AKIDa", ts, "1", ts + 300)).isFalse();
+    assertThat(first(g, "AKIDa", ts, "1", ts + 300)).isFalse();
+  }
+
+  @Test
+  void triplesDifferingInAnyPart_areIndependent() {
+    ReplayGuard g = guard();
+    long ts = now();
+    assertThat(first(g, "AKIDa", ts, "1", ts + 300)).isTrue();
+    assertThat(first(g, "AKIDb", ts, "1", ts + 300)).isTrue();
+    assertThat(first(g, "AKIDa", ts - 1, "1", ts + 299)).isTrue();
+    assertThat(first(g, "AKIDa", ts, "2", ts + 300)).isTrue();
+    assertThat(first(g, "AKIDa", ts, "12", ts + 300)).isTrue();
+  }
+
+  @Test
+  void triple_isForgottenAfterItsExpiry() throws InterruptedException {
+    ReplayGuard g = guard();
+    // Start just after a second begins, so the triple has most of a second to live.
+    Thread.sleep(1050 - CLOCK.millis() % 1000);
+    long ts = now();
+    assertThat(first(g, "AKIDexp", ts, "7", ts + 1)).isTrue();
+    assertThat(first(g, "AKIDexp", ts, "7", ts + 1)).isFalse();
+    long wakeAt = (ts + 2) * 1000 + 200;
+    Thread.sleep(Math.max(0, wakeAt - CLOCK.millis()));
+    assertThat(first(g, "AKIDexp", ts, "7", ts + 1)).isTrue();
+  }
+
+  @Test
+  void concurrentUses_exactlyOneIsFirst() throws Exception {
+    ReplayGuard g = guard();
+    long ts = now();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<Boolean>> uses = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        uses.add(pool.submit(() -> {
+          go.await();
+          return first(g, "AKIDrace", ts, "42", ts + 300);
+        }));
+      }
+      go.countDown();
+      int firsts = 0;
+      for (Future<Boolean> u : uses) {
+        firsts += u.get(10, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(firsts).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
