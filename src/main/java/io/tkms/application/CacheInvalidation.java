@@ -22,6 +22,7 @@ public final class CacheInvalidation {
         case CREDENTIAL -> credentials.invalidate(change.id());
         // Principals or limits of an account changed: credentials carry the principal type.
         case ACCOUNT -> credentials.invalidateAll();
+        case LIMITS -> { }
         case ALL -> {
           keys.invalidateAll();
           credentials.invalidateAll();

@@ -27,6 +27,8 @@ import io.tkms.application.CryptoService;
 import io.tkms.application.KeyMaterialCache;
 import io.tkms.application.KeyService;
 import io.tkms.application.LifecycleJobs;
+import io.tkms.application.LimitPolicy;
+import io.tkms.application.Limits;
 import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.RateLimiter;
@@ -142,12 +144,14 @@ public final class KmsServer implements AutoCloseable {
       Readiness readiness = new Readiness(() -> pool.query("SELECT 1").execute().mapEmpty());
       HttpSettings settings = new HttpSettings(config.regions(), config.regionAliases(), config.defaultRegion(),
           config.timestampWindowSeconds(), MAX_BODY_BYTES);
+      LimitPolicy limitPolicy = new LimitPolicy(new Limits(config.defaultCryptoQps(), config.defaultManagementQps(), config.defaultActionQps()),
+          accountRepo, limiter(config, redis), changes, Duration.ofSeconds(config.credentialCacheTtlSeconds()));
       ApiServices services = new ApiServices(settings,
           new CryptoService(keyCache, executor, new MessageCipher(random), random),
           new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.cmkQuota(), changes),
           credentials,
           new Tc3KeyCache(),
-          limiter(config, redis),
+          limitPolicy,
           replayGuard(config, redis, clock),
           new LocalSourceLimiter(config.authFailuresPerIp()),
           audit, readiness, clock);
@@ -161,7 +165,7 @@ public final class KmsServer implements AutoCloseable {
             + " Configure KMS_TLS_CERT_FILE and KMS_TLS_KEY_FILE.", config.httpHost());
       }
       vertx.deployVerticle(() -> new ApiVerticle(services, http), new DeploymentOptions().setInstances(loops)).await();
-      int adminPort = startAdmin(vertx, config, admin);
+      int adminPort = startAdmin(vertx, config, admin, limitPolicy);
       LOG.info("tkms listening on {}://{}:{} ({} event loops, {} crypto workers){}", config.tlsEnabled() ? "https" : "http",
           config.httpHost(), config.httpPort(), loops, workers, adminPort > 0 ? ", management API on " + config.adminHost() + ":" + adminPort : "");
       LifecycleJobs jobs = new LifecycleJobs(keyRepo, keyCache, executor, hsa, changes);
@@ -286,7 +290,7 @@ public final class KmsServer implements AutoCloseable {
     LOG.warn("no bootstrap credential configured: a development credential (AppId {}) is in {}", DevCredentials.DEV_APPID, file);
   }
 
-  private static int startAdmin(Vertx vertx, KmsConfig config, AdminService admin) {
+  private static int startAdmin(Vertx vertx, KmsConfig config, AdminService admin, LimitPolicy limits) {
     if (!config.adminToken().isPresent()) {
       return -1;
     }
@@ -296,7 +300,7 @@ public final class KmsServer implements AutoCloseable {
         throw new BootException("KMS_ADMIN_TOKEN must be at least 16 characters");
       }
       HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.adminHost()).setPort(config.adminPort()))
-          .requestHandler(new AdminApi(admin, token).router(vertx));
+          .requestHandler(new AdminApi(admin, limits, token).router(vertx));
       return server.listen().await().actualPort();
     } finally {
       Arrays.fill(token, (byte) 0);

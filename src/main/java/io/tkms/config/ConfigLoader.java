@@ -286,6 +286,7 @@ public final class ConfigLoader {
         defaultRegion,
         integer(Setting.DEFAULT_CRYPTO_QPS, 1, 100_000_000),
         integer(Setting.DEFAULT_MANAGEMENT_QPS, 1, 100_000_000),
+        actionLimits(),
         integer(Setting.AUTH_FAILURES_PER_IP, 1, 1_000_000),
         integer(Setting.CMK_QUOTA, 0, 10_000_000),
         integer(Setting.TIMESTAMP_WINDOW, 1, 86_400),
@@ -305,6 +306,26 @@ public final class ConfigLoader {
         str(Setting.METRICS_HOST),
         integer(Setting.METRICS_PORT, 0, 65535),
         redis());
+  }
+
+  private Map<String, Integer> actionLimits() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (String pair : str(Setting.LIMITS_ACTIONS).split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      String[] kv = pair.split("=", 2);
+      try {
+        int qps = Integer.parseInt(kv.length == 2 ? kv[1].trim() : "");
+        if (qps < 1 || !kv[0].trim().matches("[A-Za-z0-9]{1,64}")) {
+          throw new NumberFormatException();
+        }
+        out.put(kv[0].trim(), qps);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("KMS_LIMITS_ACTIONS must look like GenerateDataKey=100,GenerateRandom=150");
+      }
+    }
+    return Map.copyOf(out);
   }
 
   private String logFormat() {

@@ -25,6 +25,7 @@ public record KmsConfig(
     String defaultRegion,
     int defaultCryptoQps,
     int defaultManagementQps,
+    Map<String, Integer> defaultActionQps,
     int authFailuresPerIp,
     int cmkQuota,
     int timestampWindowSeconds,

@@ -29,6 +29,7 @@ public enum Setting {
   DEFAULT_REGION("default_region", "KMS_DEFAULT_REGION", "ap-guangzhou", false, "Region used when a request names none."),
   DEFAULT_CRYPTO_QPS("limits.default_crypto_qps", "KMS_DEFAULT_CRYPTO_QPS", "10000", false, "Per-account QPS for Encrypt, Decrypt and GenerateDataKey."),
   DEFAULT_MANAGEMENT_QPS("limits.default_management_qps", "KMS_DEFAULT_MANAGEMENT_QPS", "100", false, "Per-account QPS for all other actions."),
+  LIMITS_ACTIONS("limits.actions", "KMS_LIMITS_ACTIONS", "", false, "Default per-action limits on top of the group limits, e.g. `GenerateDataKey=100,GenerateRandom=150` (see `conf/profiles/tencent.env`)."),
   AUTH_FAILURES_PER_IP("limits.auth_failures_per_ip", "KMS_LIMITS_AUTH_FAILURES_PER_IP", "20", false, "Failed authentications per second allowed from one source address before it is throttled."),
   CMK_QUOTA("limits.cmk_quota", "KMS_CMK_QUOTA", "10000", false, "CMKs per account and region."),
   TIMESTAMP_WINDOW("auth.timestamp_window_seconds", "KMS_AUTH_TIMESTAMP_WINDOW_SECONDS", "300", false, "Allowed clock skew of a request's Timestamp, in seconds either way."),

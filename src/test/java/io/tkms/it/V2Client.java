@@ -25,6 +25,10 @@ public final class V2Client {
     return secretId;
   }
 
+  public String secretKey() {
+    return secretKey;
+  }
+
   public Req request(String action) {
     return new Req(action);
   }

@@ -4,8 +4,8 @@ import io.tkms.adapter.http.auth.Tc3KeyCache;
 import io.tkms.application.CredentialCache;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
+import io.tkms.application.LimitPolicy;
 import io.tkms.application.port.AuditSink;
-import io.tkms.application.port.RateLimiter;
 import io.tkms.application.port.ReplayGuard;
 import io.tkms.application.port.SourceLimiter;
 import java.time.Clock;
@@ -17,7 +17,7 @@ public record ApiServices(
     KeyService keys,
     CredentialCache credentials,
     Tc3KeyCache signingKeys,
-    RateLimiter limiter,
+    LimitPolicy limits,
     ReplayGuard replay,
     SourceLimiter sourceLimiter,
     AuditSink audit,

@@ -187,9 +187,9 @@ public final class Pipeline {
         .compose(first -> first ? Future.succeededFuture(caller) : authFailure(ex, ErrorCode.REPLAYED_NONCE));
   }
 
-  /** The account limiter of the action's group; throttled requests fail before any work. */
-  public Future<Void> throttle(Caller caller, Group group) {
-    return services.limiter().tryAcquire(caller.appId(), group).compose(ok -> ok
+  /** The account's limits for the action and its group; throttled requests fail before any work. */
+  public Future<Void> throttle(Caller caller, Group group, String action) {
+    return services.limits().admit(caller.appId(), group, action).compose(ok -> ok
         ? Future.succeededFuture()
         : Future.failedFuture((group == Group.CRYPTO ? ErrorCode.CRYPTO_THROTTLED : ErrorCode.MANAGEMENT_THROTTLED).exception()));
   }

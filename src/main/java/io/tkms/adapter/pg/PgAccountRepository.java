@@ -153,6 +153,38 @@ public final class PgAccountRepository implements AccountRepository {
   }
 
   @Override
+  public Future<Optional<io.tkms.application.Limits>> findLimits(String appId) {
+    return pool.preparedQuery("SELECT crypto, management, actions FROM account_limits WHERE app_id = $1")
+        .execute(Tuple.of(appId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<io.tkms.application.Limits>empty();
+          }
+          Row r = rows.iterator().next();
+          java.util.Map<String, Integer> actions = new java.util.HashMap<>();
+          Object json = r.getValue("actions");
+          if (json instanceof io.vertx.core.json.JsonObject o) {
+            o.forEach(e -> actions.put(e.getKey(), ((Number) e.getValue()).intValue()));
+          }
+          return Optional.of(new io.tkms.application.Limits(r.getInteger("crypto"), r.getInteger("management"), actions));
+        })
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<Void> saveLimits(String appId, io.tkms.application.Limits limits) {
+    io.vertx.core.json.JsonObject actions = new io.vertx.core.json.JsonObject();
+    limits.actions().forEach(actions::put);
+    return pool.preparedQuery("INSERT INTO account_limits (app_id, crypto, management, actions) VALUES ($1, $2, $3, $4)"
+            + " ON CONFLICT (app_id) DO UPDATE SET crypto = $2, management = $3, actions = $4, updated_at = now()")
+        .execute(Tuple.of(appId, limits.crypto(), limits.management(), actions))
+        .<Void>mapEmpty()
+        .recover(e -> PgErrors.isForeignKeyViolation(e)
+            ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such account"))
+            : PgErrors.internal(e));
+  }
+
+  @Override
   public Future<Boolean> disableCredential(String secretId) {
     return pool.preparedQuery("UPDATE credentials SET enabled = FALSE, disabled_at = coalesce(disabled_at, now()) WHERE secret_id = $1")
         .execute(Tuple.of(secretId))

@@ -12,7 +12,7 @@ import java.time.Duration;
  * worth of the limit, refilled greedily. Buckets of idle accounts are dropped after a while (a
  * dropped bucket comes back full, which is what an idle account's bucket would be anyway).
  */
-public final class LocalRateLimiter implements RateLimiter {
+public final class LocalRateLimiter implements RateLimiter, GroupDefaults {
   private static final Future<Boolean> YES = Future.succeededFuture(true);
   private static final Future<Boolean> NO = Future.succeededFuture(false);
 
@@ -28,8 +28,12 @@ public final class LocalRateLimiter implements RateLimiter {
 
   @Override
   public Future<Boolean> tryAcquire(String appId, Group group) {
-    long qps = group == Group.CRYPTO ? cryptoQps : managementQps;
-    Bucket b = buckets.get(group.name() + '/' + appId, k -> perSecond(qps));
+    return tryAcquire(appId, group.name(), group == Group.CRYPTO ? cryptoQps : managementQps);
+  }
+
+  @Override
+  public Future<Boolean> tryAcquire(String appId, String scope, long qps) {
+    Bucket b = buckets.get(scope + '/' + appId + '/' + qps, k -> perSecond(qps));
     return b.tryConsume(1) ? YES : NO;
   }
 

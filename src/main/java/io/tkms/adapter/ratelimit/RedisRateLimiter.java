@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * into one compare-and-swap. When Redis is unreachable, slow or behind an open breaker, the
  * {@link FailureMode} decides at once. Completes on the caller's context; never blocks.
  */
-public final class RedisRateLimiter implements RateLimiter {
+public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
   private static final Future<Boolean> YES = Future.succeededFuture(true);
   private static final Future<Boolean> NO = Future.succeededFuture(false);
 
@@ -63,14 +63,18 @@ public final class RedisRateLimiter implements RateLimiter {
   public RedisRateLimiter warmUp() {
     StatefulRedisConnection<String, byte[]> conn = redis.connection();
     if (conn != null) {
-      redis.warmUp(() -> proxy(conn, Group.MANAGEMENT, "warm-up", 1_000_000).tryConsume(1));
+      redis.warmUp(() -> proxy(conn, Group.MANAGEMENT.name(), "warm-up", 1_000_000).tryConsume(1));
     }
     return this;
   }
 
   @Override
   public Future<Boolean> tryAcquire(String appId, Group group) {
-    long qps = group == Group.CRYPTO ? cryptoQps : managementQps;
+    return tryAcquire(appId, group.name(), group == Group.CRYPTO ? cryptoQps : managementQps);
+  }
+
+  @Override
+  public Future<Boolean> tryAcquire(String appId, String group, long qps) {
     StatefulRedisConnection<String, byte[]> conn = redis.acquire();
     if (conn == null) {
       return fallback(appId, group, qps);
@@ -96,7 +100,7 @@ public final class RedisRateLimiter implements RateLimiter {
     });
   }
 
-  private AsyncBucketProxy proxy(StatefulRedisConnection<String, byte[]> conn, Group group, String appId, long qps) {
+  private AsyncBucketProxy proxy(StatefulRedisConnection<String, byte[]> conn, String group, String appId, long qps) {
     Proxies p = proxies;
     if (p == null || p.connection() != conn) {
       synchronized (this) {
@@ -112,7 +116,7 @@ public final class RedisRateLimiter implements RateLimiter {
       }
     }
     AsyncProxyManager<String> manager = p.manager();
-    return p.byKey().get(redis.key("limit:" + group.name().toLowerCase(Locale.ROOT) + ":" + appId),
+    return p.byKey().get(redis.key("limit:" + group.toLowerCase(Locale.ROOT) + ":" + appId + ":" + qps),
         k -> manager.builder().withOptimization(Optimizations.batching())
             .build(k, () -> CompletableFuture.completedFuture(perSecond(qps))));
   }
@@ -122,7 +126,7 @@ public final class RedisRateLimiter implements RateLimiter {
         .addLimit(limit -> limit.capacity(qps).refillGreedy(qps, Duration.ofSeconds(1))).build();
   }
 
-  private Future<Boolean> fallback(String appId, Group group, long qps) {
+  private Future<Boolean> fallback(String appId, String group, long qps) {
     redis.countLimiterFallback();
     switch (mode) {
       case FAIL_OPEN:
@@ -135,9 +139,9 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   /** This replica's share of the limit: limit ÷ live replicas (rounded up), as an in-process bucket. */
-  private Bucket localShare(String appId, Group group, long qps) {
+  private Bucket localShare(String appId, String group, long qps) {
     int replicas = redis.liveReplicas();
     long share = Math.max(1, (qps + replicas - 1) / replicas);
-    return localShares.get(group.name() + '/' + appId + '/' + share, k -> LocalRateLimiter.perSecond(share));
+    return localShares.get(group + '/' + appId + '/' + qps + '/' + share, k -> LocalRateLimiter.perSecond(share));
   }
 }

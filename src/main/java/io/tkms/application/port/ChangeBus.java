@@ -14,6 +14,8 @@ public interface ChangeBus {
     KEY,
     CREDENTIAL,
     ACCOUNT,
+    /** An account's limit overrides. */
+    LIMITS,
     /** Everything may have changed (for example after a lost subscription): drop all caches. */
     ALL
   }

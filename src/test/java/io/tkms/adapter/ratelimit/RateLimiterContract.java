@@ -23,7 +23,7 @@ abstract class RateLimiterContract {
   protected abstract RateLimiter limiter(long cryptoQps, long managementQps);
 
   static boolean acquire(RateLimiter l, String appId, Group g) {
-    return l.tryAcquire(appId, g).await();
+    return ((GroupDefaults) l).tryAcquire(appId, g).await();
   }
 
   static int admitted(RateLimiter l, String appId, Group g, int calls) {
@@ -32,6 +32,20 @@ abstract class RateLimiterContract {
       n += acquire(l, appId, g) ? 1 : 0;
     }
     return n;
+  }
+
+  @Test
+  void scopesAndLimits_haveTheirOwnBuckets() {
+    RateLimiter l = limiter(100, 100);
+    int action = 0;
+    int wider = 0;
+    for (int i = 0; i < 5; i++) {
+      action += l.tryAcquire("1250000009", "action:GenerateDataKey", 2).await() ? 1 : 0;
+      wider += l.tryAcquire("1250000009", "action:GenerateDataKey", 4).await() ? 1 : 0;
+    }
+    assertThat(action).isEqualTo(2);
+    assertThat(wider).as("a changed limit starts a fresh bucket").isEqualTo(4);
+    assertThat(l.tryAcquire("1250000009", "action:Encrypt", 2).await()).isTrue();
   }
 
   @Test

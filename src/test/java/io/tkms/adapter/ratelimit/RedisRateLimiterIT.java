@@ -45,8 +45,8 @@ class RedisRateLimiterIT extends RateLimiterContract {
       n += acquire(b, "1250000001", Group.CRYPTO) ? 1 : 0;
     }
     assertThat(n).isEqualTo(4);
-    assertThat(a.tryAcquire("1250000001", Group.CRYPTO).await()).isFalse();
-    assertThat(b.tryAcquire("1250000001", Group.CRYPTO).await()).isFalse();
+    assertThat(((GroupDefaults) a).tryAcquire("1250000001", Group.CRYPTO).await()).isFalse();
+    assertThat(((GroupDefaults) b).tryAcquire("1250000001", Group.CRYPTO).await()).isFalse();
   }
 
   @Test
@@ -56,7 +56,7 @@ class RedisRateLimiterIT extends RateLimiterContract {
     try {
       Context ctx = vertx.getOrCreateContext();
       Promise<Boolean> sameContext = Promise.promise();
-      ctx.runOnContext(v -> l.tryAcquire("1250000001", Group.CRYPTO)
+      ctx.runOnContext(v -> ((GroupDefaults) l).tryAcquire("1250000001", Group.CRYPTO)
           .onComplete(ar -> sameContext.complete(ar.succeeded() && ar.result() && Vertx.currentContext() == ctx)));
       assertThat(sameContext.future().await()).isTrue();
     } finally {

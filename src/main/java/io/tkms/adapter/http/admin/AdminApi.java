@@ -1,6 +1,8 @@
 package io.tkms.adapter.http.admin;
 
 import io.tkms.application.AdminService;
+import io.tkms.application.LimitPolicy;
+import io.tkms.application.Limits;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.crypto.ConstantTime;
 import io.tkms.crypto.Hmacs;
@@ -16,6 +18,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +33,13 @@ public final class AdminApi {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final String JSON = "application/json; charset=utf-8";
   private final AdminService admin;
+  private final LimitPolicy limits;
   private final byte[] tokenDigest;
 
   /** {@code token} is read once; only its SHA-256 is kept. The caller zeroes its array. */
-  public AdminApi(AdminService admin, byte[] token) {
+  public AdminApi(AdminService admin, LimitPolicy limits, byte[] token) {
     this.admin = admin;
+    this.limits = limits;
     this.tokenDigest = Hmacs.sha256(token);
   }
 
@@ -47,6 +54,16 @@ public final class AdminApi {
     r.get("/admin/v1/accounts").handler(ctx ->
         reply(ctx, 200, admin.listAccounts().map(ids -> new JsonObject().put("accounts", new JsonArray(ids.stream().map(Object.class::cast).toList())))));
     r.get("/admin/v1/accounts/:appId").handler(ctx -> reply(ctx, 200, admin.account(ctx.pathParam("appId")).map(AdminApi::account)));
+    r.get("/admin/v1/accounts/:appId/limits").handler(ctx -> {
+      String appId = ctx.pathParam("appId");
+      reply(ctx, 200, admin.account(appId).compose(a -> limits.effective(appId)).map(AdminApi::limits));
+    });
+    r.put("/admin/v1/accounts/:appId/limits").handler(ctx -> {
+      String appId = ctx.pathParam("appId");
+      Limits change = limitsBody(body(ctx));
+      LimitPolicy.validate(change);
+      reply(ctx, 200, admin.account(appId).compose(a -> limits.set(appId, change)).map(AdminApi::limits));
+    });
     r.post("/admin/v1/accounts/:appId/principals").handler(ctx -> {
       JsonObject b = body(ctx);
       reply(ctx, 201, admin.addPrincipal(ctx.pathParam("appId"), str(b, "uin"), str(b, "type"))
@@ -98,6 +115,34 @@ public final class AdminApi {
     } catch (DecodeException | ClassCastException e) {
       throw ErrorCode.INVALID_PARAMETER_VALUE.exception("the body is not a JSON object");
     }
+  }
+
+  private static Limits limitsBody(JsonObject b) {
+    Map<String, Integer> actions = new HashMap<>();
+    Object a = b.getValue("actions");
+    if (a != null) {
+      if (!(a instanceof JsonObject o)) {
+        throw ErrorCode.INVALID_PARAMETER_VALUE.exception("actions must be an object of action name to limit");
+      }
+      o.forEach(e -> actions.put(e.getKey(), integer(e.getValue(), "actions." + e.getKey())));
+    }
+    return new Limits(integer(b.getValue("crypto"), "crypto"), integer(b.getValue("management"), "management"), actions);
+  }
+
+  private static Integer integer(Object v, String field) {
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() > Integer.MAX_VALUE) {
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(field + " must be a whole number of requests per second");
+    }
+    return ((Number) v).intValue();
+  }
+
+  private static JsonObject limits(Limits l) {
+    JsonObject actions = new JsonObject();
+    new TreeMap<>(l.actions()).forEach(actions::put);
+    return new JsonObject().put("crypto", l.crypto()).put("management", l.management()).put("actions", actions);
   }
 
   private static String str(JsonObject b, String field) {

@@ -122,7 +122,7 @@ public final class V2Endpoint {
           if (a == null) {
             return Future.failedFuture(ErrorCode.INVALID_ACTION.exception());
           }
-          return pipeline.throttle(caller, a.group()).compose(v -> {
+          return pipeline.throttle(caller, a.group(), action).compose(v -> {
             try {
               return a.handler().handle(ex, caller, p);
             } catch (KmsException e) {

@@ -207,7 +207,7 @@ public final class V3Endpoint {
     if (action == null) {
       return Future.failedFuture(ErrorCode.INVALID_ACTION.exception("the action " + Pipeline.safeName(name) + " does not exist"));
     }
-    return pipeline.throttle(caller, action.group()).compose(v -> {
+    return pipeline.throttle(caller, action.group(), name).compose(v -> {
       try {
         return action.handler().handle(ex, caller, input);
       } catch (KmsException e) {
