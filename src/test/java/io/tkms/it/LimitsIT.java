@@ -40,14 +40,14 @@ class LimitsIT {
     TestServer.AdminResult initial = one.adminResponse("GET", "/admin/v1/accounts/1250001001/limits", null, TestServer.ADMIN_TOKEN);
     assertThat(initial.status()).isEqualTo(200);
     assertThat(initial.body().getInteger("crypto")).isEqualTo(10_000);
-    assertThat(initial.body().getInteger("management")).isEqualTo(100);
+    assertThat(initial.body().getInteger("management")).isEqualTo(100_000);
     assertThat(initial.body().getJsonObject("actions").getInteger("GenerateRandom")).isEqualTo(150);
 
     TestServer.AdminResult set = one.adminResponse("PUT", "/admin/v1/accounts/1250001001/limits",
         new JsonObject().put("crypto", 500).put("actions", new JsonObject().put("GenerateDataKey", 100)), TestServer.ADMIN_TOKEN);
     assertThat(set.status()).isEqualTo(200);
     assertThat(set.body().getInteger("crypto")).isEqualTo(500);
-    assertThat(set.body().getInteger("management")).isEqualTo(100);
+    assertThat(set.body().getInteger("management")).isEqualTo(100_000);
     assertThat(set.body().getJsonObject("actions").getMap()).containsEntry("GenerateDataKey", 100).containsEntry("GenerateRandom", 150);
     // Fields left out keep their override.
     TestServer.AdminResult more = one.adminResponse("PUT", "/admin/v1/accounts/1250001001/limits",
