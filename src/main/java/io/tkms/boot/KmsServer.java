@@ -63,6 +63,7 @@ public final class KmsServer implements AutoCloseable {
   private final int apiPort;
   private final int adminPort;
   private final WorkerCryptoExecutor executor;
+  private int metricsPort = -1;
 
   private KmsServer(Vertx vertx, Database database, Pool pool, Readiness readiness, int apiPort, int adminPort, WorkerCryptoExecutor executor) {
     this.vertx = vertx;
@@ -76,6 +77,11 @@ public final class KmsServer implements AutoCloseable {
 
   public int apiPort() {
     return apiPort;
+  }
+
+  /** The Prometheus port, or -1 when metrics are off. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   /** The management port, or -1 when the management API is off. */
@@ -92,7 +98,8 @@ public final class KmsServer implements AutoCloseable {
     int cores = Runtime.getRuntime().availableProcessors();
     int loops = config.eventLoops() > 0 ? config.eventLoops() : cores;
     int workers = config.cryptoWorkers() > 0 ? config.cryptoWorkers() : 2 * cores;
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
+    Metrics metrics = Metrics.create(config.metricsEnabled());
+    Vertx vertx = metrics.vertx(new VertxOptions().setEventLoopPoolSize(loops)
         .setMaxEventLoopExecuteTime(TimeUnit.MILLISECONDS.toNanos(200)));
     Database database = null;
     try {
@@ -122,7 +129,8 @@ public final class KmsServer implements AutoCloseable {
           new LocalRateLimiter(config.defaultCryptoQps(), config.defaultManagementQps()),
           new LocalReplayGuard(clock, config.replayCacheSize()),
           new LocalSourceLimiter(config.authFailuresPerIp()),
-          audit, readiness, clock);
+          audit, readiness, clock, metrics.requests());
+      metrics.bind(keyCache, audit);
       HttpServerOptions http = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
           .setMaxInitialLineLength(4 * MAX_BODY_BYTES).setMaxHeaderSize(16 * 1024).setIdleTimeout(120);
       if (config.tlsEnabled()) {
@@ -134,9 +142,15 @@ public final class KmsServer implements AutoCloseable {
       }
       vertx.deployVerticle(() -> new ApiVerticle(services, http), new DeploymentOptions().setInstances(loops)).await();
       int adminPort = startAdmin(vertx, config, admin);
+      int metricsPort = metrics.start(vertx, config.metricsHost(), config.metricsPort());
       LOG.info("tkms listening on {}://{}:{} ({} event loops, {} crypto workers){}", config.tlsEnabled() ? "https" : "http",
           config.httpHost(), config.httpPort(), loops, workers, adminPort > 0 ? ", management API on " + config.adminHost() + ":" + adminPort : "");
-      return new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor);
+      if (metricsPort > 0) {
+        LOG.info("Prometheus metrics on http://{}:{}/metrics", config.metricsHost(), metricsPort);
+      }
+      KmsServer started = new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor);
+      started.metricsPort = metricsPort;
+      return started;
     } catch (RuntimeException e) {
       vertx.close().await();
       if (database != null) {

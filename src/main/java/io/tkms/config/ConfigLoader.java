@@ -252,7 +252,9 @@ public final class ConfigLoader {
         integer(Setting.CRYPTO_WORKERS, 0, 1024),
         secrets.get(Setting.ADMIN_TOKEN),
         str(Setting.ADMIN_HOST),
-        integer(Setting.ADMIN_PORT, 0, 65535));
+        integer(Setting.ADMIN_PORT, 0, 65535),
+        str(Setting.METRICS_HOST),
+        integer(Setting.METRICS_PORT, 0, 65535));
   }
 
   private Optional<KmsConfig.Bootstrap> bootstrap() {

@@ -36,10 +36,17 @@ public record KmsConfig(
     int cryptoWorkers,
     SecretRef adminToken,
     String adminHost,
-    int adminPort) {
+    int adminPort,
+    String metricsHost,
+    int metricsPort) {
 
   /** The bootstrap owner account and credential ensured at start. */
   public record Bootstrap(String appId, String uin, String secretId, SecretRef secretKey) {}
+
+  /** True unless {@code KMS_METRICS_PORT} is 0. */
+  public boolean metricsEnabled() {
+    return metricsPort > 0;
+  }
 
   public boolean tlsEnabled() {
     return tlsCertFile.isPresent();

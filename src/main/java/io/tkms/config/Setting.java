@@ -40,7 +40,9 @@ public enum Setting {
   CRYPTO_WORKERS("server.crypto_workers", "KMS_SERVER_CRYPTO_WORKERS", "0", false, "Threads of the crypto worker pool (0: two per core)."),
   ADMIN_TOKEN("admin.token", "KMS_ADMIN_TOKEN", "", true, "Bearer token of the management API; empty: no management listener."),
   ADMIN_HOST("admin.host", "KMS_ADMIN_HOST", "127.0.0.1", false, "Address of the management listener."),
-  ADMIN_PORT("admin.port", "KMS_ADMIN_PORT", "9090", false, "Port of the management listener.");
+  ADMIN_PORT("admin.port", "KMS_ADMIN_PORT", "9090", false, "Port of the management listener."),
+  METRICS_HOST("metrics.host", "KMS_METRICS_HOST", "0.0.0.0", false, "Address the Prometheus endpoint (`/metrics`, no authentication) binds to."),
+  METRICS_PORT("metrics.port", "KMS_METRICS_PORT", "9100", false, "Port of the Prometheus endpoint `/metrics`; `0` turns metrics off.");
 
   private static final Map<String, Setting> BY_ENV =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Setting::env, Function.identity()));

@@ -31,6 +31,14 @@ class ConfigLoaderTest {
     assertThat(c.adminHost()).isEqualTo("127.0.0.1");
     assertThat(c.adminPort()).isEqualTo(9090);
     assertThat(c.bootstrap()).isEmpty();
+    assertThat(c.metricsHost()).isEqualTo("0.0.0.0");
+    assertThat(c.metricsPort()).isEqualTo(9100);
+    assertThat(c.metricsEnabled()).isTrue();
+  }
+
+  @Test
+  void metricsPortZero_turnsMetricsOff() {
+    assertThat(ConfigLoader.load(Map.of("KMS_METRICS_PORT", "0"), SHIPPED).config().metricsEnabled()).isFalse();
   }
 
   @Test
