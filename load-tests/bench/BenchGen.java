@@ -327,60 +327,73 @@ public final class BenchGen {
 
   // ---------------------------------------------------------------- JFR summary
 
-  /** Top methods by own CPU samples, and the share of samples whose stack passes through each area. */
+  /**
+   * Where the CPU goes: each sample is charged to one area, by the innermost frame of our own
+   * code on its stack (so JDK and library work counts for the tkms step that asked for it), or by
+   * thread when no tkms frame is on the stack; then the top methods by own samples.
+   */
   static void jfrTop(Path file, int n) throws IOException {
-    Map<String, Integer> self = new HashMap<>();
-    Map<String, Integer> areas = new LinkedHashMap<>();
-    String[][] areaPrefixes = {
-        {"TC3 signature check", "io.tkms.adapter.http.auth.Tc3"},
-        {"API 2.0 signature check", "io.tkms.adapter.http.auth.V2Signature"},
-        {"request decoding (forms, JSON)", "io.tkms.adapter.http.wire.", "io.tkms.adapter.http.v3.V3Endpoint.tc3Input", "io.vertx.core.json."},
-        {"AES-GCM and key derivation (MessageCipher)", "io.tkms.crypto.MessageCipher", "io.tkms.crypto.AesGcm", "io.tkms.crypto.Hkdf", "com.sun.crypto.provider."},
-        {"response encoding", "io.tkms.adapter.http.v3.V3Response", "io.tkms.adapter.http.v2.V2Response"},
-        {"audit", "io.tkms.adapter.audit.", "ch.qos.logback."},
-        {"metrics", "io.tkms.adapter.metrics.", "io.micrometer."},
-        {"limiter", "io.tkms.adapter.ratelimit.", "io.github.bucket4j."},
-        {"key cache (Caffeine)", "com.github.benmanes.caffeine."},
-        {"Vert.x worker hop", "io.vertx.core.impl.WorkerExecutor", "io.vertx.core.impl.TaskQueue", "io.vertx.core.impl.future.", "io.vertx.core.impl.ContextImpl.executeBlocking"},
-        {"HTTP codec and Netty I/O", "io.netty.", "io.vertx.core.http.impl.", "io.vertx.core.net.impl."},
+    String[][] areas = {
+        {"signature check (TC3, API 2.0)", "io.tkms.adapter.http.auth.", "io.tkms.crypto.Hmacs"},
+        {"request decoding (JSON, forms, parameters)", "io.tkms.adapter.http.wire.", "io.tkms.adapter.http.v3.V3Input",
+            "io.tkms.adapter.http.v3.V3Endpoint.tc3Input", "io.tkms.adapter.http.v3.V3Endpoint.plain", "io.tkms.adapter.http.v2.V2Request",
+            "io.tkms.domain.EncryptionContext"},
+        {"cipher: HKDF + AES-GCM + blob codec", "io.tkms.crypto.", "io.tkms.domain.CiphertextBlob"},
+        {"response encoding (JSON envelope)", "io.tkms.adapter.http.v3.V3Response", "io.tkms.adapter.http.v2.V2Response"},
+        {"action handlers (Base64, result JSON)", "io.tkms.adapter.http.v3.V3Actions", "io.tkms.adapter.http.v2.V2Actions"},
+        {"audit event", "io.tkms.adapter.audit."},
+        {"metrics", "io.tkms.adapter.metrics."},
+        {"account limiter", "io.tkms.adapter.ratelimit."},
+        {"key cache and use case", "io.tkms.application."},
+        {"crypto worker hand-off", "io.tkms.adapter.worker."},
+        {"pipeline steps (incl. writing the answer to the socket)", "io.tkms.adapter.http."},
     };
+    Map<String, Integer> byArea = new LinkedHashMap<>();
+    Map<String, Integer> self = new HashMap<>();
     int total = 0;
     try (RecordingFile rf = new RecordingFile(file)) {
       while (rf.hasMoreEvents()) {
         RecordedEvent e = rf.readEvent();
-        if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+        if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null
+            || e.getStackTrace().getFrames().isEmpty()) {
           continue;
         }
         List<RecordedFrame> frames = e.getStackTrace().getFrames();
-        if (frames.isEmpty()) {
-          continue;
-        }
         total++;
         self.merge(name(frames.get(0)), 1, Integer::sum);
-        for (String[] area : areaPrefixes) {
-          boolean hit = false;
-          for (RecordedFrame f : frames) {
-            String fn = name(f);
-            for (int i = 1; i < area.length && !hit; i++) {
-              hit = fn.startsWith(area[i]);
-            }
-            if (hit) {
-              break;
+        String area = null;
+        for (RecordedFrame f : frames) {
+          String fn = name(f);
+          if (!fn.startsWith("io.tkms.")) {
+            continue;
+          }
+          for (String[] a : areas) {
+            for (int i = 1; i < a.length && area == null; i++) {
+              if (fn.startsWith(a[i])) {
+                area = a[0];
+              }
             }
           }
-          if (hit) {
-            areas.merge(area[0], 1, Integer::sum);
+          if (area != null) {
+            break;
           }
         }
+        if (area == null) {
+          String thread = e.getThread("sampledThread") == null ? "" : String.valueOf(e.getThread("sampledThread").getJavaName());
+          area = thread.startsWith("vert.x-eventloop") ? "HTTP codec, Netty I/O, Vert.x (event loop, no tkms frame)"
+              : thread.startsWith("kms-crypto") ? "crypto worker, outside tkms code"
+              : thread.contains("logback") || thread.contains("AsyncAppender") ? "audit writer thread (logback)"
+              : "other threads (" + thread.replaceAll("[0-9]+", "N") + ")";
+        }
+        byArea.merge(area, 1, Integer::sum);
       }
     }
     PrintStream o = System.out;
-    o.printf("%d CPU samples (jdk.ExecutionSample)%n%n| Share of samples whose stack passes through | %% |%n|---|---|%n", total);
     int t = Math.max(total, 1);
-    for (String[] area : areaPrefixes) {
-      o.printf("| %s | %.1f |%n", area[0], 100.0 * areas.getOrDefault(area[0], 0) / t);
-    }
-    o.printf("%n| Top methods by own samples | %% |%n|---|---|%n");
+    o.printf("%d CPU samples (jdk.ExecutionSample)%n%n| Area (innermost tkms frame, else thread) | %% of samples |%n|---|---:|%n", total);
+    byArea.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .forEach(e -> o.printf("| %s | %.1f |%n", e.getKey(), 100.0 * e.getValue() / t));
+    o.printf("%n| Top methods by own samples | %% |%n|---|---:|%n");
     self.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(n)
         .forEach(e -> o.printf("| `%s` | %.1f |%n", e.getKey(), 100.0 * e.getValue() / t));
   }
