@@ -10,7 +10,7 @@
 #
 # Options (defaults in brackets):
 #   --duration S      measured seconds per scenario [15]
-#   --warmup S        warm-up seconds before each scenario [5]; the first scenario gets 3x
+#   --warmup S        warm-up seconds before each scenario [5], plus 3x that of all request types first
 #   --connections N   wrk connections [32]
 #   --xmx SIZE        server heap, -Xms = -Xmx [1g]
 #   --hot-keys N      keys of the hot mix [1000]
@@ -18,9 +18,10 @@
 #   --key-cache N     KMS_CACHE_KEY_CACHE_SIZE [10000]
 #   --scenarios LIST  comma-separated subset of: healthz,encrypt-32,encrypt-1k,encrypt-4k,decrypt-1k,
 #                     gdk,v2-encrypt-1k,mix-hot,mix-cold [all]; healthz always runs (it is the ceiling)
-#   --profile NAME    record JFR (settings=profile) during scenario NAME and summarise where the CPU goes
+#   --profile NAME    record JFR (settings=default) during scenario NAME and summarise where the CPU goes
 #   --v2-rate N       API 2.0 requests/s the pre-signed nonce file must cover [60000]
 #   --out FILE        where the Markdown report goes [target/bench/bench-<time>.md]
+#   --jar FILE        the server jar [target/kms.jar] (to compare builds)
 #   --keep            keep the work directory (server log, request files, JFR)
 # Environment: KMS_PG_URL / KMS_REDIS_URL (and any KMS_*) pass through to the server; without
 # KMS_PG_URL it runs its embedded Postgres in the work directory. BENCH_JAVA_OPTS adds JVM flags.
@@ -29,7 +30,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HERE="$ROOT/load-tests/bench"
 DURATION=15 WARMUP=5 CONNECTIONS=32 XMX=1g HOT_KEYS=1000 COLD_KEYS=100000 KEY_CACHE=10000
-SCENARIOS=all PROFILE="" V2_RATE=60000 OUT="" KEEP=0
+SCENARIOS=all PROFILE="" V2_RATE=60000 OUT="" KEEP=0 JAR="$ROOT/target/kms.jar"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -44,7 +45,8 @@ while [ $# -gt 0 ]; do
     --v2-rate) V2_RATE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    --jar) JAR=$2; shift 2 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -53,7 +55,6 @@ die() { echo "bench: $*" >&2; exit 1; }
 for tool in java javac jcmd wrk curl; do
   command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk; java/javac/jcmd: a JDK 17+)"
 done
-JAR="$ROOT/target/kms.jar"
 [ -f "$JAR" ] || die "$JAR is missing: build it first with ./mvnw -q package -DskipTests"
 
 STAMP=$(date -u +%Y%m%d-%H%M%S)
@@ -126,10 +127,11 @@ curl -sf "$METRICS" >/dev/null || die "no metrics on $METRICS"
 
 # --- Running one scenario.
 ROWS=()
-CEILING=""
+CEILING="" CEILING_CPU=""
 FAILED=0
-FIRST=1
 LAST=""
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SPID/stat"; }
 # wrk_run DURATION MODE FILE -> sets LAST to its BENCH line
 wrk_run() {
   local out
@@ -149,24 +151,29 @@ field() { sed -E "s/.* $1=([0-9]+).*/\1/" <<<"$2"; }
 scenario() {
   local name=$1 mode=$2 file=$3 warmfile=${4:-$3}
   local warm=$WARMUP
-  [ "$FIRST" = 1 ] && warm=$((WARMUP * 3)) && FIRST=0
   echo "== $name: warm-up ${warm}s, run ${DURATION}s" >&2
   [ "$warm" -gt 0 ] && wrk_run "$warm" "$mode" "$warmfile"
   read -r ok0 fail0 < <(gen counters "$METRICS" 2>/dev/null)
-  [ "$PROFILE" = "$name" ] && jcmd "$SPID" JFR.start name=bench settings=profile filename="$WORK/$name.jfr" >/dev/null
+  [ "$PROFILE" = "$name" ] && jcmd "$SPID" JFR.start name=bench settings=default filename="$WORK/$name.jfr" >/dev/null
+  local cpu0 cpu1
+  cpu0=$(cpu_ticks)
   wrk_run "$DURATION" "$mode" "$file"
+  cpu1=$(cpu_ticks)
   [ "$PROFILE" = "$name" ] && jcmd "$SPID" JFR.stop name=bench >/dev/null
   read -r ok1 fail1 < <(gen counters "$METRICS" 2>"$WORK/failures-$name.txt")
   if [ "$LAST" = exhausted ]; then
-    ROWS+=("| $name | – | – | – | – | – | ran out of pre-signed requests: raise --v2-rate |")
+    ROWS+=("| $name | – | – | – | – | – | – | – | ran out of pre-signed requests: raise --v2-rate |")
     FAILED=1
     return
   fi
   local req dur p50 p99 sock status tmo
   req=$(field requests "$LAST") dur=$(field duration_us "$LAST") p50=$(field p50_us "$LAST") p99=$(field p99_us "$LAST")
   sock=$(field socket_errors "$LAST") status=$(field status_errors "$LAST") tmo=$(field timeouts "$LAST")
-  local rps bad note=""
+  local rps bad note="" cpu
   rps=$(awk -v r="$req" -v d="$dur" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+  # Server CPU per request (user + system of the JVM process): far less disturbed by other work
+  # on a shared machine than requests/s.
+  cpu=$(awk -v c=$((cpu1 - cpu0)) -v t="$TICK" -v r="$req" 'BEGIN { if (r > 0) printf "%.1f", c / t * 1e6 / r; else print 0 }')
   bad=$((sock + status + tmo))
   if [ "$name" != healthz ]; then
     local served=$((ok1 - ok0)) failed=$((fail1 - fail0))
@@ -179,13 +186,14 @@ scenario() {
     fi
     [ "$failed" -gt 0 ] && note="$(grep -c . "$WORK/failures-$name.txt") error kinds, see the server's counters"
   else
-    CEILING=$rps
+    CEILING=$rps CEILING_CPU=$cpu
   fi
-  local ratio
+  local ratio cpuratio
   ratio=$(awk -v r="$rps" -v c="$CEILING" 'BEGIN { if (c > 0) printf "%.2f", r / c; else print "–" }')
+  cpuratio=$(awk -v r="$cpu" -v c="$CEILING_CPU" 'BEGIN { if (r > 0) printf "%.2f", c / r; else print "–" }')
   [ "$bad" -gt 0 ] && FAILED=1
-  ROWS+=("| $name | $rps | $(awk -v u="$p50" 'BEGIN{printf "%.2f", u/1000}') | $(awk -v u="$p99" 'BEGIN{printf "%.2f", u/1000}') | $bad | $ratio | $note |")
-  echo "   $rps req/s, p50 ${p50} µs, p99 ${p99} µs, non-success $bad" >&2
+  ROWS+=("| $name | $rps | $(awk -v u="$p50" 'BEGIN{printf "%.2f", u/1000}') | $(awk -v u="$p99" 'BEGIN{printf "%.2f", u/1000}') | $bad | $ratio | $cpu | $cpuratio | $note |")
+  echo "   $rps req/s, p50 ${p50} µs, p99 ${p99} µs, non-success $bad, server CPU $cpu µs/request" >&2
   if [ "$PROFILE" = "$name" ]; then
     gen jfr-top "$WORK/$name.jfr" 30 >"${OUT%.md}-profile-$name.md"
     echo "   JFR summary: ${OUT%.md}-profile-$name.md" >&2
@@ -194,6 +202,9 @@ scenario() {
 
 raw() { gen raw "$URL" "$SECRET_ID" "$SECRET_KEY" "$@"; }
 
+raw warm "$WORK/warm.req"
+echo "== warm-up of all request types: $((WARMUP * 3))s" >&2
+[ "$WARMUP" -gt 0 ] && wrk_run $((WARMUP * 3)) raw "$WORK/warm.req"
 raw healthz "$WORK/healthz.req"
 scenario healthz raw "$WORK/healthz.req"
 if want encrypt-32; then raw encrypt "$WORK/enc32.req" 32; scenario encrypt-32 raw "$WORK/enc32.req"; fi
@@ -238,12 +249,14 @@ RSS_KB=$(ps -o rss= -p "$SPID" | tr -d ' ')
     "crypto QPS limit 50,000,000 (on, never binding); key cache $KEY_CACHE"
   echo "Load average before / after the run (other work on the machine shows here): $LOAD_BEFORE / $LOAD_AFTER"
   echo
-  echo "| Scenario | Requests/s | p50 ms | p99 ms | Non-success | × ceiling | Note |"
-  echo "|---|---:|---:|---:|---:|---:|---|"
+  echo "| Scenario | Requests/s | p50 ms | p99 ms | Non-success | × ceiling | Server CPU µs/req | × ceiling (CPU) | Note |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
   echo "Non-success = the server's kms_requests_total with result ≠ 0 (delta over the run) + wrk socket errors," \
     "HTTP errors and timeouts. Latency is wrk's (closed loop, $CONNECTIONS connections)." \
+    "Server CPU = user + system time of the server JVM over the run ÷ requests (embedded Postgres not included);" \
+    "× ceiling (CPU) = healthz's CPU per request ÷ the scenario's, the ratio the server would reach if it had its core to itself." \
     "${SEED_SECONDS:+Seeding $COLD_KEYS keys through the API took $SEED_SECONDS s.}" \
     "Blocked-thread warnings in the server log: $BLOCKED. Server RSS at the end: $((RSS_KB / 1024)) MiB."
 } | tee "$OUT"

@@ -47,7 +47,7 @@ import jdk.jfr.consumer.RecordingFile;
  * BenchGen free-port
  * BenchGen seed     URL SECRET_ID SECRET_KEY KEYS REGIONS OUT          # keyId region ciphertextBlob, one key a line
  * BenchGen raw      URL SECRET_ID SECRET_KEY KIND OUT [args]           # NUL-separated raw HTTP requests (TC3, signed once each)
- *     KIND: healthz | encrypt BYTES | decrypt BYTES | gdk | mix KEYFILE COUNT
+ *     KIND: healthz | warm | encrypt BYTES | decrypt BYTES | gdk | mix KEYFILE COUNT
  * BenchGen v2       URL SECRET_ID SECRET_KEY BYTES COUNT NONCE_START OUT   # API 2.0 Encrypt: body template + one signature per nonce
  * BenchGen counters METRICS_URL                                        # "success failure" from kms_requests_total
  * BenchGen jfr-top  FILE.jfr [N]                                       # where the CPU goes
@@ -220,6 +220,18 @@ public final class BenchGen {
         String keyId = benchKey(s, region);
         String enc = call(s, "Encrypt", region, "{\"KeyId\":\"" + keyId + "\",\"Plaintext\":\"" + plaintext(Integer.parseInt(args[0])) + "\"}").get();
         reqs.add(rawTc3(s, "Decrypt", region, "{\"CiphertextBlob\":\"" + field(enc, "CiphertextBlob") + "\"}", ts));
+      }
+      case "warm" -> {
+        // Every request type of the single-key scenarios, so the JIT has compiled their paths
+        // before the first measurement.
+        String keyId = benchKey(s, region);
+        for (int size : new int[] {32, 1024, 4096}) {
+          reqs.add(rawTc3(s, "Encrypt", region, "{\"KeyId\":\"" + keyId + "\",\"Plaintext\":\"" + plaintext(size) + "\"}", ts));
+          String enc = call(s, "Encrypt", region, "{\"KeyId\":\"" + keyId + "\",\"Plaintext\":\"" + plaintext(size) + "\"}").get();
+          reqs.add(rawTc3(s, "Decrypt", region, "{\"CiphertextBlob\":\"" + field(enc, "CiphertextBlob") + "\"}", ts));
+        }
+        reqs.add(rawTc3(s, "GenerateDataKey", region, "{\"KeyId\":\"" + keyId + "\",\"KeySpec\":\"AES_256\"}", ts));
+        reqs.add("GET /healthz HTTP/1.1\r\nHost: " + s.host() + "\r\n\r\n");
       }
       case "gdk" -> reqs.add(rawTc3(s, "GenerateDataKey", region, "{\"KeyId\":\"" + benchKey(s, region) + "\",\"KeySpec\":\"AES_256\"}", ts));
       case "mix" -> {

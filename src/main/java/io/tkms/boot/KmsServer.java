@@ -15,6 +15,7 @@ import io.tkms.adapter.pg.PgRootKeyStore;
 import io.tkms.adapter.ratelimit.LocalRateLimiter;
 import io.tkms.adapter.ratelimit.LocalReplayGuard;
 import io.tkms.adapter.ratelimit.LocalSourceLimiter;
+import io.tkms.adapter.worker.InlineCryptoExecutor;
 import io.tkms.adapter.worker.WorkerCryptoExecutor;
 import io.tkms.application.AdminService;
 import io.tkms.application.CredentialCache;
@@ -122,7 +123,7 @@ public final class KmsServer implements AutoCloseable {
       HttpSettings settings = new HttpSettings(config.regions(), config.regionAliases(), config.defaultRegion(),
           config.timestampWindowSeconds(), MAX_BODY_BYTES);
       ApiServices services = new ApiServices(settings,
-          new CryptoService(keyCache, executor, new MessageCipher(random), random),
+          new CryptoService(keyCache, executor, new InlineCryptoExecutor(), new MessageCipher(random), random),
           new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.cmkQuota()),
           credentials,
           new Tc3KeyCache(),
