@@ -3,6 +3,7 @@ package io.tkms.application;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyRepository;
@@ -35,6 +36,7 @@ public final class KeyMaterialCache {
         Caffeine.newBuilder()
             .maximumSize(maxSize)
             .expireAfterWrite(ttl)
+            .recordStats()
             .removalListener((KeyId k, LoadedKey v, RemovalCause c) -> {
               if (v != null) {
                 v.release();
@@ -99,6 +101,16 @@ public final class KeyMaterialCache {
             })
         .toCompletionStage()
         .toCompletableFuture();
+  }
+
+  /** Hits, misses, loads and evictions so far (for metrics); cheap, any thread. */
+  public CacheStats stats() {
+    return cache.synchronous().stats();
+  }
+
+  /** About how many keys are held now. */
+  public long estimatedSize() {
+    return cache.synchronous().estimatedSize();
   }
 
   /** Drops a key so the next request reloads it (after a state or alias change). */

@@ -19,6 +19,7 @@ import io.tkms.adapter.ratelimit.LocalSourceLimiter;
 import io.tkms.adapter.ratelimit.RedisBackend;
 import io.tkms.adapter.ratelimit.RedisRateLimiter;
 import io.tkms.adapter.ratelimit.RedisReplayGuard;
+import io.tkms.adapter.worker.InlineCryptoExecutor;
 import io.tkms.adapter.worker.WorkerCryptoExecutor;
 import io.tkms.application.AdminService;
 import io.tkms.application.CacheInvalidation;
@@ -80,6 +81,7 @@ public final class KmsServer implements AutoCloseable {
   private final Duration drainTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
   private RedisBackend redis;
+  private int metricsPort = -1;
 
   private KmsServer(Vertx vertx, Database database, Pool pool, Readiness readiness, int apiPort, int adminPort,
       WorkerCryptoExecutor executor, LifecycleJobs jobs, Duration drainTimeout) {
@@ -96,6 +98,11 @@ public final class KmsServer implements AutoCloseable {
 
   public int apiPort() {
     return apiPort;
+  }
+
+  /** The Prometheus port, or -1 when metrics are off. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   /** The management port, or -1 when the management API is off. */
@@ -117,7 +124,8 @@ public final class KmsServer implements AutoCloseable {
     int cores = Runtime.getRuntime().availableProcessors();
     int loops = config.eventLoops() > 0 ? config.eventLoops() : cores;
     int workers = config.cryptoWorkers() > 0 ? config.cryptoWorkers() : 2 * cores;
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
+    Metrics metrics = Metrics.create(config.metricsEnabled());
+    Vertx vertx = metrics.vertx(new VertxOptions().setEventLoopPoolSize(loops)
         .setMaxEventLoopExecuteTime(TimeUnit.MILLISECONDS.toNanos(200)));
     Database database = null;
     RedisBackend redis = null;
@@ -147,14 +155,15 @@ public final class KmsServer implements AutoCloseable {
       LimitPolicy limitPolicy = new LimitPolicy(new Limits(config.defaultCryptoQps(), config.defaultManagementQps(), config.defaultActionQps()),
           accountRepo, limiter(config, redis), changes, Duration.ofSeconds(config.credentialCacheTtlSeconds()));
       ApiServices services = new ApiServices(settings,
-          new CryptoService(keyCache, executor, new MessageCipher(random), random),
+          new CryptoService(keyCache, executor, new InlineCryptoExecutor(), new MessageCipher(random), random),
           new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.cmkQuota(), changes),
           credentials,
           new Tc3KeyCache(),
           limitPolicy,
           replayGuard(config, redis, clock),
           new LocalSourceLimiter(config.authFailuresPerIp()),
-          audit, readiness, clock);
+          audit, readiness, clock, metrics.requests());
+      metrics.bind(keyCache, audit);
       HttpServerOptions http = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
           .setMaxInitialLineLength(4 * MAX_BODY_BYTES).setMaxHeaderSize(16 * 1024).setIdleTimeout(120);
       if (config.tlsEnabled()) {
@@ -166,6 +175,7 @@ public final class KmsServer implements AutoCloseable {
       }
       vertx.deployVerticle(() -> new ApiVerticle(services, http), new DeploymentOptions().setInstances(loops)).await();
       int adminPort = startAdmin(vertx, config, admin, limitPolicy);
+      int metricsPort = metrics.start(vertx, config.metricsHost(), config.metricsPort());
       LOG.info("tkms listening on {}://{}:{} ({} event loops, {} crypto workers){}", config.tlsEnabled() ? "https" : "http",
           config.httpHost(), config.httpPort(), loops, workers, adminPort > 0 ? ", management API on " + config.adminHost() + ":" + adminPort : "");
       LifecycleJobs jobs = new LifecycleJobs(keyRepo, keyCache, executor, hsa, changes);
@@ -176,9 +186,13 @@ public final class KmsServer implements AutoCloseable {
           LOG.info("lifecycle jobs: {} keys purged, {} keys rotated", ar.result().purged().size(), ar.result().rotated().size());
         }
       }));
+      if (metricsPort > 0) {
+        LOG.info("Prometheus metrics on http://{}:{}/metrics", config.metricsHost(), metricsPort);
+      }
       KmsServer server = new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor, jobs,
           Duration.ofSeconds(config.drainTimeoutSeconds()));
       server.redis = redis;
+      server.metricsPort = metricsPort;
       return server;
     } catch (RuntimeException e) {
       if (redis != null) {

@@ -59,6 +59,11 @@ public record KmsConfig(
   /** The shared Redis (KMS_REDIS_*); absent: in-process limiter and replay cache. */
   public record Redis(String url, SecretRef password, RedisFailureMode failureMode, int timeoutMillis, String keyPrefix) {}
 
+  /** True unless {@code KMS_METRICS_PORT} is 0. */
+  public boolean metricsEnabled() {
+    return metricsPort > 0;
+  }
+
   public boolean tlsEnabled() {
     return tlsCertFile.isPresent();
   }

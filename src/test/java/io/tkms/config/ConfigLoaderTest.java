@@ -34,6 +34,12 @@ class ConfigLoaderTest {
     assertThat(c.drainTimeoutSeconds()).isEqualTo(20);
     assertThat(c.metricsHost()).isEqualTo("0.0.0.0");
     assertThat(c.metricsPort()).isEqualTo(9100);
+    assertThat(c.metricsEnabled()).isTrue();
+  }
+
+  @Test
+  void metricsPortZero_turnsMetricsOff() {
+    assertThat(ConfigLoader.load(Map.of("KMS_METRICS_PORT", "0"), SHIPPED).config().metricsEnabled()).isFalse();
   }
 
   @Test

@@ -43,6 +43,8 @@ public final class TestServer implements AutoCloseable {
     env.put("KMS_HTTP_HOST", "127.0.0.1");
     env.put("KMS_HTTP_PORT", Integer.toString(freePort()));
     env.put("KMS_ADMIN_PORT", Integer.toString(freePort()));
+    env.put("KMS_METRICS_HOST", "127.0.0.1");
+    env.put("KMS_METRICS_PORT", Integer.toString(freePort()));
     env.put("KMS_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("KMS_UNSEAL_KEY", UNSEAL_KEY);
     env.put("KMS_BOOTSTRAP_APPID", APP_ID);
@@ -94,6 +96,11 @@ public final class TestServer implements AutoCloseable {
 
   public int port() {
     return server.apiPort();
+  }
+
+  /** The Prometheus listener's port, or -1 when metrics are off. */
+  public int metricsPort() {
+    return server.metricsPort();
   }
 
   /** The management listener's port (for raw requests such as malformed JSON). */

@@ -3,6 +3,7 @@ package io.tkms.adapter.audit;
 import io.tkms.application.port.AuditSink;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ public final class LogAuditSink implements AuditSink {
 
   private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
   private static final Logger LOG = LoggerFactory.getLogger(LogAuditSink.class);
+  private final LongAdder failed = new LongAdder();
 
   @Override
   public void record(AuditEvent e) {
@@ -39,7 +41,14 @@ public final class LogAuditSink implements AuditSink {
               .put("latencyMicros", e.latencyMicros());
       AUDIT.info(j.encode());
     } catch (RuntimeException ex) {
+      failed.increment();
       LOG.warn("audit event dropped: {}", ex.getClass().getSimpleName());
     }
+  }
+
+  /** Events this sink failed to write plus those the asynchronous appender discarded. */
+  @Override
+  public long dropped() {
+    return failed.sum() + CountingAsyncAppender.dropped();
   }
 }

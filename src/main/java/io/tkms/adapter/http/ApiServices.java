@@ -7,6 +7,7 @@ import io.tkms.application.KeyService;
 import io.tkms.application.LimitPolicy;
 import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.ReplayGuard;
+import io.tkms.application.port.RequestMetrics;
 import io.tkms.application.port.SourceLimiter;
 import java.time.Clock;
 
@@ -22,4 +23,5 @@ public record ApiServices(
     SourceLimiter sourceLimiter,
     AuditSink audit,
     Readiness readiness,
-    Clock clock) {}
+    Clock clock,
+    RequestMetrics metrics) {}

@@ -189,12 +189,15 @@ public final class Pipeline {
 
   /** The account's limits for the action and its group; throttled requests fail before any work. */
   public Future<Void> throttle(Caller caller, Group group, String action) {
-    return services.limits().admit(caller.appId(), group, action).compose(ok -> ok
-        ? Future.succeededFuture()
-        : Future.failedFuture((group == Group.CRYPTO ? ErrorCode.CRYPTO_THROTTLED : ErrorCode.MANAGEMENT_THROTTLED).exception()));
+    return services.limits().admit(caller.appId(), group, action).compose(ok -> {
+      services.metrics().limiter(group, ok);
+      return ok
+          ? Future.<Void>succeededFuture()
+          : Future.failedFuture((group == Group.CRYPTO ? ErrorCode.CRYPTO_THROTTLED : ErrorCode.MANAGEMENT_THROTTLED).exception());
+    });
   }
 
-  /** Answers with HTTP 200 and {@code payload}, then records the audit event. */
+  /** Answers with HTTP 200 and {@code payload}, then records the metrics and the audit event. */
   public void respond(HttpServerRequest req, Exchange ex, Buffer payload, String result) {
     var resp = req.response();
     if (!resp.ended() && !resp.closed()) {
@@ -204,10 +207,12 @@ public final class Pipeline {
       }
       resp.end(payload);
     }
+    long nanos = System.nanoTime() - ex.startNanos;
+    services.metrics().request(ex.protocol, ex.action, result, nanos);
     Caller c = ex.caller;
     services.audit().record(new AuditEvent(System.currentTimeMillis(), ex.requestId, ex.protocol,
         c == null ? "" : c.appId(), c == null ? "" : c.uin(), ex.secretId.length() > 128 ? "" : ex.secretId,
-        safeName(ex.action), ex.keyId, result, ex.source, (System.nanoTime() - ex.startNanos) / 1000));
+        safeName(ex.action), ex.keyId, result, ex.source, nanos / 1000));
   }
 
   /** Names are echoed into logs and audit only when they look like names. */

@@ -23,4 +23,9 @@ public interface AuditSink {
       long latencyMicros) {}
 
   void record(AuditEvent event);
+
+  /** Events dropped so far (queue full, formatting failure); any thread. */
+  default long dropped() {
+    return 0;
+  }
 }

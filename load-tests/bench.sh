@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# The throughput benchmark of issue 5: starts the built server (target/kms.jar) with a fixed heap,
+# warms it up and drives it with wrk using requests signed for real; reads the server's own
+# per-result counters (/metrics) before and after every scenario, so a KMS error (HTTP 200 with an
+# error body) counts as a failure. Prints a Markdown table and writes it to --out.
+#
+#   ./mvnw -q package -DskipTests            # the README's build command
+#   apt-get install -y wrk                   # Debian/Ubuntu; plus a JDK 17+ (java, javac, jcmd) and curl
+#   load-tests/bench.sh [options]
+#
+# Options (defaults in brackets):
+#   --duration S      measured seconds per scenario [15]
+#   --warmup S        warm-up seconds before each scenario [5], plus 3x that of all request types first
+#   --connections N   wrk connections [32]
+#   --xmx SIZE        server heap, -Xms = -Xmx [1g]
+#   --hot-keys N      keys of the hot mix [1000]
+#   --cold-keys N     keys of the cold mix [100000]; the key cache stays at --key-cache
+#   --key-cache N     KMS_CACHE_KEY_CACHE_SIZE [10000]
+#   --scenarios LIST  comma-separated subset of: healthz,encrypt-32,encrypt-1k,encrypt-4k,decrypt-1k,
+#                     gdk,v2-encrypt-1k,mix-hot,mix-cold [all]; healthz always runs (it is the ceiling)
+#   --profile NAME    record JFR (settings=default) during scenario NAME and summarise where the CPU goes
+#   --v2-rate N       API 2.0 requests/s the pre-signed nonce file must cover [60000]
+#   --out FILE        where the Markdown report goes [target/bench/bench-<time>.md]
+#   --jar FILE        the server jar [target/kms.jar] (to compare builds)
+#   --keep            keep the work directory (server log, request files, JFR)
+# Environment: KMS_PG_URL / KMS_REDIS_URL (and any KMS_*) pass through to the server; without
+# KMS_PG_URL it runs its embedded Postgres in the work directory. BENCH_JAVA_OPTS adds JVM flags.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+HERE="$ROOT/load-tests/bench"
+DURATION=15 WARMUP=5 CONNECTIONS=32 XMX=1g HOT_KEYS=1000 COLD_KEYS=100000 KEY_CACHE=10000
+SCENARIOS=all PROFILE="" V2_RATE=60000 OUT="" KEEP=0 JAR="$ROOT/target/kms.jar"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --xmx) XMX=$2; shift 2 ;;
+    --hot-keys) HOT_KEYS=$2; shift 2 ;;
+    --cold-keys) COLD_KEYS=$2; shift 2 ;;
+    --key-cache) KEY_CACHE=$2; shift 2 ;;
+    --scenarios) SCENARIOS=$2; shift 2 ;;
+    --profile) PROFILE=$2; shift 2 ;;
+    --v2-rate) V2_RATE=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --jar) JAR=$2; shift 2 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+die() { echo "bench: $*" >&2; exit 1; }
+for tool in java javac jcmd wrk curl; do
+  command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk; java/javac/jcmd: a JDK 17+)"
+done
+[ -f "$JAR" ] || die "$JAR is missing: build it first with ./mvnw -q package -DskipTests"
+
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+OUT=${OUT:-"$ROOT/target/bench/bench-$STAMP.md"}
+mkdir -p "$(dirname "$OUT")"
+WORK=$(mktemp -d /tmp/tkms-bench.XXXXXX)
+SPID=""
+cleanup() {
+  if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
+    kill "$SPID" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$SPID" 2>/dev/null || true
+  fi
+  if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+want() { [ "$SCENARIOS" = all ] || [[ ",$SCENARIOS,healthz," == *",$1,"* ]]; }
+
+# --- CPU layout: server and wrk on different cores when there are at least two.
+CORES=$(nproc)
+if [ "$CORES" -ge 2 ]; then
+  HALF=$((CORES / 2))
+  SERVER_CPUS="0-$((HALF - 1))" WRK_CPUS="$HALF-$((CORES - 1))" WRK_THREADS=$((CORES - HALF))
+  SERVER_PIN=(taskset -c "$SERVER_CPUS") WRK_PIN=(taskset -c "$WRK_CPUS")
+else
+  SERVER_CPUS="all" WRK_CPUS="all" WRK_THREADS=1 SERVER_PIN=() WRK_PIN=()
+fi
+
+# --- The generator (JDK only) compiled once.
+javac -d "$WORK/gen" "$HERE/BenchGen.java"
+gen() { java -cp "$WORK/gen" BenchGen "$@"; }
+
+# --- Start the server.
+PORT=$(gen free-port) MPORT=$(gen free-port)
+SECRET_ID="AKIDbench$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+SECRET_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+URL="http://127.0.0.1:$PORT"
+METRICS="http://127.0.0.1:$MPORT/metrics"
+JVM_FLAGS="-Xms$XMX -Xmx$XMX ${BENCH_JAVA_OPTS:-}"
+V2_COUNT=$(( (DURATION + 2) * V2_RATE ))
+REPLAY=$(( V2_COUNT * 2 + (WARMUP * 3 + 2) * V2_RATE * 2 ))
+[ "$REPLAY" -lt 2000000 ] && REPLAY=2000000
+mkdir -p "$WORK/data"
+# Key creation is serialised per (account, region) (quota check under an advisory lock), so the
+# seeded keys are spread over 16 regions: the three real ones plus bench-r01..bench-r13.
+REGIONS="ap-guangzhou,ap-shanghai,ap-beijing$(for r in $(seq -w 1 13); do printf ',bench-r%s' "$r"; done)"
+echo "starting the server (heap $XMX, cores $SERVER_CPUS; wrk on $WRK_CPUS with $WRK_THREADS threads)" >&2
+(
+  cd "$ROOT"
+  export KMS_DATA_DIR="$WORK/data" KMS_HTTP_HOST=127.0.0.1 KMS_HTTP_PORT="$PORT" \
+    KMS_METRICS_HOST=127.0.0.1 KMS_METRICS_PORT="$MPORT" \
+    KMS_UNSEAL_KEY="$(head -c 32 /dev/urandom | base64)" \
+    KMS_BOOTSTRAP_APPID=1300000001 KMS_BOOTSTRAP_SECRET_ID="$SECRET_ID" KMS_BOOTSTRAP_SECRET_KEY="$SECRET_KEY" \
+    KMS_DEFAULT_CRYPTO_QPS=50000000 KMS_DEFAULT_MANAGEMENT_QPS=50000000 KMS_CMK_QUOTA=10000000 \
+    KMS_CACHE_KEY_CACHE_SIZE="$KEY_CACHE" KMS_AUTH_REPLAY_CACHE_SIZE="$REPLAY" KMS_REGIONS="$REGIONS"
+  unset KMS_ADMIN_TOKEN KMS_ADMIN_TOKEN_FILE
+  # shellcheck disable=SC2086
+  exec "${SERVER_PIN[@]}" java $JVM_FLAGS -jar "$JAR"
+) >"$WORK/server.log" 2>&1 &
+SPID=$!
+for i in $(seq 1 180); do
+  curl -sf "$URL/readyz" >/dev/null 2>&1 && break
+  kill -0 "$SPID" 2>/dev/null || { tail -30 "$WORK/server.log" >&2; die "the server exited during start"; }
+  [ "$i" = 180 ] && { tail -30 "$WORK/server.log" >&2; die "the server did not become ready in 180 s"; }
+  sleep 1
+done
+curl -sf "$METRICS" >/dev/null || die "no metrics on $METRICS"
+
+# --- Running one scenario.
+ROWS=()
+CEILING="" CEILING_CPU=""
+FAILED=0
+LAST=""
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SPID/stat"; }
+# wrk_run DURATION MODE FILE -> sets LAST to its BENCH line
+wrk_run() {
+  local out
+  out=$("${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$1"s --timeout 10s -s "$HERE/wrk.lua" "$URL" -- "$2" "$3" "$WRK_THREADS" 2>&1) \
+    || { echo "$out" >&2; die "wrk failed"; }
+  if grep -q BENCH_EXHAUSTED <<<"$out"; then
+    echo "$out" | grep BENCH_EXHAUSTED >&2
+    LAST="exhausted"
+    return
+  fi
+  LAST=$(grep '^BENCH ' <<<"$out" || true)
+  [ -n "$LAST" ] || { echo "$out" >&2; die "no result line from wrk"; }
+}
+field() { sed -E "s/.* $1=([0-9]+).*/\1/" <<<"$2"; }
+
+# scenario NAME MODE FILE [WARMUP_FILE]
+scenario() {
+  local name=$1 mode=$2 file=$3 warmfile=${4:-$3}
+  local warm=$WARMUP
+  echo "== $name: warm-up ${warm}s, run ${DURATION}s" >&2
+  [ "$warm" -gt 0 ] && wrk_run "$warm" "$mode" "$warmfile"
+  read -r ok0 fail0 < <(gen counters "$METRICS" 2>/dev/null)
+  [ "$PROFILE" = "$name" ] && jcmd "$SPID" JFR.start name=bench settings=default filename="$WORK/$name.jfr" >/dev/null
+  local cpu0 cpu1
+  cpu0=$(cpu_ticks)
+  wrk_run "$DURATION" "$mode" "$file"
+  cpu1=$(cpu_ticks)
+  [ "$PROFILE" = "$name" ] && jcmd "$SPID" JFR.stop name=bench >/dev/null
+  read -r ok1 fail1 < <(gen counters "$METRICS" 2>"$WORK/failures-$name.txt")
+  if [ "$LAST" = exhausted ]; then
+    ROWS+=("| $name | – | – | – | – | – | – | – | ran out of pre-signed requests: raise --v2-rate |")
+    FAILED=1
+    return
+  fi
+  local req dur p50 p99 sock status tmo
+  req=$(field requests "$LAST") dur=$(field duration_us "$LAST") p50=$(field p50_us "$LAST") p99=$(field p99_us "$LAST")
+  sock=$(field socket_errors "$LAST") status=$(field status_errors "$LAST") tmo=$(field timeouts "$LAST")
+  local rps bad note="" cpu
+  rps=$(awk -v r="$req" -v d="$dur" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+  # Server CPU per request (user + system of the JVM process): far less disturbed by other work
+  # on a shared machine than requests/s.
+  cpu=$(awk -v c=$((cpu1 - cpu0)) -v t="$TICK" -v r="$req" 'BEGIN { if (r > 0) printf "%.1f", c / t * 1e6 / r; else print 0 }')
+  bad=$((sock + status + tmo))
+  if [ "$name" != healthz ]; then
+    local served=$((ok1 - ok0)) failed=$((fail1 - fail0))
+    bad=$((bad + failed))
+    # wrk counts only answers it received before its deadline; the server may answer up to one
+    # request per connection more.
+    if [ "$served" -lt "$req" ]; then
+      note="server counted $served successes for $req answers"
+      bad=$((bad + req - served))
+    fi
+    [ "$failed" -gt 0 ] && note="$(grep -c . "$WORK/failures-$name.txt") error kinds, see the server's counters"
+  else
+    CEILING=$rps CEILING_CPU=$cpu
+  fi
+  local ratio cpuratio
+  ratio=$(awk -v r="$rps" -v c="$CEILING" 'BEGIN { if (c > 0) printf "%.2f", r / c; else print "–" }')
+  cpuratio=$(awk -v r="$cpu" -v c="$CEILING_CPU" 'BEGIN { if (r > 0) printf "%.2f", c / r; else print "–" }')
+  [ "$bad" -gt 0 ] && FAILED=1
+  ROWS+=("| $name | $rps | $(awk -v u="$p50" 'BEGIN{printf "%.2f", u/1000}') | $(awk -v u="$p99" 'BEGIN{printf "%.2f", u/1000}') | $bad | $ratio | $cpu | $cpuratio | $note |")
+  echo "   $rps req/s, p50 ${p50} µs, p99 ${p99} µs, non-success $bad, server CPU $cpu µs/request" >&2
+  if [ "$PROFILE" = "$name" ]; then
+    gen jfr-top "$WORK/$name.jfr" 30 >"${OUT%.md}-profile-$name.md"
+    echo "   JFR summary: ${OUT%.md}-profile-$name.md" >&2
+  fi
+}
+
+raw() { gen raw "$URL" "$SECRET_ID" "$SECRET_KEY" "$@"; }
+
+raw warm "$WORK/warm.req"
+echo "== warm-up of all request types: $((WARMUP * 3))s" >&2
+[ "$WARMUP" -gt 0 ] && wrk_run $((WARMUP * 3)) raw "$WORK/warm.req"
+raw healthz "$WORK/healthz.req"
+scenario healthz raw "$WORK/healthz.req"
+if want encrypt-32; then raw encrypt "$WORK/enc32.req" 32; scenario encrypt-32 raw "$WORK/enc32.req"; fi
+if want encrypt-1k; then raw encrypt "$WORK/enc1k.req" 1024; scenario encrypt-1k raw "$WORK/enc1k.req"; fi
+if want encrypt-4k; then raw encrypt "$WORK/enc4k.req" 4096; scenario encrypt-4k raw "$WORK/enc4k.req"; fi
+if want decrypt-1k; then raw decrypt "$WORK/dec1k.req" 1024; scenario decrypt-1k raw "$WORK/dec1k.req"; fi
+if want gdk; then raw gdk "$WORK/gdk.req"; scenario gdk raw "$WORK/gdk.req"; fi
+if want v2-encrypt-1k; then
+  gen v2 "$URL" "$SECRET_ID" "$SECRET_KEY" 1024 $(( (WARMUP + 2) * V2_RATE )) 1000000000 "$WORK/v2-warm.txt"
+  gen v2 "$URL" "$SECRET_ID" "$SECRET_KEY" 1024 "$V2_COUNT" 2000000000 "$WORK/v2.txt"
+  scenario v2-encrypt-1k v2 "$WORK/v2.txt" "$WORK/v2-warm.txt"
+fi
+mixcount() { local c=$(( $1 * 10 )); [ "$c" -lt 20000 ] && c=20000; [ "$c" -gt 100000 ] && c=100000; echo "$c"; }
+if want mix-hot; then
+  echo "== seeding $HOT_KEYS keys" >&2
+  gen seed "$URL" "$SECRET_ID" "$SECRET_KEY" "$HOT_KEYS" "$REGIONS" "$WORK/hot-keys.txt"
+  raw mix "$WORK/mix-hot.req" "$WORK/hot-keys.txt" "$(mixcount "$HOT_KEYS")"
+  scenario mix-hot raw "$WORK/mix-hot.req"
+fi
+SEED_SECONDS=""
+if want mix-cold; then
+  echo "== seeding $COLD_KEYS keys" >&2
+  t0=$(date +%s)
+  gen seed "$URL" "$SECRET_ID" "$SECRET_KEY" "$COLD_KEYS" "$REGIONS" "$WORK/cold-keys.txt"
+  SEED_SECONDS=$(( $(date +%s) - t0 ))
+  raw mix "$WORK/mix-cold.req" "$WORK/cold-keys.txt" "$(mixcount "$COLD_KEYS")"
+  scenario mix-cold raw "$WORK/mix-cold.req"
+fi
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+BLOCKED=$(grep -c "has been blocked" "$WORK/server.log" || true)
+RSS_KB=$(ps -o rss= -p "$SPID" | tr -d ' ')
+
+{
+  echo "## tkms benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Command: \`load-tests/bench.sh --duration $DURATION --warmup $WARMUP --connections $CONNECTIONS --xmx $XMX" \
+    "--hot-keys $HOT_KEYS --cold-keys $COLD_KEYS --key-cache $KEY_CACHE${PROFILE:+ --profile $PROFILE}\`"
+  echo "Machine: $CORES cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')); server on CPUs $SERVER_CPUS," \
+    "wrk on $WRK_CPUS ($WRK_THREADS threads, $CONNECTIONS connections); $(java -version 2>&1 | head -1)"
+  echo "Server JVM flags: \`$JVM_FLAGS\`; Postgres: ${KMS_PG_URL:+external}${KMS_PG_URL:-embedded}; limiter: ${KMS_REDIS_URL:+Redis}${KMS_REDIS_URL:-in-process}," \
+    "crypto QPS limit 50,000,000 (on, never binding); key cache $KEY_CACHE"
+  echo "Load average before / after the run (other work on the machine shows here): $LOAD_BEFORE / $LOAD_AFTER"
+  echo
+  echo "| Scenario | Requests/s | p50 ms | p99 ms | Non-success | × ceiling | Server CPU µs/req | × ceiling (CPU) | Note |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "Non-success = the server's kms_requests_total with result ≠ 0 (delta over the run) + wrk socket errors," \
+    "HTTP errors and timeouts. Latency is wrk's (closed loop, $CONNECTIONS connections)." \
+    "Server CPU = user + system time of the server JVM over the run ÷ requests (embedded Postgres not included);" \
+    "× ceiling (CPU) = healthz's CPU per request ÷ the scenario's, the ratio the server would reach if it had its core to itself." \
+    "${SEED_SECONDS:+Seeding $COLD_KEYS keys through the API took $SEED_SECONDS s.}" \
+    "Blocked-thread warnings in the server log: $BLOCKED. Server RSS at the end: $((RSS_KB / 1024)) MiB."
+} | tee "$OUT"
+echo "report: $OUT" >&2
+exit "$FAILED"

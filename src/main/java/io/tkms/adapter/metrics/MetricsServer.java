@@ -1,0 +1,59 @@
+package io.tkms.adapter.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The Prometheus endpoint: {@code GET /metrics} in the text exposition format, no authentication
+ * (bind it to an address only the monitoring network reaches). The scrape is rendered on a worker
+ * thread so a large registry never holds up an event loop.
+ */
+public final class MetricsServer {
+  /** The path Prometheus scrapes. */
+  public static final String PATH = "/metrics";
+  private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private HttpServer server;
+
+  public MetricsServer(Vertx vertx, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.registry = registry;
+  }
+
+  /** Listens on {@code host:port}; completes with the port bound. */
+  public Future<Integer> listen(String host, int port) {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60))
+        .requestHandler(this::handle);
+    return server.listen().map(HttpServer::actualPort);
+  }
+
+  private void handle(HttpServerRequest req) {
+    if (!PATH.equals(req.path())) {
+      req.response().setStatusCode(404).end();
+      return;
+    }
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+      req.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD").end();
+      return;
+    }
+    vertx.executeBlocking(registry::scrape, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        req.response().putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE).end(ar.result());
+      } else {
+        req.response().setStatusCode(500).end();
+      }
+    });
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

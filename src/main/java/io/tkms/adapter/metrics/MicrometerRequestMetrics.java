@@ -1,0 +1,155 @@
+package io.tkms.adapter.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tkms.application.port.RateLimiter.Group;
+import io.tkms.application.port.RequestMetrics;
+import io.tkms.error.ErrorCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * {@link RequestMetrics} on Micrometer. Label values come from closed vocabularies (the two
+ * protocols, Tencent KMS's action names, our error codes), so the number of series is bounded
+ * whatever clients send: anything else is counted as {@code other}. Meters are resolved once per
+ * (protocol, action, result) and kept in arrays, so a request costs two index look-ups and two
+ * lock-free increments. Thread-safe.
+ *
+ * <p>Meters: {@code kms_requests_total{protocol,action,result}}, {@code
+ * kms_request_duration_seconds{protocol,action,outcome}} (a histogram with Prometheus buckets;
+ * outcome {@code success} or {@code error}, to keep the bucket count bounded) and {@code
+ * kms_limiter_decisions_total{group,decision}}.
+ */
+public final class MicrometerRequestMetrics implements RequestMetrics {
+  /** The label value of names outside the vocabulary. */
+  public static final String OTHER = "other";
+
+  /**
+   * Every action of Tencent KMS API 2.0 and 3.0 (version 2019-01-18), implemented here or not: a
+   * client calling one we do not serve is still worth seeing by name.
+   */
+  static final List<String> ACTIONS = List.of(
+      // API 2.0
+      "CreateKey", "GetKeyAttributes", "SetKeyAttributes", "ListKey", "EnableKey", "DisableKey", "Encrypt", "Decrypt",
+      "GenerateDataKey", "ScheduleKeyDeletion", "CancelKeyDeletion",
+      // API 3.0: CMK lifecycle and service information
+      "DescribeKey", "DescribeKeys", "ListKeys", "ListKeyDetail", "UpdateAlias", "UpdateKeyDescription", "EnableKeys",
+      "DisableKeys", "ArchiveKey", "CancelKeyArchive", "EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus",
+      "RotateKey", "GetServiceStatus", "GetRegions", "ListAlgorithms", "BindCloudResource", "UnbindCloudResource",
+      "DescribeKeyRotationHistory",
+      // symmetric crypto
+      "ReEncrypt", "GenerateRandom",
+      // import, asymmetric, post-quantum
+      "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "GetPublicKey", "AsymmetricRsaDecrypt",
+      "AsymmetricSm2Decrypt", "SignByAsymmetricKey", "VerifyByAsymmetricKey", "PostQuantumCryptoEncrypt",
+      "PostQuantumCryptoDecrypt", "PostQuantumCryptoSign", "PostQuantumCryptoVerify",
+      // white-box
+      "CreateWhiteBoxKey", "DeleteWhiteBoxKey", "DescribeWhiteBoxKey", "DescribeWhiteBoxKeyDetails", "EnableWhiteBoxKey",
+      "EnableWhiteBoxKeys", "DisableWhiteBoxKey", "DisableWhiteBoxKeys", "DescribeWhiteBoxDecryptKey",
+      "DescribeWhiteBoxServiceStatus", "DescribeWhiteBoxDeviceFingerprints", "OverwriteWhiteBoxDeviceFingerprints",
+      "EncryptByWhiteBox",
+      // hosted data keys
+      "ImportDataKey", "DescribeDataKey", "DescribeDataKeys", "ListDataKeys", "ListDataKeyDetail", "EnableDataKey",
+      "EnableDataKeys", "DisableDataKey", "DisableDataKeys", "ScheduleDataKeyDeletion", "CancelDataKeyDeletion",
+      "GetDataKeyPlaintext", "GetDataKeyCiphertextBlob", "UpdateDataKeyName", "UpdateDataKeyDescription");
+
+  static final List<String> PROTOCOLS = List.of("v2", "v3");
+  private static final String SUCCESS = "0";
+
+  private final MeterRegistry registry;
+  private final Map<String, Integer> protocolIndex = new HashMap<>();
+  private final Map<String, Integer> actionIndex = new HashMap<>();
+  private final Map<String, Integer> resultIndex = new HashMap<>();
+  private final String[] protocols;
+  private final String[] actions;
+  private final String[] results;
+  /** (protocol, action, result) → counter, filled on first use. */
+  private final AtomicReferenceArray<Counter> counters;
+  /** (protocol, action, success?) → timer, filled on first use. */
+  private final AtomicReferenceArray<Timer> timers;
+  private final Counter[] limiter = new Counter[4];
+
+  public MicrometerRequestMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    protocols = index(PROTOCOLS, protocolIndex);
+    actions = index(ACTIONS, actionIndex);
+    Set<String> codes = new LinkedHashSet<>();
+    codes.add(SUCCESS);
+    for (ErrorCode c : ErrorCode.values()) {
+      codes.add(c.v3Code());
+    }
+    results = index(new ArrayList<>(codes), resultIndex);
+    counters = new AtomicReferenceArray<>(protocols.length * actions.length * results.length);
+    timers = new AtomicReferenceArray<>(protocols.length * actions.length * 2);
+    for (Group g : Group.values()) {
+      for (boolean admitted : new boolean[] {true, false}) {
+        limiter[slot(g, admitted)] = Counter.builder("kms.limiter.decisions")
+            .description("Account limiter decisions")
+            .tag("group", g.name().toLowerCase(java.util.Locale.ROOT))
+            .tag("decision", admitted ? "admitted" : "rejected")
+            .register(registry);
+      }
+    }
+  }
+
+  /** The names in order plus {@code other} last; fills {@code index}. */
+  private static String[] index(List<String> names, Map<String, Integer> index) {
+    String[] all = new String[names.size() + 1];
+    for (int i = 0; i < names.size(); i++) {
+      all[i] = names.get(i);
+      index.putIfAbsent(names.get(i), i);
+    }
+    all[names.size()] = OTHER;
+    return all;
+  }
+
+  private static int lookup(Map<String, Integer> index, String name, int other) {
+    Integer i = name == null ? null : index.get(name);
+    return i == null ? other : i;
+  }
+
+  private static int slot(Group g, boolean admitted) {
+    return g.ordinal() * 2 + (admitted ? 0 : 1);
+  }
+
+  @Override
+  public void request(String protocol, String action, String result, long latencyNanos) {
+    int p = lookup(protocolIndex, protocol, protocols.length - 1);
+    int a = lookup(actionIndex, action, actions.length - 1);
+    int r = lookup(resultIndex, result, results.length - 1);
+    int ci = (p * actions.length + a) * results.length + r;
+    Counter c = counters.get(ci);
+    if (c == null) {
+      c = Counter.builder("kms.requests").description("API requests answered, by protocol, action and result code")
+          .tag("protocol", protocols[p]).tag("action", actions[a]).tag("result", results[r]).register(registry);
+      counters.set(ci, c);
+    }
+    c.increment();
+    boolean ok = r == 0;
+    int ti = (p * actions.length + a) * 2 + (ok ? 0 : 1);
+    Timer t = timers.get(ti);
+    if (t == null) {
+      t = Timer.builder("kms.request.duration").description("Time from the request to its answer")
+          .tag("protocol", protocols[p]).tag("action", actions[a]).tag("outcome", ok ? "success" : "error")
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofNanos(100_000))
+          .maximumExpectedValue(Duration.ofSeconds(10))
+          .register(registry);
+      timers.set(ti, t);
+    }
+    t.record(latencyNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void limiter(Group group, boolean admitted) {
+    limiter[slot(group, admitted)].increment();
+  }
+}

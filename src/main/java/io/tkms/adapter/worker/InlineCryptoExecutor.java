@@ -1,0 +1,33 @@
+package io.tkms.adapter.worker;
+
+import io.tkms.application.port.CryptoExecutor;
+import io.tkms.error.ErrorCode;
+import io.tkms.error.KmsException;
+import io.vertx.core.Future;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link CryptoExecutor} that runs the task at once on the calling thread (an event loop) and
+ * returns a completed future. Only for work that is CPU-bound, bounded and a few microseconds
+ * long: the per-request software AES-GCM of at most 8 KB (ADR 0004), where a hop to the worker
+ * pool costs more than the work. Never for HSA calls or key wrap/unwrap. Failures map exactly as
+ * in {@link WorkerCryptoExecutor}.
+ */
+public final class InlineCryptoExecutor implements CryptoExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(InlineCryptoExecutor.class);
+
+  @Override
+  public <T> Future<T> execute(Callable<T> task) {
+    try {
+      return Future.succeededFuture(task.call());
+    } catch (KmsException e) {
+      return Future.failedFuture(e);
+    } catch (Exception e) {
+      // Class name only: messages of crypto exceptions can carry inputs.
+      LOG.error("crypto task failed: {}", e.getClass().getName());
+      return Future.failedFuture(ErrorCode.INTERNAL_ERROR.exception());
+    }
+  }
+}

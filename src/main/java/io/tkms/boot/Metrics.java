@@ -1,0 +1,85 @@
+package io.tkms.boot;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tkms.adapter.metrics.MetricsServer;
+import io.tkms.adapter.metrics.MicrometerRequestMetrics;
+import io.tkms.application.KeyMaterialCache;
+import io.tkms.application.port.AuditSink;
+import io.tkms.application.port.RequestMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+/**
+ * Wires Prometheus metrics when {@code KMS_METRICS_PORT} is not 0: one registry per server, Vert.x
+ * reporting its worker pools and the Postgres pool into it (HTTP and TCP metrics stay off: they
+ * would cost every request, and our own request meters say more), JVM meters, and our request,
+ * limiter, key-cache and audit meters. When off, requests are counted by {@link
+ * RequestMetrics#NONE} and nothing is served.
+ */
+final class Metrics {
+  private final PrometheusMeterRegistry registry;
+  private final RequestMetrics requests;
+  private MetricsServer server;
+
+  private Metrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.requests = registry == null ? RequestMetrics.NONE : new MicrometerRequestMetrics(registry);
+  }
+
+  static Metrics create(boolean enabled) {
+    return new Metrics(enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null);
+  }
+
+  boolean enabled() {
+    return registry != null;
+  }
+
+  /** A Vert.x instance that reports its pools into this registry (when enabled). */
+  Vertx vertx(VertxOptions options) {
+    if (registry == null) {
+      return Vertx.vertx(options);
+    }
+    MicrometerMetricsOptions m = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true);
+    for (MetricsDomain d : new MetricsDomain[] {MetricsDomain.HTTP_SERVER, MetricsDomain.HTTP_CLIENT, MetricsDomain.NET_SERVER,
+        MetricsDomain.NET_CLIENT, MetricsDomain.DATAGRAM_SOCKET, MetricsDomain.EVENT_BUS, MetricsDomain.VERTICLES}) {
+      m.addDisabledMetricsCategory(d);
+    }
+    return Vertx.builder().with(options.setMetricsOptions(m)).withMetrics(new MicrometerMetricsFactory(registry)).build();
+  }
+
+  RequestMetrics requests() {
+    return requests;
+  }
+
+  /** Key-cache hits, misses, evictions and size, read from Caffeine's statistics at scrape time. */
+  void bind(KeyMaterialCache keys, AuditSink audit) {
+    if (registry == null) {
+      return;
+    }
+    FunctionCounter.builder("kms.key.cache.requests", keys, k -> k.stats().hitCount()).tag("result", "hit")
+        .description("Key-material cache look-ups").register(registry);
+    FunctionCounter.builder("kms.key.cache.requests", keys, k -> k.stats().missCount()).tag("result", "miss")
+        .description("Key-material cache look-ups").register(registry);
+    FunctionCounter.builder("kms.key.cache.evictions", keys, k -> k.stats().evictionCount())
+        .description("Keys evicted from the key-material cache (size or TTL)").register(registry);
+    Gauge.builder("kms.key.cache.size", keys, KeyMaterialCache::estimatedSize)
+        .description("Unwrapped keys held in memory").register(registry);
+    FunctionCounter.builder("kms.audit.dropped", audit, AuditSink::dropped)
+        .description("Audit events dropped (queue full or write failure)").register(registry);
+  }
+
+  /** Serves {@code /metrics}; returns the port bound, or -1 when metrics are off. */
+  int start(Vertx vertx, String host, int port) {
+    if (registry == null) {
+      return -1;
+    }
+    server = new MetricsServer(vertx, registry);
+    return server.listen(host, port).await();
+  }
+}
