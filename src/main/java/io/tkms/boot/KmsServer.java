@@ -164,6 +164,7 @@ public final class KmsServer implements AutoCloseable {
           new LocalSourceLimiter(config.authFailuresPerIp()),
           audit, readiness, clock, metrics.requests());
       metrics.bind(keyCache, audit);
+      metrics.bindRedis(redis);
       HttpServerOptions http = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
           .setMaxInitialLineLength(4 * MAX_BODY_BYTES).setMaxHeaderSize(16 * 1024).setIdleTimeout(120);
       if (config.tlsEnabled()) {

@@ -74,6 +74,25 @@ final class Metrics {
         .description("Audit events dropped (queue full or write failure)").register(registry);
   }
 
+  /** Redis state: connection, circuit breaker, live replicas and decisions made without Redis. */
+  void bindRedis(io.tkms.adapter.ratelimit.RedisBackend redis) {
+    if (registry == null || redis == null) {
+      return;
+    }
+    Gauge.builder("kms.redis.connected", redis, r -> r.stats().connected() ? 1 : 0)
+        .description("1 while the Redis connection is up").register(registry);
+    Gauge.builder("kms.redis.breaker.open", redis, r -> "CLOSED".equalsIgnoreCase(r.stats().breaker()) ? 0 : 1)
+        .description("1 while the Redis circuit breaker is open or half-open").register(registry);
+    FunctionCounter.builder("kms.redis.breaker.openings", redis, r -> r.stats().breakerOpenings())
+        .description("Times the Redis circuit breaker opened").register(registry);
+    Gauge.builder("kms.redis.replicas", redis, r -> r.stats().liveReplicas())
+        .description("Live replicas counted from Redis heartbeats").register(registry);
+    FunctionCounter.builder("kms.redis.fallbacks", redis, r -> r.stats().limiterFallbacks()).tag("kind", "limiter")
+        .description("Decisions made without Redis").register(registry);
+    FunctionCounter.builder("kms.redis.fallbacks", redis, r -> r.stats().nonceFallbacks()).tag("kind", "nonce")
+        .description("Decisions made without Redis").register(registry);
+  }
+
   /** Serves {@code /metrics}; returns the port bound, or -1 when metrics are off. */
   int start(Vertx vertx, String host, int port) {
     if (registry == null) {
