@@ -72,7 +72,7 @@ public final class KeyMaterialCache {
           }
           // Evicted and zeroed between lookup and retain: load afresh (bounded).
           cache.asMap().remove(keyId, cf);
-          return attempt < 3 ? acquire(keyId, attempt + 1) : Future.failedFuture(io.tkms.error.ErrorCode.INTERNAL_ERROR.exception());
+          return attempt < 3 ? acquire(keyId, attempt + 1) : Future.failedFuture(io.tkms.error.KmsException.internal("key cache: retries exhausted"));
         });
   }
 

@@ -8,10 +8,29 @@ package io.tkms.error;
 public final class KmsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final transient ErrorCode code;
+  private final String internalDetail;
 
   public KmsException(ErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  private KmsException(ErrorCode code, String message, String internalDetail) {
     super(message, null, false, false);
     this.code = code;
+    this.internalDetail = internalDetail;
+  }
+
+  /**
+   * An INTERNAL_ERROR that remembers, for the operator's log only, what went wrong (a class name
+   * or a database state — never a value). The request pipeline logs it once, with the request id.
+   */
+  public static KmsException internal(String internalDetail) {
+    return new KmsException(ErrorCode.INTERNAL_ERROR, ErrorCode.INTERNAL_ERROR.message(), internalDetail);
+  }
+
+  /** What the operator's log should say about an internal error; null for client errors. */
+  public String internalDetail() {
+    return internalDetail;
   }
 
   public ErrorCode code() {

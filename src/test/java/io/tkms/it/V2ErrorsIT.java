@@ -317,9 +317,23 @@ class V2ErrorsIT {
       V2Client c = s.bootstrapClient();
       String id = createKey(c, "internal");
       TestPostgres.execute(url, "ALTER TABLE cmks RENAME TO cmks_moved");
-      JsonObject r = c.call("GetKeyAttributes", "keyId", id);
+      ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+      logs.start();
+      root.addAppender(logs);
+      JsonObject r;
+      try {
+        r = c.call("GetKeyAttributes", "keyId", id);
+      } finally {
+        root.detachAppender(logs);
+      }
       assertError(r, 6000, 10050, "InternalError");
       assertThat(r.getString("message")).isEqualTo("(10050) server internal error");
+      // The operator gets one line with the request id and what failed; the client gets neither.
+      assertThat(logs.list).anySatisfy(e -> {
+        assertThat(e.getFormattedMessage()).contains(r.getString("requestId")).contains("SQL state 42P01");
+        assertThat(e.getKeyValuePairs()).anySatisfy(kv -> assertThat(kv.value).isEqualTo(r.getString("requestId")));
+      });
       TestPostgres.execute(url, "ALTER TABLE cmks_moved RENAME TO cmks");
       assertThat(c.call("GetKeyAttributes", "keyId", id).getInteger("code")).isZero();
     }

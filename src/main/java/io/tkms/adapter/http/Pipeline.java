@@ -87,12 +87,15 @@ public final class Pipeline {
 
   private void fail(HttpServerRequest req, Exchange ex, Envelope envelope, Throwable failure) {
     KmsException e = KmsException.of(failure);
-    if (!(failure instanceof KmsException)) {
+    String detail = failure instanceof KmsException k ? k.internalDetail() : failure.getClass().getName();
+    if (detail != null) {
+      // The one log line of a failed request, carrying its id (and, in JSON logs, as a field).
       LOG.atError().addKeyValue("requestId", ex.requestId)
-          .log("request {} failed unexpectedly in {} {}: {}", ex.requestId, ex.protocol, safeName(ex.action), failure.getClass().getName());
+          .log("request {} failed in {} {}: {}", ex.requestId, ex.protocol, safeName(ex.action), detail);
     }
     respond(req, ex, envelope.error(ex.requestId, e.code(), e.getMessage()), e.code().v3Code());
   }
+
 
   /** A new exchange for {@code req}. */
   public Exchange start(HttpServerRequest req, String protocol) {

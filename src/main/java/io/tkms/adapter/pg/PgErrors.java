@@ -1,16 +1,14 @@
 package io.tkms.adapter.pg;
 
-import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Maps Postgres failures to error codes; logs unexpected ones without parameters or values. */
+/**
+ * Maps Postgres failures to error codes. Unexpected ones become INTERNAL_ERROR carrying the SQL
+ * state (never parameters or values), which the request pipeline logs with the request id.
+ */
 final class PgErrors {
-  private static final Logger LOG = LoggerFactory.getLogger(PgErrors.class);
-
   private PgErrors() {}
 
   static boolean isUniqueViolation(Throwable t) {
@@ -26,8 +24,7 @@ final class PgErrors {
     if (t instanceof KmsException k) {
       return Future.failedFuture(k);
     }
-    String state = t instanceof PgException p ? p.getSqlState() : t.getClass().getSimpleName();
-    LOG.error("database operation failed: {}", state);
-    return Future.failedFuture(ErrorCode.INTERNAL_ERROR.exception());
+    String state = t instanceof PgException p ? "SQL state " + p.getSqlState() : t.getClass().getSimpleName();
+    return Future.failedFuture(KmsException.internal("database operation failed: " + state));
   }
 }

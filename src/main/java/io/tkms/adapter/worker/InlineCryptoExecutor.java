@@ -1,12 +1,9 @@
 package io.tkms.adapter.worker;
 
 import io.tkms.application.port.CryptoExecutor;
-import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link CryptoExecutor} that runs the task at once on the calling thread (an event loop) and
@@ -16,7 +13,6 @@ import org.slf4j.LoggerFactory;
  * in {@link WorkerCryptoExecutor}.
  */
 public final class InlineCryptoExecutor implements CryptoExecutor {
-  private static final Logger LOG = LoggerFactory.getLogger(InlineCryptoExecutor.class);
 
   @Override
   public <T> Future<T> execute(Callable<T> task) {
@@ -26,8 +22,7 @@ public final class InlineCryptoExecutor implements CryptoExecutor {
       return Future.failedFuture(e);
     } catch (Exception e) {
       // Class name only: messages of crypto exceptions can carry inputs.
-      LOG.error("crypto task failed: {}", e.getClass().getName());
-      return Future.failedFuture(ErrorCode.INTERNAL_ERROR.exception());
+      return Future.failedFuture(KmsException.internal("crypto task failed: " + e.getClass().getName()));
     }
   }
 }

@@ -1,21 +1,17 @@
 package io.tkms.adapter.worker;
 
 import io.tkms.application.port.CryptoExecutor;
-import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link CryptoExecutor} on a named Vert.x worker pool. Unordered ({@code executeBlocking(task,
  * false)}): the default ordered mode would serialise one context's crypto.
  */
 public final class WorkerCryptoExecutor implements CryptoExecutor, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(WorkerCryptoExecutor.class);
   private final WorkerExecutor worker;
 
   public WorkerCryptoExecutor(Vertx vertx, int poolSize) {
@@ -31,8 +27,7 @@ public final class WorkerCryptoExecutor implements CryptoExecutor, AutoCloseable
                 return Future.failedFuture(e);
               }
               // Class name only: messages of crypto exceptions can carry inputs.
-              LOG.error("crypto task failed: {}", e.getClass().getName());
-              return Future.failedFuture(ErrorCode.INTERNAL_ERROR.exception());
+              return Future.failedFuture(KmsException.internal("crypto task failed: " + e.getClass().getName()));
             });
   }
 

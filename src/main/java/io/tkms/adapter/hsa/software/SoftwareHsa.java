@@ -5,12 +5,9 @@ import io.tkms.application.port.RootKeyStore.SealedRootKey;
 import io.tkms.crypto.AesGcm;
 import io.tkms.crypto.RandomSource;
 import io.tkms.domain.SecretBytes;
-import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A software HSA: the root key lives in this process's memory only, and in Postgres only sealed
@@ -19,7 +16,6 @@ import org.slf4j.LoggerFactory;
  * crypto executor.
  */
 public final class SoftwareHsa implements Hsa {
-  private static final Logger LOG = LoggerFactory.getLogger(SoftwareHsa.class);
   private static final byte[] MAGIC = {'T', 'K', 'R', 'K', 1};
   private static final int NONCE = 12;
   private static final int KEY = 32;
@@ -125,15 +121,13 @@ public final class SoftwareHsa implements Hsa {
   public SecretBytes unwrap(Wrapped wrapped, String context) {
     byte[] w = wrapped.bytes();
     if (wrapped.rootVersion() != rootVersion || w.length < NONCE + 16) {
-      LOG.error("wrapped material for root-key version {} cannot be opened", wrapped.rootVersion());
-      throw ErrorCode.INTERNAL_ERROR.exception();
+      throw KmsException.internal("wrapped material for root-key version " + wrapped.rootVersion() + " cannot be opened");
     }
     try {
       return SecretBytes.wrap(AesGcm.open(rootKey.bytes(), Arrays.copyOf(w, NONCE), w, NONCE, w.length - NONCE,
           context.getBytes(StandardCharsets.UTF_8)));
     } catch (KmsException e) {
-      LOG.error("wrapped material failed its integrity check");
-      throw ErrorCode.INTERNAL_ERROR.exception();
+      throw KmsException.internal("wrapped material failed its integrity check");
     }
   }
 
