@@ -18,7 +18,8 @@
 #   --key-cache N     KMS_CACHE_KEY_CACHE_SIZE [10000]
 #   --scenarios LIST  comma-separated subset of: healthz,encrypt-32,encrypt-1k,encrypt-4k,decrypt-1k,
 #                     gdk,v2-encrypt-1k,mix-hot,mix-cold [all]; healthz always runs (it is the ceiling)
-#   --profile NAME    record JFR (settings=default) during scenario NAME and summarise where the CPU goes
+#   --profile NAME    run the server with JFR (settings=default) and summarise where the CPU went
+#                     during scenario NAME
 #   --v2-rate N       API 2.0 requests/s the pre-signed nonce file must cover [60000]
 #   --out FILE        where the Markdown report goes [target/bench/bench-<time>.md]
 #   --jar FILE        the server jar [target/kms.jar] (to compare builds)
@@ -46,7 +47,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --jar) JAR=$2; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -96,6 +97,10 @@ SECRET_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 URL="http://127.0.0.1:$PORT"
 METRICS="http://127.0.0.1:$MPORT/metrics"
 JVM_FLAGS="-Xms$XMX -Xmx$XMX ${BENCH_JAVA_OPTS:-}"
+# JFR runs from the start when profiling: attaching it later deoptimises the hot code and the
+# profile would show recompilation, not the steady state. The summary keeps only the samples
+# taken during the profiled scenario's measured run.
+[ -n "$PROFILE" ] && JVM_FLAGS="$JVM_FLAGS -XX:StartFlightRecording=name=bench,settings=default"
 V2_COUNT=$(( (DURATION + 2) * V2_RATE ))
 REPLAY=$(( V2_COUNT * 2 + (WARMUP * 3 + 2) * V2_RATE * 2 ))
 [ "$REPLAY" -lt 2000000 ] && REPLAY=2000000
@@ -154,12 +159,11 @@ scenario() {
   echo "== $name: warm-up ${warm}s, run ${DURATION}s" >&2
   [ "$warm" -gt 0 ] && wrk_run "$warm" "$mode" "$warmfile"
   read -r ok0 fail0 < <(gen counters "$METRICS" 2>/dev/null)
-  [ "$PROFILE" = "$name" ] && jcmd "$SPID" JFR.start name=bench settings=default filename="$WORK/$name.jfr" >/dev/null
-  local cpu0 cpu1
-  cpu0=$(cpu_ticks)
+  local cpu0 cpu1 t0 t1
+  cpu0=$(cpu_ticks) t0=$(date +%s%3N)
   wrk_run "$DURATION" "$mode" "$file"
-  cpu1=$(cpu_ticks)
-  [ "$PROFILE" = "$name" ] && jcmd "$SPID" JFR.stop name=bench >/dev/null
+  cpu1=$(cpu_ticks) t1=$(date +%s%3N)
+  echo "$name $t0 $t1" >>"$WORK/windows.txt"
   read -r ok1 fail1 < <(gen counters "$METRICS" 2>"$WORK/failures-$name.txt")
   if [ "$LAST" = exhausted ]; then
     ROWS+=("| $name | – | – | – | – | – | – | – | ran out of pre-signed requests: raise --v2-rate |")
@@ -195,8 +199,15 @@ scenario() {
   ROWS+=("| $name | $rps | $(awk -v u="$p50" 'BEGIN{printf "%.2f", u/1000}') | $(awk -v u="$p99" 'BEGIN{printf "%.2f", u/1000}') | $bad | $ratio | $cpu | $cpuratio | $note |")
   echo "   $rps req/s, p50 ${p50} µs, p99 ${p99} µs, non-success $bad, server CPU $cpu µs/request" >&2
   if [ "$PROFILE" = "$name" ]; then
-    gen jfr-top "$WORK/$name.jfr" 30 >"${OUT%.md}-profile-$name.md"
-    echo "   JFR summary: ${OUT%.md}-profile-$name.md" >&2
+    # One recording from the server's start; each summary keeps only its scenario's run.
+    jcmd "$SPID" JFR.dump name=bench filename="$WORK/recording.jfr" >/dev/null
+    local s
+    for s in healthz "$name"; do
+      read -r _ w0 w1 < <(grep "^$s " "$WORK/windows.txt" | tail -1)
+      { echo "JFR summary of scenario $s (samples from its measured run only)"; echo
+        gen jfr-top "$WORK/recording.jfr" 30 "$w0" "$w1"; } >"${OUT%.md}-profile-$s.md"
+      echo "   JFR summary: ${OUT%.md}-profile-$s.md" >&2
+    done
   fi
 }
 

@@ -50,7 +50,7 @@ import jdk.jfr.consumer.RecordingFile;
  *     KIND: healthz | warm | encrypt BYTES | decrypt BYTES | gdk | mix KEYFILE COUNT
  * BenchGen v2       URL SECRET_ID SECRET_KEY BYTES COUNT NONCE_START OUT   # API 2.0 Encrypt: body template + one signature per nonce
  * BenchGen counters METRICS_URL                                        # "success failure" from kms_requests_total
- * BenchGen jfr-top  FILE.jfr [N]                                       # where the CPU goes
+ * BenchGen jfr-top  FILE.jfr [N [FROM_MS TO_MS]]                       # where the CPU went (in that window)
  * </pre>
  */
 public final class BenchGen {
@@ -69,7 +69,8 @@ public final class BenchGen {
       case "raw" -> raw(new Server(a[1], a[2], a[3]), a[4], Path.of(a[5]), java.util.Arrays.copyOfRange(a, 6, a.length));
       case "v2" -> v2(new Server(a[1], a[2], a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]), Long.parseLong(a[6]), Path.of(a[7]));
       case "counters" -> counters(a[1]);
-      case "jfr-top" -> jfrTop(Path.of(a[1]), a.length > 2 ? Integer.parseInt(a[2]) : 25);
+      case "jfr-top" -> jfrTop(Path.of(a[1]), a.length > 2 ? Integer.parseInt(a[2]) : 25,
+          a.length > 4 ? Long.parseLong(a[3]) : 0, a.length > 4 ? Long.parseLong(a[4]) : Long.MAX_VALUE);
       default -> {
         System.err.println("usage: see the class comment of load-tests/bench/BenchGen.java");
         System.exit(2);
@@ -344,7 +345,7 @@ public final class BenchGen {
    * code on its stack (so JDK and library work counts for the tkms step that asked for it), or by
    * thread when no tkms frame is on the stack; then the top methods by own samples.
    */
-  static void jfrTop(Path file, int n) throws IOException {
+  static void jfrTop(Path file, int n, long fromMs, long toMs) throws IOException {
     String[][] areas = {
         {"signature check (TC3, API 2.0)", "io.tkms.adapter.http.auth.", "io.tkms.crypto.Hmacs"},
         {"request decoding (JSON, forms, parameters)", "io.tkms.adapter.http.wire.", "io.tkms.adapter.http.v3.V3Input",
@@ -366,11 +367,32 @@ public final class BenchGen {
     try (RecordingFile rf = new RecordingFile(file)) {
       while (rf.hasMoreEvents()) {
         RecordedEvent e = rf.readEvent();
-        if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null
+        String type = e.getEventType().getName();
+        boolean inJava = type.equals("jdk.ExecutionSample");
+        if (!(inJava || type.equals("jdk.NativeMethodSample")) || e.getStackTrace() == null
             || e.getStackTrace().getFrames().isEmpty()) {
           continue;
         }
+        long at = e.getStartTime().toEpochMilli();
+        if (at < fromMs || at > toMs) {
+          continue;
+        }
         List<RecordedFrame> frames = e.getStackTrace().getFrames();
+        if (!inJava) {
+          // Threads waiting in native code (selectors, pipe reads of the embedded Postgres' output,
+          // the JFR and attach machinery) are idle; socket reads and writes and log output are work.
+          String top = name(frames.get(0));
+          String lower = top.toLowerCase(java.util.Locale.ROOT);
+          boolean socket = top.startsWith("sun.nio.ch.") && !lower.contains("poll") && !lower.contains("accept") && !lower.contains("select");
+          boolean logOutput = top.equals("java.io.FileOutputStream.writeBytes");
+          if (!socket && !logOutput) {
+            continue;
+          }
+          total++;
+          self.merge(top + " (native)", 1, Integer::sum);
+          byArea.merge(socket ? "socket reads and writes (native)" : "log and audit output (native)", 1, Integer::sum);
+          continue;
+        }
         total++;
         self.merge(name(frames.get(0)), 1, Integer::sum);
         String area = null;
@@ -402,7 +424,7 @@ public final class BenchGen {
     }
     PrintStream o = System.out;
     int t = Math.max(total, 1);
-    o.printf("%d CPU samples (jdk.ExecutionSample)%n%n| Area (innermost tkms frame, else thread) | %% of samples |%n|---|---:|%n", total);
+    o.printf("%d samples (jdk.ExecutionSample, plus jdk.NativeMethodSample in socket reads and writes)%n%n| Area (innermost tkms frame, else thread) | %% of samples |%n|---|---:|%n", total);
     byArea.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .forEach(e -> o.printf("| %s | %.1f |%n", e.getKey(), 100.0 * e.getValue() / t));
     o.printf("%n| Top methods by own samples | %% |%n|---|---:|%n");
