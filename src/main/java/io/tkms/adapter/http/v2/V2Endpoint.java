@@ -43,17 +43,7 @@ public final class V2Endpoint {
     this.actions = new V2Actions(services.crypto(), services.keys());
   }
 
-  private static final Pipeline.Envelope ENVELOPE = new Pipeline.Envelope() {
-    @Override
-    public Buffer success(String requestId, JsonObject fields) {
-      return V2Response.success(requestId, fields);
-    }
-
-    @Override
-    public Buffer error(String requestId, ErrorCode code, String message) {
-      return V2Response.error(requestId, code, message);
-    }
-  };
+  private static final Pipeline.Envelope ENVELOPE = Pipeline.Envelope.of(V2Response::success, V2Response::error);
 
   /** Handles one request; call on the event loop that received it. */
   public void handle(HttpServerRequest req) {

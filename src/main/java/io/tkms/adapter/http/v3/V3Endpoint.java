@@ -55,17 +55,7 @@ public final class V3Endpoint {
     this.actions = new V3Actions(services.crypto(), services.keys(), services.settings().regions());
   }
 
-  private static final Pipeline.Envelope ENVELOPE = new Pipeline.Envelope() {
-    @Override
-    public Buffer success(String requestId, JsonObject fields) {
-      return V3Response.success(requestId, fields);
-    }
-
-    @Override
-    public Buffer error(String requestId, ErrorCode code, String message) {
-      return V3Response.error(requestId, code, message);
-    }
-  };
+  private static final Pipeline.Envelope ENVELOPE = Pipeline.Envelope.of(V3Response::success, V3Response::error);
 
   /** Handles one request; call on the event loop that received it. */
   public void handle(HttpServerRequest req) {
