@@ -315,7 +315,7 @@ public final class KmsServer implements AutoCloseable {
         throw new BootException("KMS_ADMIN_TOKEN must be at least 16 characters");
       }
       HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.adminHost()).setPort(config.adminPort()))
-          .requestHandler(new AdminApi(admin, limits, token).router(vertx));
+          .requestHandler(new AdminApi(admin, limits, new LocalSourceLimiter(config.authFailuresPerIp()), token).router(vertx));
       return server.listen().await().actualPort();
     } finally {
       Arrays.fill(token, (byte) 0);

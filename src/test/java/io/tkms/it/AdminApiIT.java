@@ -78,6 +78,23 @@ class AdminApiIT {
   // --- Accounts ----------------------------------------------------------------------------------
 
   @Test
+  void tokenGuessing_isThrottledPerSourceAddress() throws Exception {
+    java.util.Map<String, String> env = TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir());
+    env.put("KMS_LIMITS_AUTH_FAILURES_PER_IP", "3");
+    try (TestServer s = TestServer.start(env)) {
+      java.util.List<Integer> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        statuses.add(s.adminResponse("GET", "/admin/v1/accounts", null, "guess-" + i).status());
+      }
+      assertThat(statuses.subList(0, 3)).containsOnly(401);
+      assertThat(statuses).contains(429);
+      // The budget refills: the operator with the right token gets in again within about a second.
+      Thread.sleep(1500);
+      assertThat(s.adminResponse("GET", "/admin/v1/accounts", null, TestServer.ADMIN_TOKEN).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void createAccount_isCreated201_andEchoesTheAppId() {
     AdminResult r = createAccount("1250000401", "1250000401");
     assertStatus(r, 201);

@@ -3,6 +3,7 @@ package io.tkms.adapter.http.admin;
 import io.tkms.application.AdminService;
 import io.tkms.application.LimitPolicy;
 import io.tkms.application.Limits;
+import io.tkms.application.port.SourceLimiter;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.crypto.ConstantTime;
 import io.tkms.crypto.Hmacs;
@@ -27,19 +28,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The management API on its own listener: accounts, principals, credentials. JSON in and out;
  * {@code Authorization: Bearer <token>} compared in constant time; 400 bad input, 401 bad token,
- * 404 unknown, 409 conflict.
+ * 404 unknown, 409 conflict, 429 after too many wrong tokens from one address.
  */
 public final class AdminApi {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final String JSON = "application/json; charset=utf-8";
   private final AdminService admin;
   private final LimitPolicy limits;
+  private final SourceLimiter failures;
   private final byte[] tokenDigest;
 
   /** {@code token} is read once; only its SHA-256 is kept. The caller zeroes its array. */
-  public AdminApi(AdminService admin, LimitPolicy limits, byte[] token) {
+  public AdminApi(AdminService admin, LimitPolicy limits, SourceLimiter failures, byte[] token) {
     this.admin = admin;
     this.limits = limits;
+    this.failures = failures;
     this.tokenDigest = Hmacs.sha256(token);
   }
 
@@ -95,10 +98,17 @@ public final class AdminApi {
   }
 
   private void authenticate(RoutingContext ctx) {
+    String source = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    // Token guessing is limited per source address, like failed API authentications.
+    if (failures.isBlocked(source)) {
+      send(ctx, 429, error("too many failed attempts from this address, retry later"));
+      return;
+    }
     String h = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     byte[] given = h != null && h.startsWith("Bearer ") ? h.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
     // Digests make the comparison independent of the token's length as well as its content.
     if (!ConstantTime.equals(Hmacs.sha256(given), tokenDigest) || given.length == 0) {
+      failures.recordFailure(source);
       send(ctx, 401, error("missing or wrong bearer token"));
       return;
     }
