@@ -80,6 +80,11 @@ final class Metrics {
       return -1;
     }
     server = new MetricsServer(vertx, registry);
-    return server.listen(host, port).await();
+    try {
+      return server.listen(host, port).await();
+    } catch (RuntimeException e) {
+      throw new BootException("cannot serve metrics on " + host + ":" + port + " (" + e.getClass().getSimpleName()
+          + "); set KMS_METRICS_PORT to a free port, or 0 to turn metrics off");
+    }
   }
 }
