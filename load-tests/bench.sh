@@ -74,7 +74,8 @@ cleanup() {
     for _ in $(seq 1 30); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$SPID" 2>/dev/null || true
   fi
-  if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
+  # The embedded Postgres may still be writing its files for a moment after the server exits.
+  if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK" 2>/dev/null || { sleep 2; rm -rf "$WORK"; }; fi
 }
 trap cleanup EXIT
 
