@@ -23,6 +23,9 @@
 #   --v2-rate N       API 2.0 requests/s the pre-signed nonce file must cover [60000]
 #   --out FILE        where the Markdown report goes [target/bench/bench-<time>.md]
 #   --jar FILE        the server jar [target/kms.jar] (to compare builds)
+#   --soak MIN        afterwards, run the hot mix for MIN minutes [0: no soak] and report the
+#                     server's RSS growth from minute 2 to the end (request files are re-signed
+#                     every minute, as TC3 signatures expire after 5)
 #   --keep            keep the work directory (server log, request files, JFR)
 # Environment: KMS_PG_URL / KMS_REDIS_URL (and any KMS_*) pass through to the server; without
 # KMS_PG_URL it runs its embedded Postgres in the work directory. BENCH_JAVA_OPTS adds JVM flags.
@@ -31,7 +34,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HERE="$ROOT/load-tests/bench"
 DURATION=15 WARMUP=5 CONNECTIONS=32 XMX=1g HOT_KEYS=1000 COLD_KEYS=100000 KEY_CACHE=10000
-SCENARIOS=all PROFILE="" V2_RATE=60000 OUT="" KEEP=0 JAR="$ROOT/target/kms.jar"
+SCENARIOS=all PROFILE="" V2_RATE=60000 OUT="" KEEP=0 SOAK=0 JAR="$ROOT/target/kms.jar"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -46,8 +49,9 @@ while [ $# -gt 0 ]; do
     --v2-rate) V2_RATE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --soak) SOAK=$2; shift 2 ;;
     --jar) JAR=$2; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -70,7 +74,8 @@ cleanup() {
     for _ in $(seq 1 30); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$SPID" 2>/dev/null || true
   fi
-  if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
+  # The embedded Postgres may still be writing its files for a moment after the server exits.
+  if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK" 2>/dev/null || { sleep 2; rm -rf "$WORK"; }; fi
 }
 trap cleanup EXIT
 
@@ -245,6 +250,30 @@ if want mix-cold; then
   scenario mix-cold raw "$WORK/mix-cold.req"
 fi
 
+SOAK_LINE=""
+if [ "$SOAK" -gt 0 ]; then
+  [ -f "$WORK/hot-keys.txt" ] || gen seed "$URL" "$SECRET_ID" "$SECRET_KEY" "$HOT_KEYS" "$REGIONS" "$WORK/hot-keys.txt"
+  echo "== soak: hot mix for $SOAK min, RSS every minute" >&2
+  rss_mib() { echo $(( $(ps -o rss= -p "$SPID" | tr -d ' ') / 1024 )); }
+  read -r sok0 sfail0 < <(gen counters "$METRICS" 2>/dev/null)
+  RSS_SERIES="" RSS_AT2=""
+  sreq=0
+  for m in $(seq 1 "$SOAK"); do
+    raw mix "$WORK/soak.req" "$WORK/hot-keys.txt" "$(mixcount "$HOT_KEYS")"
+    wrk_run 60 raw "$WORK/soak.req"
+    sreq=$((sreq + $(field requests "$LAST")))
+    r=$(rss_mib)
+    RSS_SERIES="$RSS_SERIES $m:${r}"
+    [ "$m" = 2 ] && RSS_AT2=$r
+    echo "   minute $m: RSS $r MiB" >&2
+  done
+  read -r sok1 sfail1 < <(gen counters "$METRICS" 2>"$WORK/failures-soak.txt")
+  growth="–"
+  [ -n "$RSS_AT2" ] && growth=$(awk -v a="$RSS_AT2" -v b="$r" 'BEGIN { printf "%+.1f %%", (b - a) * 100 / a }')
+  SOAK_LINE="Soak: hot mix for $SOAK min, $sreq requests, $((sfail1 - sfail0)) non-success; server RSS (MiB) after each minute:$RSS_SERIES; growth from minute 2 to $SOAK: $growth (target < 10 %)."
+  echo "   $SOAK_LINE" >&2
+  [ $((sfail1 - sfail0)) -gt 0 ] && FAILED=1
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 BLOCKED=$(grep -c "has been blocked" "$WORK/server.log" || true)
 RSS_KB=$(ps -o rss= -p "$SPID" | tr -d ' ')
@@ -270,6 +299,7 @@ RSS_KB=$(ps -o rss= -p "$SPID" | tr -d ' ')
     "× ceiling (CPU) = healthz's CPU per request ÷ the scenario's, the ratio the server would reach if it had its core to itself." \
     "${SEED_SECONDS:+Seeding $COLD_KEYS keys through the API took $SEED_SECONDS s.}" \
     "Blocked-thread warnings in the server log: $BLOCKED. Server RSS at the end: $((RSS_KB / 1024)) MiB."
+  if [ -n "$SOAK_LINE" ]; then echo; echo "$SOAK_LINE"; fi
 } | tee "$OUT"
 echo "report: $OUT" >&2
 exit "$FAILED"

@@ -17,8 +17,8 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 
 /**
  * Wires Prometheus metrics when {@code KMS_METRICS_PORT} is not 0: one registry per server, Vert.x
- * reporting its worker pools and the Postgres pool into it (HTTP and TCP metrics stay off: they
- * would cost every request, and our own request meters say more), JVM meters, and our request,
+ * reporting its worker pools and the Postgres pool into it (HTTP, TCP and per-query SQL metrics
+ * stay off: they would cost every request, and our own request meters say more), JVM meters, and our request,
  * limiter, key-cache and audit meters. When off, requests are counted by {@link
  * RequestMetrics#NONE} and nothing is served.
  */
@@ -45,11 +45,17 @@ final class Metrics {
     if (registry == null) {
       return Vertx.vertx(options);
     }
-    MicrometerMetricsOptions m = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true);
+    // Vert.x keeps backends in a JVM-wide map by registry name: a name of its own keeps a second
+    // server in the same JVM (tests) from reporting into the first one's registry.
+    MicrometerMetricsOptions m = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setRegistryName("tkms-" + Integer.toHexString(System.identityHashCode(registry)));
     for (MetricsDomain d : new MetricsDomain[] {MetricsDomain.HTTP_SERVER, MetricsDomain.HTTP_CLIENT, MetricsDomain.NET_SERVER,
         MetricsDomain.NET_CLIENT, MetricsDomain.DATAGRAM_SOCKET, MetricsDomain.EVENT_BUS, MetricsDomain.VERTICLES}) {
       m.addDisabledMetricsCategory(d);
     }
+    // Per-query SQL client meters: every query would pay for them, and with no distinguishing
+    // labels the migrator's and the pool's clients collide. Pool usage stays (NAMED_POOLS).
+    m.addDisabledMetricsCategory("sql");
     return Vertx.builder().with(options.setMetricsOptions(m)).withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
@@ -99,6 +105,11 @@ final class Metrics {
       return -1;
     }
     server = new MetricsServer(vertx, registry);
-    return server.listen(host, port).await();
+    try {
+      return server.listen(host, port).await();
+    } catch (RuntimeException e) {
+      throw new BootException("cannot serve metrics on " + host + ":" + port + " (" + e.getClass().getSimpleName()
+          + "); set KMS_METRICS_PORT to a free port, or 0 to turn metrics off");
+    }
   }
 }

@@ -135,6 +135,16 @@ class MetricsIT {
     assertThat(s).anyMatch(x -> x.name().startsWith("jvm_memory_used_bytes"));
   }
 
+  @Test
+  void onlyGetMetrics_isServed() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + server.metricsPort();
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+        .isEqualTo(404);
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(405);
+  }
+
   static double valueOr0(List<Sample> s, String name, String... labels) {
     Double v = value(s, name, labels);
     return v == null ? 0 : v;
