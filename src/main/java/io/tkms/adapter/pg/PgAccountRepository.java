@@ -95,15 +95,7 @@ public final class PgAccountRepository implements AccountRepository {
     return pool.preparedQuery("INSERT INTO principals (uin, app_id, type) VALUES ($1, $2, $3)")
         .execute(Tuple.of(uin, appId, type.wire()))
         .<Void>mapEmpty()
-        .recover(e -> {
-          if (PgErrors.isUniqueViolation(e)) {
-            return Future.failedFuture(ErrorCode.CONFLICT.exception("the uin already exists"));
-          }
-          if (PgErrors.isForeignKeyViolation(e)) {
-            return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such account"));
-          }
-          return PgErrors.internal(e);
-        });
+        .recover(e -> PgErrors.insertFailure(e, "the uin already exists", "no such account"));
   }
 
   @Override
@@ -111,15 +103,7 @@ public final class PgAccountRepository implements AccountRepository {
     return pool.preparedQuery("INSERT INTO credentials (secret_id, uin, secret_wrapped, root_version) VALUES ($1, $2, $3, $4)")
         .execute(Tuple.of(secretId, uin, Buffer.buffer(secret.bytes()), secret.rootVersion()))
         .<Void>mapEmpty()
-        .recover(e -> {
-          if (PgErrors.isUniqueViolation(e)) {
-            return Future.failedFuture(ErrorCode.CONFLICT.exception("the SecretId already exists"));
-          }
-          if (PgErrors.isForeignKeyViolation(e)) {
-            return Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such principal"));
-          }
-          return PgErrors.internal(e);
-        });
+        .recover(e -> PgErrors.insertFailure(e, "the SecretId already exists", "no such principal"));
   }
 
   @Override

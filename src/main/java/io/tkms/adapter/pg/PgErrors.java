@@ -1,5 +1,6 @@
 package io.tkms.adapter.pg;
 
+import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
@@ -26,5 +27,19 @@ final class PgErrors {
     }
     String state = t instanceof PgException p ? "SQL state " + p.getSqlState() : t.getClass().getSimpleName();
     return Future.failedFuture(KmsException.internal("database operation failed: " + state));
+  }
+
+  /**
+   * For inserts: a unique violation becomes CONFLICT with {@code conflict}, a foreign-key
+   * violation NOT_FOUND with {@code missing}, anything else INTERNAL_ERROR.
+   */
+  static <T> Future<T> insertFailure(Throwable t, String conflict, String missing) {
+    if (isUniqueViolation(t)) {
+      return Future.failedFuture(ErrorCode.CONFLICT.exception(conflict));
+    }
+    if (isForeignKeyViolation(t)) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.exception(missing));
+    }
+    return internal(t);
   }
 }
