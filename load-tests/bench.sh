@@ -11,6 +11,8 @@
 # Options (defaults in brackets):
 #   --duration S      measured seconds per scenario [15]
 #   --warmup S        warm-up seconds before each scenario [5], plus 3x that of all request types first
+#   --jit-settle S    then up to S more seconds of warm-up, in 5 s steps, until the JIT compiles
+#                     fewer than 10 methods in a step [60; 0: off]
 #   --connections N   wrk connections [32]
 #   --xmx SIZE        server heap, -Xms = -Xmx [1g]
 #   --hot-keys N      keys of the hot mix [1000]
@@ -33,12 +35,13 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HERE="$ROOT/load-tests/bench"
-DURATION=15 WARMUP=5 CONNECTIONS=32 XMX=1g HOT_KEYS=1000 COLD_KEYS=100000 KEY_CACHE=10000
+DURATION=15 WARMUP=5 JIT_SETTLE=60 CONNECTIONS=32 XMX=1g HOT_KEYS=1000 COLD_KEYS=100000 KEY_CACHE=10000
 SCENARIOS=all PROFILE="" V2_RATE=60000 OUT="" KEEP=0 SOAK=0 JAR="$ROOT/target/kms.jar"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --jit-settle) JIT_SETTLE=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --xmx) XMX=$2; shift 2 ;;
     --hot-keys) HOT_KEYS=$2; shift 2 ;;
@@ -51,7 +54,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --soak) SOAK=$2; shift 2 ;;
     --jar) JAR=$2; shift 2 ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -155,6 +158,34 @@ wrk_run() {
   LAST=$(grep '^BENCH ' <<<"$out" || true)
   [ -n "$LAST" ] || { echo "$out" >&2; die "no result line from wrk"; }
 }
+# The JIT's count of compilations so far (HotSpot's sun.ci.totalCompiles counter).
+jit_compiles() { jcmd "$SPID" PerfCounter.print 2>/dev/null | sed -nE 's/^sun\.ci\.totalCompiles=([0-9]+).*/\1/p'; }
+# jit_settle MODE FILE: more warm-up in 5 s steps until the JIT compiles fewer than 10 methods in
+# a step (at most --jit-settle seconds). On a machine with few cores the compiler threads share
+# the server's core: measuring while they still work charges compilation to the requests.
+jit_settle() {
+  local waited=0 before after
+  [ "$JIT_SETTLE" -gt 0 ] || return 0
+  before=$(jit_compiles)
+  [ -n "$before" ] || return 0
+  local file=$2
+  while [ "$waited" -lt "$JIT_SETTLE" ]; do
+    if [ "$1" = v2 ]; then
+      # API 2.0 nonces are single-use: each step gets fresh pre-signed requests.
+      file="$WORK/v2-settle.txt"
+      gen v2 "$URL" "$SECRET_ID" "$SECRET_KEY" 1024 $((5 * V2_RATE)) $((3000000000 + waited * 1000000)) "$file"
+    fi
+    wrk_run 5 "$1" "$file"
+    waited=$((waited + 5))
+    after=$(jit_compiles)
+    if [ $((after - before)) -lt 10 ]; then
+      echo "   JIT settled after ${waited}s more warm-up ($((after - before)) compilations in the last 5 s)" >&2
+      return 0
+    fi
+    before=$after
+  done
+  echo "   JIT still compiling after ${JIT_SETTLE}s more warm-up: measuring anyway" >&2
+}
 field() { sed -E "s/.* $1=([0-9]+).*/\1/" <<<"$2"; }
 
 # scenario NAME MODE FILE [WARMUP_FILE]
@@ -163,6 +194,7 @@ scenario() {
   local warm=$WARMUP
   echo "== $name: warm-up ${warm}s, run ${DURATION}s" >&2
   [ "$warm" -gt 0 ] && wrk_run "$warm" "$mode" "$warmfile"
+  jit_settle "$mode" "$warmfile"
   read -r ok0 fail0 < <(gen counters "$METRICS" 2>/dev/null)
   local cpu0 cpu1 t0 t1
   cpu0=$(cpu_ticks) t0=$(date +%s%3N)

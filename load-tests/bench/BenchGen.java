@@ -383,7 +383,11 @@ public final class BenchGen {
           // the JFR and attach machinery) are idle; socket reads and writes and log output are work.
           String top = name(frames.get(0));
           String lower = top.toLowerCase(java.util.Locale.ROOT);
-          boolean socket = top.startsWith("sun.nio.ch.") && !lower.contains("poll") && !lower.contains("accept") && !lower.contains("select");
+          // NIO (sun.nio.ch) or Netty's epoll transport (io.netty.channel.unix / .epoll natives).
+          boolean transport = top.startsWith("sun.nio.ch.") || top.startsWith("io.netty.channel.unix.")
+              || top.startsWith("io.netty.channel.epoll.");
+          boolean socket = transport && !lower.contains("poll") && !lower.contains("accept") && !lower.contains("select")
+              && !lower.contains("eventfdread") && !lower.contains("timerfd");
           boolean logOutput = top.equals("java.io.FileOutputStream.writeBytes");
           if (!socket && !logOutput) {
             continue;

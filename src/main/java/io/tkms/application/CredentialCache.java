@@ -37,7 +37,8 @@ public final class CredentialCache {
     this.executor = executor;
     this.hsa = hsa;
     this.cache =
-        Caffeine.newBuilder()
+        // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
+        Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(1_000_000)
             .expireAfter(
                 new Expiry<String, Optional<Credential>>() {

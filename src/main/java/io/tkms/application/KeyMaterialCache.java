@@ -33,7 +33,8 @@ public final class KeyMaterialCache {
     this.executor = executor;
     this.hsa = hsa;
     this.cache =
-        Caffeine.newBuilder()
+        // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
+        Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(maxSize)
             .expireAfterWrite(ttl)
             .recordStats()
@@ -59,9 +60,14 @@ public final class KeyMaterialCache {
   }
 
   private Future<LoadedKey> acquire(KeyId keyId, int attempt) {
-    Context ctx = Vertx.currentContext();
     CompletableFuture<LoadedKey> cf = cache.get(keyId, (k, ignored) -> load(k));
-    Future<LoadedKey> f = ctx == null ? Future.fromCompletionStage(cf) : Future.fromCompletionStage(cf, ctx);
+    Future<LoadedKey> f;
+    if (cf.isDone() && !cf.isCompletedExceptionally()) {
+      f = Future.succeededFuture(cf.join()); // a hit: no adapter between the two kinds of future
+    } else {
+      Context ctx = Vertx.currentContext();
+      f = ctx == null ? Future.fromCompletionStage(cf) : Future.fromCompletionStage(cf, ctx);
+    }
     return f.compose(
         lk -> {
           if (lk == null) {

@@ -29,7 +29,8 @@ public final class LimitPolicy {
     this.repository = repository;
     this.limiter = limiter;
     this.bus = bus;
-    this.overrides = Caffeine.newBuilder().maximumSize(1_000_000).expireAfterWrite(ttl).build();
+    // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
+    this.overrides = Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterWrite(ttl).build();
     bus.subscribe(change -> {
       switch (change.kind()) {
         case LIMITS -> overrides.invalidate(change.id());

@@ -126,7 +126,10 @@ public final class KmsServer implements AutoCloseable {
     int workers = config.cryptoWorkers() > 0 ? config.cryptoWorkers() : 2 * cores;
     Metrics metrics = Metrics.create(config.metricsEnabled());
     Vertx vertx = metrics.vertx(new VertxOptions().setEventLoopPoolSize(loops)
+        // Netty's epoll transport where its native library loads (Linux x86-64), else NIO.
+        .setPreferNativeTransport(true)
         .setMaxEventLoopExecuteTime(TimeUnit.MILLISECONDS.toNanos(200)));
+    LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     Database database = null;
     RedisBackend redis = null;
     try {

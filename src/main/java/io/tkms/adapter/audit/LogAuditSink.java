@@ -1,15 +1,13 @@
 package io.tkms.adapter.audit;
 
 import io.tkms.application.port.AuditSink;
-import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes each audit event as one JSON line to the dedicated logger {@code kms.audit}. The logging
- * configuration gives that logger an asynchronous, never-blocking appender; a failure to format
+ * configuration gives that logger a batching, never-blocking appender ({@link BatchingAuditAppender}); a failure to format
  * or write drops the event rather than the request.
  */
 public final class LogAuditSink implements AuditSink {
@@ -26,20 +24,7 @@ public final class LogAuditSink implements AuditSink {
       if (!AUDIT.isInfoEnabled()) {
         return;
       }
-      JsonObject j =
-          new JsonObject()
-              .put("time", Instant.ofEpochMilli(e.time()).toString())
-              .put("requestId", e.requestId())
-              .put("protocol", e.protocol())
-              .put("appId", e.appId())
-              .put("uin", e.uin())
-              .put("secretId", e.secretId())
-              .put("action", e.action())
-              .put("keyId", e.keyId())
-              .put("result", e.resultCode())
-              .put("source", e.sourceAddress())
-              .put("latencyMicros", e.latencyMicros());
-      AUDIT.info(j.encode());
+      AUDIT.info(AuditLine.format(e));
     } catch (RuntimeException ex) {
       failed.increment();
       LOG.warn("audit event dropped: {}", ex.getClass().getSimpleName());
@@ -49,6 +34,6 @@ public final class LogAuditSink implements AuditSink {
   /** Events this sink failed to write plus those the asynchronous appender discarded. */
   @Override
   public long dropped() {
-    return failed.sum() + CountingAsyncAppender.dropped();
+    return failed.sum() + BatchingAuditAppender.dropped();
   }
 }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-  private static final String JSON = "application/json; charset=utf-8";
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
   private final ApiServices services;
 
   public Pipeline(ApiServices services) {
@@ -241,6 +241,14 @@ public final class Pipeline {
 
   /** Names are echoed into logs and audit only when they look like names. */
   public static String safeName(String s) {
-    return s.length() <= 64 && s.chars().allMatch(Character::isLetterOrDigit) ? s : "?";
+    if (s.length() > 64) {
+      return "?";
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isLetterOrDigit(s.charAt(i))) {
+        return "?";
+      }
+    }
+    return s;
   }
 }

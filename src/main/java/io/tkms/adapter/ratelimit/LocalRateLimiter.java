@@ -17,7 +17,8 @@ public final class LocalRateLimiter implements RateLimiter, GroupDefaults {
   private static final Future<Boolean> NO = Future.succeededFuture(false);
 
   private final Cache<String, Bucket> buckets =
-      Caffeine.newBuilder().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+      // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
+      Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
   private final long cryptoQps;
   private final long managementQps;
 

@@ -19,7 +19,8 @@ public final class LocalReplayGuard implements ReplayGuard {
 
   public LocalReplayGuard(Clock clock, long maxEntries) {
     this.seen =
-        Caffeine.newBuilder()
+        // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
+        Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(maxEntries)
             .ticker(Ticker.systemTicker())
             .expireAfter(

@@ -9,7 +9,8 @@ import java.time.Duration;
 /** In-process {@link SourceLimiter}: a Bucket4j bucket of failures per source address. */
 public final class LocalSourceLimiter implements SourceLimiter {
   private final Cache<String, Bucket> buckets =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(5)).build();
+      // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
+      Caffeine.newBuilder().executor(Runnable::run).maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(5)).build();
   private final long perSecond;
 
   public LocalSourceLimiter(long failuresPerSecond) {

@@ -46,7 +46,8 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
   private final long cryptoQps;
   private final long managementQps;
   private final Cache<String, Bucket> localShares =
-      Caffeine.newBuilder().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+      // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
+      Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
   private volatile Proxies proxies;
 
   public RedisRateLimiter(RedisBackend redis, FailureMode mode, long cryptoQps, long managementQps) {
@@ -110,7 +111,8 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
               .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
               .build().asAsync();
           p = new Proxies(conn, manager,
-              Caffeine.newBuilder().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build());
+              // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
+              Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build());
           proxies = p;
         }
       }

@@ -61,7 +61,8 @@ public final class Tc3KeyCache {
 
   public Tc3KeyCache(long maximumSize, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
-    this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl).build();
+    // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
+    this.cache = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maximumSize).expireAfterWrite(ttl).build();
   }
 
   /**

@@ -200,8 +200,41 @@ public final class Tc3Signature {
       return List.of(first);
     }
     Function<String, String> portless = n -> n.equals("host") ? bareHost : header.apply(n);
-    String second = canonicalRequest(method, rawQuery, portless, names, hashedPayload);
-    return List.of(first, stringToSign(timestamp, auth.date(), auth.service(), second));
+    // The port-less candidate is built only if the first one fails (most clients sign the port).
+    return new FirstThen(first, () -> stringToSign(timestamp, auth.date(), auth.service(),
+        canonicalRequest(method, rawQuery, portless, names, hashedPayload)));
+  }
+
+  /** Two strings, the second computed on first access. Event-loop confined, like the request. */
+  private static final class FirstThen extends java.util.AbstractList<String> {
+    private final String first;
+    private java.util.function.Supplier<String> later;
+    private String second;
+
+    FirstThen(String first, java.util.function.Supplier<String> later) {
+      this.first = first;
+      this.later = later;
+    }
+
+    @Override
+    public String get(int index) {
+      if (index == 0) {
+        return first;
+      }
+      if (index != 1) {
+        throw new IndexOutOfBoundsException(index);
+      }
+      if (later != null) {
+        second = later.get();
+        later = null;
+      }
+      return second;
+    }
+
+    @Override
+    public int size() {
+      return 2;
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import io.tkms.adapter.http.auth.Tc3Signature;
 import io.tkms.adapter.http.auth.V2Signature;
 import io.tkms.adapter.http.v2.V2Endpoint;
 import io.tkms.adapter.http.wire.FormDecoder;
+import io.tkms.adapter.http.wire.JsonBody;
 import io.tkms.adapter.http.wire.Param;
 import io.tkms.adapter.http.wire.Params;
 import io.tkms.adapter.http.wire.Unflatten;
@@ -20,7 +21,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +41,13 @@ public final class V3Endpoint {
   /** Parameters of the legacy signing that are not action input. */
   private static final Set<String> LEGACY_COMMON = Set.of("Action", "Version", "SecretId", "Signature", "SignatureMethod",
       "Timestamp", "Nonce", "Region", "Token", "Language", "RequestClient");
+
+  // Header names as pre-hashed ASCII strings: looked up several times in every request.
+  private static final CharSequence X_TC_ACTION = HttpHeaders.createOptimized("X-TC-Action");
+  private static final CharSequence X_TC_VERSION = HttpHeaders.createOptimized("X-TC-Version");
+  private static final CharSequence X_TC_TIMESTAMP = HttpHeaders.createOptimized("X-TC-Timestamp");
+  private static final CharSequence X_TC_TOKEN = HttpHeaders.createOptimized("X-TC-Token");
+  private static final CharSequence X_TC_REGION = HttpHeaders.createOptimized("X-TC-Region");
 
   private final Pipeline pipeline;
   private final ApiServices services;
@@ -66,15 +73,15 @@ public final class V3Endpoint {
   }
 
   private Future<JsonObject> tc3(HttpServerRequest req, Exchange ex, Buffer body, String header) {
-    String action = requiredHeader(req, "X-TC-Action");
+    String action = requiredHeader(req, X_TC_ACTION);
     ex.action = action;
-    checkVersion(requiredHeader(req, "X-TC-Version"));
-    String ts = requiredHeader(req, "X-TC-Timestamp");
-    if (!ts.matches("[0-9]{1,12}")) {
+    checkVersion(requiredHeader(req, X_TC_VERSION));
+    String ts = requiredHeader(req, X_TC_TIMESTAMP);
+    if (!digits(ts, 12)) {
       throw ErrorCode.INVALID_PARAMETER_VALUE.exception("X-TC-Timestamp must be Unix seconds");
     }
     long timestamp = Long.parseLong(ts);
-    refuseToken(req.getHeader("X-TC-Token"));
+    refuseToken(req.getHeader(X_TC_TOKEN));
     Tc3Authorization auth = Tc3Authorization.parse(header);
     if (!auth.signedHeaders().contains("host")) {
       // Unsigned Host would let a signature made for one endpoint be replayed at another.
@@ -90,20 +97,21 @@ public final class V3Endpoint {
           }
           // HTTP/2 carries the host as :authority, not as a Host header.
           java.util.function.Function<String, String> headers = name -> name.equals("host") ? Pipeline.host(req) : req.getHeader(name);
-          String payload = Tc3Signature.hashedPayload(body.getBytes(), headers);
+          byte[] bytes = body.getBytes();
+          String payload = Tc3Signature.hashedPayload(bytes, headers);
           List<String> candidates = Tc3Signature.stringsToSign(auth, timestamp, req.method().name(), query, headers, payload);
           boolean ok = !candidates.isEmpty() && signingKeys.verifyAny(auth.secretId(), System.identityHashCode(cred.secretKey()),
               cred.secretKey().bytes(), auth.date(), auth.service(), candidates, auth.signature());
           if (!ok) {
             return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
           }
-          V3Input input = tc3Input(req, body);
-          String region = pipeline.region(firstNonEmpty(req.getHeader("X-TC-Region"), input.string("Region")));
+          V3Input input = tc3Input(req, body, bytes);
+          String region = pipeline.region(firstNonEmpty(req.getHeader(X_TC_REGION), input.string("Region")));
           return pipeline.admit(ex, cred, timestamp, null, region).compose(caller -> run(ex, caller, action, input));
         });
   }
 
-  private V3Input tc3Input(HttpServerRequest req, Buffer body) {
+  private V3Input tc3Input(HttpServerRequest req, Buffer body, byte[] bytes) {
     if (req.method() == HttpMethod.GET) {
       return new V3Input(Unflatten.toTree(Params.toMap(decodeQuery(req)), MAX_ITEMS));
     }
@@ -113,41 +121,11 @@ public final class V3Endpoint {
       if (body.length() == 0) {
         return new V3Input(Map.of());
       }
-      try {
-        Object parsed = body.toJsonValue();
-        if (!(parsed instanceof JsonObject o)) {
-          throw ErrorCode.REQUEST_UNPARSABLE.exception("the request body must be a JSON object");
-        }
-        return new V3Input(plain(o));
-      } catch (DecodeException e) {
-        throw ErrorCode.REQUEST_UNPARSABLE.exception("the request body is not valid JSON");
-      }
+      return new V3Input(JsonBody.object(bytes));
     }
     List<Param> params = new ArrayList<>(decodeQuery(req));
     params.addAll(V2Endpoint.decodeBody(req, body, forms));
     return new V3Input(Unflatten.toTree(Params.toMap(params), MAX_ITEMS));
-  }
-
-  /** JSON objects and arrays as plain maps and lists, the shape {@link Unflatten} produces. */
-  @SuppressWarnings("unchecked")
-  static <T> T plain(Object v) {
-    if (v instanceof JsonObject o) {
-      Map<String, Object> m = new java.util.LinkedHashMap<>();
-      o.forEach(e -> m.put(e.getKey(), plain(e.getValue())));
-      return (T) m;
-    }
-    if (v instanceof io.vertx.core.json.JsonArray a) {
-      List<Object> l = new ArrayList<>();
-      a.forEach(x -> l.add(plain(x)));
-      return (T) l;
-    }
-    if (v instanceof Map<?, ?> m) {
-      return plain(new JsonObject((Map<String, Object>) m));
-    }
-    if (v instanceof List<?> l) {
-      return plain(new io.vertx.core.json.JsonArray((List<Object>) l));
-    }
-    return (T) v;
   }
 
   private List<Param> decodeQuery(HttpServerRequest req) {
@@ -218,7 +196,7 @@ public final class V3Endpoint {
     }
   }
 
-  private static String requiredHeader(HttpServerRequest req, String name) {
+  private static String requiredHeader(HttpServerRequest req, CharSequence name) {
     String v = req.getHeader(name);
     if (v == null || v.isEmpty()) {
       throw ErrorCode.MISSING_PARAMETER.exception("the header " + name + " is required");
@@ -236,10 +214,24 @@ public final class V3Endpoint {
 
   private static long unsigned(Map<String, String> p, String name) {
     String v = required(p, name);
-    if (!v.matches("[0-9]{1,18}")) {
+    if (!digits(v, 18)) {
       throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " must be a non-negative integer");
     }
     return Long.parseLong(v);
+  }
+
+  /** Whether {@code s} is 1 to {@code max} ASCII digits (a regex here cost a Pattern per request). */
+  static boolean digits(String s, int max) {
+    if (s.isEmpty() || s.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String firstNonEmpty(String a, String b) {

@@ -12,7 +12,8 @@ final class V3Response {
   private V3Response() {}
 
   static Buffer success(String requestId, JsonObject fields) {
-    JsonObject r = fields == null ? new JsonObject() : fields.copy();
+    // A shallow copy: handlers may return shared objects, but nested values are never changed here.
+    JsonObject r = fields == null ? new JsonObject() : new JsonObject(new java.util.LinkedHashMap<>(fields.getMap()));
     r.put("RequestId", requestId);
     return new JsonObject().put("Response", r).toBuffer();
   }

@@ -1,0 +1,102 @@
+package io.tkms.adapter.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BatchingAuditAppenderTest {
+  private final LoggerContext context = new LoggerContext();
+  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private PrintStream original;
+
+  @BeforeEach
+  void captureStdout() {
+    original = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreStdout() {
+    System.setOut(original);
+  }
+
+  private BatchingAuditAppender appender(String name, int queueSize, int flushMillis) {
+    BatchingAuditAppender a = new BatchingAuditAppender();
+    a.setContext(context);
+    a.setName(name);
+    a.setQueueSize(queueSize);
+    a.setFlushMillis(flushMillis);
+    a.start();
+    return a;
+  }
+
+  private LoggingEvent event(String message) {
+    return new LoggingEvent("test", context.getLogger("kms.audit"), Level.INFO, message, null, null);
+  }
+
+  private String out() {
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void linesAppearOnStdoutWithinTheFlushInterval() throws Exception {
+    BatchingAuditAppender a = appender("soon", 100, 5);
+    try {
+      a.doAppend(event("{\"n\":1}"));
+      a.doAppend(event("{\"n\":2,\"s\":\"中\"}"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!out().contains("{\"n\":2") && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(out()).isEqualTo("{\"n\":1}\n{\"n\":2,\"s\":\"中\"}\n");
+    } finally {
+      a.stop();
+    }
+  }
+
+  @Test
+  void aFullQueueDropsAndCountsAndStopWritesWhatIsQueued() throws Exception {
+    BatchingAuditAppender a = appender("slow", 2, 600_000);
+    awaitParked("kms-audit-writer-slow");
+    long before = BatchingAuditAppender.dropped();
+    a.doAppend(event("one"));
+    a.doAppend(event("two"));
+    a.doAppend(event("three"));
+    assertThat(BatchingAuditAppender.dropped() - before).isEqualTo(1);
+    assertThat(out()).isEmpty(); // the writer sleeps: nothing written per event
+    a.stop();
+    assertThat(out()).isEqualTo("one\ntwo\n");
+    assertThat(a.isStarted()).isFalse();
+  }
+
+  @Test
+  void invalidSettingsDoNotStart() {
+    BatchingAuditAppender a = new BatchingAuditAppender();
+    a.setContext(context);
+    a.setQueueSize(0);
+    a.start();
+    assertThat(a.isStarted()).isFalse();
+  }
+
+  private static void awaitParked(String threadName) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().equals(threadName) && t.getState() == Thread.State.TIMED_WAITING) {
+          return;
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError(threadName + " did not park");
+  }
+}
