@@ -26,8 +26,14 @@ final class Database implements AutoCloseable {
     this.embedded = embedded;
   }
 
+  /**
+   * The connection options, with prepared statements cached per connection: the key look-up of
+   * every cache miss is then parsed and planned once per connection, not per query (the client's
+   * default). Poolers in transaction mode must support named statements (PgBouncer 1.21+ with
+   * {@code max_prepared_statements}).
+   */
   PgConnectOptions options() {
-    return options;
+    return options.setCachePreparedStatements(true);
   }
 
   boolean embedded() {

@@ -28,19 +28,29 @@ final class Jca {
   private static final String SUN_JCE = "SunJCE";
   private static final String SUN = "SUN";
 
-  private static final ThreadLocal<Cipher> AES_GCM_ENGINE = ThreadLocal.withInitial(Jca::newAesGcm);
-  private static final ThreadLocal<Mac> HMAC_SHA256_ENGINE =
-      ThreadLocal.withInitial(() -> newMac(HMAC_SHA256));
-  private static final ThreadLocal<Mac> HMAC_SHA1_ENGINE =
-      ThreadLocal.withInitial(() -> newMac(HMAC_SHA1));
-  private static final ThreadLocal<MessageDigest> SHA256_ENGINE =
-      ThreadLocal.withInitial(Jca::newSha256);
+  /**
+   * One thread's engines, created on first use. One {@link ThreadLocal} for all of them: a request
+   * uses several engines, and each thread-local look-up probes a map that Netty, Jackson and
+   * Logback share with us.
+   */
+  private static final class Engines {
+    Cipher aesGcm;
+    Mac hmacSha256;
+    Mac hmacSha1;
+    MessageDigest sha256;
+  }
+
+  private static final ThreadLocal<Engines> ENGINES = ThreadLocal.withInitial(Engines::new);
 
   private Jca() {}
 
   /** This thread's AES/GCM/NoPadding engine (SunJCE). Must be {@code init}-ed before each use. */
   static Cipher aesGcm() {
-    return AES_GCM_ENGINE.get();
+    Engines e = ENGINES.get();
+    if (e.aesGcm == null) {
+      e.aesGcm = newAesGcm();
+    }
+    return e.aesGcm;
   }
 
   /**
@@ -53,23 +63,35 @@ final class Jca {
    */
   static Cipher freshAesGcm() {
     Cipher cipher = newAesGcm();
-    AES_GCM_ENGINE.set(cipher);
+    ENGINES.get().aesGcm = cipher;
     return cipher;
   }
 
   /** This thread's HmacSHA256 engine (SunJCE). Must be {@code init}-ed before each use. */
   static Mac hmacSha256() {
-    return HMAC_SHA256_ENGINE.get();
+    Engines e = ENGINES.get();
+    if (e.hmacSha256 == null) {
+      e.hmacSha256 = newMac(HMAC_SHA256);
+    }
+    return e.hmacSha256;
   }
 
   /** This thread's HmacSHA1 engine (SunJCE). Must be {@code init}-ed before each use. */
   static Mac hmacSha1() {
-    return HMAC_SHA1_ENGINE.get();
+    Engines e = ENGINES.get();
+    if (e.hmacSha1 == null) {
+      e.hmacSha1 = newMac(HMAC_SHA1);
+    }
+    return e.hmacSha1;
   }
 
   /** This thread's SHA-256 digest (SUN), reset before it is returned. */
   static MessageDigest sha256() {
-    MessageDigest digest = SHA256_ENGINE.get();
+    Engines e = ENGINES.get();
+    if (e.sha256 == null) {
+      e.sha256 = newSha256();
+    }
+    MessageDigest digest = e.sha256;
     // A previous caller may have died between update() and digest(); never inherit its state.
     digest.reset();
     return digest;
