@@ -80,8 +80,15 @@ public final class ApiVerticle extends VerticleBase {
     // is unknown: answer both envelopes at once, so a client of either protocol sees an error.
     JsonObject body = uri.startsWith("/v2/") ? v2 : (uri.equals("/") || uri.startsWith("/?")) ? v3 : v2.mergeIn(v3);
     req.response().putHeader(HttpHeaders.CONNECTION, "close");
-    json(req, 200, body);
+    // Vert.x closes the connection after this answer. Closing while the client is still sending
+    // the rest of an oversized request would make the kernel reset the connection, and a reset can
+    // destroy the answer before the client reads it. The codec discards what still arrives, so
+    // answer a moment later, once a client on a sane network has finished sending.
+    vertx.setTimer(INVALID_ANSWER_DELAY_MS, t -> json(req, 200, body));
   }
+
+  /** How long an undecodable request waits for its answer (see {@link #invalid}). */
+  private static final long INVALID_ANSWER_DELAY_MS = 200;
 
   private void readyz(HttpServerRequest req) {
     if (services.readiness().draining()) {
