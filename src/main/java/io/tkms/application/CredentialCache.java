@@ -1,16 +1,13 @@
 package io.tkms.application;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.AccountRepository.PrincipalType;
 import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
 import io.tkms.domain.SecretBytes;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,8 +34,7 @@ public final class CredentialCache {
     this.executor = executor;
     this.hsa = hsa;
     this.cache =
-        // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
-        Caffeine.newBuilder().executor(Runnable::run)
+        Caches.onCallingThread()
             .maximumSize(1_000_000)
             .expireAfter(
                 new Expiry<String, Optional<Credential>>() {
@@ -67,12 +63,7 @@ public final class CredentialCache {
 
   /** The credential, or empty when unknown. Call on an event loop. */
   public Future<Optional<Credential>> find(String secretId) {
-    Context ctx = Vertx.currentContext();
-    CompletableFuture<Optional<Credential>> cf = cache.get(secretId, (k, ignored) -> load(k));
-    if (cf.isDone() && !cf.isCompletedExceptionally()) {
-      return Future.succeededFuture(cf.join());
-    }
-    return ctx == null ? Future.fromCompletionStage(cf) : Future.fromCompletionStage(cf, ctx);
+    return Caches.future(cache.get(secretId, (k, ignored) -> load(k)));
   }
 
   private CompletableFuture<Optional<Credential>> load(String secretId) {

@@ -1,7 +1,6 @@
 package io.tkms.application;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.tkms.application.port.CryptoExecutor;
@@ -9,9 +8,7 @@ import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.SecretBytes;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,8 +30,7 @@ public final class KeyMaterialCache {
     this.executor = executor;
     this.hsa = hsa;
     this.cache =
-        // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
-        Caffeine.newBuilder().executor(Runnable::run)
+        Caches.onCallingThread()
             .maximumSize(maxSize)
             .expireAfterWrite(ttl)
             .recordStats()
@@ -61,14 +57,7 @@ public final class KeyMaterialCache {
 
   private Future<LoadedKey> acquire(KeyId keyId, int attempt) {
     CompletableFuture<LoadedKey> cf = cache.get(keyId, (k, ignored) -> load(k));
-    Future<LoadedKey> f;
-    if (cf.isDone() && !cf.isCompletedExceptionally()) {
-      f = Future.succeededFuture(cf.join()); // a hit: no adapter between the two kinds of future
-    } else {
-      Context ctx = Vertx.currentContext();
-      f = ctx == null ? Future.fromCompletionStage(cf) : Future.fromCompletionStage(cf, ctx);
-    }
-    return f.compose(
+    return Caches.future(cf).compose(
         lk -> {
           if (lk == null) {
             return Future.succeededFuture(null);

@@ -1,7 +1,6 @@
 package io.tkms.application;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.ChangeBus;
 import io.tkms.application.port.RateLimiter;
@@ -29,8 +28,7 @@ public final class LimitPolicy {
     this.repository = repository;
     this.limiter = limiter;
     this.bus = bus;
-    // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
-    this.overrides = Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterWrite(ttl).build();
+    this.overrides = Caches.onCallingThread().maximumSize(1_000_000).expireAfterWrite(ttl).build();
     bus.subscribe(change -> {
       switch (change.kind()) {
         case LIMITS -> overrides.invalidate(change.id());

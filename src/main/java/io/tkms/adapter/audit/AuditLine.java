@@ -1,5 +1,6 @@
 package io.tkms.adapter.audit;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.tkms.application.port.AuditSink.AuditEvent;
 import java.time.Instant;
 
@@ -10,8 +11,8 @@ import java.time.Instant;
  * Thread-safe.
  */
 final class AuditLine {
+  private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
   /** The formatted second ({@code 2026-11-27T09:24:00}) of the latest event, shared by threads. */
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
   private static volatile Second second = new Second(Long.MIN_VALUE, "");
 
   private AuditLine() {}
@@ -61,25 +62,7 @@ final class AuditLine {
       return;
     }
     b.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        case '\b' -> b.append("\\b");
-        case '\f' -> b.append("\\f");
-        default -> {
-          if (c < 0x20) {
-            b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
+    ESCAPER.quoteAsString(value, b); // Jackson's own escaping: the text its generator writes
     b.append('"');
   }
 }

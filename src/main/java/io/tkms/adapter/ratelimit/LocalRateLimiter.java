@@ -1,7 +1,7 @@
 package io.tkms.adapter.ratelimit;
 
+import io.tkms.application.Caches;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.tkms.application.port.RateLimiter;
 import io.vertx.core.Future;
@@ -17,8 +17,7 @@ public final class LocalRateLimiter implements RateLimiter, GroupDefaults {
   private static final Future<Boolean> NO = Future.succeededFuture(false);
 
   private final Cache<String, Bucket> buckets =
-      // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
-      Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+      Caches.onCallingThread().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
   private final long cryptoQps;
   private final long managementQps;
 

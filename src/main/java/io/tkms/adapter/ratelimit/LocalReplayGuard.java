@@ -1,7 +1,7 @@
 package io.tkms.adapter.ratelimit;
 
+import io.tkms.application.Caches;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tkms.application.port.ReplayGuard;
@@ -19,8 +19,7 @@ public final class LocalReplayGuard implements ReplayGuard {
 
   public LocalReplayGuard(Clock clock, long maxEntries) {
     this.seen =
-        // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
-        Caffeine.newBuilder().executor(Runnable::run)
+        Caches.onCallingThread()
             .maximumSize(maxEntries)
             .ticker(Ticker.systemTicker())
             .expireAfter(

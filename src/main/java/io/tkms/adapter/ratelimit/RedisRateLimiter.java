@@ -1,7 +1,7 @@
 package io.tkms.adapter.ratelimit;
 
+import io.tkms.application.Caches;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
@@ -46,8 +46,7 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
   private final long cryptoQps;
   private final long managementQps;
   private final Cache<String, Bucket> localShares =
-      // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
-      Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+      Caches.onCallingThread().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
   private volatile Proxies proxies;
 
   public RedisRateLimiter(RedisBackend redis, FailureMode mode, long cryptoQps, long managementQps) {
@@ -111,8 +110,7 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
               .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
               .build().asAsync();
           p = new Proxies(conn, manager,
-              // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
-              Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build());
+              Caches.onCallingThread().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build());
           proxies = p;
         }
       }

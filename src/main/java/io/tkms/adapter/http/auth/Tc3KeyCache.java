@@ -1,7 +1,7 @@
 package io.tkms.adapter.http.auth;
 
+import io.tkms.application.Caches;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -61,8 +61,7 @@ public final class Tc3KeyCache {
 
   public Tc3KeyCache(long maximumSize, Duration ttl) {
     Objects.requireNonNull(ttl, "ttl");
-    // Cache maintenance on the calling thread, not handed to (and waking) the common pool.
-    this.cache = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maximumSize).expireAfterWrite(ttl).build();
+    this.cache = Caches.onCallingThread().maximumSize(maximumSize).expireAfterWrite(ttl).build();
   }
 
   /**
