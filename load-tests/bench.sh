@@ -19,7 +19,10 @@
 #   --cold-keys N     keys of the cold mix [100000]; the key cache stays at --key-cache
 #   --key-cache N     KMS_CACHE_KEY_CACHE_SIZE [10000]
 #   --scenarios LIST  comma-separated subset of: healthz,encrypt-32,encrypt-1k,encrypt-4k,decrypt-1k,
-#                     gdk,v2-encrypt-1k,mix-hot,mix-cold [all]; healthz always runs (it is the ceiling)
+#                     gdk,ref-encrypt-32,ref-encrypt-1k,v2-encrypt-1k,mix-hot,mix-cold [all]; healthz
+#                     always runs (it is the ceiling). ref-*: the same Encrypt requests against
+#                     ReferenceServer.java, a bare Vert.x handler doing only JSON + Base64 + AES-GCM
+#                     (no signature, key, limiter, audit): what a request of that size costs at least
 #   --profile NAME    run the server with JFR (settings=default) and summarise where the CPU went
 #                     during scenario NAME
 #   --v2-rate N       API 2.0 requests/s the pre-signed nonce file must cover [60000]
@@ -70,8 +73,9 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 OUT=${OUT:-"$ROOT/target/bench/bench-$STAMP.md"}
 mkdir -p "$(dirname "$OUT")"
 WORK=$(mktemp -d /tmp/tkms-bench.XXXXXX)
-SPID=""
+SPID="" RPID=""
 cleanup() {
+  if [ -n "$RPID" ]; then kill "$RPID" 2>/dev/null || true; fi
   if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
     kill "$SPID" 2>/dev/null || true
     for _ in $(seq 1 30); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.5; done
@@ -144,11 +148,13 @@ CEILING="" CEILING_CPU=""
 FAILED=0
 LAST=""
 TICK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SPID/stat"; }
+# The process and URL measured: the server, or the reference server during ref-* scenarios.
+TARGET_PID="" TARGET_URL=""
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${TARGET_PID:-$SPID}/stat"; }
 # wrk_run DURATION MODE FILE -> sets LAST to its BENCH line
 wrk_run() {
   local out
-  out=$("${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$1"s --timeout 10s -s "$HERE/wrk.lua" "$URL" -- "$2" "$3" "$WRK_THREADS" 2>&1) \
+  out=$("${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$1"s --timeout 10s -s "$HERE/wrk.lua" "${TARGET_URL:-$URL}" -- "$2" "$3" "$WRK_THREADS" 2>&1) \
     || { echo "$out" >&2; die "wrk failed"; }
   if grep -q BENCH_EXHAUSTED <<<"$out"; then
     echo "$out" | grep BENCH_EXHAUSTED >&2
@@ -159,7 +165,7 @@ wrk_run() {
   [ -n "$LAST" ] || { echo "$out" >&2; die "no result line from wrk"; }
 }
 # The JIT's count of compilations so far (HotSpot's sun.ci.totalCompiles counter).
-jit_compiles() { jcmd "$SPID" PerfCounter.print 2>/dev/null | sed -nE 's/^sun\.ci\.totalCompiles=([0-9]+).*/\1/p'; }
+jit_compiles() { jcmd "${TARGET_PID:-$SPID}" PerfCounter.print 2>/dev/null | sed -nE 's/^sun\.ci\.totalCompiles=([0-9]+).*/\1/p'; }
 # jit_settle MODE FILE: more warm-up in 5 s steps until the JIT compiles fewer than 10 methods in
 # a step (at most --jit-settle seconds). On a machine with few cores the compiler threads share
 # the server's core: measuring while they still work charges compilation to the requests.
@@ -195,13 +201,14 @@ scenario() {
   echo "== $name: warm-up ${warm}s, run ${DURATION}s" >&2
   [ "$warm" -gt 0 ] && wrk_run "$warm" "$mode" "$warmfile"
   jit_settle "$mode" "$warmfile"
-  read -r ok0 fail0 < <(gen counters "$METRICS" 2>/dev/null)
+  local ok0=0 fail0=0 ok1=0 fail1=0
+  [ -z "$TARGET_PID" ] && read -r ok0 fail0 < <(gen counters "$METRICS" 2>/dev/null)
   local cpu0 cpu1 t0 t1
   cpu0=$(cpu_ticks) t0=$(date +%s%3N)
   wrk_run "$DURATION" "$mode" "$file"
   cpu1=$(cpu_ticks) t1=$(date +%s%3N)
   echo "$name $t0 $t1" >>"$WORK/windows.txt"
-  read -r ok1 fail1 < <(gen counters "$METRICS" 2>"$WORK/failures-$name.txt")
+  [ -z "$TARGET_PID" ] && read -r ok1 fail1 < <(gen counters "$METRICS" 2>"$WORK/failures-$name.txt")
   if [ "$LAST" = exhausted ]; then
     ROWS+=("| $name | – | – | – | – | – | – | – | ran out of pre-signed requests: raise --v2-rate |")
     FAILED=1
@@ -216,7 +223,9 @@ scenario() {
   # on a shared machine than requests/s.
   cpu=$(awk -v c=$((cpu1 - cpu0)) -v t="$TICK" -v r="$req" 'BEGIN { if (r > 0) printf "%.1f", c / t * 1e6 / r; else print 0 }')
   bad=$((sock + status + tmo))
-  if [ "$name" != healthz ]; then
+  if [ -n "$TARGET_PID" ]; then
+    : # the reference server has no counters: its errors are HTTP statuses, counted by wrk
+  elif [ "$name" != healthz ]; then
     local served=$((ok1 - ok0)) failed=$((fail1 - fail0))
     bad=$((bad + failed))
     # wrk counts only answers it received before its deadline; the server may answer up to one
@@ -260,6 +269,29 @@ if want encrypt-1k; then raw encrypt "$WORK/enc1k.req" 1024; scenario encrypt-1k
 if want encrypt-4k; then raw encrypt "$WORK/enc4k.req" 4096; scenario encrypt-4k raw "$WORK/enc4k.req"; fi
 if want decrypt-1k; then raw decrypt "$WORK/dec1k.req" 1024; scenario decrypt-1k raw "$WORK/dec1k.req"; fi
 if want gdk; then raw gdk "$WORK/gdk.req"; scenario gdk raw "$WORK/gdk.req"; fi
+if want ref-encrypt-32 || want ref-encrypt-1k; then
+  # The reference server on the server's cores, with the same heap; the idle server stays up.
+  javac -cp "$JAR" -d "$WORK/ref" "$HERE/ReferenceServer.java"
+  RPORT=$(gen free-port)
+  # shellcheck disable=SC2086
+  "${SERVER_PIN[@]}" java -Xms$XMX -Xmx$XMX ${BENCH_JAVA_OPTS:-} -cp "$JAR:$WORK/ref" ReferenceServer "$RPORT" >"$WORK/reference.log" 2>&1 &
+  RPID=$!
+  for i in $(seq 1 60); do
+    curl -sf "http://127.0.0.1:$RPORT/healthz" >/dev/null 2>&1 && break
+    kill -0 "$RPID" 2>/dev/null || { cat "$WORK/reference.log" >&2; die "the reference server exited during start"; }
+    [ "$i" = 60 ] && die "the reference server did not start in 60 s"
+    sleep 1
+  done
+  TARGET_PID=$RPID TARGET_URL="http://127.0.0.1:$RPORT"
+  echo "== reference warm-up: $((WARMUP * 3))s" >&2
+  [ -f "$WORK/enc1k.req" ] || raw encrypt "$WORK/enc1k.req" 1024
+  [ "$WARMUP" -gt 0 ] && wrk_run $((WARMUP * 3)) raw "$WORK/enc1k.req"
+  if want ref-encrypt-32; then [ -f "$WORK/enc32.req" ] || raw encrypt "$WORK/enc32.req" 32; scenario ref-encrypt-32 raw "$WORK/enc32.req"; fi
+  if want ref-encrypt-1k; then scenario ref-encrypt-1k raw "$WORK/enc1k.req"; fi
+  kill "$RPID" 2>/dev/null || true
+  wait "$RPID" 2>/dev/null || true
+  RPID="" TARGET_PID="" TARGET_URL=""
+fi
 if want v2-encrypt-1k; then
   gen v2 "$URL" "$SECRET_ID" "$SECRET_KEY" 1024 $(( (WARMUP + 2) * V2_RATE )) 1000000000 "$WORK/v2-warm.txt"
   gen v2 "$URL" "$SECRET_ID" "$SECRET_KEY" 1024 "$V2_COUNT" 2000000000 "$WORK/v2.txt"
@@ -329,6 +361,8 @@ RSS_KB=$(ps -o rss= -p "$SPID" | tr -d ' ')
     "HTTP errors and timeouts. Latency is wrk's (closed loop, $CONNECTIONS connections)." \
     "Server CPU = user + system time of the server JVM over the run ÷ requests (embedded Postgres not included);" \
     "× ceiling (CPU) = healthz's CPU per request ÷ the scenario's, the ratio the server would reach if it had its core to itself." \
+    "ref-* rows: the same Encrypt requests answered by load-tests/bench/ReferenceServer.java (bare Vert.x: JSON + Base64 + AES-GCM only;" \
+    "CPU is that JVM's), what a request of that size costs before any KMS work." \
     "${SEED_SECONDS:+Seeding $COLD_KEYS keys through the API took $SEED_SECONDS s.}" \
     "Blocked-thread warnings in the server log: $BLOCKED. Server RSS at the end: $((RSS_KB / 1024)) MiB."
   if [ -n "$SOAK_LINE" ]; then echo; echo "$SOAK_LINE"; fi

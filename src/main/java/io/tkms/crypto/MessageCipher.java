@@ -38,8 +38,8 @@ public final class MessageCipher {
   }
 
   /**
-   * Encrypts {@code plaintext}. Draws the salt (16 bytes) and then the nonce (12 bytes) from the
-   * random source, in that order (known-answer tests depend on it). Plaintext size limits are the
+   * Encrypts {@code plaintext}. Draws 28 bytes from the random source in one call: the salt (16
+   * bytes), then the nonce (12), in that order (known-answer tests depend on it). Plaintext size limits are the
    * caller's business; this accepts anything that fits {@link CiphertextBlob#MAX_LENGTH}.
    */
   public CiphertextBlob seal(
@@ -58,10 +58,11 @@ public final class MessageCipher {
       throw new IllegalArgumentException("plaintext does not fit a ciphertext blob");
     }
     byte[] ikm = requireMaterial(material);
-    byte[] salt = new byte[CiphertextBlob.SALT_LENGTH];
-    random.nextBytes(salt);
-    byte[] nonce = new byte[CiphertextBlob.NONCE_LENGTH];
-    random.nextBytes(nonce);
+    // One draw for both (each DRBG call costs a generate-and-update round of its own).
+    byte[] drawn = new byte[CiphertextBlob.SALT_LENGTH + CiphertextBlob.NONCE_LENGTH];
+    random.nextBytes(drawn);
+    byte[] salt = Arrays.copyOfRange(drawn, 0, CiphertextBlob.SALT_LENGTH);
+    byte[] nonce = Arrays.copyOfRange(drawn, CiphertextBlob.SALT_LENGTH, drawn.length);
 
     byte[] header = CiphertextBlob.headerFor(keyId, keyVersion, salt);
     byte[] key = Hkdf.deriveSha256(ikm, salt, header, AesGcm.KEY_LENGTH);

@@ -1,36 +1,39 @@
 package io.tkms.crypto;
 
-import java.util.ArrayDeque;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
-import java.util.Deque;
 
-/** Test double: hands out exactly the given chunks, in order, and fails on any other request. */
+/**
+ * Test double: hands out the given bytes as one stream, in order (a request may span chunks, as
+ * salt and nonce are drawn together), and fails on a request beyond their end.
+ */
 final class FixedRandomSource implements RandomSource {
-  private final Deque<byte[]> chunks = new ArrayDeque<>();
+  private final byte[] bytes;
+  private int next;
 
   FixedRandomSource(byte[]... chunks) {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
     for (byte[] c : chunks) {
-      this.chunks.add(c.clone());
+      all.writeBytes(c);
     }
+    bytes = all.toByteArray();
   }
 
   @Override
   public synchronized void nextBytes(byte[] out) {
-    byte[] next = chunks.poll();
-    if (next == null || next.length != out.length) {
-      throw new AssertionError(
-          "unexpected random request of " + out.length + " bytes; next chunk is "
-              + (next == null ? "missing" : next.length + " bytes"));
+    if (out.length > bytes.length - next) {
+      throw new AssertionError("unexpected random request of " + out.length + " bytes; " + (bytes.length - next) + " left");
     }
-    System.arraycopy(next, 0, out, 0, out.length);
+    System.arraycopy(bytes, next, out, 0, out.length);
+    next += out.length;
   }
 
   boolean exhausted() {
-    return chunks.isEmpty();
+    return next == bytes.length;
   }
 
   @Override
   public String toString() {
-    return "FixedRandomSource" + Arrays.toString(chunks.stream().mapToInt(c -> c.length).toArray());
+    return "FixedRandomSource[" + (bytes.length - next) + " of " + bytes.length + " bytes left]";
   }
 }

@@ -137,4 +137,24 @@ class Tc3AuthorizationTest {
       assertThat(a.date()).as(id).isEqualTo("2026-11-27");
     }
   }
+
+  @Test
+  void scopeDatesAreRealCalendarDaysAsIsoParsingSaysIncludingLeapYears() {
+    // Every yyyy-MM-dd string with day 00-31 and month 00-13 of years with all the leap rules.
+    for (int year : new int[] {0, 1900, 2000, 2024, 2026, 2100, 9999}) {
+      for (int month = 0; month <= 13; month++) {
+        for (int day = 0; day <= 32; day++) {
+          String s = String.format("%04d-%02d-%02d", year, month, day);
+          boolean iso;
+          try {
+            java.time.LocalDate.parse(s);
+            iso = true;
+          } catch (java.time.format.DateTimeParseException e) {
+            iso = false;
+          }
+          assertThat(Tc3Authorization.isDate(s)).as(s).isEqualTo(iso);
+        }
+      }
+    }
+  }
 }

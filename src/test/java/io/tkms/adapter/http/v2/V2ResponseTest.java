@@ -27,4 +27,13 @@ class V2ResponseTest {
     JsonObject clash = new JsonObject().put("message", "x");
     assertThat(V2Response.success("r", clash).toString()).isEqualTo(reference("r", clash)).contains("\"message\":\"x\"");
   }
+
+  @Test
+  void errorsAreWrittenAsJacksonWouldWriteThem() {
+    io.tkms.error.ErrorCode code = io.tkms.error.ErrorCode.INVALID_PARAMETER_VALUE;
+    String message = "bad \"value\"\n中";
+    String reference = new JsonObject().put("code", code.v2Code()).put("message", "(" + code.v2Module() + ") " + message)
+        .put("codeDesc", code.v3Code()).put("requestId", "r").encode();
+    assertThat(V2Response.error("r", code, message).toString()).isEqualTo(reference);
+  }
 }

@@ -41,4 +41,13 @@ class V3ResponseTest {
     assertThat(V3Response.success("server", fields).toString())
         .isEqualTo("{\"Response\":{\"RequestId\":\"server\",\"KeyId\":\"k\"}}");
   }
+
+  @Test
+  void errorsAreWrittenAsJacksonWouldWriteThem() {
+    String message = "the parameter \"KeyId\" is \u0001 wrong: 中";
+    String reference = new JsonObject().put("Response", new JsonObject()
+        .put("Error", new JsonObject().put("Code", io.tkms.error.ErrorCode.INVALID_PARAMETER_VALUE.v3Code()).put("Message", message))
+        .put("RequestId", "r\"1")).encode();
+    assertThat(V3Response.error("r\"1", io.tkms.error.ErrorCode.INVALID_PARAMETER_VALUE, message).toString()).isEqualTo(reference);
+  }
 }
