@@ -8,22 +8,33 @@ import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.SecretBytes;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Unwrapped CMKs in memory (Caffeine: bounded size and TTL; material zeroed on eviction once no
  * request uses it), so a hot key costs no database round trip and no unwrap. Loads go to the
- * repository, then unwrap in the {@link CryptoExecutor}; concurrent loads of one key share one.
+ * repository, then unwrap in the {@link CryptoExecutor}; concurrent loads of one key share one,
+ * and the misses of one event-loop turn load together (one {@link KeyRepository#findAll} query and
+ * one executor task for all of them: under a cold working set this is most of the cost of a miss).
  */
 public final class KeyMaterialCache {
   private final AsyncCache<KeyId, LoadedKey> cache;
   private final KeyRepository repository;
   private final CryptoExecutor executor;
   private final Hsa hsa;
+  /** The misses of the current event-loop turn, per event-loop thread. */
+  private final ThreadLocal<Map<KeyId, CompletableFuture<LoadedKey>>> pending = new ThreadLocal<>();
+
+  /** At most this many keys per load (one query's array parameter). */
+  static final int MAX_BATCH = 64;
 
   public KeyMaterialCache(KeyRepository repository, CryptoExecutor executor, Hsa hsa, int maxSize, Duration ttl) {
     this.repository = repository;
@@ -72,30 +83,67 @@ public final class KeyMaterialCache {
   }
 
   private CompletableFuture<LoadedKey> load(KeyId keyId) {
-    return repository
-        .find(keyId)
-        .compose(
-            found -> {
-              if (found.isEmpty()) {
-                return Future.<LoadedKey>succeededFuture(null);
-              }
-              KeyRepository.StoredKey sk = found.get();
-              return executor.execute(
-                  () -> {
-                    Map<Integer, SecretBytes> m = new HashMap<>();
-                    try {
-                      for (KeyRepository.StoredVersion v : sk.versions()) {
-                        m.put(v.version(), hsa.unwrap(v.material(), wrapContext(keyId, v.version())));
-                      }
-                    } catch (RuntimeException e) {
-                      m.values().forEach(SecretBytes::close);
-                      throw e;
-                    }
-                    return new LoadedKey(sk.metadata(), m);
-                  });
-            })
-        .toCompletionStage()
-        .toCompletableFuture();
+    CompletableFuture<LoadedKey> f = new CompletableFuture<>();
+    Context ctx = Vertx.currentContext();
+    if (ctx == null || !ctx.isEventLoopContext()) {
+      loadBatch(Map.of(keyId, f));
+      return f;
+    }
+    // Misses of one event-loop turn (the requests of one batch of ready connections) wait for the
+    // turn to end and load together: one query and one worker task instead of one each.
+    Map<KeyId, CompletableFuture<LoadedKey>> batch = pending.get();
+    if (batch == null) {
+      Map<KeyId, CompletableFuture<LoadedKey>> fresh = new LinkedHashMap<>();
+      pending.set(fresh);
+      ctx.runOnContext(v -> {
+        if (pending.get() == fresh) {
+          pending.remove();
+        }
+        loadBatch(fresh);
+      });
+      batch = fresh;
+    }
+    batch.put(keyId, f);
+    if (batch.size() >= MAX_BATCH) {
+      pending.remove(); // full: its scheduled load still runs it; later misses start a new batch
+    }
+    return f;
+  }
+
+  /** One repository round trip and one worker task for {@code batch}; completes every future. */
+  private void loadBatch(Map<KeyId, CompletableFuture<LoadedKey>> batch) {
+    repository
+        .findAll(List.copyOf(batch.keySet()))
+        .compose(found -> found.isEmpty()
+            ? Future.succeededFuture(Map.<KeyId, Object>of())
+            : executor.execute(() -> unwrapAll(found)))
+        .onFailure(e -> batch.values().forEach(f -> f.completeExceptionally(e)))
+        .onSuccess(outcomes -> batch.forEach((id, f) -> {
+          Object outcome = outcomes.get(id);
+          if (outcome instanceof Throwable t) {
+            f.completeExceptionally(t);
+          } else {
+            f.complete((LoadedKey) outcome); // null: no such key
+          }
+        }));
+  }
+
+  /** Each found key unwrapped, or the failure of its unwrap (one key's failure fails only it). */
+  private Map<KeyId, Object> unwrapAll(Map<KeyId, KeyRepository.StoredKey> found) {
+    Map<KeyId, Object> out = new HashMap<>();
+    found.forEach((keyId, sk) -> {
+      Map<Integer, SecretBytes> m = new HashMap<>();
+      try {
+        for (KeyRepository.StoredVersion v : sk.versions()) {
+          m.put(v.version(), hsa.unwrap(v.material(), wrapContext(keyId, v.version())));
+        }
+        out.put(keyId, new LoadedKey(sk.metadata(), m));
+      } catch (RuntimeException e) {
+        m.values().forEach(SecretBytes::close);
+        out.put(keyId, e);
+      }
+    });
+    return out;
   }
 
   /** Hits, misses, loads and evictions so far (for metrics); cheap, any thread. */

@@ -45,6 +45,23 @@ public interface KeyRepository {
 
   Future<Optional<StoredKey>> find(KeyId keyId);
 
+  /**
+   * The stored keys among {@code keyIds}, by id; ids that do not exist are absent from the map.
+   * One round trip where the store allows it (the key cache loads its misses in batches); this
+   * default asks {@link #find} once per id.
+   */
+  default Future<Map<KeyId, StoredKey>> findAll(List<KeyId> keyIds) {
+    List<Future<Optional<StoredKey>>> each = keyIds.stream().map(this::find).toList();
+    return Future.all(each).map(done -> {
+      Map<KeyId, StoredKey> found = new java.util.HashMap<>();
+      for (int i = 0; i < keyIds.size(); i++) {
+        int at = i;
+        each.get(i).result().ifPresent(sk -> found.put(keyIds.get(at), sk));
+      }
+      return found;
+    });
+  }
+
   Future<Page> list(String appId, String region, int offset, int limit);
 
   /** Keys matching {@code query}, with the total count of matches. */
