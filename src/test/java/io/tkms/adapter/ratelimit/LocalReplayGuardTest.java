@@ -44,19 +44,41 @@ class LocalReplayGuardTest extends ReplayGuardContract {
     }
   }
 
+  /**
+   * Replaces the contract's real-time version: here a triple outlives its expiry second by the
+   * grace period, and once forgotten it is refused, never admitted unchecked.
+   */
+  @Override
   @Test
-  void aTripleIsRememberedThroughItsExpirySecondAndForgottenAfter() {
+  void triple_isForgottenAfterItsExpiry() {
     HandClock clock = new HandClock();
     LocalReplayGuard g = new LocalReplayGuard(clock, 10_000);
     long now = clock.millis() / 1000;
-    assertThat(first(g, "AKIDx", now, "n", now + 300)).isTrue();
-    clock.millis.addAndGet(300_000); // now == expiry second: the timestamp is still inside the window
-    assertThat(first(g, "AKIDx", now, "n", now + 300)).isFalse();
-    clock.millis.addAndGet(999);
-    assertThat(first(g, "AKIDx", now, "n", now + 300)).isFalse();
-    clock.millis.addAndGet(1); // the next second
+    long expiry = now + 300;
+    assertThat(first(g, "AKIDx", now, "n", expiry)).isTrue();
+    clock.millis.addAndGet(300_000); // the expiry second: the window still admits the timestamp
+    assertThat(first(g, "AKIDx", now, "n", expiry)).isFalse();
+    // A request admitted in the expiry second may reach the guard a little later: still refused.
+    clock.millis.addAndGet(LocalReplayGuard.GRACE_SECONDS * 1000 + 999);
+    assertThat(first(g, "AKIDx", now, "n", expiry)).isFalse();
+    assertThat(g.size()).isEqualTo(1);
+    clock.millis.addAndGet(1); // past the grace period: the second is dropped
     assertThat(g.size()).isZero();
-    assertThat(first(g, "AKIDx", now, "n", now + 300)).isTrue();
+    assertThat(first(g, "AKIDx", now, "n", expiry)).as("stale: refused, not admitted unchecked").isFalse();
+    assertThat(g.size()).isZero();
+  }
+
+  @Test
+  void aClockSteppingBackDoesNotBringForgottenSecondsBack() {
+    HandClock clock = new HandClock();
+    LocalReplayGuard g = new LocalReplayGuard(clock, 10_000);
+    long now = clock.millis() / 1000;
+    assertThat(first(g, "AKIDc", now, "n", now + 300)).isTrue();
+    clock.millis.addAndGet(3_600_000); // an hour later: everything dropped
+    assertThat(g.size()).isZero();
+    clock.millis.addAndGet(-3_600_000); // the clock steps back to where it was
+    assertThat(first(g, "AKIDc", now, "n", now + 300)).as("the replay is still refused").isFalse();
+    assertThat(first(g, "AKIDc", now + 3_600, "m", now + 3_900)).as("current triples still work").isTrue();
   }
 
   @Test
@@ -99,13 +121,18 @@ class LocalReplayGuardTest extends ReplayGuardContract {
   }
 
   @Test
-  void theDigestCoversEveryPartOfTheTriple() {
-    long base = LocalReplayGuard.digest("AKIDa", 1, "n");
-    assertThat(LocalReplayGuard.digest("AKIDa", 1, "n")).isEqualTo(base);
-    assertThat(LocalReplayGuard.digest("AKIDb", 1, "n")).isNotEqualTo(base);
-    assertThat(LocalReplayGuard.digest("AKIDa", 2, "n")).isNotEqualTo(base);
-    assertThat(LocalReplayGuard.digest("AKIDa", 1, "m")).isNotEqualTo(base);
-    // The separators keep shifted boundaries apart.
-    assertThat(LocalReplayGuard.digest("AKIDa1", 1, "n")).isNotEqualTo(LocalReplayGuard.digest("AKIDa", 11, "n"));
+  void theDigestCoversEveryPartOfTheTripleAndDependsOnTheKey() {
+    byte[] key = new byte[32];
+    long base = LocalReplayGuard.digest(key, "AKIDa", 1, "n");
+    assertThat(LocalReplayGuard.digest(key, "AKIDa", 1, "n")).isEqualTo(base);
+    assertThat(LocalReplayGuard.digest(key, "AKIDb", 1, "n")).isNotEqualTo(base);
+    assertThat(LocalReplayGuard.digest(key, "AKIDa", 2, "n")).isNotEqualTo(base);
+    assertThat(LocalReplayGuard.digest(key, "AKIDa", 1, "m")).isNotEqualTo(base);
+    // Length prefixes keep shifted boundaries apart.
+    assertThat(LocalReplayGuard.digest(key, "AKIDa1", 1, "n")).isNotEqualTo(LocalReplayGuard.digest(key, "AKIDa", 11, "n"));
+    assertThat(LocalReplayGuard.digest(key, "a,1,1:n", 1, "n")).isNotEqualTo(LocalReplayGuard.digest(key, "a", 1, "n,1,1:n"));
+    byte[] other = new byte[32];
+    other[0] = 1;
+    assertThat(LocalReplayGuard.digest(other, "AKIDa", 1, "n")).isNotEqualTo(base);
   }
 }

@@ -33,6 +33,26 @@ class RedisReplayGuardIT extends ReplayGuardContract {
     return replica(fixture().backend());
   }
 
+  /**
+   * Replaces the contract's: a replica's own in-process guard keeps refusing a triple a few
+   * seconds past its expiry (LocalReplayGuard), while Redis forgets it at its expiry, so a replica
+   * that has not seen it accepts it again.
+   */
+  @Override
+  @Test
+  void triple_isForgottenAfterItsExpiry() throws InterruptedException {
+    RedisFixture f = fixture();
+    ReplayGuard a = replica(f.backend());
+    Thread.sleep(1050 - CLOCK.millis() % 1000);
+    long ts = now();
+    assertThat(first(a, "AKIDexp", ts, "7", ts + 1)).isTrue();
+    assertThat(first(a, "AKIDexp", ts, "7", ts + 1)).isFalse();
+    long wakeAt = (ts + 2) * 1000 + 200;
+    Thread.sleep(Math.max(0, wakeAt - CLOCK.millis()));
+    assertThat(first(a, "AKIDexp", ts, "7", ts + 1)).as("the replica that saw it still refuses it").isFalse();
+    assertThat(first(replica(f.backend()), "AKIDexp", ts, "7", ts + 1)).as("Redis has forgotten it").isTrue();
+  }
+
   @Test
   void tripleSeenByOneReplica_isRefusedByAnother() {
     RedisFixture f = fixture();

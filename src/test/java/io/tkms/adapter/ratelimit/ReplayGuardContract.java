@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link ReplayGuard} adapter must do: a (SecretId, Timestamp, Nonce) triple is first
  * seen exactly once until it expires, and triples differing in any part are independent. Run by
- * {@code LocalReplayGuardTest} and {@code RedisReplayGuardIT}.
+ * {@code LocalReplayGuardTest} (which replaces the expiry test: the in-process guard keeps a
+ * triple a few seconds past its expiry and then refuses it) and {@code RedisReplayGuardIT}.
  */
 abstract class ReplayGuardContract {
   protected static final Clock CLOCK = Clock.systemUTC();
