@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /** {@link KeyRepository} on Postgres through the reactive client. */
@@ -69,32 +68,10 @@ public final class PgKeyRepository implements KeyRepository {
         .execute(Tuple.of(keyId.uuid(), version, Buffer.buffer(material.bytes()), material.rootVersion()));
   }
 
-  @Override
-  public Future<Optional<StoredKey>> find(KeyId keyId) {
-    // LEFT JOIN: a purged key has its metadata but no material any more.
-    return pool.preparedQuery(
-            "SELECT " + COLUMNS + ", v.version, v.material_wrapped, v.root_version FROM cmks c"
-                + " LEFT JOIN cmk_versions v ON v.key_id = c.key_id WHERE c.key_id = $1 ORDER BY v.version")
-        .execute(Tuple.of(keyId.uuid()))
-        .map(
-            rows -> {
-              KeyMetadata md = null;
-              List<StoredVersion> versions = new ArrayList<>();
-              for (Row row : rows) {
-                if (md == null) {
-                  md = metadata(row);
-                }
-                if (row.getInteger("version") != null) {
-                  versions.add(new StoredVersion(row.getInteger("version"),
-                      new Hsa.Wrapped(row.getInteger("root_version"), row.getBuffer("material_wrapped").getBytes())));
-                }
-              }
-              return md == null ? Optional.<StoredKey>empty() : Optional.of(new StoredKey(md, List.copyOf(versions)));
-            })
-        .recover(PgErrors::internal);
-  }
-
-  /** Every miss of one event-loop turn in one query (the key cache batches its loads). */
+  /**
+   * Every miss of one event-loop turn in one query (the key cache batches its loads). LEFT JOIN: a
+   * purged key has its metadata but no material any more.
+   */
   @Override
   public Future<Map<KeyId, StoredKey>> findAll(List<KeyId> keyIds) {
     if (keyIds.isEmpty()) {

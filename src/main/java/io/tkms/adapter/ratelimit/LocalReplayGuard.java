@@ -72,11 +72,8 @@ public final class LocalReplayGuard implements ReplayGuard {
       while (entries >= maxEntries && !byExpiry.isEmpty()) {
         entries -= byExpiry.pollFirstEntry().getValue().size();
       }
-      if (set == null || !byExpiry.containsKey(expiresAtEpochSecond)) {
-        set = new DigestSet();
-        byExpiry.put(expiresAtEpochSecond, set);
-      }
-      set.add(digest);
+      // The eviction above may have dropped this second's set too.
+      byExpiry.computeIfAbsent(expiresAtEpochSecond, s -> new DigestSet()).add(digest);
       entries++;
       return Future.succeededFuture(true);
     }
@@ -129,59 +126,45 @@ public final class LocalReplayGuard implements ReplayGuard {
     }
 
     boolean contains(long d) {
-      if (d == 0) {
-        return hasZero;
-      }
-      int mask = slots.length - 1;
-      for (int i = spread(d) & mask; ; i = (i + 1) & mask) {
-        long s = slots[i];
-        if (s == d) {
-          return true;
-        }
-        if (s == 0) {
-          return false;
-        }
-      }
+      return d == 0 ? hasZero : slots[indexOf(d)] == d;
     }
 
     /** Adds {@code d}; false when it was there already. */
     boolean add(long d) {
       if (d == 0) {
-        if (hasZero) {
-          return false;
-        }
+        boolean added = !hasZero;
         hasZero = true;
-        size++;
-        return true;
+        size += added ? 1 : 0;
+        return added;
       }
       if ((size + 1) * 2 > slots.length) {
         grow();
       }
-      int mask = slots.length - 1;
-      for (int i = spread(d) & mask; ; i = (i + 1) & mask) {
-        long s = slots[i];
-        if (s == d) {
-          return false;
-        }
-        if (s == 0) {
-          slots[i] = d;
-          size++;
-          return true;
-        }
+      int i = indexOf(d);
+      if (slots[i] == d) {
+        return false;
       }
+      slots[i] = d;
+      size++;
+      return true;
+    }
+
+    /** The slot holding {@code d} (not 0), or the free slot where it belongs. */
+    private int indexOf(long d) {
+      int mask = slots.length - 1;
+      int i = spread(d) & mask;
+      while (slots[i] != 0 && slots[i] != d) {
+        i = (i + 1) & mask;
+      }
+      return i;
     }
 
     private void grow() {
       long[] old = slots;
       slots = new long[old.length * 2];
-      int mask = slots.length - 1;
       for (long d : old) {
         if (d != 0) {
-          int i = spread(d) & mask;
-          while (slots[i] != 0) {
-            i = (i + 1) & mask;
-          }
-          slots[i] = d;
+          slots[indexOf(d)] = d;
         }
       }
     }

@@ -43,24 +43,16 @@ public interface KeyRepository {
    */
   Future<Void> create(KeyMetadata metadata, StoredVersion first, int quota, Map<String, String> tags);
 
-  Future<Optional<StoredKey>> find(KeyId keyId);
+  /** One key with all its versions, or empty; {@link #findAll} for one id. */
+  default Future<Optional<StoredKey>> find(KeyId keyId) {
+    return findAll(List.of(keyId)).map(found -> Optional.ofNullable(found.get(keyId)));
+  }
 
   /**
-   * The stored keys among {@code keyIds}, by id; ids that do not exist are absent from the map.
-   * One round trip where the store allows it (the key cache loads its misses in batches); this
-   * default asks {@link #find} once per id.
+   * The stored keys among {@code keyIds} (each with all its versions), by id; ids that do not exist
+   * are absent from the map. One round trip: the key cache loads its misses in batches.
    */
-  default Future<Map<KeyId, StoredKey>> findAll(List<KeyId> keyIds) {
-    List<Future<Optional<StoredKey>>> each = keyIds.stream().map(this::find).toList();
-    return Future.all(each).map(done -> {
-      Map<KeyId, StoredKey> found = new java.util.HashMap<>();
-      for (int i = 0; i < keyIds.size(); i++) {
-        int at = i;
-        each.get(i).result().ifPresent(sk -> found.put(keyIds.get(at), sk));
-      }
-      return found;
-    });
-  }
+  Future<Map<KeyId, StoredKey>> findAll(List<KeyId> keyIds);
 
   Future<Page> list(String appId, String region, int offset, int limit);
 

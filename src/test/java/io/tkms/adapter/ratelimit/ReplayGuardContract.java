@@ -53,9 +53,11 @@ abstract class ReplayGuardContract {
     assertThat(first(g, "AKIDa", ts, "12", ts + 300)).isTrue();
   }
 
-  @Test
-  void triple_isForgottenAfterItsExpiry() throws InterruptedException {
-    ReplayGuard g = guard();
+  /**
+   * Records ("AKIDexp", ts, "7") with an expiry one second after ts, checks it is refused at once,
+   * and returns ts once that expiry has passed (real time: about two seconds).
+   */
+  static long recordAndOutlive(ReplayGuard g) throws InterruptedException {
     // Start just after a second begins, so the triple has most of a second to live.
     Thread.sleep(1050 - CLOCK.millis() % 1000);
     long ts = now();
@@ -63,6 +65,13 @@ abstract class ReplayGuardContract {
     assertThat(first(g, "AKIDexp", ts, "7", ts + 1)).isFalse();
     long wakeAt = (ts + 2) * 1000 + 200;
     Thread.sleep(Math.max(0, wakeAt - CLOCK.millis()));
+    return ts;
+  }
+
+  @Test
+  void triple_isForgottenAfterItsExpiry() throws InterruptedException {
+    ReplayGuard g = guard();
+    long ts = recordAndOutlive(g);
     assertThat(first(g, "AKIDexp", ts, "7", ts + 1)).isTrue();
   }
 
