@@ -6,8 +6,12 @@ import io.tkms.adapter.http.ApiServices;
 import io.tkms.adapter.http.ApiVerticle;
 import io.tkms.adapter.http.HttpSettings;
 import io.tkms.adapter.http.Readiness;
+import io.tkms.adapter.http.Route;
+import io.tkms.adapter.http.action.ActionCatalog;
 import io.tkms.adapter.http.admin.AdminApi;
 import io.tkms.adapter.http.auth.Tc3KeyCache;
+import io.tkms.adapter.http.v2.V2Endpoint;
+import io.tkms.adapter.http.v3.V3Endpoint;
 import io.tkms.adapter.pg.Migrator;
 import io.tkms.adapter.pg.PgChangeBus;
 import io.tkms.adapter.pg.PgAccountRepository;
@@ -121,10 +125,15 @@ public final class KmsServer implements AutoCloseable {
   }
 
   public static KmsServer start(KmsConfig config, Clock clock, AuditSink audit) {
+    return start(config, clock, audit, ActionCatalog.standard());
+  }
+
+  /** A server whose API serves {@code actions} (tests add their own declarations). */
+  public static KmsServer start(KmsConfig config, Clock clock, AuditSink audit, ActionCatalog actions) {
     int cores = Runtime.getRuntime().availableProcessors();
     int loops = config.eventLoops() > 0 ? config.eventLoops() : cores;
     int workers = config.cryptoWorkers() > 0 ? config.cryptoWorkers() : 2 * cores;
-    Metrics metrics = Metrics.create(config.metricsEnabled());
+    Metrics metrics = Metrics.create(config.metricsEnabled(), actions.wireNames());
     Vertx vertx = metrics.vertx(new VertxOptions().setEventLoopPoolSize(loops)
         // Netty's epoll transport where its native library loads (Linux x86-64), else NIO.
         .setPreferNativeTransport(true)
@@ -177,7 +186,10 @@ public final class KmsServer implements AutoCloseable {
         LOG.warn("serving plain HTTP on {}: credentials' signatures and plaintexts cross the network unencrypted."
             + " Configure KMS_TLS_CERT_FILE and KMS_TLS_KEY_FILE.", config.httpHost());
       }
-      vertx.deployVerticle(() -> new ApiVerticle(services, http), new DeploymentOptions().setInstances(loops)).await();
+      List<Route> routes = List.of(
+          new Route(V2Endpoint.PATH, V2Endpoint.ENVELOPE, pipeline -> new V2Endpoint(pipeline, actions)),
+          new Route(V3Endpoint.PATH, V3Endpoint.ENVELOPE, pipeline -> new V3Endpoint(pipeline, actions)));
+      vertx.deployVerticle(() -> new ApiVerticle(services, http, routes), new DeploymentOptions().setInstances(loops)).await();
       int adminPort = startAdmin(vertx, config, admin, limitPolicy);
       int metricsPort = metrics.start(vertx, config.metricsHost(), config.metricsPort());
       LOG.info("tkms listening on {}://{}:{} ({} event loops, {} crypto workers){}", config.tlsEnabled() ? "https" : "http",

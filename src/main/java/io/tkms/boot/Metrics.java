@@ -14,6 +14,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.List;
 
 /**
  * Wires Prometheus metrics when {@code KMS_METRICS_PORT} is not 0: one registry per server, Vert.x
@@ -27,13 +28,14 @@ final class Metrics {
   private final RequestMetrics requests;
   private MetricsServer server;
 
-  private Metrics(PrometheusMeterRegistry registry) {
+  private Metrics(PrometheusMeterRegistry registry, List<String> actions) {
     this.registry = registry;
-    this.requests = registry == null ? RequestMetrics.NONE : new MicrometerRequestMetrics(registry);
+    this.requests = registry == null ? RequestMetrics.NONE : new MicrometerRequestMetrics(registry, actions);
   }
 
-  static Metrics create(boolean enabled) {
-    return new Metrics(enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null);
+  /** @param actions the vocabulary of the {@code action} label: every action's wire names */
+  static Metrics create(boolean enabled, List<String> actions) {
+    return new Metrics(enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null, actions);
   }
 
   boolean enabled() {

@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,38 @@ class ArchitectureTest {
   @Test
   void adapters_neverDependOnEachOther() {
     SlicesRuleDefinition.slices().matching("io.tkms.adapter.(*)..").should().notDependOnEachOther().check(classes);
+  }
+
+  @Test
+  void protocolAdapters_neverDependOnEachOther() {
+    // Each may use the HTTP core (pipeline), the action declarations, wire and auth; never another protocol.
+    for (String p : List.of("v2", "v3", "admin")) {
+      String[] others = List.of("v2", "v3", "admin").stream().filter(o -> !o.equals(p))
+          .map(o -> "io.tkms.adapter.http." + o + "..").toArray(String[]::new);
+      noClasses().that().resideInAPackage("io.tkms.adapter.http." + p + "..")
+          .should().dependOnClassesThat().resideInAnyPackage(others)
+          .check(classes);
+    }
+  }
+
+  @Test
+  void wireAndAuth_useNeitherProtocolNorTheCore() {
+    noClasses().that().resideInAnyPackage("io.tkms.adapter.http.wire..", "io.tkms.adapter.http.auth..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.tkms.adapter.http", "io.tkms.adapter.http.v2..",
+            "io.tkms.adapter.http.v3..", "io.tkms.adapter.http.admin..", "io.tkms.adapter.http.action..")
+        .check(classes);
+  }
+
+  @Test
+  void httpCore_andActions_knowNoProtocolPackage() {
+    // The route table is wired by boot, so the core never imports the endpoints that import it.
+    noClasses().that().resideInAnyPackage("io.tkms.adapter.http", "io.tkms.adapter.http.action..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.tkms.adapter.http.v2..", "io.tkms.adapter.http.v3..",
+            "io.tkms.adapter.http.admin..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.tkms.adapter.http")
+        .should().dependOnClassesThat().resideInAPackage("io.tkms.adapter.http.action..")
+        .check(classes);
   }
 
   @Test

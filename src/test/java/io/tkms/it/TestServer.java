@@ -1,5 +1,7 @@
 package io.tkms.it;
 
+import io.tkms.adapter.audit.LogAuditSink;
+import io.tkms.adapter.http.action.ActionCatalog;
 import io.tkms.boot.KmsServer;
 import io.tkms.config.ConfigLoader;
 import io.vertx.core.json.JsonObject;
@@ -65,6 +67,12 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(Map<String, String> env, Clock clock) {
     ConfigLoader.Loaded loaded = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
     return new TestServer(KmsServer.start(loaded.config(), clock), env);
+  }
+
+  /** A server whose API serves {@code actions} instead of the standard catalog. */
+  public static TestServer start(Map<String, String> env, ActionCatalog actions) {
+    ConfigLoader.Loaded loaded = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
+    return new TestServer(KmsServer.start(loaded.config(), Clock.systemUTC(), new LogAuditSink(), actions), env);
   }
 
   /** A fresh database, a temp data directory and the default test environment. */

@@ -1,38 +1,44 @@
 package io.tkms.adapter.http;
 
-import io.tkms.adapter.http.v2.V2Endpoint;
-import io.tkms.adapter.http.v3.V3Endpoint;
+import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * One API event loop: serves {@code /healthz}, {@code /readyz}, API 2.0 on {@code /v2/index.php}
- * and API 3.0 on {@code /}. Deployed once per core; Vert.x shares the port between the
- * instances. Never logs URIs (query strings carry signatures and plaintext).
+ * One API event loop: serves {@code /healthz}, {@code /readyz} and the routes it is given (API 2.0
+ * on {@code /v2/index.php} and API 3.0 on {@code /}, wired by boot). Deployed once per core; Vert.x
+ * shares the port between the instances. Never logs URIs (query strings carry signatures and
+ * plaintext).
  */
 public final class ApiVerticle extends VerticleBase {
   private static final String JSON = "application/json; charset=utf-8";
   private final ApiServices services;
   private final HttpServerOptions options;
+  private final List<Route> routes;
+  private final Map<String, Handler<HttpServerRequest>> endpoints = new HashMap<>();
   private HttpServer server;
-  private V2Endpoint v2;
-  private V3Endpoint v3;
 
-  public ApiVerticle(ApiServices services, HttpServerOptions options) {
+  public ApiVerticle(ApiServices services, HttpServerOptions options, List<Route> routes) {
     this.services = services;
     this.options = options;
+    this.routes = List.copyOf(routes);
   }
 
   @Override
   public Future<?> start() {
     Pipeline pipeline = new Pipeline(services);
-    v2 = new V2Endpoint(pipeline);
-    v3 = new V3Endpoint(pipeline, services.signingKeys());
+    for (Route r : routes) {
+      endpoints.put(r.path(), r.endpoint().apply(pipeline));
+    }
     server = vertx.createHttpServer(options).requestHandler(this::route).invalidRequestHandler(this::invalid);
     return server.listen();
   }
@@ -46,16 +52,15 @@ public final class ApiVerticle extends VerticleBase {
     // Counted until the response ends, so a graceful stop can let this request finish.
     services.readiness().inFlight().track(req);
     String path = req.path();
+    Handler<HttpServerRequest> endpoint = path == null ? null : endpoints.get(path);
     if (path == null) {
       req.response().setStatusCode(400).end();
-    } else if (path.equals(V2Endpoint.PATH)) {
-      v2.handle(req);
+    } else if (endpoint != null) {
+      endpoint.handle(req);
     } else if (path.equals("/healthz")) {
       json(req, 200, new JsonObject().put("status", "up"));
     } else if (path.equals("/readyz")) {
       readyz(req);
-    } else if (path.equals(V3Endpoint.PATH)) {
-      v3.handle(req);
     } else {
       json(req, 404, new JsonObject().put("error", "not found"));
     }
@@ -69,22 +74,33 @@ public final class ApiVerticle extends VerticleBase {
   private void invalid(HttpServerRequest req) {
     Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
     boolean tooLong = cause instanceof io.netty.handler.codec.TooLongFrameException;
-    io.tkms.error.ErrorCode code = tooLong ? io.tkms.error.ErrorCode.REQUEST_TOO_LARGE : io.tkms.error.ErrorCode.REQUEST_UNPARSABLE;
-    String uri = req.uri() == null ? "" : req.uri();
-    JsonObject v2 = new JsonObject().put("code", code.v2Code()).put("message", "(" + code.v2Module() + ") " + code.message())
-        .put("codeDesc", code.v3Code()).put("requestId", RequestIds.next());
-    JsonObject v3 = new JsonObject().put("Response", new JsonObject()
-        .put("Error", new JsonObject().put("Code", code.v3Code()).put("Message", code.message()))
-        .put("RequestId", RequestIds.next()));
-    // When the request line itself was unreadable (Netty then reports "/bad-request") the protocol
-    // is unknown: answer both envelopes at once, so a client of either protocol sees an error.
-    JsonObject body = uri.startsWith("/v2/") ? v2 : (uri.equals("/") || uri.startsWith("/?")) ? v3 : v2.mergeIn(v3);
+    ErrorCode code = tooLong ? ErrorCode.REQUEST_TOO_LARGE : ErrorCode.REQUEST_UNPARSABLE;
+    JsonObject body = invalidAnswer(req.uri() == null ? "" : req.uri(), code);
     req.response().putHeader(HttpHeaders.CONNECTION, "close");
     // Vert.x closes the connection after this answer. Closing while the client is still sending
     // the rest of an oversized request would make the kernel reset the connection, and a reset can
     // destroy the answer before the client reads it. The codec discards what still arrives, so
     // answer a moment later, once a client on a sane network has finished sending.
     vertx.setTimer(INVALID_ANSWER_DELAY_MS, t -> json(req, 200, body));
+  }
+
+  /**
+   * The error in the envelope of the route {@code uri} names; when the request line itself was
+   * unreadable (Netty then reports "/bad-request") the protocol is unknown: every envelope at once,
+   * so a client of either protocol sees an error.
+   */
+  private JsonObject invalidAnswer(String uri, ErrorCode code) {
+    int query = uri.indexOf('?');
+    String path = query < 0 ? uri : uri.substring(0, query);
+    JsonObject all = new JsonObject();
+    for (Route r : routes) {
+      JsonObject one = new JsonObject(r.envelope().error(RequestIds.next(), code, code.message()));
+      if (r.path().equals(path)) {
+        return one;
+      }
+      all.mergeIn(one);
+    }
+    return all;
   }
 
   /** How long an undecodable request waits for its answer (see {@link #invalid}). */

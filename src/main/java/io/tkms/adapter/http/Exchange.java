@@ -10,13 +10,13 @@ public final class Exchange {
   public final String requestId;
   public final long startNanos;
   public final String source;
-  public final String protocol;
+  public final Protocol protocol;
   public String action = "";
   public String secretId = "";
   public String keyId = "";
   public Caller caller;
 
-  public Exchange(String requestId, long startNanos, String source, String protocol) {
+  public Exchange(String requestId, long startNanos, String source, Protocol protocol) {
     this.requestId = requestId;
     this.startNanos = startNanos;
     this.source = source;

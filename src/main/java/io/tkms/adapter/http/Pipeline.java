@@ -77,7 +77,7 @@ public final class Pipeline {
    * {@code envelope} with HTTP 200 and audited once. Unexpected failures become INTERNAL_ERROR and
    * are logged by class name only.
    */
-  public void handle(HttpServerRequest req, String protocol, Envelope envelope, Processor processor) {
+  public void handle(HttpServerRequest req, Protocol protocol, Envelope envelope, Processor processor) {
     Exchange ex = start(req, protocol);
     int limit = services.settings().maxBodyBytes();
     collect(req, body -> {
@@ -112,14 +112,14 @@ public final class Pipeline {
     if (detail != null) {
       // The one log line of a failed request, carrying its id (and, in JSON logs, as a field).
       LOG.atError().addKeyValue("requestId", ex.requestId)
-          .log("request {} failed in {} {}: {}", ex.requestId, ex.protocol, safeName(ex.action), detail);
+          .log("request {} failed in {} {}: {}", ex.requestId, ex.protocol.label(), safeName(ex.action), detail);
     }
     respond(req, ex, envelope.error(ex.requestId, e.code(), e.getMessage()), e.code().v3Code());
   }
 
 
   /** A new exchange for {@code req}. */
-  public Exchange start(HttpServerRequest req, String protocol) {
+  public Exchange start(HttpServerRequest req, Protocol protocol) {
     SocketAddress a = req.remoteAddress();
     return new Exchange(RequestIds.next(), System.nanoTime(), a == null ? "unknown" : a.hostAddress(), protocol);
   }
@@ -183,6 +183,16 @@ public final class Pipeline {
     });
   }
 
+  /**
+   * Refuses temporary credentials: a non-empty token (API 3.0 {@code X-TC-Token}, the legacy
+   * {@code Token} parameter) fails with TOKEN_NOT_SUPPORTED.
+   */
+  public static void refuseToken(String token) {
+    if (token != null && !token.isEmpty()) {
+      throw ErrorCode.TOKEN_NOT_SUPPORTED.exception();
+    }
+  }
+
   /** Counts a failed authentication against the source address and fails with {@code code}. */
   public <T> Future<T> authFailure(Exchange ex, ErrorCode code) {
     services.sourceLimiter().recordFailure(ex.source);
@@ -232,9 +242,9 @@ public final class Pipeline {
       resp.end(payload);
     }
     long nanos = System.nanoTime() - ex.startNanos;
-    services.metrics().request(ex.protocol, ex.action, result, nanos);
+    services.metrics().request(ex.protocol.label(), ex.action, result, nanos);
     Caller c = ex.caller;
-    services.audit().record(new AuditEvent(System.currentTimeMillis(), ex.requestId, ex.protocol,
+    services.audit().record(new AuditEvent(System.currentTimeMillis(), ex.requestId, ex.protocol.label(),
         c == null ? "" : c.appId(), c == null ? "" : c.uin(), ex.secretId.length() > 128 ? "" : ex.secretId,
         safeName(ex.action), ex.keyId, result, ex.source, nanos / 1000));
   }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * {@link RequestMetrics} on Micrometer. Label values come from closed vocabularies (the two
- * protocols, Tencent KMS's action names, our error codes), so the number of series is bounded
+ * protocols, the action catalog's names, our error codes), so the number of series is bounded
  * whatever clients send: anything else is counted as {@code other}. Meters are resolved once per
  * (protocol, action, result) and kept in arrays, so a request costs two index look-ups and two
  * lock-free increments. Thread-safe.
@@ -31,35 +31,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class MicrometerRequestMetrics implements RequestMetrics {
   /** The label value of names outside the vocabulary. */
   public static final String OTHER = "other";
-
-  /**
-   * Every action of Tencent KMS API 2.0 and 3.0 (version 2019-01-18), implemented here or not: a
-   * client calling one we do not serve is still worth seeing by name.
-   */
-  static final List<String> ACTIONS = List.of(
-      // API 2.0
-      "CreateKey", "GetKeyAttributes", "SetKeyAttributes", "ListKey", "EnableKey", "DisableKey", "Encrypt", "Decrypt",
-      "GenerateDataKey", "ScheduleKeyDeletion", "CancelKeyDeletion",
-      // API 3.0: CMK lifecycle and service information
-      "DescribeKey", "DescribeKeys", "ListKeys", "ListKeyDetail", "UpdateAlias", "UpdateKeyDescription", "EnableKeys",
-      "DisableKeys", "ArchiveKey", "CancelKeyArchive", "EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus",
-      "RotateKey", "GetServiceStatus", "GetRegions", "ListAlgorithms", "BindCloudResource", "UnbindCloudResource",
-      "DescribeKeyRotationHistory",
-      // symmetric crypto
-      "ReEncrypt", "GenerateRandom",
-      // import, asymmetric, post-quantum
-      "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "GetPublicKey", "AsymmetricRsaDecrypt",
-      "AsymmetricSm2Decrypt", "SignByAsymmetricKey", "VerifyByAsymmetricKey", "PostQuantumCryptoEncrypt",
-      "PostQuantumCryptoDecrypt", "PostQuantumCryptoSign", "PostQuantumCryptoVerify",
-      // white-box
-      "CreateWhiteBoxKey", "DeleteWhiteBoxKey", "DescribeWhiteBoxKey", "DescribeWhiteBoxKeyDetails", "EnableWhiteBoxKey",
-      "EnableWhiteBoxKeys", "DisableWhiteBoxKey", "DisableWhiteBoxKeys", "DescribeWhiteBoxDecryptKey",
-      "DescribeWhiteBoxServiceStatus", "DescribeWhiteBoxDeviceFingerprints", "OverwriteWhiteBoxDeviceFingerprints",
-      "EncryptByWhiteBox",
-      // hosted data keys
-      "ImportDataKey", "DescribeDataKey", "DescribeDataKeys", "ListDataKeys", "ListDataKeyDetail", "EnableDataKey",
-      "EnableDataKeys", "DisableDataKey", "DisableDataKeys", "ScheduleDataKeyDeletion", "CancelDataKeyDeletion",
-      "GetDataKeyPlaintext", "GetDataKeyCiphertextBlob", "UpdateDataKeyName", "UpdateDataKeyDescription");
 
   static final List<String> PROTOCOLS = List.of("v2", "v3");
   private static final String SUCCESS = "0";
@@ -77,10 +48,15 @@ public final class MicrometerRequestMetrics implements RequestMetrics {
   private final AtomicReferenceArray<Timer> timers;
   private final Counter[] limiter = new Counter[4];
 
-  public MicrometerRequestMetrics(MeterRegistry registry) {
+  /**
+   * @param actionNames the vocabulary of the {@code action} label: every action of Tencent KMS API
+   *     2.0 and 3.0, implemented here or not (a client calling one we do not serve is still worth
+   *     seeing by name)
+   */
+  public MicrometerRequestMetrics(MeterRegistry registry, List<String> actionNames) {
     this.registry = registry;
     protocols = index(PROTOCOLS, protocolIndex);
-    actions = index(ACTIONS, actionIndex);
+    actions = index(actionNames, actionIndex);
     Set<String> codes = new LinkedHashSet<>();
     codes.add(SUCCESS);
     for (ErrorCode c : ErrorCode.values()) {

@@ -1,17 +1,19 @@
 package io.tkms.adapter.http.v2;
 
-import io.tkms.adapter.http.ApiServices;
 import io.tkms.adapter.http.Exchange;
+import io.tkms.adapter.http.LegacySigning;
 import io.tkms.adapter.http.Pipeline;
-import io.tkms.adapter.http.auth.V2Signature;
+import io.tkms.adapter.http.Protocol;
+import io.tkms.adapter.http.action.ActionCatalog;
+import io.tkms.adapter.http.action.Dispatcher;
 import io.tkms.adapter.http.wire.ArrayParams;
+import io.tkms.adapter.http.wire.FormBody;
 import io.tkms.adapter.http.wire.FormDecoder;
-import io.tkms.adapter.http.wire.MultipartDecoder;
 import io.tkms.adapter.http.wire.Param;
 import io.tkms.adapter.http.wire.Params;
 import io.tkms.error.ErrorCode;
-import io.tkms.error.KmsException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -19,38 +21,39 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code /v2/index.php}: collects the body (bounded), then runs the pipeline in the documented
- * order: parse → credential → signature → timestamp window → replay → account limiter → action.
- * Every handled request is answered with HTTP 200 and the v2 envelope, and audited once.
+ * API 2.0 on {@code /v2/index.php}: collects the body (bounded), then runs the pipeline in the
+ * documented order: parse → credential → signature → timestamp window → replay → account limiter
+ * → action. Every handled request is answered with HTTP 200 and the v2 envelope, and audited once.
+ * One per event loop.
  */
-public final class V2Endpoint {
+public final class V2Endpoint implements Handler<HttpServerRequest> {
   public static final String PATH = "/v2/index.php";
+  /** How API 2.0 answers. */
+  public static final Pipeline.Envelope ENVELOPE = Pipeline.Envelope.of(V2Response::success, V2Response::error);
   private static final int MAX_ARRAY_ITEMS = 100;
 
   private final Pipeline pipeline;
-  private final ApiServices services;
-  private final V2Actions actions;
+  private final LegacySigning signing;
+  private final Dispatcher dispatcher;
   private final FormDecoder forms = new FormDecoder();
 
-  public V2Endpoint(Pipeline pipeline) {
+  public V2Endpoint(Pipeline pipeline, ActionCatalog actions) {
     this.pipeline = pipeline;
-    this.services = pipeline.services();
-    this.actions = new V2Actions(services.crypto(), services.keys());
+    this.signing = new LegacySigning(pipeline);
+    this.dispatcher = new Dispatcher(actions, pipeline, Protocol.V2);
   }
 
-  private static final Pipeline.Envelope ENVELOPE = Pipeline.Envelope.of(V2Response::success, V2Response::error);
-
   /** Handles one request; call on the event loop that received it. */
+  @Override
   public void handle(HttpServerRequest req) {
-    pipeline.handle(req, "v2", ENVELOPE, (ex, body) -> {
-      V2Request params = new V2Request(parse(req, body));
-      ex.action = params.optional("Action") == null ? "" : params.optional("Action");
-      return authenticateAndRun(req, ex, params, Pipeline.host(req));
+    pipeline.handle(req, Protocol.V2, ENVELOPE, (ex, body) -> {
+      Map<String, String> params = parse(req, body);
+      ex.action = params.getOrDefault("Action", "");
+      return run(req, ex, params);
     });
   }
 
@@ -61,7 +64,7 @@ public final class V2Endpoint {
       all.addAll(forms.decode(query));
     }
     if (req.method() == HttpMethod.POST && body.length() > 0) {
-      all.addAll(decodeBody(req, body, forms));
+      all.addAll(FormBody.decode(req.getHeader(HttpHeaders.CONTENT_TYPE), body.getBytes(), forms));
       if (all.size() > forms.maxParams()) {
         throw ErrorCode.REQUEST_UNPARSABLE.exception("too many parameters");
       }
@@ -72,65 +75,20 @@ public final class V2Endpoint {
     return flat;
   }
 
-  /** Form or multipart body parameters (legacy-signed requests of both protocols). */
-  public static List<Param> decodeBody(HttpServerRequest req, Buffer body, FormDecoder forms) {
-    String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
-    String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
-    if (lower.isEmpty() || lower.startsWith("application/x-www-form-urlencoded")) {
-      return forms.decode(body.getBytes());
-    }
-    if (lower.startsWith("multipart/form-data")) {
-      return MultipartDecoder.decode(body.getBytes(), type, forms.maxParams());
-    }
-    throw ErrorCode.REQUEST_UNPARSABLE.exception("unsupported content type; use application/x-www-form-urlencoded or multipart/form-data");
-  }
-
-  private Future<JsonObject> authenticateAndRun(HttpServerRequest req, Exchange ex, V2Request p, String host) {
-    String action = p.required("Action");
-    String secretId = p.required("SecretId");
-    String signature = p.required("Signature");
-    long timestamp = p.unsigned("Timestamp");
-    p.unsigned("Nonce");
-    String nonce = p.required("Nonce");
-    String region = pipeline.region(regionName(host, p));
-    String token = p.optional("Token");
-    if (token != null && !token.isEmpty()) {
-      throw ErrorCode.TOKEN_NOT_SUPPORTED.exception();
-    }
-    String method = req.method().name();
-    return pipeline.credential(ex, secretId)
-        .compose(cred -> {
-          String sts = V2Signature.stringToSign(method, host, PATH, p.all());
-          V2Signature.Algorithm alg = V2Signature.Algorithm.of(p.optional("SignatureMethod"));
-          if (!V2Signature.verify(alg, cred.secretKey().bytes(), sts, signature)) {
-            return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
-          }
-          return pipeline.admit(ex, cred, timestamp, nonce, region);
-        })
-        .compose(caller -> {
-          V2Actions.Action a = actions.find(action);
-          if (a == null) {
-            return Future.failedFuture(ErrorCode.INVALID_ACTION.exception());
-          }
-          return pipeline.throttle(caller, a.group(), action).compose(v -> {
-            try {
-              return a.handler().handle(ex, caller, p);
-            } catch (KmsException e) {
-              return Future.failedFuture(e);
-            }
-          });
-        });
+  private Future<JsonObject> run(HttpServerRequest req, Exchange ex, Map<String, String> params) {
+    String action = LegacySigning.required(Protocol.V2, params, "Action");
+    return signing.authenticate(ex, req, params, PATH, regionName(Pipeline.host(req), params))
+        .compose(caller -> dispatcher.dispatch(ex, caller, action, params::get));
   }
 
   /** The region in {@code kms-<region>.…} of the Host wins over the Region parameter. */
-  private static String regionName(String host, V2Request p) {
+  private static String regionName(String host, Map<String, String> params) {
     if (host.startsWith("kms-")) {
       int dot = host.indexOf('.');
       if (dot > 4) {
         return host.substring(4, dot);
       }
     }
-    return p.optional("Region");
+    return params.get("Region");
   }
-
 }

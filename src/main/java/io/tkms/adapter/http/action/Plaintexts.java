@@ -1,4 +1,4 @@
-package io.tkms.adapter.http;
+package io.tkms.adapter.http.action;
 
 import io.tkms.application.CryptoService;
 import io.tkms.error.ErrorCode;
@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /** The Encrypt plaintext rule both protocols share: base64 of 1 to 4096 bytes. */
-public final class Plaintexts {
+final class Plaintexts {
   private static final int MAX_BASE64 = (CryptoService.MAX_PLAINTEXT + 2) / 3 * 4;
 
   private Plaintexts() {}
@@ -17,7 +17,7 @@ public final class Plaintexts {
    * @throws io.tkms.error.KmsException PLAINTEXT_NOT_BASE64, PLAINTEXT_TOO_LONG, or
    *     INVALID_PARAMETER_VALUE for an empty plaintext
    */
-  public static byte[] decode(String base64, String name) {
+  static byte[] decode(String base64, String name) {
     // Checked before decoding, so an oversized value costs no allocation.
     if (base64.length() > MAX_BASE64 + 2) {
       throw ErrorCode.PLAINTEXT_TOO_LONG.exception();

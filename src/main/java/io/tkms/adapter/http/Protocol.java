@@ -1,0 +1,61 @@
+package io.tkms.adapter.http;
+
+import io.tkms.error.ErrorCode;
+import io.tkms.error.KmsException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The two wire protocols: API 2.0 on {@code /v2/index.php} and API 3.0 on {@code /}. They differ
+ * in field spelling (API 2.0 writes API 3.0's {@code KeyId} as {@code keyId}), in the wording of a
+ * missing parameter, and in their envelopes; everything else is shared. Immutable.
+ */
+public enum Protocol {
+  V2("v2") {
+    @Override
+    public String fieldName(String v3Name) {
+      return LOWER_CAMEL.computeIfAbsent(v3Name, Protocol::lowerCamel);
+    }
+
+    @Override
+    public KmsException missing(String wireName) {
+      return ErrorCode.MISSING_PARAMETER.exception("lacked of required parameters: " + wireName);
+    }
+  },
+  V3("v3") {
+    @Override
+    public String fieldName(String v3Name) {
+      return v3Name;
+    }
+
+    @Override
+    public KmsException missing(String wireName) {
+      return ErrorCode.MISSING_PARAMETER.exception("the parameter " + wireName + " is required");
+    }
+  };
+
+  /** API 2.0 spellings of the (few dozen) API 3.0 field names, computed once each. */
+  private static final Map<String, String> LOWER_CAMEL = new ConcurrentHashMap<>();
+
+  private final String label;
+
+  Protocol(String label) {
+    this.label = label;
+  }
+
+  /** {@code v2} or {@code v3}: the protocol's name in metrics, audit events and logs. */
+  public String label() {
+    return label;
+  }
+
+  /** This protocol's spelling of a field that API 3.0 spells {@code v3Name}. */
+  public abstract String fieldName(String v3Name);
+
+  /** The MISSING_PARAMETER failure for {@code wireName}, worded as this protocol's clients expect. */
+  public abstract KmsException missing(String wireName);
+
+  private static String lowerCamel(String name) {
+    return name.isEmpty() ? name : name.substring(0, 1).toLowerCase(Locale.ROOT) + name.substring(1);
+  }
+}

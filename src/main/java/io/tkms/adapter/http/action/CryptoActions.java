@@ -1,0 +1,98 @@
+package io.tkms.adapter.http.action;
+
+import static io.tkms.adapter.http.action.Fields.CIPHERTEXT_BLOB;
+import static io.tkms.adapter.http.action.Fields.DESTINATION_ENCRYPTION_CONTEXT;
+import static io.tkms.adapter.http.action.Fields.DESTINATION_KEY_ID;
+import static io.tkms.adapter.http.action.Fields.ENCRYPTION_CONTEXT;
+import static io.tkms.adapter.http.action.Fields.ENCRYPTION_PUBLIC_KEY;
+import static io.tkms.adapter.http.action.Fields.IS_HOSTED_BY_KMS;
+import static io.tkms.adapter.http.action.Fields.KEY_ID;
+import static io.tkms.adapter.http.action.Fields.KEY_SPEC;
+import static io.tkms.adapter.http.action.Fields.NUMBER_OF_BYTES;
+import static io.tkms.adapter.http.action.Fields.PLAINTEXT;
+import static io.tkms.adapter.http.action.Fields.SOURCE_ENCRYPTION_CONTEXT;
+
+import io.tkms.domain.KeySpec;
+import io.tkms.domain.SecretBytes;
+import io.vertx.core.Future;
+import java.util.Base64;
+import java.util.List;
+
+/** Encrypt, Decrypt, GenerateDataKey, ReEncrypt and GenerateRandom: the crypto limiter group. */
+final class CryptoActions {
+  private CryptoActions() {}
+
+  static final Action ENCRYPT = Action.crypto("Encrypt").v2()
+      .inputs(KEY_ID, PLAINTEXT, ENCRYPTION_CONTEXT)
+      .outputs("CiphertextBlob", "KeyId")
+      .handler(CryptoActions::encrypt);
+
+  static final Action DECRYPT = Action.crypto("Decrypt").v2()
+      .inputs(ENCRYPTION_PUBLIC_KEY, CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT)
+      .outputs("KeyId", "Plaintext")
+      .handler(CryptoActions::decrypt);
+
+  static final Action GENERATE_DATA_KEY = Action.crypto("GenerateDataKey").v2()
+      .inputs(ENCRYPTION_PUBLIC_KEY, IS_HOSTED_BY_KMS, KEY_ID, NUMBER_OF_BYTES, KEY_SPEC, ENCRYPTION_CONTEXT)
+      .outputs("KeyId", "Plaintext", "CiphertextBlob")
+      .note("one of KeySpec and NumberOfBytes is required; NumberOfBytes wins")
+      .handler(CryptoActions::generateDataKey);
+
+  static final Action RE_ENCRYPT = Action.crypto("ReEncrypt")
+      .inputs(ENCRYPTION_PUBLIC_KEY, CIPHERTEXT_BLOB, DESTINATION_KEY_ID, SOURCE_ENCRYPTION_CONTEXT, DESTINATION_ENCRYPTION_CONTEXT)
+      .outputs("CiphertextBlob", "KeyId", "SourceKeyId", "ReEncrypted")
+      .note("to another CMK or the newest version; ReEncrypted false (the blob unchanged) when nothing would change")
+      .handler(CryptoActions::reEncrypt);
+
+  static final Field<Integer> RANDOM_BYTES = NUMBER_OF_BYTES.required();
+
+  static final Action GENERATE_RANDOM = Action.crypto("GenerateRandom")
+      .inputs(RANDOM_BYTES)
+      .outputs("Plaintext")
+      .handler(CryptoActions::generateRandom);
+
+  static final List<Action> ALL = List.of(ENCRYPT, DECRYPT, GENERATE_DATA_KEY, RE_ENCRYPT, GENERATE_RANDOM);
+
+  private static String base64(byte[] bytes) {
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private static Future<Result> encrypt(Call c) {
+    return c.crypto().encrypt(c.caller(), c.get(KEY_ID), c.get(PLAINTEXT), c.get(ENCRYPTION_CONTEXT))
+        .map(r -> c.result().put("CiphertextBlob", base64(r.blob())).put("KeyId", r.keyId().toString()));
+  }
+
+  private static Future<Result> decrypt(Call c) {
+    return c.crypto().decrypt(c.caller(), c.get(CIPHERTEXT_BLOB), c.get(ENCRYPTION_CONTEXT)).map(r -> {
+      try (SecretBytes pt = r.plaintext()) {
+        return c.result().put("KeyId", r.keyId().toString()).put("Plaintext", base64(pt.bytes()));
+      }
+    });
+  }
+
+  private static Future<Result> generateDataKey(Call c) {
+    int length = c.find(NUMBER_OF_BYTES).orElseGet(() ->
+        KeySpec.parse(c.find(KEY_SPEC).orElseThrow(() -> c.missingOneOf(KEY_SPEC, NUMBER_OF_BYTES))).bytes());
+    return c.crypto().generateDataKey(c.caller(), c.get(KEY_ID), length, c.get(ENCRYPTION_CONTEXT)).map(r -> {
+      try (SecretBytes pt = r.plaintext()) {
+        return c.result().put("KeyId", r.keyId().toString()).put("Plaintext", base64(pt.bytes()))
+            .put("CiphertextBlob", base64(r.blob()));
+      }
+    });
+  }
+
+  private static Future<Result> reEncrypt(Call c) {
+    return c.crypto().reEncrypt(c.caller(), c.get(CIPHERTEXT_BLOB), c.get(SOURCE_ENCRYPTION_CONTEXT),
+            c.find(DESTINATION_KEY_ID).orElse(null), c.get(DESTINATION_ENCRYPTION_CONTEXT))
+        .map(r -> c.result().put("CiphertextBlob", base64(r.blob())).put("KeyId", r.keyId().toString())
+            .put("SourceKeyId", r.sourceKeyId().toString()).put("ReEncrypted", r.reEncrypted()));
+  }
+
+  private static Future<Result> generateRandom(Call c) {
+    return c.crypto().random(c.get(RANDOM_BYTES)).map(r -> {
+      try (SecretBytes b = r) {
+        return c.result().put("Plaintext", base64(b.bytes()));
+      }
+    });
+  }
+}

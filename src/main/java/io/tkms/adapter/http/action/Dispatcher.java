@@ -1,0 +1,77 @@
+package io.tkms.adapter.http.action;
+
+import io.tkms.adapter.http.Exchange;
+import io.tkms.adapter.http.Pipeline;
+import io.tkms.adapter.http.Protocol;
+import io.tkms.application.Caller;
+import io.tkms.domain.KeyId;
+import io.tkms.error.ErrorCode;
+import io.tkms.error.KmsException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs an authenticated request's action, the same way for both protocols: look it up (unknown:
+ * INVALID_ACTION; a Tencent action not built here: UNSUPPORTED_OPERATION), take a token from the
+ * account's limiter for its group (throttled requests cost nothing more), decode and check its
+ * input fields in declaration order, then run its handler. One per protocol and event loop; call
+ * on that event loop.
+ */
+public final class Dispatcher {
+  private final ActionCatalog catalog;
+  private final Pipeline pipeline;
+  private final Protocol protocol;
+
+  public Dispatcher(ActionCatalog catalog, Pipeline pipeline, Protocol protocol) {
+    this.catalog = catalog;
+    this.pipeline = pipeline;
+    this.protocol = protocol;
+  }
+
+  /** Runs action {@code name} for {@code caller} with {@code input}; the answer's fields or its failure. */
+  public Future<JsonObject> dispatch(Exchange ex, Caller caller, String name, ActionInput input) {
+    Action action = catalog.find(protocol, name);
+    if (action == null) {
+      return Future.failedFuture(ErrorCode.INVALID_ACTION.exception("the action " + Pipeline.safeName(name) + " does not exist"));
+    }
+    if (!action.supported()) {
+      return Future.failedFuture(ErrorCode.UNSUPPORTED_OPERATION.exception("the action " + name + " is not supported by this server yet"));
+    }
+    return pipeline.throttle(caller, action.group(), name).compose(v -> run(action, ex, caller, input));
+  }
+
+  /** Decodes the inputs and runs the handler (after the lookup and the limiter). */
+  Future<JsonObject> run(Action action, Exchange ex, Caller caller, ActionInput input) {
+    List<Field<?>> inputs = action.inputs();
+    Object[] values = new Object[inputs.size()];
+    try {
+      for (int i = 0; i < values.length; i++) {
+        Field<?> field = inputs.get(i);
+        values[i] = field.decode(protocol, input);
+        KeyId key = field.auditedKey(values[i]);
+        if (key != null) {
+          ex.keyId = key.toString();
+        }
+      }
+      return action.handler().handle(new Call(action, protocol, ex, caller, pipeline.services(), values)).map(Result::json);
+    } catch (KmsException e) {
+      // A later field's failure, or the handler's before it took ownership: plaintexts decoded so
+      // far are zeroed here, once for every action.
+      zero(values);
+      return Future.failedFuture(e);
+    } catch (RuntimeException e) {
+      zero(values);
+      throw e;
+    }
+  }
+
+  private static void zero(Object[] values) {
+    for (Object v : values) {
+      if (v instanceof byte[] b) {
+        Arrays.fill(b, (byte) 0);
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.tkms.adapter.http.action;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tkms.adapter.http.Protocol;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The standard catalog routes exactly the actions the server has always answered, by their wire names. */
+class ActionCatalogTest {
+  static final ActionCatalog CATALOG = ActionCatalog.standard();
+
+  static Set<String> names(Protocol p, boolean supported) {
+    return CATALOG.actions().stream().filter(a -> a.supported() == supported && a.wireName(p).isPresent())
+        .map(a -> a.wireName(p).get()).collect(Collectors.toSet());
+  }
+
+  @Test
+  void api2_routesItsElevenActions() {
+    assertThat(names(Protocol.V2, true)).containsExactlyInAnyOrder("CreateKey", "GetKeyAttributes", "SetKeyAttributes", "ListKey",
+        "EnableKey", "DisableKey", "Encrypt", "Decrypt", "GenerateDataKey", "ScheduleKeyDeletion", "CancelKeyDeletion");
+    assertThat(names(Protocol.V2, false)).isEmpty();
+  }
+
+  @Test
+  void api3_routesEveryTencentAction_supportedOrNot() {
+    assertThat(names(Protocol.V3, true)).containsExactlyInAnyOrder("Encrypt", "Decrypt", "GenerateDataKey", "GenerateRandom",
+        "ReEncrypt", "ScheduleKeyDeletion", "CancelKeyDeletion", "ArchiveKey", "CancelKeyArchive", "EnableKeyRotation",
+        "DisableKeyRotation", "GetKeyRotationStatus", "CreateKey", "DescribeKey", "DescribeKeys", "ListKeys", "ListKeyDetail",
+        "UpdateAlias", "UpdateKeyDescription", "EnableKey", "DisableKey", "EnableKeys", "DisableKeys", "GetServiceStatus",
+        "GetRegions", "ListAlgorithms");
+    assertThat(names(Protocol.V3, false)).hasSize(46).contains("RotateKey", "GetPublicKey", "AsymmetricSm2Decrypt",
+        "ImportKeyMaterial", "EncryptByWhiteBox", "GetDataKeyPlaintext", "CreateWhiteBoxKeys", "ListKeyRotationHistory");
+  }
+
+  @Test
+  void groups_cryptoForTheCryptoActions_managementForTheRest() {
+    Set<String> crypto = CATALOG.actions().stream().filter(a -> a.supported() && a.group().name().equals("CRYPTO"))
+        .map(Action::name).collect(Collectors.toSet());
+    assertThat(crypto).containsExactlyInAnyOrder("Encrypt", "Decrypt", "GenerateDataKey", "GenerateRandom", "ReEncrypt");
+  }
+
+  @Test
+  void wireNames_areTheMetricsVocabulary_eachOnce() {
+    List<String> names = CATALOG.wireNames();
+    assertThat(names).doesNotHaveDuplicates().contains("GetKeyAttributes", "DescribeKey", "ListKey", "ListKeys", "RotateKey");
+    assertThat(names).hasSize(names(Protocol.V3, true).size() + names(Protocol.V3, false).size() + 3);
+  }
+
+  @Test
+  void aSecondDeclarationOfAName_isRefused() {
+    Action twin = Action.management("DescribeKey").handler(c -> Future.succeededFuture(c.result()));
+    assertThatThrownBy(() -> CATALOG.with(twin)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DescribeKey");
+    Action clash = Action.management("Other").v2("ListKey").handler(c -> Future.succeededFuture(c.result()));
+    assertThatThrownBy(() -> CATALOG.with(clash)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ListKey");
+  }
+
+  @Test
+  void aFieldDeclaredTwiceInOneAction_isRefused() {
+    assertThatThrownBy(() -> Action.management("Twice").inputs(Fields.KEY_ID, Fields.KEY_ID).handler(c -> null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KeyId");
+  }
+}
