@@ -17,7 +17,7 @@ COPY --from=build /src/target/kms.jar /app/kms.jar
 COPY conf/ /app/conf/
 # The Deployment's runAsUser/runAsGroup (k8s/base/deployment.yaml); files stay root-owned, read-only.
 USER 10001:10001
-# API (KMS_HTTP_PORT), management (KMS_ADMIN_PORT), metrics (KMS_METRICS_PORT, reserved).
+# API (KMS_HTTP_PORT), management (KMS_ADMIN_PORT), Prometheus /metrics (KMS_METRICS_PORT).
 EXPOSE 8080 9090 9100
 # Heap as a share of the container's memory limit; the Deployment sets the same through its env.
 ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=70.0 -XX:+ExitOnOutOfMemoryError"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The throughput benchmark of issue 5: starts the built server (target/kms.jar) with a fixed heap,
+# The throughput benchmark: starts the built server (target/kms.jar) with a fixed heap,
 # warms it up and drives it with wrk using requests signed for real; reads the server's own
 # per-result counters (/metrics) before and after every scenario, so a KMS error (HTTP 200 with an
 # error body) counts as a failure. Prints a Markdown table and writes it to --out.
