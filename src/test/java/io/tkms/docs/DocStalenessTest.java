@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tkms.adapter.http.admin.AdminApi;
 import io.tkms.config.Setting;
+import io.tkms.adapter.http.Protocol;
+import io.tkms.adapter.http.action.Action;
+import io.tkms.adapter.http.action.ActionCatalog;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -45,7 +48,8 @@ import org.junit.jupiter.api.Test;
  *       least two humps ({@link #CAMEL}; {@code Pipeline}, {@code AES_256} or {@code HTTPS} are not
  *       checked). It must be a class, interface, record or enum declared in a {@code .java} file
  *       under {@code src/} or {@code load-tests/} (nested ones included), a part of one of
- *       Tencent's error codes in {@link ErrorCode}, or be listed in {@code docs/known-names.txt}
+ *       Tencent's error codes in {@link ErrorCode}, an action, input or answer field name of the
+ *       action declarations ({@link ActionCatalog}), or be listed in {@code docs/known-names.txt}
  *       (test resources: external and wire-level names only, never one of our classes).
  *   <li><b>{@code KMS_} variables</b> must be a {@link Setting} (or a secret's {@code _FILE}
  *       form) or one of {@link #OTHER_VARIABLES}. A name ending in {@code _} ({@code KMS_HTTP_*},
@@ -114,6 +118,20 @@ class DocStalenessTest {
     for (ErrorCode c : ErrorCode.values()) {
       knownNames.addAll(Arrays.asList(c.v3Code().split("\\.")));
     }
+    knownNames.addAll(wireNames(ActionCatalog.standard()));
+  }
+
+  /** Every action's, input field's and answer field's name in every protocol's spelling. */
+  static Set<String> wireNames(ActionCatalog catalog) {
+    Set<String> out = new HashSet<>();
+    for (Action a : catalog.actions()) {
+      for (Protocol p : Protocol.values()) {
+        a.wireName(p).ifPresent(out::add);
+        a.inputs().stream().map(f -> f.spec(p)).filter(java.util.Objects::nonNull).forEach(s -> out.addAll(s.names()));
+        a.outputs(p).forEach(o -> out.add(p.fieldName(o)));
+      }
+    }
+    return out;
   }
 
   @Test
