@@ -23,6 +23,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Creating, describing, listing and renaming CMKs (management limiter group). The state changes
@@ -96,16 +97,14 @@ final class KeyActions {
   }
 
   private static Future<Result> describeKeys(Call c) {
-    List<Future<KeyMetadata>> found = new ArrayList<>();
+    List<Future<Optional<KeyMetadata>>> found = new ArrayList<>();
     for (KeyId id : c.get(KEY_IDS)) {
-      found.add(c.keys().describe(c.caller(), id).recover(e -> Future.succeededFuture(null)));
+      found.add(c.keys().describe(c.caller(), id).map(Optional::of).otherwise(Optional.empty()));
     }
     return Future.all(found).map(all -> {
       JsonArray arr = new JsonArray();
-      for (Future<KeyMetadata> f : found) {
-        if (f.result() != null) {
-          arr.add(KeyViews.metadata(c.protocol(), f.result()));
-        }
+      for (Future<Optional<KeyMetadata>> f : found) {
+        f.result().ifPresent(md -> arr.add(KeyViews.metadata(c.protocol(), md)));
       }
       return c.result().put("KeyMetadatas", arr);
     });
