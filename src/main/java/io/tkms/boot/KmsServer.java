@@ -122,9 +122,9 @@ public final class KmsServer implements AutoCloseable {
 
   public static KmsServer start(KmsConfig config, Clock clock, AuditSink audit) {
     int cores = Runtime.getRuntime().availableProcessors();
-    int loops = config.eventLoops() > 0 ? config.eventLoops() : cores;
-    int workers = config.cryptoWorkers() > 0 ? config.cryptoWorkers() : 2 * cores;
-    Metrics metrics = Metrics.create(config.metricsEnabled());
+    int loops = config.server().eventLoops() > 0 ? config.server().eventLoops() : cores;
+    int workers = config.server().cryptoWorkers() > 0 ? config.server().cryptoWorkers() : 2 * cores;
+    Metrics metrics = Metrics.create(config.observability().metricsEnabled());
     Vertx vertx = metrics.vertx(new VertxOptions().setEventLoopPoolSize(loops)
         // Netty's epoll transport where its native library loads (Linux x86-64), else NIO.
         .setPreferNativeTransport(true)
@@ -133,8 +133,8 @@ public final class KmsServer implements AutoCloseable {
     Database database = null;
     RedisBackend redis = null;
     try {
-      database = Database.open(config);
-      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.pgPoolSize()))
+      database = Database.open(config.database(), config.server().dataDir());
+      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(config.database().poolSize()))
           .connectingTo(database.options()).using(vertx).build();
       RandomSource random = RandomSource.secure();
       WorkerCryptoExecutor executor = new WorkerCryptoExecutor(vertx, workers);
@@ -142,8 +142,8 @@ public final class KmsServer implements AutoCloseable {
 
       PgKeyRepository keyRepo = new PgKeyRepository(pool);
       PgAccountRepository accountRepo = new PgAccountRepository(pool);
-      KeyMaterialCache keyCache = new KeyMaterialCache(keyRepo, executor, hsa, config.keyCacheSize(), Duration.ofSeconds(config.keyCacheTtlSeconds()));
-      CredentialCache credentials = new CredentialCache(accountRepo, executor, hsa, Duration.ofSeconds(config.credentialCacheTtlSeconds()));
+      KeyMaterialCache keyCache = new KeyMaterialCache(keyRepo, executor, hsa, config.caches().keyCacheSize(), Duration.ofSeconds(config.caches().keyCacheTtlSeconds()));
+      CredentialCache credentials = new CredentialCache(accountRepo, executor, hsa, Duration.ofSeconds(config.caches().credentialCacheTtlSeconds()));
       PgChangeBus changes = new PgChangeBus(vertx, pool, database.options());
       changes.start().await();
       CacheInvalidation.wire(changes, keyCache, credentials);
@@ -153,37 +153,37 @@ public final class KmsServer implements AutoCloseable {
 
       redis = config.redis().map(r -> startRedis(vertx, r)).orElse(null);
       Readiness readiness = new Readiness(() -> pool.query("SELECT 1").execute().mapEmpty());
-      HttpSettings settings = new HttpSettings(config.regions(), config.regionAliases(), config.defaultRegion(),
-          config.timestampWindowSeconds(), MAX_BODY_BYTES);
-      LimitPolicy limitPolicy = new LimitPolicy(new Limits(config.defaultCryptoQps(), config.defaultManagementQps(), config.defaultActionQps()),
-          accountRepo, limiter(config, redis), changes, Duration.ofSeconds(config.credentialCacheTtlSeconds()));
+      HttpSettings settings = new HttpSettings(config.regions().served(), config.regions().aliases(), config.regions().defaultRegion(),
+          config.auth().timestampWindowSeconds(), MAX_BODY_BYTES);
+      LimitPolicy limitPolicy = new LimitPolicy(new Limits(config.limits().defaultCryptoQps(), config.limits().defaultManagementQps(), config.limits().defaultActionQps()),
+          accountRepo, limiter(config, redis), changes, Duration.ofSeconds(config.caches().credentialCacheTtlSeconds()));
       ApiServices services = new ApiServices(settings,
           new CryptoService(keyCache, executor, new InlineCryptoExecutor(), new MessageCipher(random), random),
-          new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.cmkQuota(), changes),
+          new KeyService(keyRepo, keyCache, executor, hsa, random, clock, config.limits().cmkQuota(), changes),
           credentials,
           new Tc3KeyCache(),
           limitPolicy,
           replayGuard(config, redis, clock),
-          new LocalSourceLimiter(config.authFailuresPerIp()),
+          new LocalSourceLimiter(config.limits().authFailuresPerIp()),
           audit, readiness, clock, metrics.requests());
       metrics.bind(keyCache, audit);
       metrics.bindRedis(redis);
-      HttpServerOptions http = new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
+      HttpServerOptions http = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
           .setMaxInitialLineLength(4 * MAX_BODY_BYTES).setMaxHeaderSize(16 * 1024).setIdleTimeout(120);
-      if (config.tlsEnabled()) {
+      if (config.http().tlsEnabled()) {
         http.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(config.tlsCertFile().get().toString()).setKeyPath(config.tlsKeyFile().get().toString()));
-      } else if (!loopback(config.httpHost())) {
+            .setCertPath(config.http().tlsCertFile().get().toString()).setKeyPath(config.http().tlsKeyFile().get().toString()));
+      } else if (!loopback(config.http().host())) {
         LOG.warn("serving plain HTTP on {}: credentials' signatures and plaintexts cross the network unencrypted."
-            + " Configure KMS_TLS_CERT_FILE and KMS_TLS_KEY_FILE.", config.httpHost());
+            + " Configure KMS_TLS_CERT_FILE and KMS_TLS_KEY_FILE.", config.http().host());
       }
       vertx.deployVerticle(() -> new ApiVerticle(services, http), new DeploymentOptions().setInstances(loops)).await();
       int adminPort = startAdmin(vertx, config, admin, limitPolicy);
-      int metricsPort = metrics.start(vertx, config.metricsHost(), config.metricsPort());
-      LOG.info("tkms listening on {}://{}:{} ({} event loops, {} crypto workers){}", config.tlsEnabled() ? "https" : "http",
-          config.httpHost(), config.httpPort(), loops, workers, adminPort > 0 ? ", management API on " + config.adminHost() + ":" + adminPort : "");
+      int metricsPort = metrics.start(vertx, config.observability().metricsHost(), config.observability().metricsPort());
+      LOG.info("tkms listening on {}://{}:{} ({} event loops, {} crypto workers){}", config.http().tlsEnabled() ? "https" : "http",
+          config.http().host(), config.http().port(), loops, workers, adminPort > 0 ? ", management API on " + config.admin().host() + ":" + adminPort : "");
       LifecycleJobs jobs = new LifecycleJobs(keyRepo, keyCache, executor, hsa, changes);
-      vertx.setPeriodic(config.jobsIntervalSeconds() * 1000L, id -> jobs.runOnce().onComplete(ar -> {
+      vertx.setPeriodic(config.server().jobsIntervalSeconds() * 1000L, id -> jobs.runOnce().onComplete(ar -> {
         if (ar.failed()) {
           LOG.warn("lifecycle jobs failed: {}", ar.cause().getClass().getSimpleName());
         } else if (!ar.result().purged().isEmpty() || !ar.result().rotated().isEmpty()) {
@@ -191,10 +191,10 @@ public final class KmsServer implements AutoCloseable {
         }
       }));
       if (metricsPort > 0) {
-        LOG.info("Prometheus metrics on http://{}:{}/metrics", config.metricsHost(), metricsPort);
+        LOG.info("Prometheus metrics on http://{}:{}/metrics", config.observability().metricsHost(), metricsPort);
       }
-      KmsServer server = new KmsServer(vertx, database, pool, readiness, config.httpPort(), adminPort, executor, jobs,
-          Duration.ofSeconds(config.drainTimeoutSeconds()));
+      KmsServer server = new KmsServer(vertx, database, pool, readiness, config.http().port(), adminPort, executor, jobs,
+          Duration.ofSeconds(config.server().drainTimeoutSeconds()));
       server.redis = redis;
       server.metricsPort = metricsPort;
       return server;
@@ -228,19 +228,19 @@ public final class KmsServer implements AutoCloseable {
 
   private static RateLimiter limiter(KmsConfig config, RedisBackend redis) {
     if (redis == null) {
-      return new LocalRateLimiter(config.defaultCryptoQps(), config.defaultManagementQps());
+      return new LocalRateLimiter(config.limits().defaultCryptoQps(), config.limits().defaultManagementQps());
     }
     RedisRateLimiter.FailureMode mode = RedisRateLimiter.FailureMode.valueOf(config.redis().get().failureMode().name());
-    return new RedisRateLimiter(redis, mode, config.defaultCryptoQps(), config.defaultManagementQps()).warmUp();
+    return new RedisRateLimiter(redis, mode, config.limits().defaultCryptoQps(), config.limits().defaultManagementQps()).warmUp();
   }
 
   private static ReplayGuard replayGuard(KmsConfig config, RedisBackend redis, Clock clock) {
-    LocalReplayGuard local = new LocalReplayGuard(clock, config.replayCacheSize());
+    LocalReplayGuard local = new LocalReplayGuard(clock, config.auth().replayCacheSize());
     return redis == null ? local : new RedisReplayGuard(redis, local, clock).warmUp();
   }
 
   private static Hsa unseal(KmsConfig config, Pool pool, WorkerCryptoExecutor executor, RandomSource random) {
-    byte[] unsealKey = UnsealKeys.resolve(config, random);
+    byte[] unsealKey = UnsealKeys.resolve(config.seal(), config.server().dataDir(), random);
     PgRootKeyStore store = new PgRootKeyStore(pool);
     AtomicReference<Hsa> hsa = new AtomicReference<>();
     AtomicReference<String> refusal = new AtomicReference<>();
@@ -299,7 +299,7 @@ public final class KmsServer implements AutoCloseable {
       }
       return;
     }
-    java.nio.file.Path file = config.dataDir().resolve("dev-credentials").toAbsolutePath();
+    java.nio.file.Path file = config.server().dataDir().resolve("dev-credentials").toAbsolutePath();
     try (DevCredentials.Dev dev = DevCredentials.loadOrCreate(file, random)) {
       admin.ensureCredential(dev.appId(), dev.uin(), dev.secretId(), dev.secretKey()).await();
     } catch (KmsException e) {
@@ -309,16 +309,16 @@ public final class KmsServer implements AutoCloseable {
   }
 
   private static int startAdmin(Vertx vertx, KmsConfig config, AdminService admin, LimitPolicy limits) {
-    if (!config.adminToken().isPresent()) {
+    if (!config.admin().token().isPresent()) {
       return -1;
     }
-    byte[] token = config.adminToken().read();
+    byte[] token = config.admin().token().read();
     try {
       if (token.length < 16) {
         throw new BootException("KMS_ADMIN_TOKEN must be at least 16 characters");
       }
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.adminHost()).setPort(config.adminPort()))
-          .requestHandler(new AdminApi(admin, limits, new LocalSourceLimiter(config.authFailuresPerIp()), token).router(vertx));
+      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.admin().host()).setPort(config.admin().port()))
+          .requestHandler(new AdminApi(admin, limits, new LocalSourceLimiter(config.limits().authFailuresPerIp()), token).router(vertx));
       return server.listen().await().actualPort();
     } finally {
       Arrays.fill(token, (byte) 0);
