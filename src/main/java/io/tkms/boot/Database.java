@@ -40,22 +40,23 @@ final class Database implements AutoCloseable {
     return embedded != null;
   }
 
-  static Database open(KmsConfig config) {
-    if (config.pgUrl().isPresent()) {
+  /** Connects to {@code config}'s URL, or starts the embedded Postgres under {@code dataDir}. */
+  static Database open(KmsConfig.Database config, Path dataDir) {
+    if (config.url().isPresent()) {
       PgConnectOptions o;
       try {
-        o = PgConnectOptions.fromUri(config.pgUrl().get());
+        o = PgConnectOptions.fromUri(config.url().get());
       } catch (RuntimeException e) {
         throw new BootException("KMS_PG_URL is not a valid postgresql:// URL");
       }
-      if (config.pgPassword().isPresent()) {
-        byte[] pw = config.pgPassword().read();
+      if (config.password().isPresent()) {
+        byte[] pw = config.password().read();
         o.setPassword(new String(pw, StandardCharsets.UTF_8));
         Arrays.fill(pw, (byte) 0);
       }
       return new Database(o, null);
     }
-    Path dir = config.dataDir().resolve("pg").toAbsolutePath();
+    Path dir = dataDir.resolve("pg").toAbsolutePath();
     try {
       Files.createDirectories(dir);
       EmbeddedPostgres pg =

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 final class Logging {
   private Logging() {}
 
-  static void apply(KmsConfig config) {
+  static void apply(KmsConfig.Observability config) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }

@@ -30,7 +30,7 @@ public final class Main {
     }
     try {
       ConfigLoader.Loaded loaded = ConfigLoader.load();
-      Logging.apply(loaded.config());
+      Logging.apply(loaded.config().observability());
       loaded.warnings().forEach(w -> LOG.warn("{}", w));
       KmsServer server = KmsServer.start(loaded.config(), Clock.systemUTC());
       stopOnSignals(server);

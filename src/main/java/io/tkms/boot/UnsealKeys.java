@@ -21,18 +21,18 @@ final class UnsealKeys {
   private UnsealKeys() {}
 
   /** The 32 raw bytes; the caller zeroes them. */
-  static byte[] resolve(KmsConfig config, RandomSource random) {
-    if (config.unsealKey().isPresent()) {
-      return decode(config.unsealKey().read(), "KMS_UNSEAL_KEY");
+  static byte[] resolve(KmsConfig.Seal seal, Path dataDir, RandomSource random) {
+    if (seal.unsealKey().isPresent()) {
+      return decode(seal.unsealKey().read(), "KMS_UNSEAL_KEY");
     }
-    Path file = config.dataDir().resolve("dev-unseal-key");
+    Path file = dataDir.resolve("dev-unseal-key");
     try {
       if (!Files.exists(file)) {
         byte[] key = new byte[32];
         random.nextBytes(key);
         byte[] b64 = Base64.getEncoder().encode(key);
         Arrays.fill(key, (byte) 0);
-        Files.createDirectories(config.dataDir());
+        Files.createDirectories(dataDir);
         SecretFiles.writePrivate(file, b64);
         Arrays.fill(b64, (byte) 0);
       }

@@ -6,48 +6,112 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The validated configuration, read once at boot. Secrets appear only as {@link SecretRef}s, so
- * logging this record never prints one.
+ * The validated configuration, read once at boot by {@link ConfigLoader}: one record per area,
+ * each holding the settings of {@link Setting} that belong to it. Secrets appear only as {@link
+ * SecretRef}s, so logging this record never prints one.
+ *
+ * @param http the API listener
+ * @param regions the regions served
+ * @param auth request-signature checks
+ * @param limits per-account and per-source limits, and the CMK quota
+ * @param caches the in-memory key and credential caches
+ * @param database the Postgres the server uses
+ * @param seal what seals the root key
+ * @param bootstrap the owner credential ensured at start, if configured
+ * @param admin the management listener
+ * @param observability logging and Prometheus metrics
+ * @param server the process: data directory, threads, drain and job schedule
+ * @param redis the Redis shared by all replicas, if configured
  */
 public record KmsConfig(
-    String httpHost,
-    int httpPort,
-    Path dataDir,
-    Optional<Path> tlsCertFile,
-    Optional<Path> tlsKeyFile,
-    Optional<String> pgUrl,
-    SecretRef pgPassword,
-    int pgPoolSize,
-    SecretRef unsealKey,
+    Http http,
+    Regions regions,
+    Auth auth,
+    Limits limits,
+    Caches caches,
+    Database database,
+    Seal seal,
     Optional<Bootstrap> bootstrap,
-    List<String> regions,
-    Map<String, String> regionAliases,
-    String defaultRegion,
-    int defaultCryptoQps,
-    int defaultManagementQps,
-    Map<String, Integer> defaultActionQps,
-    int authFailuresPerIp,
-    int cmkQuota,
-    int timestampWindowSeconds,
-    int replayCacheSize,
-    int keyCacheSize,
-    int keyCacheTtlSeconds,
-    int credentialCacheTtlSeconds,
-    int jobsIntervalSeconds,
-    String logFormat,
-    Map<String, String> logLevels,
-    int eventLoops,
-    int cryptoWorkers,
-    SecretRef adminToken,
-    String adminHost,
-    int adminPort,
-    int drainTimeoutSeconds,
-    String metricsHost,
-    int metricsPort,
+    Admin admin,
+    Observability observability,
+    Server server,
     Optional<Redis> redis) {
+
+  /** The API listener ({@code KMS_HTTP_*}, {@code KMS_TLS_*}); both TLS files or neither. */
+  public record Http(
+      String host, int port, Optional<Path> tlsCertFile, Optional<Path> tlsKeyFile) {
+
+    /** True when the listener serves HTTPS. */
+    public boolean tlsEnabled() {
+      return tlsCertFile.isPresent();
+    }
+  }
+
+  /**
+   * The regions served ({@code KMS_REGIONS}, canonical names), the API 2.0 short aliases, and the
+   * region of a request that names none.
+   */
+  public record Regions(List<String> served, Map<String, String> aliases, String defaultRegion) {
+
+    /** Resolves a region name or v2 short alias to a configured region, if served. */
+    public Optional<String> resolve(String name) {
+      String canonical = aliases.getOrDefault(name, name);
+      return served.contains(canonical) ? Optional.of(canonical) : Optional.empty();
+    }
+  }
+
+  /** Request-signature checks ({@code KMS_AUTH_*}): timestamp skew and replay memory. */
+  public record Auth(int timestampWindowSeconds, int replayCacheSize) {}
+
+  /** Default per-account limits, the per-source limit on failed authentications, the quota. */
+  public record Limits(
+      int defaultCryptoQps,
+      int defaultManagementQps,
+      Map<String, Integer> defaultActionQps,
+      int authFailuresPerIp,
+      int cmkQuota) {}
+
+  /** The in-memory caches ({@code KMS_CACHE_*}). */
+  public record Caches(int keyCacheSize, int keyCacheTtlSeconds, int credentialCacheTtlSeconds) {}
+
+  /** The external Postgres ({@code KMS_PG_*}); no URL: the embedded one. */
+  public record Database(Optional<String> url, SecretRef password, int poolSize) {}
+
+  /** The unseal key; absent: a development key is generated under the data directory. */
+  public record Seal(SecretRef unsealKey) {}
 
   /** The bootstrap owner account and credential ensured at start. */
   public record Bootstrap(String appId, String uin, String secretId, SecretRef secretKey) {}
+
+  /** The management listener ({@code KMS_ADMIN_*}). */
+  public record Admin(SecretRef token, String host, int port) {
+
+    /** True when a token is configured: without one there is no management listener. */
+    public boolean enabled() {
+      return token.isPresent();
+    }
+  }
+
+  /** Logging ({@code KMS_LOG_*}) and the Prometheus endpoint ({@code KMS_METRICS_*}). */
+  public record Observability(
+      String logFormat, Map<String, String> logLevels, String metricsHost, int metricsPort) {
+
+    /** True unless {@code KMS_METRICS_PORT} is 0. */
+    public boolean metricsEnabled() {
+      return metricsPort > 0;
+    }
+  }
+
+  /**
+   * The process ({@code KMS_SERVER_*}, {@code KMS_DATA_DIR}, {@code KMS_JOBS_*}); 0 event loops or
+   * crypto workers: sized from the cores.
+   */
+  public record Server(
+      Path dataDir,
+      int eventLoops,
+      int cryptoWorkers,
+      int drainTimeoutSeconds,
+      int jobsIntervalSeconds) {}
 
   /** What account limits do while Redis is unreachable. */
   public enum RedisFailureMode {
@@ -57,20 +121,10 @@ public record KmsConfig(
   }
 
   /** The shared Redis (KMS_REDIS_*); absent: in-process limiter and replay cache. */
-  public record Redis(String url, SecretRef password, RedisFailureMode failureMode, int timeoutMillis, String keyPrefix) {}
-
-  /** True unless {@code KMS_METRICS_PORT} is 0. */
-  public boolean metricsEnabled() {
-    return metricsPort > 0;
-  }
-
-  public boolean tlsEnabled() {
-    return tlsCertFile.isPresent();
-  }
-
-  /** Resolves a region name or v2 short alias to a configured region, if served. */
-  public Optional<String> resolveRegion(String name) {
-    String canonical = regionAliases.getOrDefault(name, name);
-    return regions.contains(canonical) ? Optional.of(canonical) : Optional.empty();
-  }
+  public record Redis(
+      String url,
+      SecretRef password,
+      RedisFailureMode failureMode,
+      int timeoutMillis,
+      String keyPrefix) {}
 }

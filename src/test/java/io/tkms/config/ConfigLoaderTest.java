@@ -18,28 +18,28 @@ class ConfigLoaderTest {
   @Test
   void shippedFile_givesTheDocumentedDefaults() {
     KmsConfig c = ConfigLoader.load(Map.of(), SHIPPED).config();
-    assertThat(c.httpHost()).isEqualTo("0.0.0.0");
-    assertThat(c.httpPort()).isEqualTo(8080);
-    assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
-    assertThat(c.pgUrl()).isEmpty();
-    assertThat(c.regions()).containsExactly("ap-guangzhou", "ap-shanghai", "ap-beijing");
-    assertThat(c.defaultRegion()).isEqualTo("ap-guangzhou");
-    assertThat(c.defaultCryptoQps()).isEqualTo(10_000);
-    assertThat(c.defaultManagementQps()).isEqualTo(100);
-    assertThat(c.cmkQuota()).isEqualTo(10_000);
-    assertThat(c.adminToken().isPresent()).isFalse();
-    assertThat(c.adminHost()).isEqualTo("127.0.0.1");
-    assertThat(c.adminPort()).isEqualTo(9090);
+    assertThat(c.http().host()).isEqualTo("0.0.0.0");
+    assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.server().dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(c.database().url()).isEmpty();
+    assertThat(c.regions().served()).containsExactly("ap-guangzhou", "ap-shanghai", "ap-beijing");
+    assertThat(c.regions().defaultRegion()).isEqualTo("ap-guangzhou");
+    assertThat(c.limits().defaultCryptoQps()).isEqualTo(10_000);
+    assertThat(c.limits().defaultManagementQps()).isEqualTo(100);
+    assertThat(c.limits().cmkQuota()).isEqualTo(10_000);
+    assertThat(c.admin().token().isPresent()).isFalse();
+    assertThat(c.admin().host()).isEqualTo("127.0.0.1");
+    assertThat(c.admin().port()).isEqualTo(9090);
     assertThat(c.bootstrap()).isEmpty();
-    assertThat(c.drainTimeoutSeconds()).isEqualTo(20);
-    assertThat(c.metricsHost()).isEqualTo("0.0.0.0");
-    assertThat(c.metricsPort()).isEqualTo(9100);
-    assertThat(c.metricsEnabled()).isTrue();
+    assertThat(c.server().drainTimeoutSeconds()).isEqualTo(20);
+    assertThat(c.observability().metricsHost()).isEqualTo("0.0.0.0");
+    assertThat(c.observability().metricsPort()).isEqualTo(9100);
+    assertThat(c.observability().metricsEnabled()).isTrue();
   }
 
   @Test
   void metricsPortZero_turnsMetricsOff() {
-    assertThat(ConfigLoader.load(Map.of("KMS_METRICS_PORT", "0"), SHIPPED).config().metricsEnabled()).isFalse();
+    assertThat(ConfigLoader.load(Map.of("KMS_METRICS_PORT", "0"), SHIPPED).config().observability().metricsEnabled()).isFalse();
   }
 
   @Test
@@ -64,11 +64,11 @@ class ConfigLoaderTest {
   @Test
   void environment_overridesTheFile() {
     KmsConfig c = ConfigLoader.load(Map.of("KMS_HTTP_PORT", "9999", "KMS_REGIONS", "gz,bj", "KMS_DEFAULT_REGION", "bj"), SHIPPED).config();
-    assertThat(c.httpPort()).isEqualTo(9999);
-    assertThat(c.regions()).containsExactly("ap-guangzhou", "ap-beijing");
-    assertThat(c.defaultRegion()).isEqualTo("ap-beijing");
-    assertThat(c.resolveRegion("sh")).isEmpty();
-    assertThat(c.resolveRegion("gz")).contains("ap-guangzhou");
+    assertThat(c.http().port()).isEqualTo(9999);
+    assertThat(c.regions().served()).containsExactly("ap-guangzhou", "ap-beijing");
+    assertThat(c.regions().defaultRegion()).isEqualTo("ap-beijing");
+    assertThat(c.regions().resolve("sh")).isEmpty();
+    assertThat(c.regions().resolve("gz")).contains("ap-guangzhou");
   }
 
   @Test
@@ -83,10 +83,10 @@ class ConfigLoaderTest {
     Path f = dir.resolve("token");
     Files.writeString(f, "file-token-value-123456\n");
     KmsConfig c = ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN_FILE", f.toString()), SHIPPED).config();
-    assertThat(new String(c.adminToken().read())).isEqualTo("file-token-value-123456");
+    assertThat(new String(c.admin().token().read())).isEqualTo("file-token-value-123456");
     assertThat(c.toString()).doesNotContain("file-token-value");
     KmsConfig inline = ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN", "inline-token-value-1234"), SHIPPED).config();
-    assertThat(new String(inline.adminToken().read())).isEqualTo("inline-token-value-1234");
+    assertThat(new String(inline.admin().token().read())).isEqualTo("inline-token-value-1234");
     assertThat(inline.toString()).doesNotContain("inline-token-value");
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN", "a", "KMS_ADMIN_TOKEN_FILE", f.toString()), SHIPPED))
         .isInstanceOf(ConfigLoader.ConfigException.class);
@@ -156,12 +156,12 @@ class ConfigLoaderTest {
     Path f = dir.resolve("token");
     Files.writeString(f, "token-REPLACE_ME-is-only-a-substring\n");
     KmsConfig c = ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN_FILE", f.toString()), SHIPPED).config();
-    assertThat(c.adminToken().isPresent()).isTrue();
+    assertThat(c.admin().token().isPresent()).isTrue();
   }
 
   @Test
   void drainTimeout_isBounded() {
-    assertThat(ConfigLoader.load(Map.of("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "0"), SHIPPED).config().drainTimeoutSeconds()).isZero();
+    assertThat(ConfigLoader.load(Map.of("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "0"), SHIPPED).config().server().drainTimeoutSeconds()).isZero();
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "-1"), SHIPPED))
         .hasMessageContaining("KMS_SERVER_DRAIN_TIMEOUT_SECONDS");
   }

@@ -213,7 +213,7 @@ class SecretLeakIT {
     env.put("KMS_PG_PASSWORD", PG_PASSWORD);
     ConfigLoader.Loaded inline = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
     assertThat(inline.config().toString()).contains(TestServer.SECRET_ID).contains("SecretRef[inline, redacted]");
-    assertThat(inline.config().adminToken().read()).isEqualTo(TestServer.ADMIN_TOKEN.getBytes(StandardCharsets.UTF_8));
+    assertThat(inline.config().admin().token().read()).isEqualTo(TestServer.ADMIN_TOKEN.getBytes(StandardCharsets.UTF_8));
     shown.add(inline.toString());
     shown.add(inline.config().toString());
     shown.add(inline.config().bootstrap().orElseThrow().toString());
@@ -230,7 +230,7 @@ class SecretLeakIT {
     }
     ConfigLoader.Loaded files = ConfigLoader.load(fileEnv, Path.of("conf", "kms.yaml"));
     assertThat(files.config().toString()).contains("SecretRef[file=" + dir.resolve("kms_admin_token.secret"));
-    assertThat(files.config().unsealKey().read()).isEqualTo(TestServer.UNSEAL_KEY.getBytes(StandardCharsets.UTF_8));
+    assertThat(files.config().seal().unsealKey().read()).isEqualTo(TestServer.UNSEAL_KEY.getBytes(StandardCharsets.UTF_8));
     shown.add(files.toString());
     shown.add(files.config().toString());
 

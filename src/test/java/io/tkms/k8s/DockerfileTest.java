@@ -105,7 +105,7 @@ class DockerfileTest {
         exposed.add(Integer.parseInt(p.replace("/tcp", "")));
       }
     }
-    assertThat(exposed).containsExactlyInAnyOrder(c.httpPort(), c.adminPort(), c.metricsPort());
+    assertThat(exposed).containsExactlyInAnyOrder(c.http().port(), c.admin().port(), c.observability().metricsPort());
   }
 
   @Test

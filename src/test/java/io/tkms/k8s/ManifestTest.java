@@ -122,7 +122,7 @@ class ManifestTest {
     List<HasMetadata> r = rendered(overlay);
     Container kms = serverContainer(r);
     KmsConfig config = effectiveConfig(r);
-    assertThat(config.httpPort()).isEqualTo(Integer.parseInt(Setting.HTTP_PORT.defaultValue())).isEqualTo(8080);
+    assertThat(config.http().port()).isEqualTo(Integer.parseInt(Setting.HTTP_PORT.defaultValue())).isEqualTo(8080);
     String scheme = env(kms, "KMS_TLS_CERT_FILE").isPresent() ? "HTTPS" : "HTTP";
     Map<String, HTTPGetAction> probes = Map.of(
         "startup /healthz", kms.getStartupProbe().getHttpGet(),
@@ -131,7 +131,7 @@ class ManifestTest {
     probes.forEach((what, get) -> {
       assertThat(get).as(what).isNotNull();
       assertThat(get.getPath()).as(what).isEqualTo(what.substring(what.indexOf(' ') + 1));
-      assertThat(port(kms, get.getPort())).as(what + " port").isEqualTo(config.httpPort());
+      assertThat(port(kms, get.getPort())).as(what + " port").isEqualTo(config.http().port());
       assertThat(get.getScheme()).as(what + " scheme (the listener speaks " + scheme + ")").isEqualTo(scheme);
     });
   }
@@ -171,8 +171,8 @@ class ManifestTest {
     }
     // The ConfigMap carries no secret: loaded alone, it configures none.
     KmsConfig fromConfigMapOnly = loadConfigMap(r, Map.of());
-    assertThat(fromConfigMapOnly.unsealKey().isPresent() || fromConfigMapOnly.adminToken().isPresent()
-        || fromConfigMapOnly.pgPassword().isPresent() || fromConfigMapOnly.bootstrap().isPresent()).isFalse();
+    assertThat(fromConfigMapOnly.seal().unsealKey().isPresent() || fromConfigMapOnly.admin().token().isPresent()
+        || fromConfigMapOnly.database().password().isPresent() || fromConfigMapOnly.bootstrap().isPresent()).isFalse();
   }
 
   @ParameterizedTest
@@ -306,26 +306,26 @@ class ManifestTest {
       int p = cp.getContainerPort();
       declared.add(p);
       List<NetworkPolicyIngressRule> allowing = rules.stream().filter(rule -> allows(kms, rule, p)).toList();
-      if (p == config.httpPort()) {
+      if (p == config.http().port()) {
         assertThat(allowing).as("API port " + p + " open to all clients").anyMatch(rule -> rule.getFrom().isEmpty());
-      } else if (p == config.metricsPort()) {
+      } else if (p == config.observability().metricsPort()) {
         assertThat(allowing).as("metrics port " + p + " reachable by monitoring").isNotEmpty();
         for (NetworkPolicyIngressRule rule : allowing) {
           assertThat(rule.getFrom()).as("metrics port " + p + " only from the monitoring namespace").isNotEmpty()
               .allMatch(ManifestTest::isMonitoringNamespace);
         }
-      } else if (p == config.adminPort()) {
+      } else if (p == config.admin().port()) {
         assertThat(allowing).as("management port " + p + " has no ingress rule").isEmpty();
       } else {
         throw new AssertionError("container port " + p + " is neither the API, the metrics nor the management port");
       }
     }
-    assertThat(declared).containsExactlyInAnyOrder(config.httpPort(), config.adminPort(), config.metricsPort());
-    assertThat(config.adminHost()).as("the management listener binds to loopback: port-forward only").isEqualTo("127.0.0.1");
+    assertThat(declared).containsExactlyInAnyOrder(config.http().port(), config.admin().port(), config.observability().metricsPort());
+    assertThat(config.admin().host()).as("the management listener binds to loopback: port-forward only").isEqualTo("127.0.0.1");
     for (Service s : all(r, Service.class)) {
       if (selects(s.getSpec().getSelector(), podLabels)) {
         s.getSpec().getPorts().forEach(sp -> assertThat(port(kms, sp.getTargetPort())).as("Service " + s.getMetadata().getName()
-            + " exposes port " + sp.getName()).isNotEqualTo(config.adminPort()));
+            + " exposes port " + sp.getName()).isNotEqualTo(config.admin().port()));
       }
     }
   }
@@ -389,8 +389,8 @@ class ManifestTest {
     long sleep = Long.parseLong(preStop.get(1));
     long grace = server(r).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
     assertThat(grace).as("terminationGracePeriodSeconds > preStop sleep " + sleep + " s + drain timeout "
-        + config.drainTimeoutSeconds() + " s + 5 s to close").isGreaterThanOrEqualTo(sleep + config.drainTimeoutSeconds() + 5);
-    assertThat(config.drainTimeoutSeconds()).isPositive();
+        + config.server().drainTimeoutSeconds() + " s + 5 s to close").isGreaterThanOrEqualTo(sleep + config.server().drainTimeoutSeconds() + 5);
+    assertThat(config.server().drainTimeoutSeconds()).isPositive();
   }
 
   @ParameterizedTest
