@@ -84,7 +84,7 @@ final class LimitsCommand extends GroupCommand {
     @Parameters(index = "0", paramLabel = "APPID", description = "AppId of the account.")
     String appId;
 
-    @Option(names = "--crypto", paramLabel = "QPS", description = "Limit of Encrypt, Decrypt and GenerateDataKey together.")
+    @Option(names = "--crypto", paramLabel = "QPS", description = "Limit of the crypto actions (Encrypt, Decrypt, GenerateDataKey, ReEncrypt, GenerateRandom) together.")
     Integer crypto;
 
     @Option(names = "--management", paramLabel = "QPS", description = "Limit of all other actions together.")

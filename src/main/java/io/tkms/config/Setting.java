@@ -27,7 +27,7 @@ public enum Setting {
   BOOTSTRAP_SECRET_KEY("bootstrap.secret_key", "KMS_BOOTSTRAP_SECRET_KEY", "", true, "SecretKey of the bootstrap credential."),
   REGIONS("regions", "KMS_REGIONS", "ap-guangzhou,ap-shanghai,ap-beijing", false, "Comma-separated regions served; `gz`, `sh`, `bj` are aliases of the first three."),
   DEFAULT_REGION("default_region", "KMS_DEFAULT_REGION", "ap-guangzhou", false, "Region used when a request names none."),
-  DEFAULT_CRYPTO_QPS("limits.default_crypto_qps", "KMS_DEFAULT_CRYPTO_QPS", "10000", false, "Per-account QPS for Encrypt, Decrypt and GenerateDataKey."),
+  DEFAULT_CRYPTO_QPS("limits.default_crypto_qps", "KMS_DEFAULT_CRYPTO_QPS", "10000", false, "Per-account QPS of the crypto actions: Encrypt, Decrypt, GenerateDataKey, ReEncrypt and GenerateRandom."),
   DEFAULT_MANAGEMENT_QPS("limits.default_management_qps", "KMS_DEFAULT_MANAGEMENT_QPS", "100", false, "Per-account QPS for all other actions."),
   LIMITS_ACTIONS("limits.actions", "KMS_LIMITS_ACTIONS", "", false, "Default per-action limits on top of the group limits, e.g. `GenerateDataKey=100,GenerateRandom=150` (see `conf/profiles/tencent.env`)."),
   AUTH_FAILURES_PER_IP("limits.auth_failures_per_ip", "KMS_LIMITS_AUTH_FAILURES_PER_IP", "20", false, "Failed authentications per second allowed from one source address before it is throttled."),
