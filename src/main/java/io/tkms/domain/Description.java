@@ -11,13 +11,13 @@ public final class Description {
   private Description() {}
 
   /**
-   * Validates {@code description}.
+   * Validates {@code description}; {@code field} names the parameter in the failure's message.
    *
    * @throws io.tkms.error.KmsException INVALID_PARAMETER_VALUE when it is longer than 1024 bytes
    */
-  public static String validate(String description) {
+  public static String validate(String description, String field) {
     if (description.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception("description must be at most " + MAX_BYTES + " bytes");
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(field + " must be at most " + MAX_BYTES + " bytes");
     }
     return description;
   }

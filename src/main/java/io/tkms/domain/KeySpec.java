@@ -19,16 +19,16 @@ public enum KeySpec {
   }
 
   /**
-   * The spec named {@code name}.
+   * The spec named {@code text}; {@code field} names the parameter in the failure's message.
    *
-   * @throws io.tkms.error.KmsException INVALID_KEY_SPEC for any other name
+   * @throws io.tkms.error.KmsException INVALID_KEY_SPEC for any other text
    */
-  public static KeySpec parse(String name) {
+  public static KeySpec parse(String text, String field) {
     for (KeySpec s : values()) {
-      if (s.name().equals(name)) {
+      if (s.name().equals(text)) {
         return s;
       }
     }
-    throw ErrorCode.INVALID_KEY_SPEC.exception("KeySpec must be AES_128 or AES_256");
+    throw ErrorCode.INVALID_KEY_SPEC.exception(field + " must be AES_128 or AES_256");
   }
 }

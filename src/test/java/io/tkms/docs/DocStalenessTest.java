@@ -127,7 +127,7 @@ class DocStalenessTest {
     for (Action a : catalog.actions()) {
       for (Protocol p : Protocol.values()) {
         a.wireName(p).ifPresent(out::add);
-        a.inputs().stream().map(f -> f.spec(p)).filter(java.util.Objects::nonNull).forEach(s -> out.addAll(s.names()));
+        a.inputs(p).stream().map(f -> f.spec(p)).filter(java.util.Objects::nonNull).forEach(s -> out.addAll(s.names()));
         a.outputs(p).forEach(o -> out.add(p.fieldName(o)));
       }
     }

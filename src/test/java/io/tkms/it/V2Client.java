@@ -52,6 +52,7 @@ public final class V2Client {
     private boolean multipart;
     private String signatureOverride;
     private String keyOverride;
+    private String path = "/v2/index.php";
 
     Req(String action) {
       params.put("Action", action);
@@ -91,6 +92,12 @@ public final class V2Client {
       return this;
     }
 
+    /** Signs for and sends to {@code p}: {@code /} is API 3.0's legacy form signing (add a Version). */
+    public Req path(String p) {
+      path = p;
+      return this;
+    }
+
     public Req sha1() {
       signatureMethod = "HmacSHA1";
       return this;
@@ -115,7 +122,7 @@ public final class V2Client {
     public Map<String, String> signed() {
       Map<String, String> p = new LinkedHashMap<>(params);
       p.put("SignatureMethod", signatureMethod);
-      String sts = V2Signature.stringToSign(method.equals("GET") ? "GET" : "POST", signedHost == null ? host : signedHost, "/v2/index.php", p);
+      String sts = V2Signature.stringToSign(method.equals("GET") ? "GET" : "POST", signedHost == null ? host : signedHost, path, p);
       String key = keyOverride == null ? secretKey : keyOverride;
       byte[] mac = V2Signature.compute(V2Signature.Algorithm.of(signatureMethod), key.getBytes(StandardCharsets.UTF_8), sts);
       p.put("Signature", signatureOverride != null ? signatureOverride : java.util.Base64.getEncoder().encodeToString(mac));
@@ -125,7 +132,7 @@ public final class V2Client {
     public RawHttp.Response sendRaw() {
       Map<String, String> p = signed();
       if (method.equals("GET")) {
-        return RawHttp.send(port, "GET /v2/index.php?" + form(p) + " HTTP/1.1\r\nHost: " + host, null);
+        return RawHttp.send(port, "GET " + path + "?" + form(p) + " HTTP/1.1\r\nHost: " + host, null);
       }
       if (multipart) {
         String boundary = "----tkms" + NONCE.incrementAndGet();
@@ -133,10 +140,10 @@ public final class V2Client {
         p.forEach((k, v) -> b.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(k)
             .append("\"\r\n\r\n").append(v).append("\r\n"));
         b.append("--").append(boundary).append("--\r\n");
-        return RawHttp.send(port, method + " /v2/index.php HTTP/1.1\r\nHost: " + host
+        return RawHttp.send(port, method + " " + path + " HTTP/1.1\r\nHost: " + host
             + "\r\nContent-Type: multipart/form-data; boundary=" + boundary, b.toString().getBytes(StandardCharsets.UTF_8));
       }
-      return RawHttp.send(port, method + " /v2/index.php HTTP/1.1\r\nHost: " + host
+      return RawHttp.send(port, method + " " + path + " HTTP/1.1\r\nHost: " + host
           + "\r\nContent-Type: application/x-www-form-urlencoded", form(p).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -64,12 +64,20 @@ public final class LegacySigning {
     return v;
   }
 
+  /**
+   * A non-negative integer of at most 19 digits (the Python SDKs draw nonces up to 2^63 - 1); one
+   * that does not fit a long is out of range.
+   */
   private static long unsigned(Protocol protocol, Map<String, String> params, String name) {
     String v = required(protocol, params, name);
-    if (!digits(v, 18)) {
+    if (!digits(v, 19)) {
       throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " must be a non-negative integer");
     }
-    return Long.parseLong(v);
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " is out of range");
+    }
   }
 
   /** Whether {@code s} is 1 to {@code max} ASCII digits (a regex here cost a Pattern per request). */

@@ -22,6 +22,11 @@ public enum Protocol {
     public KmsException missing(String wireName) {
       return ErrorCode.MISSING_PARAMETER.exception("lacked of required parameters: " + wireName);
     }
+
+    @Override
+    public KmsException invalidAction(String safeName) {
+      return ErrorCode.INVALID_ACTION.exception();
+    }
   },
   V3("v3") {
     @Override
@@ -32,6 +37,11 @@ public enum Protocol {
     @Override
     public KmsException missing(String wireName) {
       return ErrorCode.MISSING_PARAMETER.exception("the parameter " + wireName + " is required");
+    }
+
+    @Override
+    public KmsException invalidAction(String safeName) {
+      return ErrorCode.INVALID_ACTION.exception("the action " + safeName + " does not exist");
     }
   };
 
@@ -54,6 +64,12 @@ public enum Protocol {
 
   /** The MISSING_PARAMETER failure for {@code wireName}, worded as this protocol's clients expect. */
   public abstract KmsException missing(String wireName);
+
+  /**
+   * The INVALID_ACTION failure for an action this protocol does not have; {@code safeName} is the
+   * name made safe to echo (API 2.0 keeps Tencent's own wording, without it).
+   */
+  public abstract KmsException invalidAction(String safeName);
 
   private static String lowerCamel(String name) {
     return name.isEmpty() ? name : name.substring(0, 1).toLowerCase(Locale.ROOT) + name.substring(1);

@@ -24,7 +24,10 @@ public final class Action {
   @FunctionalInterface
   public interface Handler {
     /**
-     * The action's result, its fields named as API 3.0 spells them ({@link Call#result()}).
+     * The action's result, its fields named as API 3.0 spells them ({@link Call#result()}). A
+     * secret input (a decoded plaintext) belongs to the handler until it hands it to a use case,
+     * which then owns it: a handler throws only before that (the dispatcher zeroes secret inputs
+     * when the handler throws).
      *
      * @throws io.tkms.error.KmsException a client-visible failure (thrown or as the failed future)
      */
@@ -34,7 +37,7 @@ public final class Action {
   private final String name;
   private final Map<Protocol, String> wireNames;
   private final Group group;
-  private final List<Field<?>> inputs;
+  private final Map<Protocol, List<Field<?>>> inputs;
   private final Map<Protocol, List<String>> outputs;
   private final Handler handler;
   private final String note;
@@ -43,14 +46,16 @@ public final class Action {
     this.name = b.name;
     this.wireNames = Collections.unmodifiableMap(new EnumMap<>(b.wireNames));
     this.group = b.group;
-    this.inputs = List.copyOf(b.inputs);
+    this.inputs = Collections.unmodifiableMap(new EnumMap<>(b.inputs));
     this.outputs = Collections.unmodifiableMap(new EnumMap<>(b.outputs));
     this.handler = handler;
     this.note = b.note;
-    Set<String> names = new LinkedHashSet<>();
-    for (Field<?> f : inputs) {
-      if (!names.add(f.name())) {
-        throw new IllegalArgumentException(name + " declares the field " + f.name() + " twice");
+    for (List<Field<?>> fields : inputs.values()) {
+      Set<String> names = new LinkedHashSet<>();
+      for (Field<?> f : fields) {
+        if (!names.add(f.name())) {
+          throw new IllegalArgumentException(name + " declares the field " + f.name() + " twice");
+        }
       }
     }
   }
@@ -84,8 +89,9 @@ public final class Action {
     return group;
   }
 
-  public List<Field<?>> inputs() {
-    return inputs;
+  /** The input fields {@code protocol} checks, in the order it checks them. */
+  public List<Field<?>> inputs(Protocol protocol) {
+    return inputs.getOrDefault(protocol, List.of());
   }
 
   /** The output fields in {@code protocol}, named as API 3.0 spells them. */
@@ -116,7 +122,7 @@ public final class Action {
     private final String name;
     private final Group group;
     private final Map<Protocol, String> wireNames = new EnumMap<>(Protocol.class);
-    private List<Field<?>> inputs = List.of();
+    private final Map<Protocol, List<Field<?>>> inputs = new EnumMap<>(Protocol.class);
     private final Map<Protocol, List<String>> outputs = new EnumMap<>(Protocol.class);
     private String note = "";
 
@@ -139,7 +145,15 @@ public final class Action {
 
     /** The input fields, in the order they are checked. */
     public Builder inputs(Field<?>... fields) {
-      inputs = List.of(fields);
+      for (Protocol p : Protocol.values()) {
+        inputs.put(p, List.of(fields));
+      }
+      return this;
+    }
+
+    /** The input fields in {@code protocol} only, where the protocols check in another order. */
+    public Builder inputs(Protocol protocol, Field<?>... fields) {
+      inputs.put(protocol, List.of(fields));
       return this;
     }
 

@@ -7,7 +7,6 @@ import io.tkms.application.Caller;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
 import io.tkms.domain.KeyId;
-import io.tkms.error.KmsException;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,7 +69,7 @@ public final class Call {
 
   @SuppressWarnings("unchecked")
   private <T> T value(Field<T> field) {
-    List<Field<?>> inputs = action.inputs();
+    List<Field<?>> inputs = action.inputs(protocol);
     for (int i = 0; i < inputs.size(); i++) {
       if (inputs.get(i).name().equals(field.name())) {
         return (T) values[i];
@@ -92,15 +91,5 @@ public final class Call {
   /** An object nested in the answer (an item of a list). */
   public Result object() {
     return new Result(protocol, null);
-  }
-
-  /** MISSING_PARAMETER for a request that must give one of {@code fields} and gave none. */
-  public KmsException missingOneOf(Field<?>... fields) {
-    StringBuilder names = new StringBuilder();
-    for (Field<?> f : fields) {
-      Field.Spec spec = f.spec(protocol);
-      names.append(names.length() == 0 ? "" : " or ").append(spec == null ? f.name() : spec.name());
-    }
-    return protocol.missing(names.toString());
   }
 }

@@ -12,7 +12,6 @@ import static io.tkms.adapter.http.action.Fields.NUMBER_OF_BYTES;
 import static io.tkms.adapter.http.action.Fields.PLAINTEXT;
 import static io.tkms.adapter.http.action.Fields.SOURCE_ENCRYPTION_CONTEXT;
 
-import io.tkms.domain.KeySpec;
 import io.tkms.domain.SecretBytes;
 import io.vertx.core.Future;
 import java.util.Base64;
@@ -35,7 +34,7 @@ final class CryptoActions {
   static final Action GENERATE_DATA_KEY = Action.crypto("GenerateDataKey").v2()
       .inputs(ENCRYPTION_PUBLIC_KEY, IS_HOSTED_BY_KMS, KEY_ID, NUMBER_OF_BYTES, KEY_SPEC, ENCRYPTION_CONTEXT)
       .outputs("KeyId", "Plaintext", "CiphertextBlob")
-      .note("one of KeySpec and NumberOfBytes is required; NumberOfBytes wins")
+      .note("one of NumberOfBytes and KeySpec is required; NumberOfBytes wins (KeySpec is then not read)")
       .handler(CryptoActions::generateDataKey);
 
   static final Action RE_ENCRYPT = Action.crypto("ReEncrypt")
@@ -71,8 +70,7 @@ final class CryptoActions {
   }
 
   private static Future<Result> generateDataKey(Call c) {
-    int length = c.find(NUMBER_OF_BYTES).orElseGet(() ->
-        KeySpec.parse(c.find(KEY_SPEC).orElseThrow(() -> c.missingOneOf(KEY_SPEC, NUMBER_OF_BYTES))).bytes());
+    int length = c.find(NUMBER_OF_BYTES).orElseGet(() -> c.get(KEY_SPEC).bytes());
     return c.crypto().generateDataKey(c.caller(), c.get(KEY_ID), length, c.get(ENCRYPTION_CONTEXT)).map(r -> {
       try (SecretBytes pt = r.plaintext()) {
         return c.result().put("KeyId", r.keyId().toString()).put("Plaintext", base64(pt.bytes()))

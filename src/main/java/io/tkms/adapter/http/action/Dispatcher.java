@@ -34,7 +34,7 @@ public final class Dispatcher {
   public Future<JsonObject> dispatch(Exchange ex, Caller caller, String name, ActionInput input) {
     Action action = catalog.find(protocol, name);
     if (action == null) {
-      return Future.failedFuture(ErrorCode.INVALID_ACTION.exception("the action " + Pipeline.safeName(name) + " does not exist"));
+      return Future.failedFuture(protocol.invalidAction(Pipeline.safeName(name)));
     }
     if (!action.supported()) {
       return Future.failedFuture(ErrorCode.UNSUPPORTED_OPERATION.exception("the action " + name + " is not supported by this server yet"));
@@ -44,12 +44,15 @@ public final class Dispatcher {
 
   /** Decodes the inputs and runs the handler (after the lookup and the limiter). */
   Future<JsonObject> run(Action action, Exchange ex, Caller caller, ActionInput input) {
-    List<Field<?>> inputs = action.inputs();
+    List<Field<?>> inputs = action.inputs(protocol);
     Object[] values = new Object[inputs.size()];
+    boolean[] given = new boolean[inputs.size()];
     try {
       for (int i = 0; i < values.length; i++) {
         Field<?> field = inputs.get(i);
-        values[i] = field.decode(protocol, input);
+        Object v = field.decode(protocol, input, name -> given(inputs, given, name));
+        given[i] = v != Field.ABSENT;
+        values[i] = given[i] ? v : field.fallback();
         KeyId key = field.auditedKey(values[i]);
         if (key != null) {
           ex.keyId = key.toString();
@@ -65,6 +68,16 @@ public final class Dispatcher {
       zero(values);
       throw e;
     }
+  }
+
+  /** Whether the request gave the field {@code name} (declared, and so decoded, earlier). */
+  private static boolean given(List<Field<?>> inputs, boolean[] given, String name) {
+    for (int i = 0; i < inputs.size(); i++) {
+      if (inputs.get(i).name().equals(name)) {
+        return given[i];
+      }
+    }
+    return false;
   }
 
   private static void zero(Object[] values) {

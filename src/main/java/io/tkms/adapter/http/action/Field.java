@@ -25,7 +25,9 @@ public final class Field<T> {
     STRING("string"),
     INTEGER("integer"),
     STRINGS("list of strings"),
-    OBJECTS("list of objects");
+    OBJECTS("list of objects"),
+    /** Any value at all (a field refused whenever it is given). */
+    ANY("any");
 
     private final String doc;
 
@@ -89,9 +91,13 @@ public final class Field<T> {
   private final T fallback;
   private final String doc;
   private final Function<T, KeyId> auditedKey;
+  private final String unless;
+
+  /** What {@link #decode} answers for a field the request did not give. */
+  static final Object ABSENT = new Object();
 
   private Field(String name, Type type, Map<Protocol, Spec> specs, Parser<T> parser, T fallback, String doc,
-      Function<T, KeyId> auditedKey) {
+      Function<T, KeyId> auditedKey, String unless) {
     this.name = name;
     this.type = type;
     this.specs = Collections.unmodifiableMap(new EnumMap<>(specs));
@@ -99,6 +105,7 @@ public final class Field<T> {
     this.fallback = fallback;
     this.doc = doc;
     this.auditedKey = auditedKey;
+    this.unless = unless;
   }
 
   private static <T> Field<T> of(String name, Type type, long min, long max, Parser<T> parser) {
@@ -106,7 +113,7 @@ public final class Field<T> {
     for (Protocol p : Protocol.values()) {
       specs.put(p, new Spec(p, List.of(p.fieldName(name)), false, min, max, false));
     }
-    return new Field<>(name, type, specs, parser, null, "", null);
+    return new Field<>(name, type, specs, parser, null, "", null, null);
   }
 
   /** An optional string in both protocols. */
@@ -122,6 +129,11 @@ public final class Field<T> {
   /** An optional integer of any size (its parser narrows it). */
   public static Field<Long> anyInteger(String name) {
     return of(name, Type.INTEGER, Long.MIN_VALUE, Long.MAX_VALUE, (v, s) -> (Long) v);
+  }
+
+  /** An optional field of any wire type: its parser sees the value as the request carries it. */
+  public static Field<Object> any(String name) {
+    return of(name, Type.ANY, 0, Long.MAX_VALUE, (v, s) -> v);
   }
 
   /** An optional list of at most {@code maxItems} strings. */
@@ -143,12 +155,26 @@ public final class Field<T> {
         m.put(p, change.apply(m.get(p)));
       }
     }
-    return new Field<>(name, type, m, parser, fallback, doc, auditedKey);
+    return new Field<>(name, type, m, parser, fallback, doc, auditedKey, unless);
   }
 
   /** Required in the given protocols (all when none are named). */
   public Field<T> required(Protocol... protocols) {
     return withSpecs(s -> s.withRequired(true), protocols);
+  }
+
+  /**
+   * Required unless the request gave {@code other} (declared before this field in the action), in
+   * which case this field is not read at all: the two are alternatives.
+   */
+  public Field<T> requiredUnless(Field<?> other) {
+    Field<T> r = required();
+    return new Field<>(name, type, r.specs, parser, fallback, doc, auditedKey, other.name());
+  }
+
+  /** The field this one is the alternative of ({@link #requiredUnless}), or null. */
+  public String alternativeOf() {
+    return unless;
   }
 
   /** Optional in the given protocols (all when none are named). */
@@ -179,34 +205,34 @@ public final class Field<T> {
   public Field<T> only(Protocol protocol) {
     Map<Protocol, Spec> m = new EnumMap<>(Protocol.class);
     m.put(protocol, specs.get(protocol));
-    return new Field<>(name, type, m, parser, fallback, doc, auditedKey);
+    return new Field<>(name, type, m, parser, fallback, doc, auditedKey, unless);
   }
 
   /** The value an absent optional field (or one the protocol does not have) decodes to. */
   public Field<T> orElse(T value) {
-    return new Field<>(name, type, specs, parser, value, doc, auditedKey);
+    return new Field<>(name, type, specs, parser, value, doc, auditedKey, unless);
   }
 
   /** What the value means, for the API reference. */
   public Field<T> doc(String text) {
-    return new Field<>(name, type, specs, parser, fallback, text, auditedKey);
+    return new Field<>(name, type, specs, parser, fallback, text, auditedKey, unless);
   }
 
   /** The decoded value names the request's key: record it for the audit event. */
   public Field<T> audited(Function<T, KeyId> key) {
-    return new Field<>(name, type, specs, parser, fallback, doc, key);
+    return new Field<>(name, type, specs, parser, fallback, doc, key, unless);
   }
 
   /** This field with its value turned into {@code U} by {@code f} (a domain rule). */
   public <U> Field<U> map(Function<? super T, ? extends U> f) {
     Parser<T> p = parser;
-    return new Field<>(name, type, specs, (v, s) -> f.apply(p.parse(v, s)), null, doc, null);
+    return new Field<>(name, type, specs, (v, s) -> f.apply(p.parse(v, s)), null, doc, null, unless);
   }
 
   /** As {@link #map(Function)}, for rules that depend on the protocol's bounds. */
   public <U> Field<U> mapBounded(BiFunction<? super T, Spec, ? extends U> f) {
     Parser<T> p = parser;
-    return new Field<>(name, type, specs, (v, s) -> f.apply(p.parse(v, s), s), null, doc, null);
+    return new Field<>(name, type, specs, (v, s) -> f.apply(p.parse(v, s), s), null, doc, null, unless);
   }
 
   /** The API 3.0 name, which also identifies the field within an action. */
@@ -240,16 +266,18 @@ public final class Field<T> {
   }
 
   /**
-   * This field's value in a request of {@code protocol}: the fallback when absent (or not part of
-   * the protocol), else the parsed value.
+   * This field's value in a request of {@code protocol}: {@link #ABSENT} when the request does not
+   * give it (or the protocol does not have it, or the field is the alternative of one given),
+   * else the parsed value.
    *
+   * @param given whether the request gave a field (by name) declared before this one
    * @throws io.tkms.error.KmsException MISSING_PARAMETER for a required field, INVALID_PARAMETER_VALUE
    *     or PARAMETER_BATCH_TOO_LARGE for a wrong type or bounds, or whatever the parser refuses
    */
-  T decode(Protocol protocol, ActionInput input) {
+  Object decode(Protocol protocol, ActionInput input, java.util.function.Predicate<String> given) {
     Spec spec = specs.get(protocol);
-    if (spec == null) {
-      return fallback;
+    if (spec == null || (unless != null && given.test(unless))) {
+      return ABSENT;
     }
     Object raw = null;
     String wireName = spec.name();
@@ -263,9 +291,9 @@ public final class Field<T> {
     Object value = raw == null || (raw instanceof String s && s.isEmpty()) ? null : WireValues.of(type, raw, wireName, spec);
     if (value == null) {
       if (spec.required()) {
-        throw protocol.missing(spec.name());
+        throw protocol.missing(unless == null ? spec.name() : spec.name() + " or " + protocol.fieldName(unless));
       }
-      return fallback;
+      return ABSENT;
     }
     return parser.parse(value, spec);
   }

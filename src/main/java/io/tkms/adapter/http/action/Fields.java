@@ -11,6 +11,7 @@ import io.tkms.domain.DeletionWindow;
 import io.tkms.domain.Description;
 import io.tkms.domain.EncryptionContext;
 import io.tkms.domain.KeyId;
+import io.tkms.domain.KeySpec;
 import io.tkms.domain.KeyUsage;
 import io.tkms.error.ErrorCode;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class Fields {
   static final Field<KeyId> DESTINATION_KEY_ID = Field.string("DestinationKeyId")
       .map(KeyId::parse).audited(id -> id).doc("a CMK id; default: the blob's own CMK");
 
-  static final Field<String> ENCRYPTION_PUBLIC_KEY =
+  static final Field<Object> ENCRYPTION_PUBLIC_KEY =
       refused("EncryptionPublicKey", "EncryptionPublicKey is not supported by this server yet");
 
   static final Field<Integer> IS_HOSTED_BY_KMS = Field.integer("IsHostedByKms", 0, 1).only(V3)
@@ -61,7 +62,10 @@ final class Fields {
   /** GenerateDataKey's length; wins over KeySpec. API 2.0 SDKs send 0 when it is unset. */
   static final Field<Integer> NUMBER_OF_BYTES = Field.integer("NumberOfBytes", 1, CryptoService.MAX_DATA_KEY).zeroIsAbsent(V2);
 
-  static final Field<String> KEY_SPEC = Field.string("KeySpec").doc("`AES_128` or `AES_256`");
+  /** GenerateDataKey's other way to give the length: read only when NumberOfBytes is not given. */
+  static final Field<KeySpec> KEY_SPEC = Field.string("KeySpec")
+      .mapBounded((text, spec) -> KeySpec.parse(text, spec.name()))
+      .requiredUnless(NUMBER_OF_BYTES).doc("`AES_128` or `AES_256`");
 
   static final Field<String> ALIAS = Field.string("Alias").required()
       .bounds(1, Alias.V2_MAX, V2).bounds(1, Alias.V3_MAX, V3)
@@ -69,7 +73,7 @@ final class Fields {
       .doc("letters, digits, `_` and `-`, starting with a letter or digit; unique; `kms-` is reserved");
 
   static final Field<String> DESCRIPTION = Field.string("Description")
-      .map(Description::validate).doc("at most " + Description.MAX_BYTES + " bytes");
+      .mapBounded((text, spec) -> Description.validate(text, spec.name())).doc("at most " + Description.MAX_BYTES + " bytes");
 
   static final Field<KeyUsage> KEY_USAGE = Field.string("KeyUsage")
       .mapBounded((text, spec) -> Spellings.keyUsage(spec.protocol(), text))
@@ -83,7 +87,7 @@ final class Fields {
         return type;
       }).orElse(1).doc("1: material made by the server; 2 (imported) answers UnsupportedOperation");
 
-  static final Field<String> HSM_CLUSTER_ID = refused("HsmClusterId", "dedicated HSM clusters are not supported");
+  static final Field<Object> HSM_CLUSTER_ID = refused("HsmClusterId", "dedicated HSM clusters are not supported");
 
   static final Field<Map<String, String>> TAGS = Field.objects("Tags", 50).only(V3).map(Fields::tags).orElse(Map.of())
       .doc("`{TagKey, TagValue}`: TagKey 1–128 and TagValue at most 256 characters, each TagKey once");
@@ -108,9 +112,9 @@ final class Fields {
         .doc("a JSON object of strings, at most " + EncryptionContext.MAX_JSON_BYTES + " bytes");
   }
 
-  /** An API 3.0 field this server refuses with UNSUPPORTED_OPERATION when it is given. */
-  private static Field<String> refused(String name, String message) {
-    return Field.string(name).only(V3).<String>map(v -> {
+  /** An API 3.0 field this server refuses with UNSUPPORTED_OPERATION when it is given, in any form. */
+  private static Field<Object> refused(String name, String message) {
+    return Field.any(name).only(V3).map(v -> {
       throw ErrorCode.UNSUPPORTED_OPERATION.exception(message);
     }).doc("answers UnsupportedOperation when given");
   }

@@ -71,13 +71,14 @@ final class KeyActions {
       .handler(KeyActions::listKeyDetail);
 
   static final Action UPDATE_ALIAS = Action.management("UpdateAlias").v2("SetKeyAttributes")
-      .inputs(KEY_ID, ALIAS)
+      .inputs(V3, ALIAS, KEY_ID)
+      .inputs(V2, KEY_ID, ALIAS)
       .handler(c -> c.keys().setAlias(c.caller(), c.get(KEY_ID), c.get(ALIAS)).map(v -> c.result()));
 
   static final Field<String> NEW_DESCRIPTION = DESCRIPTION.required();
 
   static final Action UPDATE_KEY_DESCRIPTION = Action.management("UpdateKeyDescription")
-      .inputs(KEY_ID, NEW_DESCRIPTION)
+      .inputs(NEW_DESCRIPTION, KEY_ID)
       .handler(c -> c.keys().setDescription(c.caller(), c.get(KEY_ID), c.get(NEW_DESCRIPTION)).map(v -> c.result()));
 
   static final List<Action> ALL =

@@ -25,6 +25,7 @@ final class WireValues {
       case INTEGER -> integer(raw, name, spec);
       case STRINGS -> strings(raw, name, spec.max());
       case OBJECTS -> objects(raw, name, spec.max());
+      case ANY -> raw;
     };
   }
 

@@ -60,7 +60,7 @@ public final class ApiReference {
 
   private static String fields(Action a, Protocol p) {
     List<String> out = new ArrayList<>();
-    for (Field<?> f : a.inputs()) {
+    for (Field<?> f : a.inputs(p)) {
       Field.Spec spec = f.spec(p);
       if (spec != null) {
         out.add(field(f, spec));
@@ -73,7 +73,7 @@ public final class ApiReference {
   static String field(Field<?> f, Field.Spec spec) {
     List<String> parts = new ArrayList<>();
     if (spec.required()) {
-      parts.add("required");
+      parts.add(f.alternativeOf() == null ? "required" : "required unless `" + spec.protocol().fieldName(f.alternativeOf()) + "` is given");
     }
     parts.add(type(f, spec));
     if (!f.doc().isEmpty()) {
@@ -103,6 +103,7 @@ public final class ApiReference {
       }
       case STRING -> spec.max() == Long.MAX_VALUE ? "string" : "string of " + spec.min() + "–" + spec.max() + " characters";
       case STRINGS, OBJECTS -> f.type().doc() + ", at most " + spec.max();
+      case ANY -> "any value";
     };
   }
 

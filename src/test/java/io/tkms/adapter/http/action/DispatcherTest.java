@@ -89,6 +89,41 @@ class DispatcherTest {
     assertThat(v2.encode()).isEqualTo("{\"totalCount\":3}");
   }
 
+  static ErrorCode firstError(Action a, Protocol p, Map<String, Object> input) {
+    return failure(new Dispatcher(ActionCatalog.standard(), new Pipeline(null), p).run(a, new Exchange("r", 0, "s", p), CALLER, input::get));
+  }
+
+  @Test
+  void realDeclarations_reportTheFirstProblemAsEachProtocolAlwaysHas() {
+    String badAlias = "kms-reserved";
+    // API 3.0 checks Alias (and Description) before KeyId; API 2.0 keyId first.
+    assertThat(firstError(KeyActions.UPDATE_ALIAS, Protocol.V3, Map.of("KeyId", "nope", "Alias", badAlias)))
+        .isEqualTo(ErrorCode.INVALID_ALIAS);
+    assertThat(firstError(KeyActions.UPDATE_ALIAS, Protocol.V2, Map.of("keyId", "nope", "alias", badAlias)))
+        .isEqualTo(ErrorCode.INVALID_KEY_ID);
+    assertThat(firstError(KeyActions.UPDATE_KEY_DESCRIPTION, Protocol.V3, Map.of("KeyId", "nope", "Description", "d".repeat(1025))))
+        .isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+    // GenerateDataKey: the length (NumberOfBytes, else KeySpec) before the encryption context.
+    for (Protocol p : Protocol.values()) {
+      Map<String, Object> badSpec = Map.of(p.fieldName("KeyId"), KEY, p.fieldName("KeySpec"), "AES_512",
+          p.fieldName("EncryptionContext"), "{bad");
+      assertThat(firstError(CryptoActions.GENERATE_DATA_KEY, p, badSpec)).as(p.label()).isEqualTo(ErrorCode.INVALID_KEY_SPEC);
+      Map<String, Object> noSpec = Map.of(p.fieldName("KeyId"), KEY, p.fieldName("EncryptionContext"), "{bad");
+      assertThat(firstError(CryptoActions.GENERATE_DATA_KEY, p, noSpec)).as(p.label()).isEqualTo(ErrorCode.MISSING_PARAMETER);
+    }
+  }
+
+  @Test
+  void lookup_unknownIsInvalidAction_unsupportedIsUnsupportedOperation_beforeAnyThrottling() {
+    Dispatcher v3 = new Dispatcher(ActionCatalog.standard(), new Pipeline(null), Protocol.V3);
+    Dispatcher v2 = new Dispatcher(ActionCatalog.standard(), new Pipeline(null), Protocol.V2);
+    assertThat(failure(v3.dispatch(exchange(), CALLER, "RotateKey", Map.of()::get))).isEqualTo(ErrorCode.UNSUPPORTED_OPERATION);
+    assertThat(failure(v3.dispatch(exchange(), CALLER, "Nope", Map.of()::get))).isEqualTo(ErrorCode.INVALID_ACTION);
+    Future<JsonObject> unknownV2 = v2.dispatch(exchange(), CALLER, "RotateKey", Map.of()::get);
+    assertThat(failure(unknownV2)).isEqualTo(ErrorCode.INVALID_ACTION);
+    assertThat(unknownV2.cause().getMessage()).isEqualTo(ErrorCode.INVALID_ACTION.message());
+  }
+
   @Test
   void anUndeclaredAnswerField_isAProgrammingError_caughtWithAssertionsOn() {
     // Surefire and failsafe run with -ea, so every test of every action checks its outputs.

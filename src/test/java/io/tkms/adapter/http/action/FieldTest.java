@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tkms.adapter.http.Protocol;
 import io.tkms.domain.KeyId;
+import io.tkms.domain.KeySpec;
 import io.tkms.domain.KeyUsage;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
@@ -20,8 +21,10 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 class FieldTest {
   static final String KEY = "23e80852-1e38-11e9-b129-5cb9019b4b01";
 
+  /** The decoded value, or null when the request does not give the field (and it has no fallback). */
   static Object decode(Field<?> f, Protocol p, Map<String, Object> input) {
-    return f.decode(p, input::get);
+    Object v = f.decode(p, input::get, name -> input.containsKey(p.fieldName(name)));
+    return v == Field.ABSENT ? f.fallback() : v;
   }
 
   static void assertFails(ThrowingCallable call, ErrorCode code, String messagePart) {
@@ -92,9 +95,28 @@ class FieldTest {
 
   @Test
   void string_fromAJsonNumber_isItsText_butNeverFromAListOrObject() {
-    assertThat(decode(Fields.KEY_SPEC, V3, Map.of("KeySpec", 5))).isEqualTo("5");
+    assertThat(decode(KeyActions.SEARCH_KEY_ALIAS, V3, Map.of("SearchKeyAlias", 5))).isEqualTo("5");
     assertFails(() -> decode(Fields.KEY_SPEC, V3, Map.of("KeySpec", List.of("AES_256"))), ErrorCode.INVALID_PARAMETER_VALUE,
         "KeySpec must be a string");
+  }
+
+  @Test
+  void keySpec_isTheAlternativeOfNumberOfBytes_notReadWhenThatIsGiven() {
+    assertThat(decode(Fields.KEY_SPEC, V3, Map.of("KeySpec", "AES_128"))).isEqualTo(KeySpec.AES_128);
+    assertThat(decode(Fields.KEY_SPEC, V3, Map.of("NumberOfBytes", 16, "KeySpec", List.of("x")))).isNull();
+    assertFails(() -> decode(Fields.KEY_SPEC, V3, Map.of()), ErrorCode.MISSING_PARAMETER,
+        "the parameter KeySpec or NumberOfBytes is required");
+    assertFails(() -> decode(Fields.KEY_SPEC, V2, Map.of()), ErrorCode.MISSING_PARAMETER,
+        "lacked of required parameters: keySpec or numberOfBytes");
+    assertFails(() -> decode(Fields.KEY_SPEC, V2, Map.of("keySpec", "AES_512")), ErrorCode.INVALID_KEY_SPEC, "keySpec must be");
+  }
+
+  @Test
+  void refusedField_isRefusedWhateverItsForm() {
+    for (Object v : List.of("pem", 1, List.of(), Map.of())) {
+      assertFails(() -> decode(Fields.ENCRYPTION_PUBLIC_KEY, V3, Map.of("EncryptionPublicKey", v)),
+          ErrorCode.UNSUPPORTED_OPERATION, "EncryptionPublicKey");
+    }
   }
 
   @Test
