@@ -4,13 +4,12 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.tkms.application.port.CryptoExecutor;
+import io.tkms.application.port.EventLoops;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.SecretBytes;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,16 +29,18 @@ public final class KeyMaterialCache {
   private final KeyRepository repository;
   private final CryptoExecutor executor;
   private final Hsa hsa;
+  private final EventLoops loops;
   /** The misses of the current event-loop turn, per event-loop thread. */
   private final ThreadLocal<Map<KeyId, CompletableFuture<LoadedKey>>> pending = new ThreadLocal<>();
 
   /** At most this many keys per load (one query's array parameter). */
   static final int MAX_BATCH = 64;
 
-  public KeyMaterialCache(KeyRepository repository, CryptoExecutor executor, Hsa hsa, int maxSize, Duration ttl) {
+  public KeyMaterialCache(KeyRepository repository, CryptoExecutor executor, Hsa hsa, EventLoops loops, int maxSize, Duration ttl) {
     this.repository = repository;
     this.executor = executor;
     this.hsa = hsa;
+    this.loops = loops;
     this.cache =
         Caches.onCallingThread()
             .maximumSize(maxSize)
@@ -68,7 +69,7 @@ public final class KeyMaterialCache {
 
   private Future<LoadedKey> acquire(KeyId keyId, int attempt) {
     CompletableFuture<LoadedKey> cf = cache.get(keyId, (k, ignored) -> load(k));
-    return Caches.future(cf).compose(
+    return Caches.future(cf, loops).compose(
         lk -> {
           if (lk == null) {
             return Future.succeededFuture(null);
@@ -84,8 +85,7 @@ public final class KeyMaterialCache {
 
   private CompletableFuture<LoadedKey> load(KeyId keyId) {
     CompletableFuture<LoadedKey> f = new CompletableFuture<>();
-    Context ctx = Vertx.currentContext();
-    if (ctx == null || !ctx.isEventLoopContext()) {
+    if (!loops.inEventLoop()) {
       loadBatch(Map.of(keyId, f));
       return f;
     }
@@ -95,7 +95,7 @@ public final class KeyMaterialCache {
     if (batch == null) {
       Map<KeyId, CompletableFuture<LoadedKey>> fresh = new LinkedHashMap<>();
       pending.set(fresh);
-      ctx.runOnContext(v -> {
+      loops.afterThisTurn(() -> {
         if (pending.get() == fresh) {
           pending.remove();
         }

@@ -20,6 +20,7 @@ import io.tkms.adapter.ratelimit.RedisBackend;
 import io.tkms.adapter.ratelimit.RedisRateLimiter;
 import io.tkms.adapter.ratelimit.RedisReplayGuard;
 import io.tkms.adapter.worker.InlineCryptoExecutor;
+import io.tkms.adapter.worker.VertxEventLoops;
 import io.tkms.adapter.worker.WorkerCryptoExecutor;
 import io.tkms.application.AdminService;
 import io.tkms.application.CacheInvalidation;
@@ -142,8 +143,9 @@ public final class KmsServer implements AutoCloseable {
 
       PgKeyRepository keyRepo = new PgKeyRepository(pool);
       PgAccountRepository accountRepo = new PgAccountRepository(pool);
-      KeyMaterialCache keyCache = new KeyMaterialCache(keyRepo, executor, hsa, config.keyCacheSize(), Duration.ofSeconds(config.keyCacheTtlSeconds()));
-      CredentialCache credentials = new CredentialCache(accountRepo, executor, hsa, Duration.ofSeconds(config.credentialCacheTtlSeconds()));
+      VertxEventLoops eventLoops = new VertxEventLoops();
+      KeyMaterialCache keyCache = new KeyMaterialCache(keyRepo, executor, hsa, eventLoops, config.keyCacheSize(), Duration.ofSeconds(config.keyCacheTtlSeconds()));
+      CredentialCache credentials = new CredentialCache(accountRepo, executor, hsa, eventLoops, Duration.ofSeconds(config.credentialCacheTtlSeconds()));
       PgChangeBus changes = new PgChangeBus(vertx, pool, database.options());
       changes.start().await();
       CacheInvalidation.wire(changes, keyCache, credentials);

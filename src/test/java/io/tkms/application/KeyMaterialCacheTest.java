@@ -78,7 +78,7 @@ class KeyMaterialCacheTest {
     }
   };
 
-  private final KeyMaterialCache cache = new KeyMaterialCache(repository, worker, hsa, 1000, Duration.ofMinutes(5));
+  private final KeyMaterialCache cache = new KeyMaterialCache(repository, worker, hsa, new io.tkms.adapter.worker.VertxEventLoops(), 1000, Duration.ofMinutes(5));
 
   @AfterEach
   void close() throws Exception {
