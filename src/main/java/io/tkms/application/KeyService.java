@@ -3,6 +3,7 @@ package io.tkms.application;
 import io.tkms.application.port.ChangeBus;
 import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
+import io.tkms.application.port.KeyQuery;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.crypto.RandomSource;
 import io.tkms.domain.KeyId;
@@ -12,6 +13,10 @@ import io.tkms.domain.KeyState.Operation;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * CMK management for both protocols: create, describe, list, alias, description, the lifecycle
@@ -48,19 +53,46 @@ public final class KeyService {
     this.bus = bus;
   }
 
-  /** Creates an enabled CMK with fresh material from the HSA. */
-  public Future<KeyMetadata> create(Caller caller, String alias, String description) {
-    return create(caller, alias, description, java.util.Map.of());
+  /**
+   * A key to create: its alias and description ({@code ""} for none; validated by the caller's
+   * codec, since limits differ per protocol) and its tags. Start from {@link #DEFAULT} and name
+   * what you set: {@code NewKey.DEFAULT.withAlias("orders").withTags(tags)}.
+   */
+  public record NewKey(String alias, String description, Map<String, String> tags) {
+    /** No alias, no description, no tags. */
+    public static final NewKey DEFAULT = new NewKey("", "", Map.of());
+
+    public NewKey {
+      Objects.requireNonNull(alias, "alias");
+      Objects.requireNonNull(description, "description");
+      // Insertion order kept: tags are stored in the order the request listed them.
+      tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+    }
+
+    public NewKey withAlias(String alias) {
+      return new NewKey(alias, description, tags);
+    }
+
+    public NewKey withDescription(String description) {
+      return new NewKey(alias, description, tags);
+    }
+
+    public NewKey withTags(Map<String, String> tags) {
+      return new NewKey(alias, description, tags);
+    }
   }
 
-  /** Creates an enabled CMK carrying {@code tags} (validated by the caller's codec). */
-  public Future<KeyMetadata> create(Caller caller, String alias, String description, java.util.Map<String, String> tags) {
+  /**
+   * Creates an enabled CMK with fresh material from the HSA. Fails with ALIAS_EXISTS or
+   * CMK_LIMIT_EXCEEDED ({@link #quota()} keys per account and region).
+   */
+  public Future<KeyMetadata> create(Caller caller, NewKey key) {
     KeyId keyId = KeyId.random(random::nextBytes);
-    KeyMetadata md = KeyMetadata.created(keyId, caller.appId(), caller.region(), alias == null ? "" : alias,
-        description == null ? "" : description, clock.instant().getEpochSecond(), caller.uin());
+    KeyMetadata md = KeyMetadata.created(keyId, caller.appId(), caller.region(), key.alias(), key.description(),
+        clock.instant().getEpochSecond(), caller.uin());
     return executor
         .execute(() -> hsa.generateWrapped(KeyMaterialCache.wrapContext(keyId, 1)))
-        .compose(w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota, tags))
+        .compose(w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota, key.tags()))
         .map(v -> md);
   }
 
@@ -82,10 +114,9 @@ public final class KeyService {
     return repository.list(caller.appId(), caller.region(), offset, limit);
   }
 
-  /** Keys matching a filtered query of the caller's account and region. */
-  public Future<KeyRepository.Page> query(Caller caller, int offset, int limit, boolean ascending, KeyState state, String search,
-      java.util.List<KeyRepository.TagFilter> tags) {
-    return repository.query(new KeyRepository.Query(caller.appId(), caller.region(), offset, limit, ascending, state, search, tags));
+  /** The caller's keys in its region that match {@code query}, with the total count of matches. */
+  public Future<KeyRepository.Page> query(Caller caller, KeyQuery query) {
+    return repository.query(caller.appId(), caller.region(), query);
   }
 
   /** How many keys the caller has in its region. */
@@ -139,7 +170,7 @@ public final class KeyService {
     }
     return allowed(caller, keyId, Operation.SCHEDULE_DELETION)
         .compose(md -> repository.scheduleDeletion(caller.appId(), caller.region(), keyId, days))
-        .compose(date -> date != null ? Future.succeededFuture(date) : raced(caller, keyId, Operation.SCHEDULE_DELETION))
+        .compose(date -> date.isPresent() ? Future.succeededFuture(date.getAsLong()) : raced(caller, keyId, Operation.SCHEDULE_DELETION))
         .onSuccess(v -> changed(keyId));
   }
 

@@ -1,24 +1,22 @@
 package io.tkms.application;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * QPS limits of one account: per action group, plus optional per-action limits. A field of an
- * override may be null (not overridden); effective limits have every group set.
+ * The QPS limits an account is held to: per action group, plus per-action limits for the actions
+ * named in {@code actions}. Built from the configured defaults {@linkplain #overriddenBy overridden
+ * by} the account's {@link LimitOverrides}.
  */
-public record Limits(Integer crypto, Integer management, Map<String, Integer> actions) {
+public record Limits(int crypto, int management, Map<String, Integer> actions) {
   public Limits {
-    actions = actions == null ? Map.of() : Map.copyOf(actions);
+    actions = Map.copyOf(actions);
   }
 
-  /** No overrides. */
-  public static final Limits NONE = new Limits(null, null, Map.of());
-
-  /** {@code this} with the fields of {@code override} that are set; actions merged, override winning. */
-  public Limits overriddenBy(Limits override) {
-    Map<String, Integer> merged = new java.util.HashMap<>(actions);
-    merged.putAll(override.actions());
-    return new Limits(override.crypto() != null ? override.crypto() : crypto,
-        override.management() != null ? override.management() : management, merged);
+  /** {@code this} with the limits {@code overrides} sets; actions merged, the override winning. */
+  public Limits overriddenBy(LimitOverrides overrides) {
+    Map<String, Integer> merged = new HashMap<>(actions);
+    merged.putAll(overrides.actions());
+    return new Limits(overrides.crypto().orElse(crypto), overrides.management().orElse(management), merged);
   }
 }

@@ -95,19 +95,23 @@ class KeyMaterialCacheTest {
   }
 
   /** Runs {@code acquires} in one event-loop turn and waits for all of them to settle. */
-  private List<CompletableFuture<LoadedKey>> inOneTurn(Supplier<List<Future<LoadedKey>>> acquires) throws Exception {
-    CompletableFuture<List<Future<LoadedKey>>> started = new CompletableFuture<>();
+  private List<CompletableFuture<KeyLookup>> inOneTurn(Supplier<List<Future<KeyLookup>>> acquires) throws Exception {
+    CompletableFuture<List<Future<KeyLookup>>> started = new CompletableFuture<>();
     vertx.runOnContext(v -> started.complete(acquires.get()));
-    List<CompletableFuture<LoadedKey>> out = new ArrayList<>();
-    for (Future<LoadedKey> f : started.get(10, TimeUnit.SECONDS)) {
+    List<CompletableFuture<KeyLookup>> out = new ArrayList<>();
+    for (Future<KeyLookup> f : started.get(10, TimeUnit.SECONDS)) {
       out.add(f.toCompletionStage().toCompletableFuture());
     }
     CompletableFuture.allOf(out.toArray(new CompletableFuture<?>[0])).handle((r, e) -> null).get(10, TimeUnit.SECONDS);
     return out;
   }
 
-  private static byte firstByte(LoadedKey k) {
-    return k.material(1).bytes()[0];
+  private static byte firstByte(KeyLookup k) {
+    return ((LoadedKey) k).material(1).bytes()[0];
+  }
+
+  private static LoadedKey loaded(CompletableFuture<KeyLookup> f) {
+    return (LoadedKey) f.join();
   }
 
   @Test
@@ -116,16 +120,16 @@ class KeyMaterialCacheTest {
     KeyId b = store((byte) 2);
     KeyId c = store((byte) 3);
     KeyId missing = new KeyId(UUID.randomUUID());
-    List<CompletableFuture<LoadedKey>> got = inOneTurn(
+    List<CompletableFuture<KeyLookup>> got = inOneTurn(
         () -> List.of(cache.acquire(a), cache.acquire(b), cache.acquire(missing), cache.acquire(c), cache.acquire(a)));
 
     assertThat(findAllCalls).hasSize(1);
     assertThat(findAllCalls.get(0)).containsExactly(a, b, missing, c); // the repeated key is asked once
     assertThat(firstByte(got.get(0).join())).isEqualTo((byte) 1);
     assertThat(firstByte(got.get(1).join())).isEqualTo((byte) 2);
-    assertThat(got.get(2).join()).isNull();
+    assertThat(got.get(2).join()).isEqualTo(KeyLookup.Missing.INSTANCE);
     assertThat(firstByte(got.get(3).join())).isEqualTo((byte) 3);
-    assertThat(got.get(4).join().metadata().keyId()).isEqualTo(a);
+    assertThat(loaded(got.get(4)).metadata().keyId()).isEqualTo(a);
 
     // Loaded keys are hits from now on: no more queries.
     inOneTurn(() -> List.of(cache.acquire(a), cache.acquire(c)));
@@ -136,7 +140,7 @@ class KeyMaterialCacheTest {
   void aKeyThatFailsToUnwrapFailsOnlyItsOwnRequests() throws Exception {
     KeyId good = store((byte) 7);
     KeyId bad = store(BAD);
-    List<CompletableFuture<LoadedKey>> got = inOneTurn(() -> List.of(cache.acquire(bad), cache.acquire(good)));
+    List<CompletableFuture<KeyLookup>> got = inOneTurn(() -> List.of(cache.acquire(bad), cache.acquire(good)));
 
     assertThat(got.get(0)).isCompletedExceptionally();
     assertThat(firstByte(got.get(1).join())).isEqualTo((byte) 7);
@@ -147,10 +151,10 @@ class KeyMaterialCacheTest {
     KeyId a = store((byte) 1);
     KeyId b = store((byte) 2);
     failNextQuery = true;
-    List<CompletableFuture<LoadedKey>> failed = inOneTurn(() -> List.of(cache.acquire(a), cache.acquire(b)));
+    List<CompletableFuture<KeyLookup>> failed = inOneTurn(() -> List.of(cache.acquire(a), cache.acquire(b)));
     assertThat(failed).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
 
-    List<CompletableFuture<LoadedKey>> retried = inOneTurn(() -> List.of(cache.acquire(a), cache.acquire(b)));
+    List<CompletableFuture<KeyLookup>> retried = inOneTurn(() -> List.of(cache.acquire(a), cache.acquire(b)));
     assertThat(findAllCalls).hasSize(2);
     assertThat(firstByte(retried.get(0).join())).isEqualTo((byte) 1);
     assertThat(firstByte(retried.get(1).join())).isEqualTo((byte) 2);
@@ -162,12 +166,12 @@ class KeyMaterialCacheTest {
     for (int i = 0; i < KeyMaterialCache.MAX_BATCH * 2 + 5; i++) {
       ids.add(store((byte) (i % 100)));
     }
-    List<CompletableFuture<LoadedKey>> got = inOneTurn(() -> ids.stream().map(cache::acquire).toList());
+    List<CompletableFuture<KeyLookup>> got = inOneTurn(() -> ids.stream().map(cache::acquire).toList());
 
     assertThat(findAllCalls).extracting(List::size)
         .containsExactly(KeyMaterialCache.MAX_BATCH, KeyMaterialCache.MAX_BATCH, 5);
     for (int i = 0; i < ids.size(); i++) {
-      assertThat(got.get(i).join().metadata().keyId()).isEqualTo(ids.get(i));
+      assertThat(loaded(got.get(i)).metadata().keyId()).isEqualTo(ids.get(i));
       assertThat(firstByte(got.get(i).join())).isEqualTo((byte) (i % 100));
     }
   }
@@ -175,7 +179,7 @@ class KeyMaterialCacheTest {
   @Test
   void aMissOffTheEventLoopLoadsAtOnce() throws Exception {
     KeyId a = store((byte) 9);
-    LoadedKey k = cache.acquire(a).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    KeyLookup k = cache.acquire(a).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(findAllCalls).containsExactly(List.of(a));
     assertThat(firstByte(k)).isEqualTo((byte) 9);
   }

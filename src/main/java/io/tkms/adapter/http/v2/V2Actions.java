@@ -154,7 +154,9 @@ final class V2Actions {
       throw ErrorCode.INVALID_KEY_USAGE.exception();
     }
     req.integer("type", 1, 1, 1);
-    return keys.create(caller, alias, description).map(md -> {
+    KeyService.NewKey key = KeyService.NewKey.DEFAULT.withAlias(alias == null ? "" : alias)
+        .withDescription(description == null ? "" : description);
+    return keys.create(caller, key).map(md -> {
       ex.keyId = md.keyId().toString();
       return new JsonObject().put("keyMetadata", metadata(md));
     });

@@ -5,6 +5,7 @@ import io.tkms.adapter.http.Plaintexts;
 import io.tkms.application.Caller;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
+import io.tkms.application.port.KeyQuery;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.domain.Alias;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -195,9 +197,10 @@ final class V3Actions {
   private Future<JsonObject> reEncrypt(Exchange ex, Caller caller, V3Input in) {
     refuseWrappedPlaintext(in);
     CiphertextBlob blob = CiphertextBlob.decodeBase64(in.required("CiphertextBlob"));
-    KeyId dest = in.has("DestinationKeyId") ? KeyId.parse(in.required("DestinationKeyId")) : null;
-    ex.keyId = dest == null ? blob.keyId().toString() : dest.toString();
-    return crypto.reEncrypt(caller, blob, context(in, "SourceEncryptionContext"), dest, context(in, "DestinationEncryptionContext"))
+    KeyId dest = in.has("DestinationKeyId") ? KeyId.parse(in.required("DestinationKeyId")) : blob.keyId();
+    ex.keyId = dest.toString();
+    return crypto.reEncrypt(caller,
+            new CryptoService.ReEncryption(blob, context(in, "SourceEncryptionContext"), dest, context(in, "DestinationEncryptionContext")))
         .map(r -> new JsonObject().put("CiphertextBlob", Base64.getEncoder().encodeToString(r.blob()))
             .put("KeyId", r.keyId().toString()).put("SourceKeyId", r.sourceKeyId().toString()).put("ReEncrypted", r.reEncrypted()));
   }
@@ -256,7 +259,8 @@ final class V3Actions {
       throw ErrorCode.UNSUPPORTED_OPERATION.exception("dedicated HSM clusters are not supported");
     }
     Map<String, String> tags = tags(in);
-    return keys.create(caller, alias, description, tags).map(md -> {
+    KeyService.NewKey key = KeyService.NewKey.DEFAULT.withAlias(alias).withDescription(description == null ? "" : description).withTags(tags);
+    return keys.create(caller, key).map(md -> {
       ex.keyId = md.keyId().toString();
       return new JsonObject().put("KeyId", md.keyId().toString()).put("Alias", md.alias())
           .put("CreateTime", md.createTime()).put("Description", md.description())
@@ -359,7 +363,7 @@ final class V3Actions {
     if (in.integer("Role", 0, 0, 1) == 1) {
       return Future.succeededFuture(new JsonObject().put("Keys", new JsonArray()).put("TotalCount", 0));
     }
-    return keys.query(caller, offset, limit, true, null, null, List.of()).map(page -> {
+    return keys.query(caller, KeyQuery.page(offset, limit)).map(page -> {
       JsonArray arr = new JsonArray();
       page.keys().forEach(k -> arr.add(new JsonObject().put("KeyId", k.keyId().toString())));
       return new JsonObject().put("Keys", arr).put("TotalCount", page.totalCount());
@@ -387,7 +391,9 @@ final class V3Actions {
       case 5 -> KeyState.ARCHIVED;
       default -> null;
     };
-    return keys.query(caller, offset, limit, ascending, filter, in.string("SearchKeyAlias"), tagFilters).map(page -> {
+    KeyQuery query = new KeyQuery(offset, limit, ascending, Optional.ofNullable(filter), Optional.ofNullable(in.string("SearchKeyAlias")),
+        tagFilters);
+    return keys.query(caller, query).map(page -> {
       JsonArray arr = new JsonArray();
       page.keys().forEach(k -> arr.add(metadata(k)));
       return new JsonObject().put("TotalCount", page.totalCount()).put("KeyMetadatas", arr);
