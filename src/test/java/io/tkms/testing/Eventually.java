@@ -22,7 +22,8 @@ public final class Eventually {
 
   /**
    * Runs {@code check} until it completes without an {@link AssertionError} or exception; after
-   * {@code timeout} the last one is rethrown, wrapped in an AssertionError that says so.
+   * {@code timeout} the last one is rethrown, wrapped in an AssertionError that says so. Any other
+   * {@link Error} stops the waiting at once and propagates as is.
    */
   public static void eventually(Duration timeout, Executable check) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -33,6 +34,8 @@ public final class Eventually {
         return;
       } catch (AssertionError | Exception e) {
         last = e;
+      } catch (Error e) {
+        throw e;
       } catch (Throwable t) {
         throw new AssertionError(t);
       }

@@ -35,6 +35,16 @@ class EventuallyTest {
   }
 
   @Test
+  void anotherError_stopsTheWaitingAtOnce() {
+    AtomicInteger attempts = new AtomicInteger();
+    assertThatThrownBy(() -> eventually(Duration.ofSeconds(10), () -> {
+      attempts.incrementAndGet();
+      throw new StackOverflowError("gone");
+    })).isInstanceOf(StackOverflowError.class);
+    assertThat(attempts).hasValue(1);
+  }
+
+  @Test
   void aCondition_namesWhatItWaitedFor() {
     assertThatThrownBy(() -> eventually(Duration.ZERO, "the sun", () -> false)).hasMessageContaining("still waiting for the sun");
     eventually(Duration.ZERO, "now", () -> true);

@@ -33,14 +33,14 @@ class RedisRateLimiterIT extends RateLimiterContract {
 
   @Override
   protected RateLimiter limiter(long cryptoQps, long managementQps) {
-    return new RedisRateLimiter(fixture().backend(), FailureMode.FAIL_CLOSED, cryptoQps, managementQps).warmUp();
+    return new RedisRateLimiter(fixture().backend(), FailureMode.FAIL_CLOSED, cryptoQps, managementQps, clock).warmUp();
   }
 
   @Test
   void twoReplicas_shareOneBudget() {
     RedisFixture f = fixture();
-    RateLimiter a = new RedisRateLimiter(f.backend(), FailureMode.FAIL_CLOSED, 4, 100).warmUp();
-    RateLimiter b = new RedisRateLimiter(f.backend(), FailureMode.FAIL_CLOSED, 4, 100).warmUp();
+    RateLimiter a = new RedisRateLimiter(f.backend(), FailureMode.FAIL_CLOSED, 4, 100, clock).warmUp();
+    RateLimiter b = new RedisRateLimiter(f.backend(), FailureMode.FAIL_CLOSED, 4, 100, clock).warmUp();
     int n = 0;
     for (int i = 0; i < 4; i++) {
       n += acquire(a, "1250000001", Group.CRYPTO) ? 1 : 0;
