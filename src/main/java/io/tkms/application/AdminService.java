@@ -130,15 +130,15 @@ public final class AdminService {
   }
 
   private Future<Void> checkSame(AccountRepository.StoredCredential sc, String uin, byte[] secretKey) {
-    return executor.execute(
-        () -> {
+    return executor
+        .execute(() -> {
           try (SecretBytes stored = hsa.unwrap(sc.secret(), CredentialCache.wrapContext(sc.secretId()))) {
-            if (!ConstantTime.equals(stored.bytes(), secretKey) || !sc.uin().equals(uin)) {
-              throw ErrorCode.CONFLICT.exception("SecretId " + sc.secretId() + " exists with a different key or principal");
-            }
-            return null;
+            return ConstantTime.equals(stored.bytes(), secretKey);
           }
-        });
+        })
+        .compose(sameKey -> sameKey && sc.uin().equals(uin)
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(ErrorCode.CONFLICT.exception("SecretId " + sc.secretId() + " exists with a different key or principal")));
   }
 
   private Future<Void> insert(String secretId, String uin, byte[] secretKey) {

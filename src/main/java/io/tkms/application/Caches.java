@@ -1,9 +1,8 @@
 package io.tkms.application;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.vertx.core.Context;
+import io.tkms.application.port.EventLoops;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;
 
 /** How the server's Caffeine caches are built and read from event loops. */
@@ -24,11 +23,10 @@ public final class Caches {
    * An async cache's value as a Vert.x future: at once when it is already there (a hit), else
    * completed on the caller's context when the load finishes.
    */
-  public static <T> Future<T> future(CompletableFuture<T> cf) {
+  public static <T> Future<T> future(CompletableFuture<T> cf, EventLoops loops) {
     if (cf.isDone() && !cf.isCompletedExceptionally()) {
       return Future.succeededFuture(cf.join());
     }
-    Context ctx = Vertx.currentContext();
-    return ctx == null ? Future.fromCompletionStage(cf) : Future.fromCompletionStage(cf, ctx);
+    return loops.bridge(cf);
   }
 }

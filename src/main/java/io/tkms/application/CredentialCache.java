@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.AccountRepository.PrincipalType;
 import io.tkms.application.port.CryptoExecutor;
+import io.tkms.application.port.EventLoops;
 import io.tkms.application.port.Hsa;
 import io.tkms.domain.SecretBytes;
 import io.vertx.core.Future;
@@ -28,11 +29,13 @@ public final class CredentialCache {
   private final AccountRepository repository;
   private final CryptoExecutor executor;
   private final Hsa hsa;
+  private final EventLoops loops;
 
-  public CredentialCache(AccountRepository repository, CryptoExecutor executor, Hsa hsa, Duration ttl) {
+  public CredentialCache(AccountRepository repository, CryptoExecutor executor, Hsa hsa, EventLoops loops, Duration ttl) {
     this.repository = repository;
     this.executor = executor;
     this.hsa = hsa;
+    this.loops = loops;
     this.cache =
         Caches.onCallingThread()
             .maximumSize(1_000_000)
@@ -63,7 +66,7 @@ public final class CredentialCache {
 
   /** The credential, or empty when unknown. Call on an event loop. */
   public Future<Optional<Credential>> find(String secretId) {
-    return Caches.future(cache.get(secretId, (k, ignored) -> load(k)));
+    return Caches.future(cache.get(secretId, (k, ignored) -> load(k)), loops);
   }
 
   private CompletableFuture<Optional<Credential>> load(String secretId) {
@@ -93,7 +96,11 @@ public final class CredentialCache {
   public Future<Void> warm(int limit) {
     return repository
         .enabledSecretIds(limit)
-        .compose(ids -> Future.join(ids.stream().map(this::find).toList()).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+        .compose(ids -> {
+          // Widened at once: a method called on the CompositeFuture would make it a dependency.
+          Future<?> all = Future.join(ids.stream().map(this::find).toList());
+          return all.<Void>mapEmpty().recover(e -> Future.succeededFuture());
+        });
   }
 
   /** Forgets a SecretId (after it was created, disabled or its principal changed). */

@@ -12,6 +12,7 @@ import io.tkms.domain.SecretBytes;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Encrypt, Decrypt and GenerateDataKey: one use case for both protocols.
@@ -98,13 +99,30 @@ public final class CryptoService {
   public record ReEncrypted(KeyId sourceKeyId, KeyId keyId, byte[] blob, boolean reEncrypted) {}
 
   /**
-   * Decrypts {@code blob} and encrypts its plaintext again under {@code destination} (null: the
-   * same key's newest version). When nothing would change (same key, already the newest version,
-   * same context) the original blob is returned with {@code reEncrypted} false.
+   * What ReEncrypt is asked to do: open {@code blob} with {@code sourceContext} and seal its
+   * plaintext with the newest version of {@code destination} and {@code destinationContext}. Every
+   * field is required; for "the same key's newest version" pass {@code blob.keyId()}.
    */
-  public Future<ReEncrypted> reEncrypt(Caller caller, CiphertextBlob blob, EncryptionContext sourceCtx, KeyId destination,
-      EncryptionContext destinationCtx) {
-    KeyId dest = destination == null ? blob.keyId() : destination;
+  public record ReEncryption(CiphertextBlob blob, EncryptionContext sourceContext, KeyId destination,
+      EncryptionContext destinationContext) {
+    public ReEncryption {
+      Objects.requireNonNull(blob, "blob");
+      Objects.requireNonNull(sourceContext, "sourceContext");
+      Objects.requireNonNull(destination, "destination");
+      Objects.requireNonNull(destinationContext, "destinationContext");
+    }
+  }
+
+  /**
+   * Decrypts the blob and encrypts its plaintext again under the destination's newest version.
+   * When nothing would change (same key, already the newest version, same context) the original
+   * blob is returned with {@code reEncrypted} false.
+   */
+  public Future<ReEncrypted> reEncrypt(Caller caller, ReEncryption request) {
+    CiphertextBlob blob = request.blob();
+    KeyId dest = request.destination();
+    EncryptionContext sourceCtx = request.sourceContext();
+    EncryptionContext destinationCtx = request.destinationContext();
     return sourceKey(caller, blob).compose(src -> {
       Future<LoadedKey> target = usableKey(caller, dest, KeyState.Operation.ENCRYPT);
       return target.onFailure(e -> src.release()).compose(dst -> aead.execute(() -> {
@@ -134,8 +152,8 @@ public final class CryptoService {
    * the caller's own purged key fails as KEY_NOT_FOUND.
    */
   private Future<LoadedKey> sourceKey(Caller caller, CiphertextBlob blob) {
-    return keys.acquire(blob.keyId()).compose(lk -> {
-      if (lk == null) {
+    return keys.acquire(blob.keyId()).compose(found -> {
+      if (!(found instanceof LoadedKey lk)) {
         return Future.failedFuture(ErrorCode.INVALID_CIPHERTEXT.exception());
       }
       KeyMetadata md = lk.metadata();
@@ -144,7 +162,7 @@ public final class CryptoService {
           throw ErrorCode.INVALID_CIPHERTEXT.exception();
         }
         md.state().check(KeyState.Operation.DECRYPT);
-        if (lk.material(blob.keyVersion()) == null) {
+        if (!lk.hasVersion(blob.keyVersion())) {
           throw ErrorCode.INVALID_CIPHERTEXT.exception();
         }
       } catch (RuntimeException e) {
@@ -189,8 +207,8 @@ public final class CryptoService {
   private Future<LoadedKey> usableKey(Caller caller, KeyId keyId, KeyState.Operation op) {
     return keys.acquire(keyId)
         .compose(
-            lk -> {
-              if (lk == null) {
+            found -> {
+              if (!(found instanceof LoadedKey lk)) {
                 return Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
               }
               if (!lk.metadata().ownedBy(caller.appId(), caller.region())) {

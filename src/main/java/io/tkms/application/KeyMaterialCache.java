@@ -4,13 +4,12 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.tkms.application.port.CryptoExecutor;
+import io.tkms.application.port.EventLoops;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.SecretBytes;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,16 +29,18 @@ public final class KeyMaterialCache {
   private final KeyRepository repository;
   private final CryptoExecutor executor;
   private final Hsa hsa;
+  private final EventLoops loops;
   /** The misses of the current event-loop turn, per event-loop thread. */
   private final ThreadLocal<Map<KeyId, CompletableFuture<LoadedKey>>> pending = new ThreadLocal<>();
 
   /** At most this many keys per load (one query's array parameter). */
   static final int MAX_BATCH = 64;
 
-  public KeyMaterialCache(KeyRepository repository, CryptoExecutor executor, Hsa hsa, int maxSize, Duration ttl) {
+  public KeyMaterialCache(KeyRepository repository, CryptoExecutor executor, Hsa hsa, EventLoops loops, int maxSize, Duration ttl) {
     this.repository = repository;
     this.executor = executor;
     this.hsa = hsa;
+    this.loops = loops;
     this.cache =
         Caches.onCallingThread()
             .maximumSize(maxSize)
@@ -59,22 +60,24 @@ public final class KeyMaterialCache {
   }
 
   /**
-   * A retained key, or null when it does not exist. The caller must {@link LoadedKey#release()}
-   * it. Call on an event loop.
+   * The key, retained for the caller, or {@link KeyLookup.Missing} when no key has that id. The
+   * caller must {@link LoadedKey#release()} a found key. Call on an event loop.
    */
-  public Future<LoadedKey> acquire(KeyId keyId) {
+  public Future<KeyLookup> acquire(KeyId keyId) {
     return acquire(keyId, 0);
   }
 
-  private Future<LoadedKey> acquire(KeyId keyId, int attempt) {
+  private static final Future<KeyLookup> MISSING = Future.succeededFuture(KeyLookup.Missing.INSTANCE);
+
+  private Future<KeyLookup> acquire(KeyId keyId, int attempt) {
     CompletableFuture<LoadedKey> cf = cache.get(keyId, (k, ignored) -> load(k));
-    return Caches.future(cf).compose(
+    return Caches.future(cf, loops).compose(
         lk -> {
           if (lk == null) {
-            return Future.succeededFuture(null);
+            return MISSING;
           }
           if (lk.retain()) {
-            return Future.succeededFuture(lk);
+            return Future.<KeyLookup>succeededFuture(lk);
           }
           // Evicted and zeroed between lookup and retain: load afresh (bounded).
           cache.asMap().remove(keyId, cf);
@@ -82,10 +85,13 @@ public final class KeyMaterialCache {
         });
   }
 
+  /**
+   * A miss's load. It completes with null when no key has the id: that is how Caffeine's async
+   * cache is told "absent, keep nothing", so a key id nobody has is asked again next time.
+   */
   private CompletableFuture<LoadedKey> load(KeyId keyId) {
     CompletableFuture<LoadedKey> f = new CompletableFuture<>();
-    Context ctx = Vertx.currentContext();
-    if (ctx == null || !ctx.isEventLoopContext()) {
+    if (!loops.inEventLoop()) {
       loadBatch(Map.of(keyId, f));
       return f;
     }
@@ -95,7 +101,7 @@ public final class KeyMaterialCache {
     if (batch == null) {
       Map<KeyId, CompletableFuture<LoadedKey>> fresh = new LinkedHashMap<>();
       pending.set(fresh);
-      ctx.runOnContext(v -> {
+      loops.afterThisTurn(() -> {
         if (pending.get() == fresh) {
           pending.remove();
         }
@@ -114,36 +120,40 @@ public final class KeyMaterialCache {
   private void loadBatch(Map<KeyId, CompletableFuture<LoadedKey>> batch) {
     repository
         .findAll(List.copyOf(batch.keySet()))
-        .compose(found -> found.isEmpty()
-            ? Future.succeededFuture(Map.<KeyId, Object>of())
-            : executor.execute(() -> unwrapAll(found)))
+        .compose(found -> found.isEmpty() ? Future.succeededFuture(Unwrapped.NONE) : executor.execute(() -> unwrapAll(found)))
         .onFailure(e -> batch.values().forEach(f -> f.completeExceptionally(e)))
-        .onSuccess(outcomes -> batch.forEach((id, f) -> {
-          Object outcome = outcomes.get(id);
-          if (outcome instanceof Throwable t) {
-            f.completeExceptionally(t);
+        .onSuccess(unwrapped -> batch.forEach((id, f) -> {
+          RuntimeException failure = unwrapped.failures().get(id);
+          if (failure != null) {
+            f.completeExceptionally(failure);
           } else {
-            f.complete((LoadedKey) outcome); // null: no such key
+            f.complete(unwrapped.keys().get(id)); // null when there is no such key (see load)
           }
         }));
   }
 
-  /** Each found key unwrapped, or the failure of its unwrap (one key's failure fails only it). */
-  private Map<KeyId, Object> unwrapAll(Map<KeyId, KeyRepository.StoredKey> found) {
-    Map<KeyId, Object> out = new HashMap<>();
+  /** The keys of one batch that unwrapped, and the unwrap failures of the others. */
+  private record Unwrapped(Map<KeyId, LoadedKey> keys, Map<KeyId, RuntimeException> failures) {
+    static final Unwrapped NONE = new Unwrapped(Map.of(), Map.of());
+  }
+
+  /** Each found key unwrapped; one key's failure fails only that key. */
+  private Unwrapped unwrapAll(Map<KeyId, KeyRepository.StoredKey> found) {
+    Map<KeyId, LoadedKey> keys = new HashMap<>();
+    Map<KeyId, RuntimeException> failures = new HashMap<>();
     found.forEach((keyId, sk) -> {
       Map<Integer, SecretBytes> m = new HashMap<>();
       try {
         for (KeyRepository.StoredVersion v : sk.versions()) {
           m.put(v.version(), hsa.unwrap(v.material(), wrapContext(keyId, v.version())));
         }
-        out.put(keyId, new LoadedKey(sk.metadata(), m));
+        keys.put(keyId, new LoadedKey(sk.metadata(), m));
       } catch (RuntimeException e) {
         m.values().forEach(SecretBytes::close);
-        out.put(keyId, e);
+        failures.put(keyId, e);
       }
     });
-    return out;
+    return new Unwrapped(keys, failures);
   }
 
   /** Hits, misses, loads and evictions so far (for metrics); cheap, any thread. */

@@ -3,29 +3,31 @@ package io.tkms.application;
 import io.tkms.application.port.ChangeBus;
 import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
+import io.tkms.application.port.KeyQuery;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.crypto.RandomSource;
+import io.tkms.domain.DeletionWindow;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
 import io.tkms.domain.KeyState.Operation;
 import io.tkms.error.ErrorCode;
+import io.tkms.error.KmsException;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * CMK management for both protocols: create, describe, list, alias, description, the lifecycle
  * state machine ({@link KeyState#apply}) and rotation settings. Call on an event loop. Failures:
  * INVALID_KEY_ID, KEY_NOT_FOUND, the state table's refusals, ALIAS_EXISTS, CMK_LIMIT_EXCEEDED,
- * INVALID_PENDING_WINDOW, INTERNAL_ERROR. Aliases and descriptions are validated by the caller's
- * codec (limits differ per protocol); this service enforces uniqueness, quota and states.
+ * INVALID_PENDING_WINDOW, INTERNAL_ERROR. Aliases and descriptions are validated where requests are
+ * decoded (their bounds differ per protocol); this service enforces uniqueness, quota and states.
  */
 public final class KeyService {
-  /** Deletion window bounds, in days. */
-  public static final int MIN_PENDING_DAYS = 7;
-
-  public static final int MAX_PENDING_DAYS = 30;
-
   private final KeyRepository repository;
   private final KeyMaterialCache cache;
   private final CryptoExecutor executor;
@@ -48,19 +50,46 @@ public final class KeyService {
     this.bus = bus;
   }
 
-  /** Creates an enabled CMK with fresh material from the HSA. */
-  public Future<KeyMetadata> create(Caller caller, String alias, String description) {
-    return create(caller, alias, description, java.util.Map.of());
+  /**
+   * A key to create: its alias and description ({@code ""} for none; validated by the caller's
+   * codec, since limits differ per protocol) and its tags. Start from {@link #DEFAULT} and name
+   * what you set: {@code NewKey.DEFAULT.withAlias("orders").withTags(tags)}.
+   */
+  public record NewKey(String alias, String description, Map<String, String> tags) {
+    /** No alias, no description, no tags. */
+    public static final NewKey DEFAULT = new NewKey("", "", Map.of());
+
+    public NewKey {
+      Objects.requireNonNull(alias, "alias");
+      Objects.requireNonNull(description, "description");
+      // Insertion order kept: tags are stored in the order the request listed them.
+      tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+    }
+
+    public NewKey withAlias(String alias) {
+      return new NewKey(alias, description, tags);
+    }
+
+    public NewKey withDescription(String description) {
+      return new NewKey(alias, description, tags);
+    }
+
+    public NewKey withTags(Map<String, String> tags) {
+      return new NewKey(alias, description, tags);
+    }
   }
 
-  /** Creates an enabled CMK carrying {@code tags} (validated by the caller's codec). */
-  public Future<KeyMetadata> create(Caller caller, String alias, String description, java.util.Map<String, String> tags) {
+  /**
+   * Creates an enabled CMK with fresh material from the HSA. Fails with ALIAS_EXISTS or
+   * CMK_LIMIT_EXCEEDED ({@link #quota()} keys per account and region).
+   */
+  public Future<KeyMetadata> create(Caller caller, NewKey key) {
     KeyId keyId = KeyId.random(random::nextBytes);
-    KeyMetadata md = KeyMetadata.created(keyId, caller.appId(), caller.region(), alias == null ? "" : alias,
-        description == null ? "" : description, clock.instant().getEpochSecond(), caller.uin());
+    KeyMetadata md = KeyMetadata.created(keyId, caller.appId(), caller.region(), key.alias(), key.description(),
+        clock.instant().getEpochSecond(), caller.uin());
     return executor
         .execute(() -> hsa.generateWrapped(KeyMaterialCache.wrapContext(keyId, 1)))
-        .compose(w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota, tags))
+        .compose(w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota, key.tags()))
         .map(v -> md);
   }
 
@@ -82,10 +111,9 @@ public final class KeyService {
     return repository.list(caller.appId(), caller.region(), offset, limit);
   }
 
-  /** Keys matching a filtered query of the caller's account and region. */
-  public Future<KeyRepository.Page> query(Caller caller, int offset, int limit, boolean ascending, KeyState state, String search,
-      java.util.List<KeyRepository.TagFilter> tags) {
-    return repository.query(new KeyRepository.Query(caller.appId(), caller.region(), offset, limit, ascending, state, search, tags));
+  /** The caller's keys in its region that match {@code query}, with the total count of matches. */
+  public Future<KeyRepository.Page> query(Caller caller, KeyQuery query) {
+    return repository.query(caller.appId(), caller.region(), query);
   }
 
   /** How many keys the caller has in its region. */
@@ -134,12 +162,14 @@ public final class KeyService {
    * @return the deletion date, Unix seconds
    */
   public Future<Long> scheduleDeletion(Caller caller, KeyId keyId, int days) {
-    if (days < MIN_PENDING_DAYS || days > MAX_PENDING_DAYS) {
-      return Future.failedFuture(ErrorCode.INVALID_PENDING_WINDOW.exception());
+    try {
+      DeletionWindow.days(days);
+    } catch (KmsException e) {
+      return Future.failedFuture(e);
     }
     return allowed(caller, keyId, Operation.SCHEDULE_DELETION)
         .compose(md -> repository.scheduleDeletion(caller.appId(), caller.region(), keyId, days))
-        .compose(date -> date != null ? Future.succeededFuture(date) : raced(caller, keyId, Operation.SCHEDULE_DELETION))
+        .compose(date -> date.isPresent() ? Future.succeededFuture(date.getAsLong()) : raced(caller, keyId, Operation.SCHEDULE_DELETION))
         .onSuccess(v -> changed(keyId));
   }
 

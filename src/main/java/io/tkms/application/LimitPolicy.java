@@ -1,5 +1,7 @@
 package io.tkms.application;
 
+import io.tkms.domain.LimitOverrides;
+import io.tkms.domain.Limits;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.ChangeBus;
@@ -21,7 +23,7 @@ public final class LimitPolicy {
   private final AccountRepository repository;
   private final RateLimiter limiter;
   private final ChangeBus bus;
-  private final Cache<String, Limits> overrides;
+  private final Cache<String, LimitOverrides> overrides;
 
   public LimitPolicy(Limits defaults, AccountRepository repository, RateLimiter limiter, ChangeBus bus, Duration ttl) {
     this.defaults = defaults;
@@ -40,12 +42,12 @@ public final class LimitPolicy {
 
   /** The account's effective limits. */
   public Future<Limits> effective(String appId) {
-    Limits cached = overrides.getIfPresent(appId);
+    LimitOverrides cached = overrides.getIfPresent(appId);
     if (cached != null) {
       return Future.succeededFuture(defaults.overriddenBy(cached));
     }
     return repository.findLimits(appId).map(o -> {
-      Limits override = o.orElse(Limits.NONE);
+      LimitOverrides override = o.orElse(LimitOverrides.NONE);
       overrides.put(appId, override);
       return defaults.overriddenBy(override);
     });
@@ -66,15 +68,15 @@ public final class LimitPolicy {
   }
 
   /**
-   * Stores an account's overrides (fields left null keep their current override) and announces
+   * Stores an account's overrides (fields left empty keep their current override) and announces
    * the change to every replica.
    *
    * @return the new effective limits; NOT_FOUND for an unknown account
    */
-  public Future<Limits> set(String appId, Limits change) {
+  public Future<Limits> set(String appId, LimitOverrides change) {
     return repository.findLimits(appId)
         .compose(current -> {
-          Limits merged = current.orElse(Limits.NONE).overriddenBy(change);
+          LimitOverrides merged = current.orElse(LimitOverrides.NONE).overriddenBy(change);
           return repository.saveLimits(appId, merged).map(v -> merged);
         })
         .map(merged -> {
@@ -85,9 +87,9 @@ public final class LimitPolicy {
   }
 
   /** Validates a change's values: every limit 1 .. 100,000,000, action names alphanumeric. */
-  public static void validate(Limits change) {
-    check(change.crypto());
-    check(change.management());
+  public static void validate(LimitOverrides change) {
+    change.crypto().ifPresent(LimitPolicy::check);
+    change.management().ifPresent(LimitPolicy::check);
     change.actions().forEach((name, qps) -> {
       if (name == null || name.isEmpty() || name.length() > 64 || !name.chars().allMatch(Character::isLetterOrDigit)) {
         throw ErrorCode.INVALID_PARAMETER_VALUE.exception("action names are letters and digits");
@@ -96,8 +98,8 @@ public final class LimitPolicy {
     });
   }
 
-  private static void check(Integer qps) {
-    if (qps != null && (qps < 1 || qps > 100_000_000)) {
+  private static void check(int qps) {
+    if (qps < 1 || qps > 100_000_000) {
       throw ErrorCode.INVALID_PARAMETER_VALUE.exception("limits must be between 1 and 100000000 requests per second");
     }
   }

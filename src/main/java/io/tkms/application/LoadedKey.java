@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * holds one reference; each request {@link #retain()}s before use and {@link #release()}s after.
  * The material is zeroed when the last reference goes.
  */
-public final class LoadedKey {
+public final class LoadedKey implements KeyLookup {
   private final KeyMetadata metadata;
   private final Map<Integer, SecretBytes> versions;
   private final AtomicInteger refs = new AtomicInteger(1);
@@ -26,9 +26,23 @@ public final class LoadedKey {
     return metadata;
   }
 
-  /** The material of {@code version}, or null; valid only while a reference is held. */
+  /** True when this key still has the material of {@code version}. */
+  boolean hasVersion(int version) {
+    return versions.containsKey(version);
+  }
+
+  /**
+   * The material of {@code version}; valid only while a reference is held.
+   *
+   * @throws IllegalStateException when the key has no such version (check {@link #hasVersion}
+   *     first where a blob names the version)
+   */
   SecretBytes material(int version) {
-    return versions.get(version);
+    SecretBytes m = versions.get(version);
+    if (m == null) {
+      throw new IllegalStateException("no material for version " + version);
+    }
+    return m;
   }
 
   /** Takes a reference; false when the key was already released for good. */

@@ -4,6 +4,7 @@ import io.tkms.adapter.pg.PgAccountRepository;
 import io.tkms.adapter.pg.PgChangeBus;
 import io.tkms.adapter.pg.PgKeyRepository;
 import io.tkms.adapter.ratelimit.RedisBackend;
+import io.tkms.adapter.worker.VertxEventLoops;
 import io.tkms.adapter.worker.WorkerCryptoExecutor;
 import io.tkms.application.AdminService;
 import io.tkms.application.CacheInvalidation;
@@ -11,7 +12,7 @@ import io.tkms.application.CredentialCache;
 import io.tkms.application.KeyMaterialCache;
 import io.tkms.application.LifecycleJobs;
 import io.tkms.application.LimitPolicy;
-import io.tkms.application.Limits;
+import io.tkms.domain.Limits;
 import io.tkms.application.port.Hsa;
 import io.tkms.config.KmsConfig;
 import io.tkms.crypto.RandomSource;
@@ -121,11 +122,13 @@ final class Wiring {
   /** The caches over the repositories, invalidated through the (started) change bus. */
   Components caches(Core core, Repositories repositories) {
     KmsConfig.Caches caches = config.caches();
+    VertxEventLoops eventLoops = new VertxEventLoops();
     KeyMaterialCache keyCache =
         new KeyMaterialCache(
             repositories.keys(),
             core.executor(),
             core.hsa(),
+            eventLoops,
             caches.keyCacheSize(),
             Duration.ofSeconds(caches.keyCacheTtlSeconds()));
     CredentialCache credentials =
@@ -133,6 +136,7 @@ final class Wiring {
             repositories.accounts(),
             core.executor(),
             core.hsa(),
+            eventLoops,
             Duration.ofSeconds(caches.credentialCacheTtlSeconds()));
     PgChangeBus changes = new PgChangeBus(core.vertx(), core.pool(), core.database().options());
     changes.start().await();

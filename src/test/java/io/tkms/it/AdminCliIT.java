@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -35,17 +35,11 @@ import picocli.CommandLine;
  * {@link CommandLine#execute} with captured stdout and stderr.
  */
 class AdminCliIT {
-  static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
   static final List<String> OUTPUTS = Collections.synchronizedList(new ArrayList<>());
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.startFresh();
-  }
-
   @AfterAll
-  static void stop() {
-    server.close();
+  static void theTokenWasNeverPrinted() {
     // Whatever ran, wrong token included: the admin token was never printed.
     assertThat(OUTPUTS).isNotEmpty().allSatisfy(o -> assertThat(o).doesNotContain(TestServer.ADMIN_TOKEN));
   }

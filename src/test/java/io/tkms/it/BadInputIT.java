@@ -16,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,22 +35,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(60)
 class BadInputIT {
-  static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
   static V2Client client;
   static String keyId;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.startFresh();
+  static void createKey() {
     client = server.bootstrapClient();
-    JsonObject created = client.call("CreateKey", "alias", "bad-input");
-    assertThat(created.getInteger("code")).as(created.encode()).isZero();
-    keyId = created.getJsonObject("keyMetadata").getString("keyId");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    keyId = Keys.create(client, "bad-input");
   }
 
   /**

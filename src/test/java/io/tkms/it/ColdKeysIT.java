@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A replica with a cold key cache answering many Decrypts of many keys at once: its misses load in
@@ -20,28 +20,18 @@ import org.junit.jupiter.api.Test;
  * own key, every version of it, and the right error for keys that cannot be used.
  */
 class ColdKeysIT {
+  @RegisterExtension static final TestServer warm = TestServer.perClass();
   static String dbUrl;
-  static TestServer warm;
   static V3Client client;
 
   @BeforeAll
-  static void start() {
-    dbUrl = TestPostgres.freshDatabase();
-    warm = TestServer.start(TestServer.env(dbUrl, TestServer.tempDir()));
-    client = new V3Client(warm.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
+  static void client() {
+    dbUrl = warm.databaseUrl();
+    client = warm.bootstrapV3Client();
   }
-
-  @AfterAll
-  static void stop() {
-    warm.close();
-  }
-
-  static int counter;
 
   static String newKey() {
-    JsonObject r = client.call("CreateKey", new JsonObject().put("Alias", "cold-" + (++counter)));
-    assertThat(code(r)).as(r.encode()).isNull();
-    return r.getString("KeyId");
+    return Keys.fresh(client, "cold");
   }
 
   static JsonObject id(String keyId) {

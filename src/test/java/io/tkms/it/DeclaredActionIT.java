@@ -14,9 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An action is one declaration: one declared here, in test code only, is routed by both protocols
@@ -32,22 +31,11 @@ class DeclaredActionIT {
       .handler(c -> Future.succeededFuture(c.result().put("Echo", c.get(MESSAGE))));
   static final ActionCatalog CATALOG = ActionCatalog.standard().with(ECHO);
 
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir()), CATALOG);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass().withActions(CATALOG);
 
   @Test
   void isRoutedByBothProtocols_inTheirSpelling() {
-    JsonObject v3 = new V3Client(server.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY)
-        .call("TestEcho", new JsonObject().put("Message", "hello"));
+    JsonObject v3 = server.bootstrapV3Client().call("TestEcho", new JsonObject().put("Message", "hello"));
     assertThat(v3.getString("Echo")).as(v3.encode()).isEqualTo("hello");
     JsonObject v2 = server.bootstrapClient().call("TestEcho", "message", "hi");
     assertThat(v2.getInteger("code")).as(v2.encode()).isZero();
@@ -60,7 +48,7 @@ class DeclaredActionIT {
   @Test
   void isCountedUnderItsOwnLabel_andThrottledInItsGroup() throws Exception {
     double admitted = metric("kms_limiter_decisions_total", "decision=\"admitted\",group=\"crypto\"");
-    V3Client v3 = new V3Client(server.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
+    V3Client v3 = server.bootstrapV3Client();
     for (int i = 0; i < 3; i++) {
       v3.call("TestEcho", new JsonObject().put("Message", "m" + i));
     }

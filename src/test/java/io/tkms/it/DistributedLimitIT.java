@@ -1,11 +1,11 @@
 package io.tkms.it;
 
+import static io.tkms.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three replicas in one JVM sharing one Postgres database and one Redis behave as one service: one
@@ -20,44 +21,39 @@ import org.junit.jupiter.api.Test;
  */
 class DistributedLimitIT {
   static final int L = 50;
-  static final List<TestServer> servers = new ArrayList<>();
+  static final String PREFIX = TestRedis.uniquePrefix();
   static String redisUrl;
-  static String prefix;
+  @RegisterExtension static final TestServer first = TestServer.perClass().withEnv(DistributedLimitIT::sharedRedis);
+  @RegisterExtension static final TestServer second = TestServer.perClass().onDatabaseOf(first).withEnv(DistributedLimitIT::sharedRedis);
+  @RegisterExtension static final TestServer third = TestServer.perClass().onDatabaseOf(first).withEnv(DistributedLimitIT::sharedRedis);
+  static final List<TestServer> servers = List.of(first, second, third);
   static String keyId;
 
-  @BeforeAll
-  static void start() {
+  static void sharedRedis(Map<String, String> env) {
     redisUrl = TestRedis.url();
-    prefix = TestRedis.uniquePrefix();
-    String db = TestPostgres.freshDatabase();
-    for (int i = 0; i < 3; i++) {
-      Map<String, String> env = TestServer.env(db, TestServer.tempDir());
-      env.put("KMS_REDIS_URL", redisUrl);
-      env.put("KMS_REDIS_KEY_PREFIX", prefix);
-      env.put("KMS_DEFAULT_CRYPTO_QPS", Integer.toString(L));
-      // Decisions, not timing, are tested here (a busy 2-core machine runs three servers and the
-      // load): a roomier timeout than the shipped 50 ms keeps Redis deciding. RedisOutageIT uses 50 ms.
-      env.put("KMS_REDIS_TIMEOUT_MS", "250");
-      servers.add(TestServer.start(env));
-    }
-    JsonObject created = servers.get(0).bootstrapClient().call("CreateKey", "alias", "shared-limit");
-    keyId = created.getJsonObject("keyMetadata").getString("keyId");
+    env.put("KMS_REDIS_URL", redisUrl);
+    env.put("KMS_REDIS_KEY_PREFIX", PREFIX);
+    env.put("KMS_DEFAULT_CRYPTO_QPS", Integer.toString(L));
+    // Decisions, not timing, are tested here (a busy 2-core machine runs three servers and the
+    // load): a roomier timeout than the shipped 50 ms keeps Redis deciding. RedisOutageIT uses 50 ms.
+    env.put("KMS_REDIS_TIMEOUT_MS", "250");
+  }
+
+  @BeforeAll
+  static void createKey() {
+    keyId = Keys.create(first.bootstrapClient(), "shared-limit");
   }
 
   @AfterAll
-  static void stop() {
-    servers.forEach(TestServer::close);
+  static void deleteRedisKeys() {
     if (redisUrl != null) {
-      TestRedis.deleteKeys(redisUrl, prefix);
+      TestRedis.deleteKeys(redisUrl, PREFIX);
     }
   }
 
-  static void awaitLiveReplicas(TestServer s, int n) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (s.kms().redisStats().orElseThrow().liveReplicas() != n && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(s.kms().redisStats().orElseThrow().liveReplicas()).isEqualTo(n);
+  /** Heartbeats go out every few seconds; a replica counts the others once it has read theirs. */
+  static void awaitLiveReplicas(TestServer s, int n) {
+    eventually(Duration.ofSeconds(10), () -> assertThat(s.kms().redisStats().orElseThrow().liveReplicas()).isEqualTo(n));
   }
 
   @Test

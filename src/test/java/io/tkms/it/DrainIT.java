@@ -1,5 +1,6 @@
 package io.tkms.it;
 
+import static io.tkms.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -24,11 +25,20 @@ import org.junit.jupiter.api.Test;
 class DrainIT {
   private static final String HALF_A_BODY = "01234";
 
+  /**
+   * The test environment with this drain timeout, on one event loop: that loop reads connections in
+   * the order their bytes arrived, which {@link #startSlowRequest} uses to know its request is in.
+   */
+  private static Map<String, String> env(int drainTimeoutSeconds) {
+    Map<String, String> env = TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir());
+    env.put("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", Integer.toString(drainTimeoutSeconds));
+    env.put("KMS_SERVER_EVENT_LOOPS", "1");
+    return env;
+  }
+
   @Test
   void draining_turnsReadyzTo503_keepsHealthzAndTheApiUp_andCloseReturnsPromptly() {
-    Map<String, String> env = TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir());
-    env.put("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "5");
-    TestServer s = TestServer.start(env);
+    TestServer s = TestServer.start(env(5));
     try {
       assertThat(get(s.port(), "/readyz").status()).isEqualTo(200);
       s.startDraining();
@@ -47,12 +57,11 @@ class DrainIT {
 
   @Test
   void close_letsAnInFlightRequestFinish_beforeStopping() throws Exception {
-    Map<String, String> env = TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir());
-    env.put("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "20");
-    TestServer s = TestServer.start(env);
+    TestServer s = TestServer.start(env(20));
     try (Socket slow = startSlowRequest(s.port())) {
       CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
-      Thread.sleep(700);
+      // Close has begun: it drains first, and /readyz says so.
+      eventually(Duration.ofSeconds(10), () -> assertThat(get(s.port(), "/readyz").status()).isEqualTo(503));
       assertThat(closing).as("close waits for the request in flight").isNotDone();
       assertThat(get(s.port(), "/readyz").status()).as("the listener stays open while draining").isEqualTo(503);
 
@@ -67,9 +76,7 @@ class DrainIT {
 
   @Test
   void close_givesUpOnAStuckRequest_afterTheDrainTimeout() throws Exception {
-    Map<String, String> env = TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir());
-    env.put("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "2");
-    TestServer s = TestServer.start(env);
+    TestServer s = TestServer.start(env(2));
     try (Socket stuck = startSlowRequest(s.port())) {
       assertThat(stuck.isConnected()).isTrue();
       long started = System.nanoTime();
@@ -83,8 +90,7 @@ class DrainIT {
   /** The real process: SIGTERM drains (the in-flight request is answered) and exits 0, not 143. */
   @Test
   void sigterm_drainsThenExitsZero() throws Exception {
-    Map<String, String> env = TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir());
-    env.put("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "20");
+    Map<String, String> env = env(20);
     int port = Integer.parseInt(env.get("KMS_HTTP_PORT"));
     Path log = Files.createTempFile("kms-drain-it", ".log");
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -116,16 +122,18 @@ class DrainIT {
 
   /**
    * Sends the head and half the body of a request, so it stays in flight until {@link
-   * #finishSlowRequest}; waits a moment for the server to have routed it.
+   * #finishSlowRequest}, and returns once the server has routed (and counted) it: the server's one
+   * event loop reads connections in the order their bytes arrived, so when it has answered a
+   * {@code /healthz} sent afterwards on another connection, it has read this request's head.
    */
-  private static Socket startSlowRequest(int port) throws IOException, InterruptedException {
+  private static Socket startSlowRequest(int port) throws IOException {
     Socket s = new Socket("127.0.0.1", port);
     s.setSoTimeout(20_000);
     OutputStream out = s.getOutputStream();
     out.write(("POST / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
         + "Content-Length: " + (2 * HALF_A_BODY.length()) + "\r\n\r\n" + HALF_A_BODY).getBytes(StandardCharsets.US_ASCII));
     out.flush();
-    Thread.sleep(300);
+    assertThat(get(port, "/healthz").status()).as("the loop got past the slow request's head").isEqualTo(200);
     return s;
   }
 
@@ -139,23 +147,30 @@ class DrainIT {
     return new RawHttp.Response(status, Map.of(), raw.substring(bodyAt + 4).getBytes(StandardCharsets.ISO_8859_1));
   }
 
-  private static void awaitStatus(int port, String path, int status, Duration timeout, Process p, Path log) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    int last = -1;
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new AssertionError("server exited with " + p.exitValue() + "; log:\n" + Files.readString(log));
-      }
-      try {
-        last = get(port, path).status();
-        if (last == status) {
-          return;
+  /** Waits until {@code path} answers {@code status} (not listening yet counts as not yet); a dead process fails at once. */
+  private static void awaitStatus(int port, String path, int status, Duration timeout, Process p, Path log) throws IOException {
+    try {
+      eventually(timeout, () -> {
+        if (!p.isAlive()) {
+          throw new ProcessExited(p.exitValue());
         }
-      } catch (IllegalStateException notListeningYet) {
-        // keep polling
-      }
-      Thread.sleep(100);
+        assertThat(get(port, path).status()).as(path).isEqualTo(status);
+      });
+    } catch (ProcessExited e) {
+      throw new AssertionError("server exited with " + e.code + "; log:\n" + Files.readString(log));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; log:\n" + Files.readString(log), e);
     }
-    throw new AssertionError(path + " answered " + last + ", not " + status + ", within " + timeout + "; log:\n" + Files.readString(log));
+  }
+
+  /** Stops the waiting at once: a process that exited will not start answering. */
+  private static final class ProcessExited extends Error {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    ProcessExited(int code) {
+      super("exited with " + code, null, false, false);
+      this.code = code;
+    }
   }
 }

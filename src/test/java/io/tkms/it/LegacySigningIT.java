@@ -3,9 +3,8 @@ package io.tkms.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The legacy form signing, one chain for API 2.0 and API 3.0 on {@code /}: nonces as the official
@@ -15,17 +14,7 @@ import org.junit.jupiter.api.Test;
 class LegacySigningIT {
   static final String NINETEEN_DIGITS = "9000000000000000001";
   static final String BEYOND_A_LONG = "9999999999999999999";
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.startFresh();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   static V2Client.Req v2(String action) {
     return server.bootstrapClient().request(action);

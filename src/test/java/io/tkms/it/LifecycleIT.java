@@ -12,34 +12,26 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The key lifecycle over real HTTP: the state table, rotation with ReEncrypt, the purge job. */
 class LifecycleIT {
-  static String dbUrl;
-  static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
   static V3Client client;
+  static String dbUrl;
 
   @BeforeAll
-  static void start() {
-    dbUrl = TestPostgres.freshDatabase();
-    server = TestServer.start(TestServer.env(dbUrl, TestServer.tempDir()));
-    client = new V3Client(server.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void client() {
+    client = server.bootstrapV3Client();
+    dbUrl = server.databaseUrl();
   }
 
   static int counter;
 
   static String newKey() {
-    JsonObject r = client.call("CreateKey", new JsonObject().put("Alias", "life-" + (++counter)));
-    assertThat(code(r)).as(r.encode()).isNull();
-    return r.getString("KeyId");
+    return Keys.fresh(client, "life");
   }
 
   static JsonObject id(String keyId) {
@@ -152,7 +144,7 @@ class LifecycleIT {
   @Test
   void api2_scheduleAndCancelDeletion() {
     V2Client v2 = server.bootstrapClient();
-    String k = V2ApiIT.createKey(v2, "v2-deletion");
+    String k = Keys.create(v2, "v2-deletion");
     assertThat(v2.call("ScheduleKeyDeletion", "keyId", k, "pendingWindowInDays", "7").getInteger("code")).isEqualTo(4550);
     v2.call("DisableKey", "keyId", k);
     JsonObject r = v2.call("ScheduleKeyDeletion", "KeyId", k, "pendingWindowInDays", "7");

@@ -1,37 +1,23 @@
 package io.tkms.it;
 
 import static io.tkms.it.V2ApiIT.b64;
+import static io.tkms.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Per-account limit overrides: the management API, their effect, and their propagation. */
 class LimitsIT {
-  static TestServer one;
-  static TestServer two;
+  @RegisterExtension static final TestServer one = TestServer.perClass().withEnv(LimitsIT::env);
+  @RegisterExtension static final TestServer two = TestServer.perClass().onDatabaseOf(one).withEnv(LimitsIT::env);
 
-  @BeforeAll
-  static void start() {
-    String db = TestPostgres.freshDatabase();
-    one = TestServer.start(env(db));
-    two = TestServer.start(env(db));
-  }
-
-  static Map<String, String> env(String db) {
-    Map<String, String> env = TestServer.env(db, TestServer.tempDir());
+  static void env(Map<String, String> env) {
     env.put("KMS_CACHE_CREDENTIAL_TTL_SECONDS", "3600");
     env.put("KMS_LIMITS_ACTIONS", "GenerateRandom=150");
-    return env;
-  }
-
-  @AfterAll
-  static void stop() {
-    one.close();
-    two.close();
   }
 
   @Test
@@ -75,33 +61,33 @@ class LimitsIT {
   }
 
   @Test
-  void overrides_apply_toGroupsAndActions_onEveryReplica() throws Exception {
+  void overrides_apply_toGroupsAndActions_onEveryReplica() {
     V2Client onOne = one.newAccount("1250001003");
     V2Client onTwo = new V2Client(two.port(), onOne.secretId(), onOne.secretKey());
-    String keyId = V2ApiIT.createKey(onOne, "limited");
+    String keyId = Keys.create(onOne, "limited");
     // Warm replica two's caches before the change, so only a notification can update them.
     assertThat(onTwo.call("GenerateDataKey", "keyId", keyId, "keySpec", "AES_128").getInteger("code")).isZero();
     one.adminResponse("PUT", "/admin/v1/accounts/1250001003/limits",
         new JsonObject().put("actions", new JsonObject().put("GenerateDataKey", 2)), TestServer.ADMIN_TOKEN);
-    PropagationIT.eventually(() -> {
+    eventually(Duration.ofSeconds(10), "the GenerateDataKey limit applies on replica two", () -> {
       int throttled = 0;
       for (int i = 0; i < 4; i++) {
         throttled += onTwo.call("GenerateDataKey", "keyId", keyId, "keySpec", "AES_128").getInteger("code") == 4420 ? 1 : 0;
       }
       return throttled >= 1;
-    }, "the GenerateDataKey limit applies on replica two");
+    });
     // Other crypto actions are not limited by the GenerateDataKey override.
     for (int i = 0; i < 5; i++) {
       assertThat(onTwo.call("Encrypt", "keyId", keyId, "plaintext", b64("x")).getInteger("code")).isZero();
     }
     one.adminResponse("PUT", "/admin/v1/accounts/1250001003/limits", new JsonObject().put("management", 1), TestServer.ADMIN_TOKEN);
-    PropagationIT.eventually(() -> {
+    eventually(Duration.ofSeconds(10), "the management limit applies", () -> {
       int throttled = 0;
       for (int i = 0; i < 3; i++) {
         JsonObject r = onOne.call("ListKey");
         throttled += r.getInteger("code") == 4480 ? 1 : 0;
       }
       return throttled >= 1;
-    }, "the management limit applies");
+    });
   }
 }

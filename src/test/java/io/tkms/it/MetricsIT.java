@@ -14,28 +14,22 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Prometheus endpoint: after a few calls its counters carry the right labels and values. */
 class MetricsIT {
-  static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
   static V2Client v2;
   static V3Client v3;
   static String keyId;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.startFresh();
+  static void clientsAndKey() {
     v2 = server.bootstrapClient();
-    v3 = new V3Client(server.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
-    keyId = v2.call("CreateKey", "alias", "metrics").getJsonObject("keyMetadata").getString("keyId");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    v3 = server.bootstrapV3Client();
+    keyId = Keys.create(v2, "metrics");
   }
 
   /** One sample line of the text exposition format. */

@@ -1,5 +1,6 @@
 package io.tkms.it;
 
+import static io.tkms.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tkms.adapter.ratelimit.RedisBackend;
@@ -37,7 +38,7 @@ class RedisOutageIT {
       env.put("KMS_DEFAULT_CRYPTO_QPS", Integer.toString(L));
       servers.add(TestServer.start(env));
     }
-    keyId = servers.get(0).bootstrapClient().call("CreateKey", "alias", "outage").getJsonObject("keyMetadata").getString("keyId");
+    keyId = Keys.create(servers.get(0).bootstrapClient(), "outage");
   }
 
   @AfterAll
@@ -57,12 +58,9 @@ class RedisOutageIT {
     return () -> Integer.toString(c.call("Encrypt", "keyId", keyId, "plaintext", PLAINTEXT).getInteger("code"));
   }
 
-  static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (!condition.getAsBoolean()) {
-      assertThat(System.currentTimeMillis()).as("waiting for " + what).isLessThan(deadline);
-      Thread.sleep(100);
-    }
+  /** Heartbeats, reconnects and the breaker's half-open probe run on real time: wait, bounded. */
+  static void await(String what, java.util.function.BooleanSupplier condition) {
+    eventually(Duration.ofSeconds(15), what, condition);
   }
 
   static void assertOnlyThrottled(OfferedLoad.Result r, long maxMillis) {

@@ -1,7 +1,6 @@
 package io.tkms.it;
 
 import static io.tkms.it.V2ApiIT.b64;
-import static io.tkms.it.V2ApiIT.createKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +19,7 @@ class RestartIT {
     String blob;
     try (TestServer s = TestServer.start(env)) {
       V2Client c = s.bootstrapClient();
-      keyId = createKey(c, "durable");
+      keyId = Keys.create(c, "durable");
       blob = c.call("Encrypt", "keyId", keyId, "plaintext", b64("kept across restarts")).getString("ciphertextBlob");
       assertThat(c.call("DisableKey", "keyId", keyId).getInteger("code")).isZero();
     }

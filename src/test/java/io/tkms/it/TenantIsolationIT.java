@@ -1,35 +1,28 @@
 package io.tkms.it;
 
 import static io.tkms.it.V2ApiIT.b64;
-import static io.tkms.it.V2ApiIT.createKey;
 import static io.tkms.it.V2ErrorsIT.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Account B can neither see, use, change nor decrypt with account A's keys. */
 class TenantIsolationIT {
-  static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
   static V2Client alice;
   static V2Client bob;
   static String aliceKey;
   static String aliceBlob;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.startFresh();
+  static void accounts() {
     alice = server.newAccount("1250000401");
     bob = server.newAccount("1250000402");
-    aliceKey = createKey(alice, "shared-name");
+    aliceKey = Keys.create(alice, "shared-name");
     aliceBlob = alice.call("Encrypt", "keyId", aliceKey, "plaintext", b64("alice's secret")).getString("ciphertextBlob");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test
@@ -71,7 +64,7 @@ class TenantIsolationIT {
     V2Client sub = new V2Client(server.port(), cred.getString("secretId"), cred.getString("secretKey"));
     JsonObject dec = sub.call("Decrypt", "ciphertextBlob", aliceBlob);
     assertThat(dec.getInteger("code")).as(dec.encode()).isZero();
-    String bobKey = createKey(bob, "bobs");
+    String bobKey = Keys.create(bob, "bobs");
     assertError(sub.call("Encrypt", "keyId", bobKey, "plaintext", b64("x")), 4530, 10630, "ResourceUnavailable.CmkNotFound");
   }
 }

@@ -1,5 +1,7 @@
 package io.tkms.it;
 
+import static io.tkms.testing.Eventually.eventually;
+
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
@@ -13,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -174,13 +177,7 @@ public final class TestRedis {
           p.destroyForcibly();
           throw new IllegalStateException("redis-server did not daemonize");
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!answers("127.0.0.1", port)) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("redis-server on port " + port + " does not answer");
-          }
-          Thread.sleep(20);
-        }
+        eventually(Duration.ofSeconds(10), "redis-server answering on port " + port, () -> answers("127.0.0.1", port));
       } catch (IOException e) {
         throw new IllegalStateException(e);
       } catch (InterruptedException e) {

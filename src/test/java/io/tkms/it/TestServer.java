@@ -14,27 +14,134 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A whole server in-process against a real Postgres database, with a bootstrap account
  * (AppId 1250000001, SecretId {@link #SECRET_ID}) and the management API on.
+ *
+ * <p>Either started at once ({@link #start}, {@link #startFresh}; close it yourself), or one per
+ * test class as a JUnit extension, started before the class's {@code @BeforeAll} methods and
+ * closed after its {@code @AfterAll} methods:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final TestServer server = TestServer.perClass();
+ * @RegisterExtension static final TestServer low =
+ *     TestServer.perClass().withEnv(env -> env.put("KMS_CMK_QUOTA", "2")).withClock(clock);
+ * @RegisterExtension static final TestServer replica = TestServer.perClass().onDatabaseOf(server);
+ * }</pre>
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   public static final String APP_ID = "1250000001";
   public static final String SECRET_ID = "AKIDtestBootstrap000000000000000001";
   public static final String SECRET_KEY = "bootstrapSecretKey0123456789abcdef";
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
   public static final String UNSEAL_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
-  private final KmsServer server;
-  private final Map<String, String> env;
   private final HttpClient http = HttpClient.newHttpClient();
+  /** How a per-class server is made; null for one started at once. */
+  private final Recipe recipe;
+  private KmsServer server;
+  private Map<String, String> env;
+
+  /** The database (created on first use), environment changes and clock of a per-class server. */
+  private record Recipe(Supplier<String> database, List<Consumer<Map<String, String>>> envChanges, Clock clock,
+      ActionCatalog actions) {}
 
   private TestServer(KmsServer server, Map<String, String> env) {
+    this.recipe = null;
     this.server = server;
     this.env = env;
+  }
+
+  private TestServer(Recipe recipe) {
+    this.recipe = recipe;
+  }
+
+  /**
+   * A server for one test class (register it with {@code @RegisterExtension} on a static field):
+   * a fresh database, a temp data directory, the default test environment and the system clock.
+   */
+  public static TestServer perClass() {
+    return new TestServer(new Recipe(memoized(TestPostgres::freshDatabase), List.of(), Clock.systemUTC(), ActionCatalog.standard()));
+  }
+
+  /** This per-class server with {@code change} applied to its environment before it starts. */
+  public TestServer withEnv(Consumer<Map<String, String>> change) {
+    List<Consumer<Map<String, String>>> changes = new ArrayList<>(recipe().envChanges());
+    changes.add(change);
+    return new TestServer(new Recipe(recipe().database(), List.copyOf(changes), recipe().clock(), recipe().actions()));
+  }
+
+  /** This per-class server with its notion of "now" from {@code clock}. */
+  public TestServer withClock(Clock clock) {
+    return new TestServer(new Recipe(recipe().database(), recipe().envChanges(), clock, recipe().actions()));
+  }
+
+  /** This per-class server serving {@code actions} instead of the standard catalog. */
+  public TestServer withActions(ActionCatalog actions) {
+    return new TestServer(new Recipe(recipe().database(), recipe().envChanges(), recipe().clock(), actions));
+  }
+
+  /** This per-class server as a replica of {@code other}: the same database. */
+  public TestServer onDatabaseOf(TestServer other) {
+    return new TestServer(new Recipe(other::databaseUrl, recipe().envChanges(), recipe().clock(), recipe().actions()));
+  }
+
+  /** The postgresql:// URL of this server's database (created now if a per-class one has none yet). */
+  public String databaseUrl() {
+    return recipe != null ? recipe.database().get() : env.get("KMS_PG_URL");
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    Map<String, String> e = env(databaseUrl(), tempDir());
+    recipe().envChanges().forEach(change -> change.accept(e));
+    server = startKms(e, recipe().clock(), recipe().actions());
+    env = e;
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (server != null) {
+      close();
+    }
+  }
+
+  private Recipe recipe() {
+    if (recipe == null) {
+      throw new IllegalStateException("a server started at once has no per-class recipe");
+    }
+    return recipe;
+  }
+
+  private KmsServer running() {
+    if (server == null) {
+      throw new IllegalStateException("not started: register the TestServer with @RegisterExtension on a static field");
+    }
+    return server;
+  }
+
+  private static Supplier<String> memoized(Supplier<String> make) {
+    return new Supplier<>() {
+      private String value;
+
+      @Override
+      public synchronized String get() {
+        if (value == null) {
+          value = make.get();
+        }
+        return value;
+      }
+    };
   }
 
   /** The environment a test server runs with; tests add or override entries. */
@@ -65,14 +172,12 @@ public final class TestServer implements AutoCloseable {
 
   /** A server whose notion of "now" is {@code clock} (replayed captures, expiry tests). */
   public static TestServer start(Map<String, String> env, Clock clock) {
-    ConfigLoader.Loaded loaded = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
-    return new TestServer(KmsServer.start(loaded.config(), clock), env);
+    return new TestServer(startKms(env, clock, ActionCatalog.standard()), env);
   }
 
-  /** A server whose API serves {@code actions} instead of the standard catalog. */
-  public static TestServer start(Map<String, String> env, ActionCatalog actions) {
+  private static KmsServer startKms(Map<String, String> env, Clock clock, ActionCatalog actions) {
     ConfigLoader.Loaded loaded = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
-    return new TestServer(KmsServer.start(loaded.config(), Clock.systemUTC(), new LogAuditSink(), actions), env);
+    return KmsServer.start(loaded.config(), clock, new LogAuditSink(), actions);
   }
 
   /** A fresh database, a temp data directory and the default test environment. */
@@ -90,35 +195,41 @@ public final class TestServer implements AutoCloseable {
 
   /** The server itself (health of its Redis connection and similar). */
   public KmsServer kms() {
-    return server;
+    return running();
   }
 
   public Map<String, String> environment() {
+    running();
     return env;
   }
 
   /** Runs the purge and rotation jobs once, now. */
   public io.tkms.application.LifecycleJobs.Report runJobs() {
-    return server.runJobs();
+    return running().runJobs();
   }
 
   public int port() {
-    return server.apiPort();
+    return running().apiPort();
   }
 
   /** The Prometheus listener's port, or -1 when metrics are off. */
   public int metricsPort() {
-    return server.metricsPort();
+    return running().metricsPort();
   }
 
   /** The management listener's port (for raw requests such as malformed JSON). */
   public int adminPort() {
-    return server.adminPort();
+    return running().adminPort();
   }
 
   /** What SIGTERM does first: {@code /readyz} answers 503 from now on. */
   public void startDraining() {
-    server.startDraining();
+    running().startDraining();
+  }
+
+  /** A client of the bootstrap credential for API 3.0. */
+  public V3Client bootstrapV3Client() {
+    return new V3Client(port(), SECRET_ID, SECRET_KEY);
   }
 
   public V2Client bootstrapClient() {
@@ -142,7 +253,7 @@ public final class TestServer implements AutoCloseable {
 
   public AdminResult adminResponse(String method, String path, JsonObject body, String token) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path))
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path))
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
           .header("Content-Type", "application/json");
       if (token != null) {
@@ -168,6 +279,6 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    running().close();
   }
 }

@@ -7,24 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every API 2.0 action's success path, through real HTTP against a real Postgres. */
 class V2ApiIT {
-  static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
   static V2Client client;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.startFresh();
+  static void client() {
     client = server.bootstrapClient();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   static String b64(String s) {
@@ -35,12 +29,6 @@ class V2ApiIT {
     assertThat(r.getInteger("code")).as(r.encode()).isZero();
     assertThat(r.getString("message")).isEmpty();
     assertThat(r.getString("requestId")).isNotBlank();
-  }
-
-  static String createKey(V2Client c, String alias) {
-    JsonObject r = c.call("CreateKey", "alias", alias, "description", "for tests");
-    assertOk(r);
-    return r.getJsonObject("keyMetadata").getString("keyId");
   }
 
   @Test
@@ -66,7 +54,7 @@ class V2ApiIT {
 
   @Test
   void getKeyAttributes_returnsWhatCreateKeyStored() {
-    String id = createKey(client, "get-1");
+    String id = Keys.create(client, "get-1");
     JsonObject r = client.call("GetKeyAttributes", "keyId", id);
     assertOk(r);
     assertThat(r.getJsonObject("keyMetadata").getString("keyId")).isEqualTo(id);
@@ -75,7 +63,7 @@ class V2ApiIT {
 
   @Test
   void setKeyAttributes_changesTheAlias() {
-    String id = createKey(client, "set-1");
+    String id = Keys.create(client, "set-1");
     assertOk(client.call("SetKeyAttributes", "keyId", id, "alias", "set-1-renamed"));
     assertThat(client.call("GetKeyAttributes", "keyId", id).getJsonObject("keyMetadata").getString("alias")).isEqualTo("set-1-renamed");
   }
@@ -85,7 +73,7 @@ class V2ApiIT {
     V2Client fresh = server.newAccount("1250000101");
     Set<String> created = new HashSet<>();
     for (int i = 0; i < 5; i++) {
-      created.add(createKey(fresh, "list-" + i));
+      created.add(Keys.create(fresh, "list-" + i));
     }
     JsonObject first = fresh.call("ListKey", "offset", "0", "limit", "3");
     assertOk(first);
@@ -103,7 +91,7 @@ class V2ApiIT {
 
   @Test
   void disableThenEnable_togglesStateAndUsability() {
-    String id = createKey(client, "toggle-1");
+    String id = Keys.create(client, "toggle-1");
     assertOk(client.call("DisableKey", "keyId", id));
     assertThat(client.call("GetKeyAttributes", "keyId", id).getJsonObject("keyMetadata").getString("keyState")).isEqualTo("Disabled");
     assertThat(client.call("Encrypt", "keyId", id, "plaintext", b64("x")).getInteger("code")).isEqualTo(4550);
@@ -114,7 +102,7 @@ class V2ApiIT {
 
   @Test
   void encryptThenDecrypt_roundTripsWithContext() {
-    String id = createKey(client, "enc-1");
+    String id = Keys.create(client, "enc-1");
     String ctx = "{\"purpose\":\"orders\",\"tenant\":\"t1\"}";
     JsonObject enc = client.call("Encrypt", "keyId", id, "plaintext", b64("database password"), "encryptionContext", ctx);
     assertOk(enc);
@@ -129,7 +117,7 @@ class V2ApiIT {
 
   @Test
   void encrypt_twice_givesDifferentBlobs() {
-    String id = createKey(client, "enc-2");
+    String id = Keys.create(client, "enc-2");
     String a = client.call("Encrypt", "keyId", id, "plaintext", b64("same")).getString("ciphertextBlob");
     String b = client.call("Encrypt", "keyId", id, "plaintext", b64("same")).getString("ciphertextBlob");
     assertThat(a).isNotEqualTo(b);
@@ -137,7 +125,7 @@ class V2ApiIT {
 
   @Test
   void encrypt_acceptsTheLargestPlaintext() {
-    String id = createKey(client, "enc-4096");
+    String id = Keys.create(client, "enc-4096");
     byte[] pt = new byte[4096];
     java.util.Arrays.fill(pt, (byte) 7);
     JsonObject enc = client.call("Encrypt", "keyId", id, "plaintext", Base64.getEncoder().encodeToString(pt));
@@ -148,7 +136,7 @@ class V2ApiIT {
 
   @Test
   void generateDataKey_bySpecAndByLength() {
-    String id = createKey(client, "gdk-1");
+    String id = Keys.create(client, "gdk-1");
     JsonObject aes256 = client.call("GenerateDataKey", "keyId", id, "keySpec", "AES_256");
     assertOk(aes256);
     assertThat(Base64.getDecoder().decode(aes256.getString("plaintext"))).hasSize(32);
@@ -166,7 +154,7 @@ class V2ApiIT {
 
   @Test
   void generateDataKey_withContext_needsTheSameContextToDecrypt() {
-    String id = createKey(client, "gdk-ctx");
+    String id = Keys.create(client, "gdk-ctx");
     JsonObject dk = client.call("GenerateDataKey", "keyId", id, "keySpec", "AES_256", "encryptionContext", "{\"k\":\"v\"}");
     assertOk(dk);
     assertThat(client.call("Decrypt", "ciphertextBlob", dk.getString("ciphertextBlob")).getInteger("code")).isEqualTo(4580);
@@ -176,7 +164,7 @@ class V2ApiIT {
 
   @Test
   void get_multipart_sha1_andRegionHost_allWork() {
-    String id = createKey(client, "transport-1");
+    String id = Keys.create(client, "transport-1");
     assertOk(client.request("GetKeyAttributes").param("keyId", id).get().send());
     assertOk(client.request("GetKeyAttributes").param("keyId", id).multipart().send());
     assertOk(client.request("GetKeyAttributes").param("keyId", id).sha1().send());

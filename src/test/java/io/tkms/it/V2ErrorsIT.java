@@ -1,7 +1,6 @@
 package io.tkms.it;
 
 import static io.tkms.it.V2ApiIT.b64;
-import static io.tkms.it.V2ApiIT.createKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -9,26 +8,20 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every row of the error table that API 2.0 can reach, over real HTTP and a real Postgres. */
 class V2ErrorsIT {
-  static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
   static V2Client client;
   static String keyId;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.startFresh();
+  static void createKey() {
     client = server.bootstrapClient();
-    keyId = createKey(client, "errors-main");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    keyId = Keys.create(client, "errors-main");
   }
 
   /** Asserts the v2 code, the module code at the head of the message and the v3 code in codeDesc. */
@@ -177,7 +170,7 @@ class V2ErrorsIT {
 
   @Test
   void disabledKey_is4550_10650_namingTheState() {
-    String id = createKey(client, "errors-disabled");
+    String id = Keys.create(client, "errors-disabled");
     String blob = client.call("Encrypt", "keyId", id, "plaintext", b64("before")).getString("ciphertextBlob");
     assertThat(client.call("DisableKey", "keyId", id).getInteger("code")).isZero();
     JsonObject enc = client.call("Encrypt", "keyId", id, "plaintext", b64("x"));
@@ -224,9 +217,9 @@ class V2ErrorsIT {
 
   @Test
   void aliasTakenOrInvalid() {
-    createKey(client, "errors-taken");
+    Keys.create(client, "errors-taken");
     assertError(client.call("CreateKey", "alias", "errors-taken"), 4500, 10480, "InvalidParameterValue.AliasAlreadyExists");
-    String other = createKey(client, "errors-other");
+    String other = Keys.create(client, "errors-other");
     assertError(client.call("SetKeyAttributes", "keyId", other, "alias", "errors-taken"), 4500, 10480,
         "InvalidParameterValue.AliasAlreadyExists");
     for (String alias : List.of("-leading", "has space", "kms-reserved", "a".repeat(33), "ünicode")) {
@@ -257,14 +250,14 @@ class V2ErrorsIT {
     env.put("KMS_DEFAULT_MANAGEMENT_QPS", "5");
     try (TestServer low = TestServer.start(env)) {
       V2Client c = low.bootstrapClient();
-      String id = createKey(c, "q1");
-      createKey(c, "q2");
+      String id = Keys.create(c, "q1");
+      Keys.create(c, "q2");
       assertError(c.call("CreateKey", "alias", "q3"), 4510, 10610, "LimitExceeded.CmkLimitExceeded");
       // The quota is per region: another region still has room.
       assertThat(c.request("CreateKey").param("Region", "sh").send().getInteger("code")).isZero();
 
       V2Client other = low.newAccount("1250000301");
-      String otherKey = createKey(other, "t1");
+      String otherKey = Keys.create(other, "t1");
       List<Integer> crypto = new ArrayList<>();
       for (int i = 0; i < 15; i++) {
         crypto.add(other.call("Encrypt", "keyId", otherKey, "plaintext", b64("x")).getInteger("code"));
@@ -315,7 +308,7 @@ class V2ErrorsIT {
     String url = TestPostgres.freshDatabase();
     try (TestServer s = TestServer.start(TestServer.env(url, TestServer.tempDir()))) {
       V2Client c = s.bootstrapClient();
-      String id = createKey(c, "internal");
+      String id = Keys.create(c, "internal");
       TestPostgres.execute(url, "ALTER TABLE cmks RENAME TO cmks_moved");
       ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
       ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();

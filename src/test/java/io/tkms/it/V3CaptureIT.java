@@ -7,11 +7,9 @@ import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,22 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * authentication; with one signed byte changed, each fails with AuthFailure.SignatureFailure.
  */
 class V3CaptureIT {
-  static TestServer server;
-  static MutableClock clock = new MutableClock(Instant.now());
-
-  @BeforeAll
-  static void start() {
-    Map<String, String> env = TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir());
+  static final MutableClock clock = new MutableClock(Instant.now());
+  @RegisterExtension static final TestServer server = TestServer.perClass().withClock(clock).withEnv(env -> {
     env.put("KMS_BOOTSTRAP_APPID", "1250000777");
     env.put("KMS_BOOTSTRAP_SECRET_ID", "AKIDEXAMPLEID");
     env.put("KMS_BOOTSTRAP_SECRET_KEY", "EXAMPLESECRETKEY");
-    server = TestServer.start(env, clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  });
 
   static Stream<String> captures() {
     return IntStream.rangeClosed(1, 16).mapToObj(i -> String.format("%02d", i));

@@ -7,28 +7,20 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** API 3.0 protocol rules and the error codes only API 3.0 can reach. */
 class V3ErrorsIT {
-  static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
   static V3Client client;
   static String keyId;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.startFresh();
-    client = new V3Client(server.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
-    JsonObject created = client.call("CreateKey", new JsonObject().put("Alias", "v3-errors"));
-    assertThat(code(created)).as(created.encode()).isNull();
-    keyId = created.getString("KeyId");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void createKey() {
+    client = server.bootstrapV3Client();
+    keyId = Keys.create(client, "v3-errors");
   }
 
   static JsonObject encrypt(String plaintext) {

@@ -13,25 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Tencent's own Java SDK, unmodified, against our server: every signing mode and the core actions. */
 class V3SdkIT {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.startFresh();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   /** A client as a Tencent user would build one, pointed at our endpoint. */
   static KmsClient client(String signMethod, String httpMethod, String secretId, String secretKey) {
@@ -305,7 +294,7 @@ class V3SdkIT {
   @Test
   void keysAndCiphertexts_crossBetweenApi2AndApi3() throws Exception {
     V2Client v2 = server.bootstrapClient();
-    String v2Key = V2ApiIT.createKey(v2, "cross-protocol");
+    String v2Key = Keys.create(v2, "cross-protocol");
     String v2Blob = v2.call("Encrypt", "keyId", v2Key, "plaintext", b64("from v2")).getString("ciphertextBlob");
     KmsClient v3 = client(ClientProfile.SIGN_TC3_256, HttpProfile.REQ_POST);
 

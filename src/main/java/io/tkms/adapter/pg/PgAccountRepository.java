@@ -1,5 +1,6 @@
 package io.tkms.adapter.pg;
 
+import io.tkms.domain.LimitOverrides;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.Hsa;
 import io.tkms.error.ErrorCode;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** {@link AccountRepository} on Postgres. */
 public final class PgAccountRepository implements AccountRepository {
@@ -137,12 +139,12 @@ public final class PgAccountRepository implements AccountRepository {
   }
 
   @Override
-  public Future<Optional<io.tkms.application.Limits>> findLimits(String appId) {
+  public Future<Optional<LimitOverrides>> findLimits(String appId) {
     return pool.preparedQuery("SELECT crypto, management, actions FROM account_limits WHERE app_id = $1")
         .execute(Tuple.of(appId))
         .map(rows -> {
           if (rows.size() == 0) {
-            return Optional.<io.tkms.application.Limits>empty();
+            return Optional.<LimitOverrides>empty();
           }
           Row r = rows.iterator().next();
           java.util.Map<String, Integer> actions = new java.util.HashMap<>();
@@ -150,18 +152,18 @@ public final class PgAccountRepository implements AccountRepository {
           if (json instanceof io.vertx.core.json.JsonObject o) {
             o.forEach(e -> actions.put(e.getKey(), ((Number) e.getValue()).intValue()));
           }
-          return Optional.of(new io.tkms.application.Limits(r.getInteger("crypto"), r.getInteger("management"), actions));
+          return Optional.of(new LimitOverrides(optionalInt(r.getInteger("crypto")), optionalInt(r.getInteger("management")), actions));
         })
         .recover(PgErrors::internal);
   }
 
   @Override
-  public Future<Void> saveLimits(String appId, io.tkms.application.Limits limits) {
+  public Future<Void> saveLimits(String appId, LimitOverrides limits) {
     io.vertx.core.json.JsonObject actions = new io.vertx.core.json.JsonObject();
     limits.actions().forEach(actions::put);
     return pool.preparedQuery("INSERT INTO account_limits (app_id, crypto, management, actions) VALUES ($1, $2, $3, $4)"
             + " ON CONFLICT (app_id) DO UPDATE SET crypto = $2, management = $3, actions = $4, updated_at = now()")
-        .execute(Tuple.of(appId, limits.crypto(), limits.management(), actions))
+        .execute(Tuple.of(appId, nullable(limits.crypto()), nullable(limits.management()), actions))
         .<Void>mapEmpty()
         .recover(e -> PgErrors.isForeignKeyViolation(e)
             ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such account"))
@@ -174,6 +176,15 @@ public final class PgAccountRepository implements AccountRepository {
         .execute(Tuple.of(secretId))
         .map(r -> r.rowCount() > 0)
         .recover(PgErrors::internal);
+  }
+
+  /** A nullable column: NULL means "not overridden". */
+  private static OptionalInt optionalInt(Integer column) {
+    return column == null ? OptionalInt.empty() : OptionalInt.of(column);
+  }
+
+  private static Integer nullable(OptionalInt value) {
+    return value.isPresent() ? value.getAsInt() : null;
   }
 
   private static PrincipalType type(String s) {

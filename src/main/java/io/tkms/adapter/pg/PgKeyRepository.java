@@ -1,6 +1,7 @@
 package io.tkms.adapter.pg;
 
 import io.tkms.application.port.Hsa;
+import io.tkms.application.port.KeyQuery;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /** {@link KeyRepository} on Postgres through the reactive client. */
@@ -103,20 +105,15 @@ public final class PgKeyRepository implements KeyRepository {
   }
 
   @Override
-  public Future<Page> list(String appId, String region, int offset, int limit) {
-    return query(new Query(appId, region, offset, limit, true, null, null));
-  }
-
-  @Override
-  public Future<Page> query(Query q) {
+  public Future<Page> query(String appId, String region, KeyQuery q) {
     StringBuilder where = new StringBuilder(" WHERE c.app_id = $1 AND c.region = $2" + LIVE);
-    List<Object> args = new ArrayList<>(List.of(q.appId(), q.region()));
-    if (q.state() != null) {
-      args.add(q.state().wireName());
+    List<Object> args = new ArrayList<>(List.of(appId, region));
+    if (q.state().isPresent()) {
+      args.add(q.state().get().wireName());
       where.append(" AND c.key_state = $").append(args.size());
     }
-    if (q.search() != null && !q.search().isEmpty()) {
-      args.add("%" + q.search().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    if (q.search().isPresent()) {
+      args.add("%" + q.search().get().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
       where.append(" AND (c.key_id::text ILIKE $").append(args.size()).append(" OR c.alias ILIKE $").append(args.size()).append(")");
     }
     for (TagFilter f : q.tagFilters()) {
@@ -176,12 +173,12 @@ public final class PgKeyRepository implements KeyRepository {
   }
 
   @Override
-  public Future<Long> scheduleDeletion(String appId, String region, KeyId keyId, int days) {
+  public Future<OptionalLong> scheduleDeletion(String appId, String region, KeyId keyId, int days) {
     return pool.preparedQuery("UPDATE cmks SET key_state = 'PendingDelete', deletion_date = now() + make_interval(days => $4),"
             + " updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = 'Disabled'"
             + " RETURNING extract(epoch FROM deletion_date)::bigint")
         .execute(Tuple.of(keyId.uuid(), appId, region, days))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0))
+        .map(rows -> rows.size() == 0 ? OptionalLong.empty() : OptionalLong.of(rows.iterator().next().getLong(0)))
         .recover(PgErrors::internal);
   }
 

@@ -1,19 +1,21 @@
 package io.tkms.adapter.ratelimit;
 
-import io.tkms.application.Caches;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.tkms.application.Caches;
 import io.tkms.application.port.RateLimiter;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,15 +47,30 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
   private final FailureMode mode;
   private final long cryptoQps;
   private final long managementQps;
+  /** The clock bucket refills are computed with; empty: Bucket4j's default (this host's system clock). */
+  private final Optional<TimeMeter> clock;
   private final Cache<String, Bucket> localShares =
       Caches.onCallingThread().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
   private volatile Proxies proxies;
 
   public RedisRateLimiter(RedisBackend redis, FailureMode mode, long cryptoQps, long managementQps) {
+    this(redis, mode, cryptoQps, managementQps, Optional.empty());
+  }
+
+  /**
+   * A limiter whose buckets, shared and local, refill by {@code clock} (tests move it by hand). Every
+   * replica sharing the buckets must use the same clock: the refill is computed client-side.
+   */
+  public RedisRateLimiter(RedisBackend redis, FailureMode mode, long cryptoQps, long managementQps, TimeMeter clock) {
+    this(redis, mode, cryptoQps, managementQps, Optional.of(clock));
+  }
+
+  private RedisRateLimiter(RedisBackend redis, FailureMode mode, long cryptoQps, long managementQps, Optional<TimeMeter> clock) {
     this.redis = redis;
     this.mode = mode;
     this.cryptoQps = cryptoQps;
     this.managementQps = managementQps;
+    this.clock = clock;
   }
 
   /**
@@ -106,9 +123,10 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
       synchronized (this) {
         p = proxies;
         if (p == null || p.connection() != conn) {
-          AsyncProxyManager<String> manager = Bucket4jLettuce.casBasedBuilder(conn)
-              .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-              .build().asAsync();
+          Bucket4jLettuce.LettuceBasedProxyManagerBuilder<String> builder = Bucket4jLettuce.casBasedBuilder(conn)
+              .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)));
+          clock.ifPresent(builder::clientClock);
+          AsyncProxyManager<String> manager = builder.build().asAsync();
           p = new Proxies(conn, manager,
               Caches.onCallingThread().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build());
           proxies = p;
@@ -142,6 +160,7 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
   private Bucket localShare(String appId, String group, long qps) {
     int replicas = redis.liveReplicas();
     long share = Math.max(1, (qps + replicas - 1) / replicas);
-    return localShares.get(group + '/' + appId + '/' + qps + '/' + share, k -> LocalRateLimiter.perSecond(share));
+    return localShares.get(group + '/' + appId + '/' + qps + '/' + share,
+        k -> LocalRateLimiter.perSecond(share, clock.orElse(TimeMeter.SYSTEM_MILLISECONDS)));
   }
 }

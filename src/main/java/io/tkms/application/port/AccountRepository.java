@@ -50,11 +50,11 @@ public interface AccountRepository {
   /** SecretIds of enabled credentials, at most {@code limit} (to warm the credential cache). */
   Future<List<String>> enabledSecretIds(int limit);
 
-  /** The account's limit overrides, or empty when it has none. */
-  Future<Optional<io.tkms.application.Limits>> findLimits(String appId);
+  /** The account's limit overrides, or empty when it has none stored. */
+  Future<Optional<io.tkms.domain.LimitOverrides>> findLimits(String appId);
 
   /** Stores the account's limit overrides; fails NOT_FOUND when the account does not exist. */
-  Future<Void> saveLimits(String appId, io.tkms.application.Limits limits);
+  Future<Void> saveLimits(String appId, io.tkms.domain.LimitOverrides limits);
 
   /** Disables the credential; false when unknown. */
   Future<Boolean> disableCredential(String secretId);

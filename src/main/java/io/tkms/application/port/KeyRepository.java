@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * CMK metadata and wrapped material. All methods are non-blocking; results complete on the
@@ -21,17 +22,6 @@ public interface KeyRepository {
 
   /** A page of keys of one account and region. */
   record Page(List<KeyMetadata> keys, long totalCount) {}
-
-  /**
-   * A filtered listing: {@code state} null for all states; {@code search} (nullable) matches a
-   * substring of the key id or alias, case-insensitively; newest first unless {@code ascending}.
-   */
-  record Query(String appId, String region, int offset, int limit, boolean ascending, KeyState state, String search,
-      List<TagFilter> tagFilters) {
-    public Query(String appId, String region, int offset, int limit, boolean ascending, KeyState state, String search) {
-      this(appId, region, offset, limit, ascending, state, search, List.of());
-    }
-  }
 
   /** Keys that carry tag {@code key}, with one of {@code values} (any value when empty). */
   record TagFilter(String key, List<String> values) {}
@@ -54,10 +44,13 @@ public interface KeyRepository {
    */
   Future<Map<KeyId, StoredKey>> findAll(List<KeyId> keyIds);
 
-  Future<Page> list(String appId, String region, int offset, int limit);
+  /** A page of the account's keys in the region, oldest first, unfiltered. */
+  default Future<Page> list(String appId, String region, int offset, int limit) {
+    return query(appId, region, KeyQuery.page(offset, limit));
+  }
 
-  /** Keys matching {@code query}, with the total count of matches. */
-  Future<Page> query(Query query);
+  /** The account's keys in the region that match {@code query}, with the total count of matches. */
+  Future<Page> query(String appId, String region, KeyQuery query);
 
   /** How many keys the account has in the region (every state). */
   Future<Long> count(String appId, String region);
@@ -74,9 +67,9 @@ public interface KeyRepository {
   /**
    * Disabled → PendingDelete with the deletion date {@code days} after the database's now().
    *
-   * @return the deletion date (Unix seconds), or null when the key was not Disabled any more
+   * @return the deletion date (Unix seconds), or empty when the key was not Disabled any more
    */
-  Future<Long> scheduleDeletion(String appId, String region, KeyId keyId, int days);
+  Future<OptionalLong> scheduleDeletion(String appId, String region, KeyId keyId, int days);
 
   /** PendingDelete → Disabled, clearing the deletion date; false when not PendingDelete. */
   Future<Boolean> cancelDeletion(String appId, String region, KeyId keyId);

@@ -1,5 +1,6 @@
 package io.tkms.adapter.audit;
 
+import static io.tkms.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -8,7 +9,7 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,10 +54,7 @@ class BatchingAuditAppenderTest {
     try {
       a.doAppend(event("{\"n\":1}"));
       a.doAppend(event("{\"n\":2,\"s\":\"中\"}"));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!out().contains("{\"n\":2") && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      eventually(Duration.ofSeconds(10), "the second line", () -> out().contains("{\"n\":2"));
       assertThat(out()).isEqualTo("{\"n\":1}\n{\"n\":2,\"s\":\"中\"}\n");
     } finally {
       a.stop();
@@ -87,16 +85,8 @@ class BatchingAuditAppenderTest {
     assertThat(a.isStarted()).isFalse();
   }
 
-  private static void awaitParked(String threadName) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      for (Thread t : Thread.getAllStackTraces().keySet()) {
-        if (t.getName().equals(threadName) && t.getState() == Thread.State.TIMED_WAITING) {
-          return;
-        }
-      }
-      Thread.sleep(5);
-    }
-    throw new AssertionError(threadName + " did not park");
+  private static void awaitParked(String threadName) {
+    eventually(Duration.ofSeconds(10), threadName + " parked", () -> Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals(threadName) && t.getState() == Thread.State.TIMED_WAITING));
   }
 }

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -59,9 +60,17 @@ class InFlightRequestsTest {
     assertThat(inFlight.count()).isEqualTo(1);
     client.close();
     assertThat(inFlight.awaitIdle(Duration.ofSeconds(5))).isZero();
-    // Vert.x may call both the end and the close handler: the count must not go negative.
-    vertx.runOnContext(v -> req.response().end());
-    Thread.sleep(100);
+    // Vert.x may call both the end and the close handler: the count must not go negative. It calls
+    // the end handler (if at all) inside end() itself, so once end() has returned it is decided.
+    CountDownLatch ended = new CountDownLatch(1);
+    vertx.runOnContext(v -> {
+      try {
+        req.response().end();
+      } finally {
+        ended.countDown();
+      }
+    });
+    assertThat(ended.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(inFlight.count()).isZero();
   }
 

@@ -6,6 +6,6 @@ import io.tkms.application.port.RateLimiter;
 class LocalRateLimiterTest extends RateLimiterContract {
   @Override
   protected RateLimiter limiter(long cryptoQps, long managementQps) {
-    return new LocalRateLimiter(cryptoQps, managementQps);
+    return new LocalRateLimiter(cryptoQps, managementQps, clock);
   }
 }

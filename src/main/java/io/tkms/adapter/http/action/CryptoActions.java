@@ -12,6 +12,8 @@ import static io.tkms.adapter.http.action.Fields.NUMBER_OF_BYTES;
 import static io.tkms.adapter.http.action.Fields.PLAINTEXT;
 import static io.tkms.adapter.http.action.Fields.SOURCE_ENCRYPTION_CONTEXT;
 
+import io.tkms.application.CryptoService;
+import io.tkms.domain.CiphertextBlob;
 import io.tkms.domain.SecretBytes;
 import io.vertx.core.Future;
 import java.util.Base64;
@@ -80,8 +82,9 @@ final class CryptoActions {
   }
 
   private static Future<Result> reEncrypt(Call c) {
-    return c.crypto().reEncrypt(c.caller(), c.get(CIPHERTEXT_BLOB), c.get(SOURCE_ENCRYPTION_CONTEXT),
-            c.find(DESTINATION_KEY_ID).orElse(null), c.get(DESTINATION_ENCRYPTION_CONTEXT))
+    CiphertextBlob blob = c.get(CIPHERTEXT_BLOB);
+    return c.crypto().reEncrypt(c.caller(), new CryptoService.ReEncryption(blob, c.get(SOURCE_ENCRYPTION_CONTEXT),
+            c.find(DESTINATION_KEY_ID).orElse(blob.keyId()), c.get(DESTINATION_ENCRYPTION_CONTEXT)))
         .map(r -> c.result().put("CiphertextBlob", base64(r.blob())).put("KeyId", r.keyId().toString())
             .put("SourceKeyId", r.sourceKeyId().toString()).put("ReEncrypted", r.reEncrypted()));
   }

@@ -15,6 +15,8 @@ import static io.tkms.adapter.http.action.Fields.ROLE;
 import static io.tkms.adapter.http.action.Fields.TAGS;
 import static io.tkms.adapter.http.action.Fields.TAG_FILTERS;
 
+import io.tkms.application.KeyService;
+import io.tkms.application.port.KeyQuery;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
@@ -85,7 +87,10 @@ final class KeyActions {
       List.of(CREATE_KEY, DESCRIBE_KEY, DESCRIBE_KEYS, LIST_KEYS, LIST_KEY_DETAIL, UPDATE_ALIAS, UPDATE_KEY_DESCRIPTION);
 
   private static Future<Result> createKey(Call c) {
-    return c.keys().create(c.caller(), c.find(ALIAS).orElse(null), c.find(DESCRIPTION).orElse(null), c.get(TAGS)).map(md -> {
+    KeyService.NewKey key = KeyService.NewKey.DEFAULT.withTags(c.get(TAGS));
+    key = c.find(ALIAS).map(key::withAlias).orElse(key);
+    key = c.find(DESCRIPTION).map(key::withDescription).orElse(key);
+    return c.keys().create(c.caller(), key).map(md -> {
       c.keyId(md.keyId());
       if (c.protocol() == V2) {
         return c.result().put("KeyMetadata", KeyViews.metadata(V2, md));
@@ -132,15 +137,17 @@ final class KeyActions {
     if (none) {
       return Future.succeededFuture(c.result().put("TotalCount", 0).put("KeyMetadatas", new JsonArray()));
     }
-    KeyState filter = switch (state) {
-      case 1 -> KeyState.ENABLED;
-      case 2 -> KeyState.DISABLED;
-      case 3 -> KeyState.PENDING_DELETE;
-      case 5 -> KeyState.ARCHIVED;
-      default -> null;
+    KeyQuery query = KeyQuery.page(c.get(OFFSET), c.get(LIMIT)).withAscending(c.get(ORDER_TYPE) == 1)
+        .withTagFilters(c.get(TAG_FILTERS));
+    query = switch (state) {
+      case 1 -> query.withState(KeyState.ENABLED);
+      case 2 -> query.withState(KeyState.DISABLED);
+      case 3 -> query.withState(KeyState.PENDING_DELETE);
+      case 5 -> query.withState(KeyState.ARCHIVED);
+      default -> query;
     };
-    return c.keys().query(c.caller(), c.get(OFFSET), c.get(LIMIT), c.get(ORDER_TYPE) == 1, filter,
-            c.find(SEARCH_KEY_ALIAS).orElse(null), c.get(TAG_FILTERS))
+    query = c.find(SEARCH_KEY_ALIAS).map(query::withSearch).orElse(query);
+    return c.keys().query(c.caller(), query)
         .map(page -> {
           JsonArray arr = new JsonArray();
           page.keys().forEach(k -> arr.add(KeyViews.metadata(c.protocol(), k)));

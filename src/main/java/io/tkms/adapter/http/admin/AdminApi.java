@@ -2,7 +2,8 @@ package io.tkms.adapter.http.admin;
 
 import io.tkms.application.AdminService;
 import io.tkms.application.LimitPolicy;
-import io.tkms.application.Limits;
+import io.tkms.domain.LimitOverrides;
+import io.tkms.domain.Limits;
 import io.tkms.application.port.SourceLimiter;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.crypto.ConstantTime;
@@ -21,6 +22,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +65,7 @@ public final class AdminApi {
     });
     r.put("/admin/v1/accounts/:appId/limits").handler(ctx -> {
       String appId = ctx.pathParam("appId");
-      Limits change = limitsBody(body(ctx));
+      LimitOverrides change = limitsBody(body(ctx));
       LimitPolicy.validate(change);
       reply(ctx, 200, admin.account(appId).compose(a -> limits.set(appId, change)).map(AdminApi::limits));
     });
@@ -127,7 +129,7 @@ public final class AdminApi {
     }
   }
 
-  private static Limits limitsBody(JsonObject b) {
+  private static LimitOverrides limitsBody(JsonObject b) {
     Map<String, Integer> actions = new HashMap<>();
     Object a = b.getValue("actions");
     if (a != null) {
@@ -136,7 +138,12 @@ public final class AdminApi {
       }
       o.forEach(e -> actions.put(e.getKey(), integer(e.getValue(), "actions." + e.getKey())));
     }
-    return new Limits(integer(b.getValue("crypto"), "crypto"), integer(b.getValue("management"), "management"), actions);
+    return new LimitOverrides(optionalInt(b.getValue("crypto"), "crypto"), optionalInt(b.getValue("management"), "management"), actions);
+  }
+
+  private static OptionalInt optionalInt(Object v, String field) {
+    Integer i = integer(v, field);
+    return i == null ? OptionalInt.empty() : OptionalInt.of(i);
   }
 
   private static Integer integer(Object v, String field) {

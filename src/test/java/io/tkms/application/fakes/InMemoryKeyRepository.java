@@ -1,0 +1,264 @@
+package io.tkms.application.fakes;
+
+import io.tkms.application.port.Hsa;
+import io.tkms.application.port.KeyQuery;
+import io.tkms.application.port.KeyRepository;
+import io.tkms.domain.KeyId;
+import io.tkms.domain.KeyMetadata;
+import io.tkms.domain.KeyState;
+import io.tkms.error.ErrorCode;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Predicate;
+
+/**
+ * {@link KeyRepository} in memory, with the rules the Postgres one enforces: the quota counts an
+ * account's live keys per region, aliases are unique per account and region among live keys
+ * (case-sensitive, "" never conflicts), state changes are compare-and-set, and "now" for deletion
+ * and rotation dates is {@code clock} (the database's clock). Answers complete at once. Test hooks
+ * record {@link #findAll} calls, fail the next one, and let "another request" change a key just
+ * before the next write.
+ */
+public final class InMemoryKeyRepository implements KeyRepository {
+  private static final long DAY = 86_400;
+
+  private final Clock clock;
+  private final Map<KeyId, KeyMetadata> keys = new LinkedHashMap<>();
+  private final Map<KeyId, List<StoredVersion>> versions = new HashMap<>();
+  private final Map<KeyId, Map<String, String>> tags = new HashMap<>();
+  private final List<List<KeyId>> findAllCalls = new ArrayList<>();
+  private RuntimeException failNextFindAll;
+  private Runnable beforeNextWrite;
+
+  public InMemoryKeyRepository(Clock clock) {
+    this.clock = clock;
+  }
+
+  // ---- test hooks ---------------------------------------------------------------------------
+
+  /** Stores a key as is (no quota or alias check). */
+  public void put(StoredKey key) {
+    keys.put(key.metadata().keyId(), key.metadata());
+    versions.put(key.metadata().keyId(), new ArrayList<>(key.versions()));
+    tags.put(key.metadata().keyId(), Map.of());
+  }
+
+  /** The stored metadata of {@code keyId}. */
+  public KeyMetadata metadata(KeyId keyId) {
+    return Optional.ofNullable(keys.get(keyId)).orElseThrow(() -> new AssertionError("no key " + keyId));
+  }
+
+  /** Moves {@code keyId} to {@code state} directly (test setup), as if a past request had. */
+  public void forceState(KeyId keyId, KeyState state) {
+    keys.put(keyId, with(metadata(keyId), state));
+    if (state == KeyState.PURGED) {
+      versions.get(keyId).clear();
+    }
+  }
+
+  public Map<String, String> tags(KeyId keyId) {
+    return tags.get(keyId);
+  }
+
+  /** The key ids each {@link #findAll} call asked for, in order. */
+  public List<List<KeyId>> findAllCalls() {
+    return List.copyOf(findAllCalls);
+  }
+
+  /** The next {@link #findAll} fails with {@code failure} (a database outage). */
+  public void failNextFindAll(RuntimeException failure) {
+    failNextFindAll = failure;
+  }
+
+  /** Runs {@code change} just before the next write is applied: a request that was quicker. */
+  public void beforeNextWrite(Runnable change) {
+    beforeNextWrite = change;
+  }
+
+  // ---- the port -----------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> create(KeyMetadata md, StoredVersion first, int quota, Map<String, String> keyTags) {
+    if (live(md.appId(), md.region()).count() >= quota) {
+      return Future.failedFuture(ErrorCode.CMK_LIMIT_EXCEEDED.exception());
+    }
+    if (aliasTaken(md.appId(), md.region(), md.alias(), md.keyId())) {
+      return Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception());
+    }
+    keys.put(md.keyId(), md);
+    versions.put(md.keyId(), new ArrayList<>(List.of(first)));
+    tags.put(md.keyId(), Map.copyOf(keyTags));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Map<KeyId, StoredKey>> findAll(List<KeyId> keyIds) {
+    findAllCalls.add(List.copyOf(keyIds));
+    if (failNextFindAll != null) {
+      RuntimeException failure = failNextFindAll;
+      failNextFindAll = null;
+      return Future.failedFuture(failure);
+    }
+    Map<KeyId, StoredKey> found = new HashMap<>();
+    for (KeyId id : keyIds) {
+      if (keys.containsKey(id)) {
+        found.put(id, new StoredKey(keys.get(id), List.copyOf(versions.get(id))));
+      }
+    }
+    return Future.succeededFuture(found);
+  }
+
+  @Override
+  public Future<Page> query(String appId, String region, KeyQuery q) {
+    Predicate<KeyMetadata> match = md -> q.state().map(s -> md.state() == s).orElse(true)
+        && q.search().map(s -> contains(md.keyId().toString(), s) || contains(md.alias(), s)).orElse(true)
+        && q.tagFilters().stream().allMatch(f -> {
+          String value = tags.get(md.keyId()).get(f.key());
+          return value != null && (f.values().isEmpty() || f.values().contains(value));
+        });
+    // Postgres orders uuids bytewise, which is the order of their hex text.
+    Comparator<KeyMetadata> order = Comparator.comparingLong(KeyMetadata::createTime).thenComparing(md -> md.keyId().toString());
+    List<KeyMetadata> all = live(appId, region).filter(match).sorted(q.ascending() ? order : order.reversed()).toList();
+    List<KeyMetadata> page = all.stream().skip(q.offset()).limit(q.limit()).toList();
+    return Future.succeededFuture(new Page(page, all.size()));
+  }
+
+  @Override
+  public Future<Long> count(String appId, String region) {
+    return Future.succeededFuture(live(appId, region).count());
+  }
+
+  @Override
+  public Future<Boolean> setDescription(String appId, String region, KeyId keyId, String description) {
+    return update(appId, region, keyId, md -> true, md -> new KeyMetadata(md.keyId(), md.appId(), md.region(), md.alias(),
+        description, md.createTime(), md.state(), md.creatorUin(), md.currentVersion(), md.deletionDate(),
+        md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(), md.nextRotateTime()));
+  }
+
+  @Override
+  public Future<Boolean> setAlias(String appId, String region, KeyId keyId, String alias) {
+    runBeforeWrite();
+    if (aliasTaken(appId, region, alias, keyId)) {
+      return Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception());
+    }
+    return update(appId, region, keyId, md -> true, md -> new KeyMetadata(md.keyId(), md.appId(), md.region(), alias,
+        md.description(), md.createTime(), md.state(), md.creatorUin(), md.currentVersion(), md.deletionDate(),
+        md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(), md.nextRotateTime()));
+  }
+
+  @Override
+  public Future<Boolean> transition(String appId, String region, KeyId keyId, KeyState expected, KeyState target) {
+    return update(appId, region, keyId, md -> md.state() == expected, md -> with(md, target));
+  }
+
+  @Override
+  public Future<OptionalLong> scheduleDeletion(String appId, String region, KeyId keyId, int days) {
+    long date = now() + days * DAY;
+    return update(appId, region, keyId, md -> md.state() == KeyState.DISABLED, md -> new KeyMetadata(md.keyId(), md.appId(),
+        md.region(), md.alias(), md.description(), md.createTime(), KeyState.PENDING_DELETE, md.creatorUin(), md.currentVersion(),
+        date, md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(), md.nextRotateTime()))
+        .map(done -> done ? OptionalLong.of(date) : OptionalLong.empty());
+  }
+
+  @Override
+  public Future<Boolean> cancelDeletion(String appId, String region, KeyId keyId) {
+    return update(appId, region, keyId, md -> md.state() == KeyState.PENDING_DELETE, md -> new KeyMetadata(md.keyId(),
+        md.appId(), md.region(), md.alias(), md.description(), md.createTime(), KeyState.DISABLED, md.creatorUin(),
+        md.currentVersion(), 0, md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(), md.nextRotateTime()));
+  }
+
+  @Override
+  public Future<Boolean> setRotation(String appId, String region, KeyId keyId, boolean enabled, int days) {
+    return update(appId, region, keyId, md -> true, md -> new KeyMetadata(md.keyId(), md.appId(), md.region(), md.alias(),
+        md.description(), md.createTime(), md.state(), md.creatorUin(), md.currentVersion(), md.deletionDate(), enabled,
+        enabled ? days : md.rotateDays(), md.lastRotateTime(), enabled ? now() + days * DAY : 0));
+  }
+
+  @Override
+  public Future<List<KeyId>> purgeDue(int limit) {
+    List<KeyId> due = keys.values().stream()
+        .filter(md -> md.state() == KeyState.PENDING_DELETE && md.deletionDate() <= now())
+        .sorted(Comparator.comparingLong(KeyMetadata::deletionDate)).limit(limit).map(KeyMetadata::keyId).toList();
+    due.forEach(id -> forceState(id, KeyState.PURGED));
+    return Future.succeededFuture(due);
+  }
+
+  @Override
+  public Future<List<KeyId>> rotateDue(int limit, MaterialSource material) {
+    List<KeyMetadata> due = keys.values().stream()
+        .filter(md -> md.rotationEnabled() && md.state() == KeyState.ENABLED && md.nextRotateTime() <= now())
+        .sorted(Comparator.comparingLong(KeyMetadata::nextRotateTime)).limit(limit).toList();
+    List<KeyId> rotated = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (KeyMetadata md : due) {
+      int next = md.currentVersion() + 1;
+      chain = chain.compose(v -> material.generate(md.keyId(), next)).map(w -> {
+        rotate(md.keyId(), next, w);
+        rotated.add(md.keyId());
+        return null;
+      });
+    }
+    return chain.map(v -> List.copyOf(rotated));
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private void rotate(KeyId keyId, int version, Hsa.Wrapped material) {
+    versions.get(keyId).add(new StoredVersion(version, material));
+    KeyMetadata md = keys.get(keyId);
+    keys.put(keyId, new KeyMetadata(md.keyId(), md.appId(), md.region(), md.alias(), md.description(), md.createTime(),
+        md.state(), md.creatorUin(), version, md.deletionDate(), md.rotationEnabled(), md.rotateDays(), now(),
+        now() + md.rotateDays() * DAY));
+  }
+
+  /** Applies {@code change} to a live key of the account and region that satisfies {@code when}. */
+  private Future<Boolean> update(String appId, String region, KeyId keyId, Predicate<KeyMetadata> when,
+      java.util.function.UnaryOperator<KeyMetadata> change) {
+    runBeforeWrite();
+    KeyMetadata md = keys.get(keyId);
+    if (md == null || !md.ownedBy(appId, region) || md.state() == KeyState.PURGED || !when.test(md)) {
+      return Future.succeededFuture(false);
+    }
+    keys.put(keyId, change.apply(md));
+    return Future.succeededFuture(true);
+  }
+
+  private void runBeforeWrite() {
+    Runnable r = beforeNextWrite;
+    beforeNextWrite = null;
+    if (r != null) {
+      r.run();
+    }
+  }
+
+  private java.util.stream.Stream<KeyMetadata> live(String appId, String region) {
+    return keys.values().stream().filter(md -> md.ownedBy(appId, region) && md.state() != KeyState.PURGED);
+  }
+
+  private boolean aliasTaken(String appId, String region, String alias, KeyId self) {
+    return !alias.isEmpty() && live(appId, region).anyMatch(md -> md.alias().equals(alias) && !md.keyId().equals(self));
+  }
+
+  private long now() {
+    return clock.instant().getEpochSecond();
+  }
+
+  private static boolean contains(String text, String part) {
+    return text.toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT));
+  }
+
+  private static KeyMetadata with(KeyMetadata md, KeyState state) {
+    return new KeyMetadata(md.keyId(), md.appId(), md.region(), md.alias(), md.description(), md.createTime(), state,
+        md.creatorUin(), md.currentVersion(), md.deletionDate(), md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(),
+        md.nextRotateTime());
+  }
+}
