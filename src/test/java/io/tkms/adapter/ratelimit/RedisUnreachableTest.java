@@ -57,10 +57,13 @@ class RedisUnreachableTest {
     long before = backend.stats().limiterFallbacks();
     long start = System.nanoTime();
     // A clock that stands still: the local share cannot refill while the calls run.
-    int n = admitted(new RedisRateLimiter(backend, FailureMode.LOCAL_SHARE, 5, 5, new ManualTimeMeter()), 20);
-    assertThat((System.nanoTime() - start) / 1_000_000).as("no call waited on Redis").isLessThan(150);
+    int n = admitted(new RedisRateLimiter(backend, FailureMode.LOCAL_SHARE, 5, 5, new ManualTimeMeter()), 100);
+    // The promise is at most KMS_REDIS_TIMEOUT_MS (50 here) per decision; with no connection a call
+    // must not wait at all. 100 calls that each waited out the timeout would take 5 s: half of that
+    // catches it, with a wide margin for a busy machine.
+    assertThat((System.nanoTime() - start) / 1_000_000).as("no call waited on Redis").isLessThan(2_500);
     assertThat(n).isEqualTo(5);
-    assertThat(backend.stats().limiterFallbacks() - before).isEqualTo(20);
+    assertThat(backend.stats().limiterFallbacks() - before).isEqualTo(100);
   }
 
   @Test
