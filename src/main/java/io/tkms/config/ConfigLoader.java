@@ -133,14 +133,14 @@ public final class ConfigLoader {
         String v = env.get(s.env());
         if (v == null) {
           Object y = yaml.get(s.key());
-          v = y == null ? s.defaultValue() : scalar(s, y);
+          v = y == null ? s.defaultValue() : scalar(y);
         }
         values.put(s, v.trim());
       }
     }
   }
 
-  private static String scalar(Setting s, Object y) {
+  private static String scalar(Object y) {
     if (y instanceof List<?> list) {
       return String.join(",", list.stream().map(String::valueOf).toList());
     }
@@ -254,7 +254,7 @@ public final class ConfigLoader {
       }
     }
     List<String> regions = new ArrayList<>();
-    for (String r : str(Setting.REGIONS).split(",")) {
+    for (String r : str(Setting.REGIONS).split(",", -1)) {
       String t = V2_ALIASES.getOrDefault(r.trim(), r.trim());
       if (!t.isEmpty() && !regions.contains(t)) {
         if (!t.matches("[a-z0-9-]{2,32}")) {
@@ -310,7 +310,7 @@ public final class ConfigLoader {
 
   private Map<String, Integer> actionLimits() {
     Map<String, Integer> out = new LinkedHashMap<>();
-    for (String pair : str(Setting.LIMITS_ACTIONS).split(",")) {
+    for (String pair : str(Setting.LIMITS_ACTIONS).split(",", -1)) {
       if (pair.isBlank()) {
         continue;
       }
@@ -338,7 +338,7 @@ public final class ConfigLoader {
 
   private Map<String, String> logLevels() {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String pair : str(Setting.LOG_LEVELS).split(",")) {
+    for (String pair : str(Setting.LOG_LEVELS).split(",", -1)) {
       if (pair.isBlank()) {
         continue;
       }

@@ -81,7 +81,7 @@ final class V3Actions {
         "ListKeys", this::listKeys, "ListKeyDetail", this::listKeyDetail, "UpdateAlias", this::updateAlias,
         "UpdateKeyDescription", this::updateDescription, "EnableKey", (e, c, i) -> single(e, c, i, true),
         "DisableKey", (e, c, i) -> single(e, c, i, false)));
-    management(Map.of("EnableKeys", (e, c, i) -> batch(e, c, i, true), "DisableKeys", (e, c, i) -> batch(e, c, i, false),
+    management(Map.of("EnableKeys", (e, c, i) -> batch(c, i, true), "DisableKeys", (e, c, i) -> batch(c, i, false),
         "GetServiceStatus", this::serviceStatus, "GetRegions", this::getRegions, "ListAlgorithms", this::listAlgorithms));
   }
 
@@ -409,7 +409,7 @@ final class V3Actions {
     return (enable ? keys.enable(caller, id) : keys.disable(caller, id)).map(v -> new JsonObject());
   }
 
-  private Future<JsonObject> batch(Exchange ex, Caller caller, V3Input in, boolean enable) {
+  private Future<JsonObject> batch(Caller caller, V3Input in, boolean enable) {
     List<KeyId> ids = keyIds(in);
     // All keys must exist before any changes, so a typo does not leave half the batch changed.
     List<Future<KeyMetadata>> checks = ids.stream().map(id -> keys.describe(caller, id)).toList();
