@@ -31,6 +31,7 @@ public final class KeyMaterialCache {
   private final Hsa hsa;
   private final EventLoops loops;
   /** The misses of the current event-loop turn, per event-loop thread. */
+  @SuppressWarnings("ThreadLocalUsage") // per instance on purpose: each cache batches its own misses
   private final ThreadLocal<Map<KeyId, CompletableFuture<LoadedKey>>> pending = new ThreadLocal<>();
 
   /** At most this many keys per load (one query's array parameter). */

@@ -53,7 +53,7 @@ final class DevCredentials {
 
   private static Dev parse(byte[] raw, Path file) {
     Map<String, String> m = new HashMap<>();
-    for (String line : new String(raw, StandardCharsets.UTF_8).split("\n")) {
+    for (String line : new String(raw, StandardCharsets.UTF_8).split("\n", -1)) {
       int eq = line.indexOf('=');
       if (!line.startsWith("#") && eq > 0) {
         m.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());

@@ -33,7 +33,7 @@ final class Metrics {
     this.requests = registry == null ? RequestMetrics.NONE : new MicrometerRequestMetrics(registry, actions);
   }
 
-  /** @param actions the vocabulary of the {@code action} label: every action's wire names */
+  /** @param actions every action's wire names: the vocabulary of the action label */
   static Metrics create(boolean enabled, List<String> actions) {
     return new Metrics(enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null, actions);
   }

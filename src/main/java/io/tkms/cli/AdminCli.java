@@ -1,6 +1,7 @@
 package io.tkms.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -60,8 +61,9 @@ public final class AdminCli extends GroupCommand {
 
   /** Runs {@code args} (what follows {@code admin}) on the process's environment and streams. */
   public static int run(String[] args) {
-    PrintWriter out = new PrintWriter(System.out, true);
-    PrintWriter err = new PrintWriter(System.err, true);
+    // The platform charset, as PrintWriter(OutputStream) picks on Java 17, now said explicitly.
+    PrintWriter out = new PrintWriter(System.out, true, Charset.defaultCharset());
+    PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
     return commandLine(System.getenv(), out, err).execute(args);
   }
 }

@@ -49,7 +49,7 @@ final class AdminClient {
       throw CliException.usage("--url '" + url + "' is not a URL");
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null || u.getRawQuery() != null
+    if ((!scheme.equals("http") && !scheme.equals("https")) || u.getHost() == null || u.getRawQuery() != null
         || u.getRawFragment() != null || u.getRawUserInfo() != null) {
       throw CliException.usage("--url must look like http://host:port or https://host:port, got '" + url + "'");
     }
@@ -65,8 +65,8 @@ final class AdminClient {
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '~'
-          || c == '.' && !s.equals(".") && !s.equals("..")) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '~'
+          || (c == '.' && !s.equals(".") && !s.equals(".."))) {
         out.append((char) c);
       } else {
         out.append('%').append(String.format("%02X", c));

@@ -35,7 +35,7 @@ final class HttpConfigs {
   /** The regions served, aliases resolved and duplicates dropped; the default among them. */
   static KmsConfig.Regions regions(RawSettings raw) {
     List<String> regions = new ArrayList<>();
-    for (String r : raw.str(Setting.REGIONS).split(",")) {
+    for (String r : raw.str(Setting.REGIONS).split(",", -1)) {
       String t = V2_ALIASES.getOrDefault(r.trim(), r.trim());
       if (!t.isEmpty() && !regions.contains(t)) {
         if (!t.matches("[a-z0-9-]{2,32}")) {

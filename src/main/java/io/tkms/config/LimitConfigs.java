@@ -20,7 +20,7 @@ final class LimitConfigs {
   /** {@code GenerateDataKey=100,GenerateRandom=150}: action names to positive QPS. */
   private static Map<String, Integer> actionLimits(String value) {
     Map<String, Integer> out = new LinkedHashMap<>();
-    for (String pair : value.split(",")) {
+    for (String pair : value.split(",", -1)) {
       if (pair.isBlank()) {
         continue;
       }

@@ -31,7 +31,7 @@ final class ObservabilityConfigs {
   /** {@code io.tkms=DEBUG,io.netty=WARN}: logger names to upper-case logback levels. */
   private static Map<String, String> logLevels(String value) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String pair : value.split(",")) {
+    for (String pair : value.split(",", -1)) {
       if (pair.isBlank()) {
         continue;
       }

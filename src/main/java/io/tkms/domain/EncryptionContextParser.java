@@ -107,26 +107,16 @@ final class EncryptionContextParser {
       throw fail(MALFORMED);
     }
     char c = text.charAt(pos++);
-    switch (c) {
-      case '"':
-      case '\\':
-      case '/':
-        return c;
-      case 'b':
-        return '\b';
-      case 'f':
-        return '\f';
-      case 'n':
-        return '\n';
-      case 'r':
-        return '\r';
-      case 't':
-        return '\t';
-      case 'u':
-        return unicodeEscape();
-      default:
-        throw fail(BAD_STRING);
-    }
+    return switch (c) {
+      case '"', '\\', '/' -> c;
+      case 'b' -> '\b';
+      case 'f' -> '\f';
+      case 'n' -> '\n';
+      case 'r' -> '\r';
+      case 't' -> '\t';
+      case 'u' -> unicodeEscape();
+      default -> throw fail(BAD_STRING);
+    };
   }
 
   private char unicodeEscape() {

@@ -64,8 +64,8 @@ public enum KeyState {
 
   private static void row(KeyState s, String cells) {
     Map<Operation, Cell> m = new EnumMap<>(Operation.class);
-    for (String cell : cells.trim().split("\\s+")) {
-      String[] kv = cell.split("=");
+    for (String cell : cells.trim().split("\\s+", -1)) {
+      String[] kv = cell.split("=", -1);
       Operation op = Operation.valueOf(kv[0]);
       if (kv[1].equals("ok")) {
         m.put(op, new Cell(s, null));

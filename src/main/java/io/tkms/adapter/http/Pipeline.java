@@ -83,7 +83,7 @@ public final class Pipeline {
     collect(req, body -> {
       Future<JsonObject> result;
       try {
-        if (req.method() != HttpMethod.GET && req.method() != HttpMethod.POST) {
+        if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.POST.equals(req.method())) {
           throw ErrorCode.UNSUPPORTED_METHOD.exception();
         }
         String query = req.query();

@@ -40,7 +40,7 @@ public final class MetricsServer {
       req.response().setStatusCode(404).end();
       return;
     }
-    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+    if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
       req.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD").end();
       return;
     }

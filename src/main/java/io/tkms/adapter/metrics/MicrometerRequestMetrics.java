@@ -92,6 +92,7 @@ public final class MicrometerRequestMetrics implements RequestMetrics {
     return i == null ? other : i;
   }
 
+  @SuppressWarnings("EnumOrdinal") // a dense index into this class's own array, never stored
   private static int slot(Group g, boolean admitted) {
     return g.ordinal() * 2 + (admitted ? 0 : 1);
   }

@@ -32,7 +32,7 @@ public final class Migrator {
 
   static List<Migration> migrations() {
     List<Migration> out = new ArrayList<>();
-    for (String line : resource("db/migration/index.txt").split("\n")) {
+    for (String line : resource("db/migration/index.txt").split("\n", -1)) {
       String name = line.trim();
       if (name.isEmpty() || name.startsWith("#")) {
         continue;

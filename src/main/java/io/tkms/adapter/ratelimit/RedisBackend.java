@@ -51,12 +51,13 @@ public final class RedisBackend implements AutoCloseable {
    * replicas silent for longer than the expiry, and answers how many are left.
    */
   private static final String HEARTBEAT_SCRIPT =
-      "local t = redis.call('TIME')\n"
-          + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-          + "redis.call('ZADD', KEYS[1], now, ARGV[1])\n"
-          + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))\n"
-          + "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
-          + "return redis.call('ZCARD', KEYS[1])";
+      """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      redis.call('ZADD', KEYS[1], now, ARGV[1])
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+      redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      return redis.call('ZCARD', KEYS[1])""";
 
   /** What the backend needs; {@code password} may be null and is not kept. */
   public record Settings(String url, char[] password, int timeoutMillis, String keyPrefix) {}
@@ -123,7 +124,7 @@ public final class RedisBackend implements AutoCloseable {
       // Logged by connect(); the heartbeat keeps trying.
     }
     b.heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> {
-      b.heartbeat();
+      CompletableFuture<Void> unused = b.heartbeat(); // it handles its own failures
       b.reporter.summarize();
     });
     return b;
@@ -144,7 +145,7 @@ public final class RedisBackend implements AutoCloseable {
         return null;
       }
       if (closed) {
-        conn.closeAsync();
+        CompletableFuture<Void> unused = conn.closeAsync(); // best effort, as close() is
         return null;
       }
       conn.setTimeout(timeout);
@@ -288,7 +289,7 @@ public final class RedisBackend implements AutoCloseable {
       c.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
+    var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // not awaited: close() does not block on it
   }
 
   @Override

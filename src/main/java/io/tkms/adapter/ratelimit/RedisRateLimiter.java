@@ -146,14 +146,11 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
 
   private Future<Boolean> fallback(String appId, String group, long qps) {
     redis.countLimiterFallback();
-    switch (mode) {
-      case FAIL_OPEN:
-        return YES;
-      case FAIL_CLOSED:
-        return NO;
-      default:
-        return localShare(appId, group, qps).tryConsume(1) ? YES : NO;
-    }
+    return switch (mode) {
+      case FAIL_OPEN -> YES;
+      case FAIL_CLOSED -> NO;
+      default -> localShare(appId, group, qps).tryConsume(1) ? YES : NO;
+    };
   }
 
   /** This replica's share of the limit: limit ÷ live replicas (rounded up), as an in-process bucket. */

@@ -6,6 +6,8 @@ package io.tkms.application.port;
  */
 public interface AuditSink {
   /**
+   * One API request, as audited.
+   *
    * @param time Unix milliseconds
    * @param resultCode "0" or the v3 error code
    */

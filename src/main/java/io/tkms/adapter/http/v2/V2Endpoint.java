@@ -63,7 +63,7 @@ public final class V2Endpoint implements Handler<HttpServerRequest> {
     if (query != null && !query.isEmpty()) {
       all.addAll(forms.decode(query));
     }
-    if (req.method() == HttpMethod.POST && body.length() > 0) {
+    if (HttpMethod.POST.equals(req.method()) && body.length() > 0) {
       all.addAll(FormBody.decode(req.getHeader(HttpHeaders.CONTENT_TYPE), body.getBytes(), forms));
       if (all.size() > forms.maxParams()) {
         throw ErrorCode.REQUEST_UNPARSABLE.exception("too many parameters");

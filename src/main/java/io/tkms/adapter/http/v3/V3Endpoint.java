@@ -87,7 +87,7 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
       // Unsigned Host would let a signature made for one endpoint be replayed at another.
       throw ErrorCode.INVALID_AUTHORIZATION.exception("SignedHeaders must include host");
     }
-    String query = req.method() == HttpMethod.GET && req.query() != null ? req.query() : "";
+    String query = HttpMethod.GET.equals(req.method()) && req.query() != null ? req.query() : "";
     // The action input is parsed only after the signature verified: a tampered request is
     // reported as such, and unauthenticated input costs no parsing.
     return pipeline.credential(ex, auth.secretId())
@@ -113,7 +113,7 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
   }
 
   private Map<String, Object> tc3Input(HttpServerRequest req, Buffer body, byte[] bytes) {
-    if (req.method() == HttpMethod.GET) {
+    if (HttpMethod.GET.equals(req.method())) {
       return Unflatten.toTree(Params.toMap(decodeQuery(req)), MAX_ITEMS);
     }
     String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -134,7 +134,7 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
   /** The legacy HmacSHA1/HmacSHA256 signing on {@code /}: API 2.0's rules with a Version. */
   private Future<JsonObject> legacy(HttpServerRequest req, Exchange ex, Buffer body) {
     List<Param> all = new ArrayList<>(decodeQuery(req));
-    if (req.method() == HttpMethod.POST && body.length() > 0) {
+    if (HttpMethod.POST.equals(req.method()) && body.length() > 0) {
       all.addAll(FormBody.decode(req.getHeader(HttpHeaders.CONTENT_TYPE), body.getBytes(), forms));
     }
     if (all.size() > forms.maxParams()) {

@@ -49,6 +49,7 @@ public final class FlatJsonWriter {
   }
 
   /** Appends ASCII text as is (structure: braces, commas, pre-written names). */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): ASCII in, no encoder, no copy
   public FlatJsonWriter raw(String ascii) {
     int n = ascii.length();
     ensure(n);
@@ -87,6 +88,7 @@ public final class FlatJsonWriter {
   }
 
   /** Appends {@code s} as a quoted JSON string. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int), as in raw()
   public FlatJsonWriter string(String s) {
     int n = s.length();
     if (plain(s, n)) {

@@ -70,8 +70,8 @@ public final class JsonBody {
       case VALUE_STRING -> p.getText();
       case VALUE_NUMBER_INT -> p.getNumberValue();
       case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-      case VALUE_TRUE -> Boolean.TRUE;
-      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_TRUE -> true;
+      case VALUE_FALSE -> false;
       case VALUE_NULL -> null;
       default -> throw ErrorCode.REQUEST_UNPARSABLE.exception("the request body is not valid JSON");
     };

@@ -15,6 +15,8 @@ public final class Unflatten {
   private Unflatten() {}
 
   /**
+   * Nests {@code flat} by its dotted names.
+   *
    * @return a tree of {@code Map<String,Object>}, {@code List<Object>} and {@code String}
    * @throws io.tkms.error.KmsException PARAMETER_INDEX_NOT_CONSEQUENT, PARAMETER_BATCH_TOO_LARGE,
    *     DUPLICATE_PARAMETER (a name used both as a value and as a container)
@@ -72,7 +74,7 @@ public final class Unflatten {
     return existing;
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // the caller names the node's type
   private static <T> T finish(Object node, int maxItems) {
     if (node instanceof TreeList list) {
       List<Object> out = new ArrayList<>(list.size());
