@@ -37,34 +37,6 @@ public final class Pipeline {
     return services;
   }
 
-  /** A protocol's envelope: how successes and errors are written. */
-  public interface Envelope {
-    Buffer success(String requestId, JsonObject fields);
-
-    Buffer error(String requestId, ErrorCode code, String message);
-
-    /** An envelope from its two encoders. */
-    static Envelope of(java.util.function.BiFunction<String, JsonObject, Buffer> success, ErrorEncoder error) {
-      return new Envelope() {
-        @Override
-        public Buffer success(String requestId, JsonObject fields) {
-          return success.apply(requestId, fields);
-        }
-
-        @Override
-        public Buffer error(String requestId, ErrorCode code, String message) {
-          return error.encode(requestId, code, message);
-        }
-      };
-    }
-  }
-
-  /** Writes an error in a protocol's envelope. */
-  @FunctionalInterface
-  public interface ErrorEncoder {
-    Buffer encode(String requestId, ErrorCode code, String message);
-  }
-
   /** The protocol-specific part of handling one request: parse, authenticate, run the action. */
   @FunctionalInterface
   public interface Processor {

@@ -1,5 +1,6 @@
 package io.tkms.adapter.http.v2;
 
+import io.tkms.adapter.http.Envelope;
 import io.tkms.adapter.http.Exchange;
 import io.tkms.adapter.http.LegacySigning;
 import io.tkms.adapter.http.Pipeline;
@@ -33,7 +34,7 @@ import java.util.Set;
 public final class V2Endpoint implements Handler<HttpServerRequest> {
   public static final String PATH = "/v2/index.php";
   /** How API 2.0 answers. */
-  public static final Pipeline.Envelope ENVELOPE = Pipeline.Envelope.of(V2Response::success, V2Response::error);
+  public static final Envelope ENVELOPE = Envelope.of(V2Response::success, V2Response::error);
   private static final int MAX_ARRAY_ITEMS = 100;
 
   private final Pipeline pipeline;

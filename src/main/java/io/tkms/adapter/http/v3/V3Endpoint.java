@@ -1,5 +1,6 @@
 package io.tkms.adapter.http.v3;
 
+import io.tkms.adapter.http.Envelope;
 import io.tkms.adapter.http.Exchange;
 import io.tkms.adapter.http.LegacySigning;
 import io.tkms.adapter.http.Pipeline;
@@ -40,7 +41,7 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
   public static final String PATH = "/";
   public static final String VERSION = "2019-01-18";
   /** How API 3.0 answers. */
-  public static final Pipeline.Envelope ENVELOPE = Pipeline.Envelope.of(V3Response::success, V3Response::error);
+  public static final Envelope ENVELOPE = Envelope.of(V3Response::success, V3Response::error);
   private static final int MAX_ITEMS = 100;
 
   // Header names as pre-hashed ASCII strings: looked up several times in every request.
