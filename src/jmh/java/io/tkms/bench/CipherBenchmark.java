@@ -85,12 +85,15 @@ public class CipherBenchmark {
   /** Encrypt's cipher work: random salt and nonce, HKDF, AES-GCM, blob to Base64. */
   @Benchmark
   public String encryptToBase64() {
-    return cipher.seal(material, keyId, 1, "1250000000", EncryptionContext.EMPTY, plaintext).encodeBase64();
+    return cipher
+        .seal(material, keyId, 1, "1250000000", EncryptionContext.EMPTY, plaintext)
+        .encodeBase64();
   }
 
   /** Decrypt's cipher work: Base64 to blob (bounds checks), HKDF, AES-GCM open. */
   @Benchmark
   public byte[] decryptFromBase64() {
-    return cipher.open(material, CiphertextBlob.decodeBase64(blobBase64), "1250000000", EncryptionContext.EMPTY);
+    return cipher.open(
+        material, CiphertextBlob.decodeBase64(blobBase64), "1250000000", EncryptionContext.EMPTY);
   }
 }

@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class SignatureBenchmark {
   static final String SECRET_ID = "AKIDbenchmark000000000000000000001";
-  static final byte[] SECRET_KEY = "benchmarkSecretKey0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  static final byte[] SECRET_KEY =
+      "benchmarkSecretKey0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   static final String HOST = "127.0.0.1:8080";
 
   Map<String, String> v2Params;
@@ -56,20 +57,54 @@ public class SignatureBenchmark {
     byte[] pt = new byte[1024];
     String plaintext = Base64.getEncoder().encodeToString(pt);
     timestamp = Instant.now().getEpochSecond();
-    v2Params = new TreeMap<>(Map.of("Action", "Encrypt", "Nonce", "12345", "Region", "gz", "SecretId", SECRET_ID,
-        "SignatureMethod", "HmacSHA256", "Timestamp", Long.toString(timestamp), "keyId", "3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11",
-        "plaintext", plaintext));
+    v2Params =
+        new TreeMap<>(
+            Map.of(
+                "Action",
+                "Encrypt",
+                "Nonce",
+                "12345",
+                "Region",
+                "gz",
+                "SecretId",
+                SECRET_ID,
+                "SignatureMethod",
+                "HmacSHA256",
+                "Timestamp",
+                Long.toString(timestamp),
+                "keyId",
+                "3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11",
+                "plaintext",
+                plaintext));
     String sts = V2Signature.stringToSign("POST", HOST, "/v2/index.php", v2Params);
-    v2Signature = Base64.getEncoder().encodeToString(Hmacs.hmacSha256(SECRET_KEY, sts.getBytes(StandardCharsets.UTF_8)));
+    v2Signature =
+        Base64.getEncoder()
+            .encodeToString(Hmacs.hmacSha256(SECRET_KEY, sts.getBytes(StandardCharsets.UTF_8)));
 
-    tc3Body = ("{\"KeyId\":\"3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11\",\"Plaintext\":\"" + plaintext + "\"}").getBytes(StandardCharsets.UTF_8);
+    tc3Body =
+        ("{\"KeyId\":\"3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11\",\"Plaintext\":\"" + plaintext + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = Map.of("content-type", "application/json", "host", HOST);
     tc3Headers = n -> headers.get(n.toLowerCase(java.util.Locale.ROOT));
-    String date = Instant.ofEpochSecond(timestamp).atOffset(ZoneOffset.UTC).toLocalDate().toString();
-    String canonical = Tc3Signature.canonicalRequest("POST", "", tc3Headers, List.of("content-type", "host"), Hmacs.sha256Hex(tc3Body));
+    String date =
+        Instant.ofEpochSecond(timestamp).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+    String canonical =
+        Tc3Signature.canonicalRequest(
+            "POST", "", tc3Headers, List.of("content-type", "host"), Hmacs.sha256Hex(tc3Body));
     String tc3Sts = Tc3Signature.stringToSign(timestamp, date, "kms", canonical);
-    String sig = HexFormat.of().formatHex(Hmacs.hmacSha256(Tc3Signature.signingKey(SECRET_KEY, date, "kms"), tc3Sts.getBytes(StandardCharsets.UTF_8)));
-    tc3Header = "TC3-HMAC-SHA256 Credential=" + SECRET_ID + "/" + date + "/kms/tc3_request, SignedHeaders=content-type;host, Signature=" + sig;
+    String sig =
+        HexFormat.of()
+            .formatHex(
+                Hmacs.hmacSha256(
+                    Tc3Signature.signingKey(SECRET_KEY, date, "kms"),
+                    tc3Sts.getBytes(StandardCharsets.UTF_8)));
+    tc3Header =
+        "TC3-HMAC-SHA256 Credential="
+            + SECRET_ID
+            + "/"
+            + date
+            + "/kms/tc3_request, SignedHeaders=content-type;host, Signature="
+            + sig;
     keys = new Tc3KeyCache();
     if (!tc3Verify()) {
       throw new IllegalStateException("TC3 fixture does not verify");
@@ -89,8 +124,10 @@ public class SignatureBenchmark {
   public boolean tc3Verify() {
     Tc3Authorization auth = Tc3Authorization.parse(tc3Header);
     String payload = Tc3Signature.hashedPayload(tc3Body, tc3Headers);
-    List<String> candidates = Tc3Signature.stringsToSign(auth, timestamp, "POST", "", tc3Headers, payload);
-    return keys.verifyAny(auth.secretId(), 1, SECRET_KEY, auth.date(), auth.service(), candidates, auth.signature());
+    List<String> candidates =
+        Tc3Signature.stringsToSign(auth, timestamp, "POST", "", tc3Headers, payload);
+    return keys.verifyAny(
+        auth.secretId(), 1, SECRET_KEY, auth.date(), auth.service(), candidates, auth.signature());
   }
 
   /** The signing-key derivation (four HMACs) that the cache saves on every hit. */

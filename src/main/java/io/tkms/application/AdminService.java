@@ -16,8 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Accounts, principals and credentials, for the management API and for bootstrap at start. Call
- * on an event loop. Failures: INVALID_PARAMETER_VALUE, CONFLICT, NOT_FOUND, INTERNAL_ERROR.
+ * Accounts, principals and credentials, for the management API and for bootstrap at start. Call on
+ * an event loop. Failures: INVALID_PARAMETER_VALUE, CONFLICT, NOT_FOUND, INTERNAL_ERROR.
  */
 public final class AdminService {
   private static final char[] ALPHANUM =
@@ -30,7 +30,12 @@ public final class AdminService {
   private final RandomSource random;
   private final ChangeBus bus;
 
-  public AdminService(AccountRepository repository, CredentialCache credentials, CryptoExecutor executor, Hsa hsa, RandomSource random,
+  public AdminService(
+      AccountRepository repository,
+      CredentialCache credentials,
+      CryptoExecutor executor,
+      Hsa hsa,
+      RandomSource random,
       ChangeBus bus) {
     this.repository = repository;
     this.credentials = credentials;
@@ -45,7 +50,9 @@ public final class AdminService {
 
   public Future<Void> createAccount(String appId, String ownerUin) {
     if (!AccountId.isDecimalU64(appId) || !AccountId.isDecimalU64(ownerUin)) {
-      return Future.failedFuture(ErrorCode.INVALID_PARAMETER_VALUE.exception("appId and uin must be decimal unsigned 64-bit numbers"));
+      return Future.failedFuture(
+          ErrorCode.INVALID_PARAMETER_VALUE.exception(
+              "appId and uin must be decimal unsigned 64-bit numbers"));
     }
     return repository.createAccount(appId, ownerUin);
   }
@@ -55,13 +62,21 @@ public final class AdminService {
   }
 
   public Future<AccountRepository.Account> account(String appId) {
-    return repository.findAccount(appId).compose(o -> o.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such account"))));
+    return repository
+        .findAccount(appId)
+        .compose(
+            o ->
+                o.map(Future::succeededFuture)
+                    .orElseGet(
+                        () ->
+                            Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such account"))));
   }
 
   public Future<Void> addPrincipal(String appId, String uin, String type) {
     if (!AccountId.isDecimalU64(uin)) {
-      return Future.failedFuture(ErrorCode.INVALID_PARAMETER_VALUE.exception("uin must be a decimal unsigned 64-bit number"));
+      return Future.failedFuture(
+          ErrorCode.INVALID_PARAMETER_VALUE.exception(
+              "uin must be a decimal unsigned 64-bit number"));
     }
     PrincipalType t;
     if ("sub".equals(type)) {
@@ -69,9 +84,11 @@ public final class AdminService {
     } else if ("collaborator".equals(type)) {
       t = PrincipalType.COLLABORATOR;
     } else {
-      return Future.failedFuture(ErrorCode.INVALID_PARAMETER_VALUE.exception("type must be sub or collaborator"));
+      return Future.failedFuture(
+          ErrorCode.INVALID_PARAMETER_VALUE.exception("type must be sub or collaborator"));
     }
-    return repository.addPrincipal(appId, uin, t)
+    return repository
+        .addPrincipal(appId, uin, t)
         .onSuccess(v -> bus.publish(new ChangeBus.Change(ChangeBus.Kind.ACCOUNT, appId)));
   }
 
@@ -99,10 +116,13 @@ public final class AdminService {
   public Future<Void> revokeCredential(String secretId) {
     return repository
         .disableCredential(secretId)
-        .compose(found -> {
-          credentialChanged(secretId);
-          return found ? Future.succeededFuture() : Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such credential"));
-        });
+        .compose(
+            found -> {
+              credentialChanged(secretId);
+              return found
+                  ? Future.succeededFuture()
+                  : Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such credential"));
+            });
   }
 
   /**
@@ -110,7 +130,8 @@ public final class AdminService {
    * Fails with CONFLICT when the SecretId exists with another key or belongs to another principal,
    * or when the uin belongs to another account. {@code secretKey} stays owned by the caller.
    */
-  public Future<Void> ensureCredential(String appId, String uin, String secretId, byte[] secretKey) {
+  public Future<Void> ensureCredential(
+      String appId, String uin, String secretId, byte[] secretKey) {
     return repository
         .findAccount(appId)
         .compose(acc -> acc.isPresent() ? Future.succeededFuture() : createAccount(appId, uin))
@@ -121,36 +142,51 @@ public final class AdminService {
                 return repository.addPrincipal(appId, uin, PrincipalType.SUB);
               }
               if (!p.get().appId().equals(appId)) {
-                return Future.failedFuture(ErrorCode.CONFLICT.exception("uin " + uin + " belongs to another account"));
+                return Future.failedFuture(
+                    ErrorCode.CONFLICT.exception("uin " + uin + " belongs to another account"));
               }
               return Future.succeededFuture();
             })
         .compose(v -> repository.findCredential(secretId))
-        .compose(existing -> existing.isPresent() ? checkSame(existing.get(), uin, secretKey) : insert(secretId, uin, secretKey));
+        .compose(
+            existing ->
+                existing.isPresent()
+                    ? checkSame(existing.get(), uin, secretKey)
+                    : insert(secretId, uin, secretKey));
   }
 
-  private Future<Void> checkSame(AccountRepository.StoredCredential sc, String uin, byte[] secretKey) {
+  private Future<Void> checkSame(
+      AccountRepository.StoredCredential sc, String uin, byte[] secretKey) {
     return executor
-        .execute(() -> {
-          try (SecretBytes stored = hsa.unwrap(sc.secret(), CredentialCache.wrapContext(sc.secretId()))) {
-            return ConstantTime.equals(stored.bytes(), secretKey);
-          }
-        })
-        .compose(sameKey -> sameKey && sc.uin().equals(uin)
-            ? Future.<Void>succeededFuture()
-            : Future.failedFuture(ErrorCode.CONFLICT.exception("SecretId " + sc.secretId() + " exists with a different key or principal")));
+        .execute(
+            () -> {
+              try (SecretBytes stored =
+                  hsa.unwrap(sc.secret(), CredentialCache.wrapContext(sc.secretId()))) {
+                return ConstantTime.equals(stored.bytes(), secretKey);
+              }
+            })
+        .compose(
+            sameKey ->
+                sameKey && sc.uin().equals(uin)
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(
+                        ErrorCode.CONFLICT.exception(
+                            "SecretId "
+                                + sc.secretId()
+                                + " exists with a different key or principal")));
   }
 
   private Future<Void> insert(String secretId, String uin, byte[] secretKey) {
     byte[] copy = secretKey.clone();
     return executor
-        .execute(() -> {
-          try {
-            return hsa.wrap(copy, CredentialCache.wrapContext(secretId));
-          } finally {
-            Arrays.fill(copy, (byte) 0);
-          }
-        })
+        .execute(
+            () -> {
+              try {
+                return hsa.wrap(copy, CredentialCache.wrapContext(secretId));
+              } finally {
+                Arrays.fill(copy, (byte) 0);
+              }
+            })
         .compose(w -> repository.insertCredential(secretId, uin, w))
         .onSuccess(v -> credentialChanged(secretId));
   }

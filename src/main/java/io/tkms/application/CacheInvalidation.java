@@ -10,24 +10,25 @@ public final class CacheInvalidation {
 
   /** Subscribes the caches to {@code bus}. */
   public static void wire(ChangeBus bus, KeyMaterialCache keys, CredentialCache credentials) {
-    bus.subscribe(change -> {
-      switch (change.kind()) {
-        case KEY -> {
-          try {
-            keys.invalidate(KeyId.parse(change.id()));
-          } catch (KmsException e) {
-            keys.invalidateAll();
+    bus.subscribe(
+        change -> {
+          switch (change.kind()) {
+            case KEY -> {
+              try {
+                keys.invalidate(KeyId.parse(change.id()));
+              } catch (KmsException e) {
+                keys.invalidateAll();
+              }
+            }
+            case CREDENTIAL -> credentials.invalidate(change.id());
+            // Principals or limits of an account changed: credentials carry the principal type.
+            case ACCOUNT -> credentials.invalidateAll();
+            case LIMITS -> {}
+            case ALL -> {
+              keys.invalidateAll();
+              credentials.invalidateAll();
+            }
           }
-        }
-        case CREDENTIAL -> credentials.invalidate(change.id());
-        // Principals or limits of an account changed: credentials carry the principal type.
-        case ACCOUNT -> credentials.invalidateAll();
-        case LIMITS -> { }
-        case ALL -> {
-          keys.invalidateAll();
-          credentials.invalidateAll();
-        }
-      }
-    });
+        });
   }
 }

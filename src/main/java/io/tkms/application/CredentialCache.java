@@ -14,14 +14,20 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Credentials in memory, with their secret keys unwrapped for signature checks: loaded on first
- * use (and warmed at start), dropped at once when revoked through this process, refreshed after a
- * bounded TTL as a safety net; unknown SecretIds are remembered briefly so a flood of them does
- * not reach the database.
+ * Credentials in memory, with their secret keys unwrapped for signature checks: loaded on first use
+ * (and warmed at start), dropped at once when revoked through this process, refreshed after a
+ * bounded TTL as a safety net; unknown SecretIds are remembered briefly so a flood of them does not
+ * reach the database.
  */
 public final class CredentialCache {
   /** An active credential. {@code secretKey} is owned by the cache; never log it. */
-  public record Credential(String secretId, String uin, String appId, PrincipalType type, boolean enabled, SecretBytes secretKey) {}
+  public record Credential(
+      String secretId,
+      String uin,
+      String appId,
+      PrincipalType type,
+      boolean enabled,
+      SecretBytes secretKey) {}
 
   private static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
 
@@ -31,7 +37,12 @@ public final class CredentialCache {
   private final Hsa hsa;
   private final EventLoops loops;
 
-  public CredentialCache(AccountRepository repository, CryptoExecutor executor, Hsa hsa, EventLoops loops, Duration ttl) {
+  public CredentialCache(
+      AccountRepository repository,
+      CryptoExecutor executor,
+      Hsa hsa,
+      EventLoops loops,
+      Duration ttl) {
     this.repository = repository;
     this.executor = executor;
     this.hsa = hsa;
@@ -47,7 +58,8 @@ public final class CredentialCache {
                   }
 
                   @Override
-                  public long expireAfterUpdate(String k, Optional<Credential> v, long now, long d) {
+                  public long expireAfterUpdate(
+                      String k, Optional<Credential> v, long now, long d) {
                     return expireAfterCreate(k, v, now);
                   }
 
@@ -81,7 +93,12 @@ public final class CredentialCache {
               return executor.execute(
                   () ->
                       Optional.of(
-                          new Credential(sc.secretId(), sc.uin(), sc.appId(), sc.type(), sc.enabled(),
+                          new Credential(
+                              sc.secretId(),
+                              sc.uin(),
+                              sc.appId(),
+                              sc.type(),
+                              sc.enabled(),
                               hsa.unwrap(sc.secret(), wrapContext(sc.secretId())))));
             })
         .toCompletionStage()
@@ -89,18 +106,19 @@ public final class CredentialCache {
   }
 
   /**
-   * Loads the most recent {@code limit} enabled credentials, so the first request of each does
-   * not wait for the database. Completes when all are loaded; failures of single entries are
-   * ignored (they load again on first use).
+   * Loads the most recent {@code limit} enabled credentials, so the first request of each does not
+   * wait for the database. Completes when all are loaded; failures of single entries are ignored
+   * (they load again on first use).
    */
   public Future<Void> warm(int limit) {
     return repository
         .enabledSecretIds(limit)
-        .compose(ids -> {
-          // Widened at once: a method called on the CompositeFuture would make it a dependency.
-          Future<?> all = Future.join(ids.stream().map(this::find).toList());
-          return all.<Void>mapEmpty().recover(e -> Future.succeededFuture());
-        });
+        .compose(
+            ids -> {
+              // Widened at once: a method called on the CompositeFuture would make it a dependency.
+              Future<?> all = Future.join(ids.stream().map(this::find).toList());
+              return all.<Void>mapEmpty().recover(e -> Future.succeededFuture());
+            });
   }
 
   /** Forgets a SecretId (after it was created, disabled or its principal changed). */

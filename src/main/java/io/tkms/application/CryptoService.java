@@ -36,7 +36,8 @@ public final class CryptoService {
   private final RandomSource random;
 
   /** Runs the per-message AEAD on the worker pool too. */
-  public CryptoService(KeyMaterialCache keys, CryptoExecutor executor, MessageCipher cipher, RandomSource random) {
+  public CryptoService(
+      KeyMaterialCache keys, CryptoExecutor executor, MessageCipher cipher, RandomSource random) {
     this(keys, executor, executor, cipher, random);
   }
 
@@ -44,7 +45,12 @@ public final class CryptoService {
    * @param executor the worker pool (random bytes for GenerateRandom)
    * @param aead runs the bounded per-message AES-GCM work of Encrypt, Decrypt and GenerateDataKey
    */
-  public CryptoService(KeyMaterialCache keys, CryptoExecutor executor, CryptoExecutor aead, MessageCipher cipher, RandomSource random) {
+  public CryptoService(
+      KeyMaterialCache keys,
+      CryptoExecutor executor,
+      CryptoExecutor aead,
+      MessageCipher cipher,
+      RandomSource random) {
     this.keys = keys;
     this.executor = executor;
     this.aead = aead;
@@ -65,7 +71,8 @@ public final class CryptoService {
   public record DataKey(KeyId keyId, SecretBytes plaintext, byte[] blob) {}
 
   /** Encrypts {@code plaintext} (owned by this call from now on: it is zeroed). */
-  public Future<Encrypted> encrypt(Caller caller, KeyId keyId, byte[] plaintext, EncryptionContext ctx) {
+  public Future<Encrypted> encrypt(
+      Caller caller, KeyId keyId, byte[] plaintext, EncryptionContext ctx) {
     return usableKey(caller, keyId, KeyState.Operation.ENCRYPT)
         .compose(
             lk ->
@@ -73,7 +80,8 @@ public final class CryptoService {
                     () -> {
                       try {
                         int v = lk.metadata().currentVersion();
-                        CiphertextBlob blob = cipher.seal(lk.material(v), keyId, v, caller.appId(), ctx, plaintext);
+                        CiphertextBlob blob =
+                            cipher.seal(lk.material(v), keyId, v, caller.appId(), ctx, plaintext);
                         return new Encrypted(keyId, blob.encode());
                       } finally {
                         lk.release();
@@ -85,17 +93,24 @@ public final class CryptoService {
 
   /** Decrypts a blob; the blob names its key, which must be the caller's. */
   public Future<Decrypted> decrypt(Caller caller, CiphertextBlob blob, EncryptionContext ctx) {
-    return sourceKey(caller, blob).compose(lk -> aead.execute(() -> {
-      try {
-        byte[] pt = cipher.open(lk.material(blob.keyVersion()), blob, caller.appId(), ctx);
-        return new Decrypted(blob.keyId(), SecretBytes.wrap(pt));
-      } finally {
-        lk.release();
-      }
-    }));
+    return sourceKey(caller, blob)
+        .compose(
+            lk ->
+                aead.execute(
+                    () -> {
+                      try {
+                        byte[] pt =
+                            cipher.open(lk.material(blob.keyVersion()), blob, caller.appId(), ctx);
+                        return new Decrypted(blob.keyId(), SecretBytes.wrap(pt));
+                      } finally {
+                        lk.release();
+                      }
+                    }));
   }
 
-  /** Result of ReEncrypt; {@code reEncrypted} false when the original blob is returned unchanged. */
+  /**
+   * Result of ReEncrypt; {@code reEncrypted} false when the original blob is returned unchanged.
+   */
   public record ReEncrypted(KeyId sourceKeyId, KeyId keyId, byte[] blob, boolean reEncrypted) {}
 
   /**
@@ -103,7 +118,10 @@ public final class CryptoService {
    * plaintext with the newest version of {@code destination} and {@code destinationContext}. Every
    * field is required; for "the same key's newest version" pass {@code blob.keyId()}.
    */
-  public record ReEncryption(CiphertextBlob blob, EncryptionContext sourceContext, KeyId destination,
+  public record ReEncryption(
+      CiphertextBlob blob,
+      EncryptionContext sourceContext,
+      KeyId destination,
       EncryptionContext destinationContext) {
     public ReEncryption {
       Objects.requireNonNull(blob, "blob");
@@ -114,36 +132,58 @@ public final class CryptoService {
   }
 
   /**
-   * Decrypts the blob and encrypts its plaintext again under the destination's newest version.
-   * When nothing would change (same key, already the newest version, same context) the original
-   * blob is returned with {@code reEncrypted} false.
+   * Decrypts the blob and encrypts its plaintext again under the destination's newest version. When
+   * nothing would change (same key, already the newest version, same context) the original blob is
+   * returned with {@code reEncrypted} false.
    */
   public Future<ReEncrypted> reEncrypt(Caller caller, ReEncryption request) {
     CiphertextBlob blob = request.blob();
     KeyId dest = request.destination();
     EncryptionContext sourceCtx = request.sourceContext();
     EncryptionContext destinationCtx = request.destinationContext();
-    return sourceKey(caller, blob).compose(src -> {
-      Future<LoadedKey> target = usableKey(caller, dest, KeyState.Operation.ENCRYPT);
-      return target.onFailure(e -> src.release()).compose(dst -> aead.execute(() -> {
-        try {
-          byte[] pt = cipher.open(src.material(blob.keyVersion()), blob, caller.appId(), sourceCtx);
-          try {
-            int v = dst.metadata().currentVersion();
-            if (dest.equals(blob.keyId()) && v == blob.keyVersion() && sourceCtx.equals(destinationCtx)) {
-              return new ReEncrypted(blob.keyId(), dest, blob.encode(), false);
-            }
-            CiphertextBlob out = cipher.seal(dst.material(v), dest, v, caller.appId(), destinationCtx, pt);
-            return new ReEncrypted(blob.keyId(), dest, out.encode(), true);
-          } finally {
-            Arrays.fill(pt, (byte) 0);
-          }
-        } finally {
-          src.release();
-          dst.release();
-        }
-      }));
-    });
+    return sourceKey(caller, blob)
+        .compose(
+            src -> {
+              Future<LoadedKey> target = usableKey(caller, dest, KeyState.Operation.ENCRYPT);
+              return target
+                  .onFailure(e -> src.release())
+                  .compose(
+                      dst ->
+                          aead.execute(
+                              () -> {
+                                try {
+                                  byte[] pt =
+                                      cipher.open(
+                                          src.material(blob.keyVersion()),
+                                          blob,
+                                          caller.appId(),
+                                          sourceCtx);
+                                  try {
+                                    int v = dst.metadata().currentVersion();
+                                    if (dest.equals(blob.keyId())
+                                        && v == blob.keyVersion()
+                                        && sourceCtx.equals(destinationCtx)) {
+                                      return new ReEncrypted(
+                                          blob.keyId(), dest, blob.encode(), false);
+                                    }
+                                    CiphertextBlob out =
+                                        cipher.seal(
+                                            dst.material(v),
+                                            dest,
+                                            v,
+                                            caller.appId(),
+                                            destinationCtx,
+                                            pt);
+                                    return new ReEncrypted(blob.keyId(), dest, out.encode(), true);
+                                  } finally {
+                                    Arrays.fill(pt, (byte) 0);
+                                  }
+                                } finally {
+                                  src.release();
+                                  dst.release();
+                                }
+                              }));
+            });
   }
 
   /**
@@ -152,29 +192,32 @@ public final class CryptoService {
    * the caller's own purged key fails as KEY_NOT_FOUND.
    */
   private Future<LoadedKey> sourceKey(Caller caller, CiphertextBlob blob) {
-    return keys.acquire(blob.keyId()).compose(found -> {
-      if (!(found instanceof LoadedKey lk)) {
-        return Future.failedFuture(ErrorCode.INVALID_CIPHERTEXT.exception());
-      }
-      KeyMetadata md = lk.metadata();
-      try {
-        if (!md.ownedBy(caller.appId(), caller.region())) {
-          throw ErrorCode.INVALID_CIPHERTEXT.exception();
-        }
-        md.state().check(KeyState.Operation.DECRYPT);
-        if (!lk.hasVersion(blob.keyVersion())) {
-          throw ErrorCode.INVALID_CIPHERTEXT.exception();
-        }
-      } catch (RuntimeException e) {
-        lk.release();
-        return Future.failedFuture(e);
-      }
-      return Future.succeededFuture(lk);
-    });
+    return keys.acquire(blob.keyId())
+        .compose(
+            found -> {
+              if (!(found instanceof LoadedKey lk)) {
+                return Future.failedFuture(ErrorCode.INVALID_CIPHERTEXT.exception());
+              }
+              KeyMetadata md = lk.metadata();
+              try {
+                if (!md.ownedBy(caller.appId(), caller.region())) {
+                  throw ErrorCode.INVALID_CIPHERTEXT.exception();
+                }
+                md.state().check(KeyState.Operation.DECRYPT);
+                if (!lk.hasVersion(blob.keyVersion())) {
+                  throw ErrorCode.INVALID_CIPHERTEXT.exception();
+                }
+              } catch (RuntimeException e) {
+                lk.release();
+                return Future.failedFuture(e);
+              }
+              return Future.succeededFuture(lk);
+            });
   }
 
   /** Generates {@code length} random bytes and returns them with their blob. */
-  public Future<DataKey> generateDataKey(Caller caller, KeyId keyId, int length, EncryptionContext ctx) {
+  public Future<DataKey> generateDataKey(
+      Caller caller, KeyId keyId, int length, EncryptionContext ctx) {
     return usableKey(caller, keyId, KeyState.Operation.ENCRYPT)
         .compose(
             lk ->
@@ -184,7 +227,8 @@ public final class CryptoService {
                       try {
                         random.nextBytes(dk);
                         int v = lk.metadata().currentVersion();
-                        CiphertextBlob blob = cipher.seal(lk.material(v), keyId, v, caller.appId(), ctx, dk);
+                        CiphertextBlob blob =
+                            cipher.seal(lk.material(v), keyId, v, caller.appId(), ctx, dk);
                         return new DataKey(keyId, SecretBytes.wrap(dk), blob.encode());
                       } catch (RuntimeException e) {
                         Arrays.fill(dk, (byte) 0);
@@ -197,11 +241,12 @@ public final class CryptoService {
 
   /** {@code length} random bytes from the HSA-grade RNG; the caller owns and closes them. */
   public Future<SecretBytes> random(int length) {
-    return executor.execute(() -> {
-      byte[] out = new byte[length];
-      random.nextBytes(out);
-      return SecretBytes.wrap(out);
-    });
+    return executor.execute(
+        () -> {
+          byte[] out = new byte[length];
+          random.nextBytes(out);
+          return SecretBytes.wrap(out);
+        });
   }
 
   private Future<LoadedKey> usableKey(Caller caller, KeyId keyId, KeyState.Operation op) {

@@ -1,8 +1,8 @@
 package io.tkms.application;
 
 /**
- * What the key cache found for a key id: the {@link LoadedKey} itself (retained for the caller),
- * or {@link Missing} when no key has that id. Sealed, so callers handle both; the found case is the
+ * What the key cache found for a key id: the {@link LoadedKey} itself (retained for the caller), or
+ * {@link Missing} when no key has that id. Sealed, so callers handle both; the found case is the
  * key itself, so a cache hit allocates no wrapper.
  */
 public sealed interface KeyLookup permits LoadedKey, KeyLookup.Missing {

@@ -20,9 +20,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Unwrapped CMKs in memory (Caffeine: bounded size and TTL; material zeroed on eviction once no
  * request uses it), so a hot key costs no database round trip and no unwrap. Loads go to the
- * repository, then unwrap in the {@link CryptoExecutor}; concurrent loads of one key share one,
- * and the misses of one event-loop turn load together (one {@link KeyRepository#findAll} query and
- * one executor task for all of them: under a cold working set this is most of the cost of a miss).
+ * repository, then unwrap in the {@link CryptoExecutor}; concurrent loads of one key share one, and
+ * the misses of one event-loop turn load together (one {@link KeyRepository#findAll} query and one
+ * executor task for all of them: under a cold working set this is most of the cost of a miss).
  */
 public final class KeyMaterialCache {
   private final AsyncCache<KeyId, LoadedKey> cache;
@@ -30,14 +30,22 @@ public final class KeyMaterialCache {
   private final CryptoExecutor executor;
   private final Hsa hsa;
   private final EventLoops loops;
+
   /** The misses of the current event-loop turn, per event-loop thread. */
-  @SuppressWarnings("ThreadLocalUsage") // per instance on purpose: each cache batches its own misses
+  @SuppressWarnings(
+      "ThreadLocalUsage") // per instance on purpose: each cache batches its own misses
   private final ThreadLocal<Map<KeyId, CompletableFuture<LoadedKey>>> pending = new ThreadLocal<>();
 
   /** At most this many keys per load (one query's array parameter). */
   static final int MAX_BATCH = 64;
 
-  public KeyMaterialCache(KeyRepository repository, CryptoExecutor executor, Hsa hsa, EventLoops loops, int maxSize, Duration ttl) {
+  public KeyMaterialCache(
+      KeyRepository repository,
+      CryptoExecutor executor,
+      Hsa hsa,
+      EventLoops loops,
+      int maxSize,
+      Duration ttl) {
     this.repository = repository;
     this.executor = executor;
     this.hsa = hsa;
@@ -47,11 +55,12 @@ public final class KeyMaterialCache {
             .maximumSize(maxSize)
             .expireAfterWrite(ttl)
             .recordStats()
-            .removalListener((KeyId k, LoadedKey v, RemovalCause c) -> {
-              if (v != null) {
-                v.release();
-              }
-            })
+            .removalListener(
+                (KeyId k, LoadedKey v, RemovalCause c) -> {
+                  if (v != null) {
+                    v.release();
+                  }
+                })
             .buildAsync();
   }
 
@@ -68,22 +77,27 @@ public final class KeyMaterialCache {
     return acquire(keyId, 0);
   }
 
-  private static final Future<KeyLookup> MISSING = Future.succeededFuture(KeyLookup.Missing.INSTANCE);
+  private static final Future<KeyLookup> MISSING =
+      Future.succeededFuture(KeyLookup.Missing.INSTANCE);
 
   private Future<KeyLookup> acquire(KeyId keyId, int attempt) {
     CompletableFuture<LoadedKey> cf = cache.get(keyId, (k, ignored) -> load(k));
-    return Caches.future(cf, loops).compose(
-        lk -> {
-          if (lk == null) {
-            return MISSING;
-          }
-          if (lk.retain()) {
-            return Future.<KeyLookup>succeededFuture(lk);
-          }
-          // Evicted and zeroed between lookup and retain: load afresh (bounded).
-          cache.asMap().remove(keyId, cf);
-          return attempt < 3 ? acquire(keyId, attempt + 1) : Future.failedFuture(io.tkms.error.KmsException.internal("key cache: retries exhausted"));
-        });
+    return Caches.future(cf, loops)
+        .compose(
+            lk -> {
+              if (lk == null) {
+                return MISSING;
+              }
+              if (lk.retain()) {
+                return Future.<KeyLookup>succeededFuture(lk);
+              }
+              // Evicted and zeroed between lookup and retain: load afresh (bounded).
+              cache.asMap().remove(keyId, cf);
+              return attempt < 3
+                  ? acquire(keyId, attempt + 1)
+                  : Future.failedFuture(
+                      io.tkms.error.KmsException.internal("key cache: retries exhausted"));
+            });
   }
 
   /**
@@ -102,12 +116,13 @@ public final class KeyMaterialCache {
     if (batch == null) {
       Map<KeyId, CompletableFuture<LoadedKey>> fresh = new LinkedHashMap<>();
       pending.set(fresh);
-      loops.afterThisTurn(() -> {
-        if (pending.get() == fresh) {
-          pending.remove();
-        }
-        loadBatch(fresh);
-      });
+      loops.afterThisTurn(
+          () -> {
+            if (pending.get() == fresh) {
+              pending.remove();
+            }
+            loadBatch(fresh);
+          });
       batch = fresh;
     }
     batch.put(keyId, f);
@@ -121,16 +136,24 @@ public final class KeyMaterialCache {
   private void loadBatch(Map<KeyId, CompletableFuture<LoadedKey>> batch) {
     repository
         .findAll(List.copyOf(batch.keySet()))
-        .compose(found -> found.isEmpty() ? Future.succeededFuture(Unwrapped.NONE) : executor.execute(() -> unwrapAll(found)))
+        .compose(
+            found ->
+                found.isEmpty()
+                    ? Future.succeededFuture(Unwrapped.NONE)
+                    : executor.execute(() -> unwrapAll(found)))
         .onFailure(e -> batch.values().forEach(f -> f.completeExceptionally(e)))
-        .onSuccess(unwrapped -> batch.forEach((id, f) -> {
-          RuntimeException failure = unwrapped.failures().get(id);
-          if (failure != null) {
-            f.completeExceptionally(failure);
-          } else {
-            f.complete(unwrapped.keys().get(id)); // null when there is no such key (see load)
-          }
-        }));
+        .onSuccess(
+            unwrapped ->
+                batch.forEach(
+                    (id, f) -> {
+                      RuntimeException failure = unwrapped.failures().get(id);
+                      if (failure != null) {
+                        f.completeExceptionally(failure);
+                      } else {
+                        f.complete(
+                            unwrapped.keys().get(id)); // null when there is no such key (see load)
+                      }
+                    }));
   }
 
   /** The keys of one batch that unwrapped, and the unwrap failures of the others. */
@@ -142,18 +165,19 @@ public final class KeyMaterialCache {
   private Unwrapped unwrapAll(Map<KeyId, KeyRepository.StoredKey> found) {
     Map<KeyId, LoadedKey> keys = new HashMap<>();
     Map<KeyId, RuntimeException> failures = new HashMap<>();
-    found.forEach((keyId, sk) -> {
-      Map<Integer, SecretBytes> m = new HashMap<>();
-      try {
-        for (KeyRepository.StoredVersion v : sk.versions()) {
-          m.put(v.version(), hsa.unwrap(v.material(), wrapContext(keyId, v.version())));
-        }
-        keys.put(keyId, new LoadedKey(sk.metadata(), m));
-      } catch (RuntimeException e) {
-        m.values().forEach(SecretBytes::close);
-        failures.put(keyId, e);
-      }
-    });
+    found.forEach(
+        (keyId, sk) -> {
+          Map<Integer, SecretBytes> m = new HashMap<>();
+          try {
+            for (KeyRepository.StoredVersion v : sk.versions()) {
+              m.put(v.version(), hsa.unwrap(v.material(), wrapContext(keyId, v.version())));
+            }
+            keys.put(keyId, new LoadedKey(sk.metadata(), m));
+          } catch (RuntimeException e) {
+            m.values().forEach(SecretBytes::close);
+            failures.put(keyId, e);
+          }
+        });
     return new Unwrapped(keys, failures);
   }
 

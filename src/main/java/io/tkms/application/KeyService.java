@@ -38,7 +38,13 @@ public final class KeyService {
   private final ChangeBus bus;
 
   public KeyService(
-      KeyRepository repository, KeyMaterialCache cache, CryptoExecutor executor, Hsa hsa, RandomSource random, Clock clock, int quota,
+      KeyRepository repository,
+      KeyMaterialCache cache,
+      CryptoExecutor executor,
+      Hsa hsa,
+      RandomSource random,
+      Clock clock,
+      int quota,
       ChangeBus bus) {
     this.repository = repository;
     this.cache = cache;
@@ -85,11 +91,19 @@ public final class KeyService {
    */
   public Future<KeyMetadata> create(Caller caller, NewKey key) {
     KeyId keyId = KeyId.random(random::nextBytes);
-    KeyMetadata md = KeyMetadata.created(keyId, caller.appId(), caller.region(), key.alias(), key.description(),
-        clock.instant().getEpochSecond(), caller.uin());
+    KeyMetadata md =
+        KeyMetadata.created(
+            keyId,
+            caller.appId(),
+            caller.region(),
+            key.alias(),
+            key.description(),
+            clock.instant().getEpochSecond(),
+            caller.uin());
     return executor
         .execute(() -> hsa.generateWrapped(KeyMaterialCache.wrapContext(keyId, 1)))
-        .compose(w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota, key.tags()))
+        .compose(
+            w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota, key.tags()))
         .map(v -> md);
   }
 
@@ -99,7 +113,8 @@ public final class KeyService {
         .find(keyId)
         .compose(
             found -> {
-              if (found.isEmpty() || !found.get().metadata().ownedBy(caller.appId(), caller.region())
+              if (found.isEmpty()
+                  || !found.get().metadata().ownedBy(caller.appId(), caller.region())
                   || found.get().metadata().state() == KeyState.PURGED) {
                 return Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
               }
@@ -128,7 +143,8 @@ public final class KeyService {
 
   public Future<Void> setDescription(Caller caller, KeyId keyId, String description) {
     return allowed(caller, keyId, Operation.UPDATE)
-        .compose(md -> repository.setDescription(caller.appId(), caller.region(), keyId, description))
+        .compose(
+            md -> repository.setDescription(caller.appId(), caller.region(), keyId, description))
         .compose(this::foundOrFail)
         .onSuccess(v -> changed(keyId));
   }
@@ -169,7 +185,11 @@ public final class KeyService {
     }
     return allowed(caller, keyId, Operation.SCHEDULE_DELETION)
         .compose(md -> repository.scheduleDeletion(caller.appId(), caller.region(), keyId, days))
-        .compose(date -> date.isPresent() ? Future.succeededFuture(date.getAsLong()) : raced(caller, keyId, Operation.SCHEDULE_DELETION))
+        .compose(
+            date ->
+                date.isPresent()
+                    ? Future.succeededFuture(date.getAsLong())
+                    : raced(caller, keyId, Operation.SCHEDULE_DELETION))
         .onSuccess(v -> changed(keyId));
   }
 
@@ -177,7 +197,11 @@ public final class KeyService {
   public Future<Void> cancelDeletion(Caller caller, KeyId keyId) {
     return allowed(caller, keyId, Operation.CANCEL_DELETION)
         .compose(md -> repository.cancelDeletion(caller.appId(), caller.region(), keyId))
-        .compose(ok -> ok ? Future.<Void>succeededFuture() : raced(caller, keyId, Operation.CANCEL_DELETION))
+        .compose(
+            ok ->
+                ok
+                    ? Future.<Void>succeededFuture()
+                    : raced(caller, keyId, Operation.CANCEL_DELETION))
         .onSuccess(v -> changed(keyId));
   }
 
@@ -197,32 +221,40 @@ public final class KeyService {
   }
 
   private Future<KeyMetadata> allowed(Caller caller, KeyId keyId, Operation op) {
-    return describe(caller, keyId).map(md -> {
-      md.state().apply(op);
-      return md;
-    });
+    return describe(caller, keyId)
+        .map(
+            md -> {
+              md.state().apply(op);
+              return md;
+            });
   }
 
   /** Runs {@code op} through the state table, then moves the state (compare-and-set). */
   private Future<Void> transition(Caller caller, KeyId keyId, Operation op) {
     return describe(caller, keyId)
-        .compose(md -> {
-          KeyState target = md.state().apply(op);
-          if (target == md.state()) {
-            return Future.<Void>succeededFuture();
-          }
-          return repository.transition(caller.appId(), caller.region(), keyId, md.state(), target)
-              .compose(ok -> ok ? Future.<Void>succeededFuture() : raced(caller, keyId, op));
-        })
+        .compose(
+            md -> {
+              KeyState target = md.state().apply(op);
+              if (target == md.state()) {
+                return Future.<Void>succeededFuture();
+              }
+              return repository
+                  .transition(caller.appId(), caller.region(), keyId, md.state(), target)
+                  .compose(ok -> ok ? Future.<Void>succeededFuture() : raced(caller, keyId, op));
+            })
         .onSuccess(v -> changed(keyId));
   }
 
   /** Another request changed the state in between: answer as the state table says now. */
   private <T> Future<T> raced(Caller caller, KeyId keyId, Operation op) {
-    return describe(caller, keyId).compose(md -> {
-      md.state().apply(op);
-      return Future.failedFuture(ErrorCode.KEY_STATE_NOT_SUPPORTED.exception("the key's state changed concurrently, retry"));
-    });
+    return describe(caller, keyId)
+        .compose(
+            md -> {
+              md.state().apply(op);
+              return Future.failedFuture(
+                  ErrorCode.KEY_STATE_NOT_SUPPORTED.exception(
+                      "the key's state changed concurrently, retry"));
+            });
   }
 
   /** Drops the key here at once and tells the other replicas. */
@@ -232,6 +264,8 @@ public final class KeyService {
   }
 
   private Future<Void> foundOrFail(boolean found) {
-    return found ? Future.succeededFuture() : Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
+    return found
+        ? Future.succeededFuture()
+        : Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
   }
 }

@@ -21,7 +21,12 @@ public final class LifecycleJobs {
   private final Hsa hsa;
   private final ChangeBus bus;
 
-  public LifecycleJobs(KeyRepository repository, KeyMaterialCache cache, CryptoExecutor executor, Hsa hsa, ChangeBus bus) {
+  public LifecycleJobs(
+      KeyRepository repository,
+      KeyMaterialCache cache,
+      CryptoExecutor executor,
+      Hsa hsa,
+      ChangeBus bus) {
     this.repository = repository;
     this.cache = cache;
     this.executor = executor;
@@ -39,15 +44,24 @@ public final class LifecycleJobs {
 
   /** Runs both jobs once. Call on an event loop (or from a test thread). */
   public Future<Report> runOnce() {
-    return repository.purgeDue(BATCH)
-        .compose(purged -> {
-          purged.forEach(this::changed);
-          return repository.rotateDue(BATCH, (keyId, version) ->
-                  executor.execute(() -> hsa.generateWrapped(KeyMaterialCache.wrapContext(keyId, version))))
-              .map(rotated -> {
-                rotated.forEach(this::changed);
-                return new Report(purged, rotated);
-              });
-        });
+    return repository
+        .purgeDue(BATCH)
+        .compose(
+            purged -> {
+              purged.forEach(this::changed);
+              return repository
+                  .rotateDue(
+                      BATCH,
+                      (keyId, version) ->
+                          executor.execute(
+                              () ->
+                                  hsa.generateWrapped(
+                                      KeyMaterialCache.wrapContext(keyId, version))))
+                  .map(
+                      rotated -> {
+                        rotated.forEach(this::changed);
+                        return new Report(purged, rotated);
+                      });
+            });
   }
 }

@@ -1,12 +1,12 @@
 package io.tkms.application;
 
-import io.tkms.domain.LimitOverrides;
-import io.tkms.domain.Limits;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.ChangeBus;
 import io.tkms.application.port.RateLimiter;
 import io.tkms.application.port.RateLimiter.Group;
+import io.tkms.domain.LimitOverrides;
+import io.tkms.domain.Limits;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -25,19 +25,25 @@ public final class LimitPolicy {
   private final ChangeBus bus;
   private final Cache<String, LimitOverrides> overrides;
 
-  public LimitPolicy(Limits defaults, AccountRepository repository, RateLimiter limiter, ChangeBus bus, Duration ttl) {
+  public LimitPolicy(
+      Limits defaults,
+      AccountRepository repository,
+      RateLimiter limiter,
+      ChangeBus bus,
+      Duration ttl) {
     this.defaults = defaults;
     this.repository = repository;
     this.limiter = limiter;
     this.bus = bus;
     this.overrides = Caches.onCallingThread().maximumSize(1_000_000).expireAfterWrite(ttl).build();
-    bus.subscribe(change -> {
-      switch (change.kind()) {
-        case LIMITS -> overrides.invalidate(change.id());
-        case ALL -> overrides.invalidateAll();
-        default -> { }
-      }
-    });
+    bus.subscribe(
+        change -> {
+          switch (change.kind()) {
+            case LIMITS -> overrides.invalidate(change.id());
+            case ALL -> overrides.invalidateAll();
+            default -> {}
+          }
+        });
   }
 
   /** The account's effective limits. */
@@ -46,61 +52,82 @@ public final class LimitPolicy {
     if (cached != null) {
       return Future.succeededFuture(defaults.overriddenBy(cached));
     }
-    return repository.findLimits(appId).map(o -> {
-      LimitOverrides override = o.orElse(LimitOverrides.NONE);
-      overrides.put(appId, override);
-      return defaults.overriddenBy(override);
-    });
+    return repository
+        .findLimits(appId)
+        .map(
+            o -> {
+              LimitOverrides override = o.orElse(LimitOverrides.NONE);
+              overrides.put(appId, override);
+              return defaults.overriddenBy(override);
+            });
   }
 
   /**
-   * Whether one more request of {@code action} (in {@code group}) fits the account's limits.
-   * A rejection is a value ({@code false}); no crypto or key lookup has been spent yet.
+   * Whether one more request of {@code action} (in {@code group}) fits the account's limits. A
+   * rejection is a value ({@code false}); no crypto or key lookup has been spent yet.
    */
   public Future<Boolean> admit(String appId, Group group, String action) {
-    return effective(appId).compose(l -> {
-      long groupQps = group == Group.CRYPTO ? l.crypto() : l.management();
-      Integer actionQps = l.actions().get(action);
-      Future<Boolean> first = limiter.tryAcquire(appId, group.name(), groupQps);
-      return actionQps == null ? first
-          : first.compose(ok -> ok ? limiter.tryAcquire(appId, "action:" + action, actionQps) : Future.succeededFuture(false));
-    });
+    return effective(appId)
+        .compose(
+            l -> {
+              long groupQps = group == Group.CRYPTO ? l.crypto() : l.management();
+              Integer actionQps = l.actions().get(action);
+              Future<Boolean> first = limiter.tryAcquire(appId, group.name(), groupQps);
+              return actionQps == null
+                  ? first
+                  : first.compose(
+                      ok ->
+                          ok
+                              ? limiter.tryAcquire(appId, "action:" + action, actionQps)
+                              : Future.succeededFuture(false));
+            });
   }
 
   /**
-   * Stores an account's overrides (fields left empty keep their current override) and announces
-   * the change to every replica.
+   * Stores an account's overrides (fields left empty keep their current override) and announces the
+   * change to every replica.
    *
    * @return the new effective limits; NOT_FOUND for an unknown account
    */
   public Future<Limits> set(String appId, LimitOverrides change) {
-    return repository.findLimits(appId)
-        .compose(current -> {
-          LimitOverrides merged = current.orElse(LimitOverrides.NONE).overriddenBy(change);
-          return repository.saveLimits(appId, merged).map(v -> merged);
-        })
-        .map(merged -> {
-          overrides.put(appId, merged);
-          bus.publish(new ChangeBus.Change(ChangeBus.Kind.LIMITS, appId));
-          return defaults.overriddenBy(merged);
-        });
+    return repository
+        .findLimits(appId)
+        .compose(
+            current -> {
+              LimitOverrides merged = current.orElse(LimitOverrides.NONE).overriddenBy(change);
+              return repository.saveLimits(appId, merged).map(v -> merged);
+            })
+        .map(
+            merged -> {
+              overrides.put(appId, merged);
+              bus.publish(new ChangeBus.Change(ChangeBus.Kind.LIMITS, appId));
+              return defaults.overriddenBy(merged);
+            });
   }
 
   /** Validates a change's values: every limit 1 .. 100,000,000, action names alphanumeric. */
   public static void validate(LimitOverrides change) {
     change.crypto().ifPresent(LimitPolicy::check);
     change.management().ifPresent(LimitPolicy::check);
-    change.actions().forEach((name, qps) -> {
-      if (name == null || name.isEmpty() || name.length() > 64 || !name.chars().allMatch(Character::isLetterOrDigit)) {
-        throw ErrorCode.INVALID_PARAMETER_VALUE.exception("action names are letters and digits");
-      }
-      check(qps);
-    });
+    change
+        .actions()
+        .forEach(
+            (name, qps) -> {
+              if (name == null
+                  || name.isEmpty()
+                  || name.length() > 64
+                  || !name.chars().allMatch(Character::isLetterOrDigit)) {
+                throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+                    "action names are letters and digits");
+              }
+              check(qps);
+            });
   }
 
   private static void check(int qps) {
     if (qps < 1 || qps > 100_000_000) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception("limits must be between 1 and 100000000 requests per second");
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+          "limits must be between 1 and 100000000 requests per second");
     }
   }
 }

@@ -34,8 +34,8 @@ public final class LoadedKey implements KeyLookup {
   /**
    * The material of {@code version}; valid only while a reference is held.
    *
-   * @throws IllegalStateException when the key has no such version (check {@link #hasVersion}
-   *     first where a blob names the version)
+   * @throws IllegalStateException when the key has no such version (check {@link #hasVersion} first
+   *     where a blob names the version)
    */
   SecretBytes material(int version) {
     SecretBytes m = versions.get(version);

@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listener steps of one start, run in order by {@link KmsServer#start} after the {@link
- * Wiring} steps: what the API verticles share, the management listener, the metrics endpoint.
- * Steps block: call them from the starting thread, never an event loop.
+ * The listener steps of one start, run in order by {@link KmsServer#start} after the {@link Wiring}
+ * steps: what the API verticles share, the management listener, the metrics endpoint. Steps block:
+ * call them from the starting thread, never an event loop.
  */
 final class ApiWiring {
   private static final Logger LOG = LoggerFactory.getLogger(ApiWiring.class);

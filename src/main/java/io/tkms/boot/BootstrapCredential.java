@@ -10,17 +10,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The credentials step of start-up: ensures the configured bootstrap owner credential, or else
- * the development credential kept under the data directory ({@link DevCredentials}). The secret
- * key is read from its {@code SecretRef} here and zeroed once the account service has it. Blocks:
- * call from the starting thread, never an event loop.
+ * The credentials step of start-up: ensures the configured bootstrap owner credential, or else the
+ * development credential kept under the data directory ({@link DevCredentials}). The secret key is
+ * read from its {@code SecretRef} here and zeroed once the account service has it. Blocks: call
+ * from the starting thread, never an event loop.
  */
 final class BootstrapCredential {
   private static final Logger LOG = LoggerFactory.getLogger(BootstrapCredential.class);
 
   private BootstrapCredential() {}
 
-  /** @throws BootException when the account service refuses the credential */
+  /**
+   * @throws BootException when the account service refuses the credential
+   */
   static void ensure(KmsConfig config, AdminService admin, RandomSource random) {
     if (config.bootstrap().isPresent()) {
       ensureConfigured(config.bootstrap().get(), admin);

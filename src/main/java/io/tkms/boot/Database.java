@@ -60,14 +60,24 @@ final class Database implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       EmbeddedPostgres pg =
-          EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(freePort()).start();
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dir)
+              .setCleanDataDirectory(false)
+              .setPort(freePort())
+              .start();
       LOG.info("embedded Postgres started, data in {}", dir);
-      PgConnectOptions o = new PgConnectOptions().setHost("localhost").setPort(pg.getPort()).setUser("postgres").setDatabase("postgres");
+      PgConnectOptions o =
+          new PgConnectOptions()
+              .setHost("localhost")
+              .setPort(pg.getPort())
+              .setUser("postgres")
+              .setDatabase("postgres");
       return new Database(o, pg);
     } catch (IOException | RuntimeException e) {
-      String hint = String.valueOf(e.getMessage()).contains("root")
-          ? " (initdb cannot run as root here: run as a non-root user, or set KMS_PG_URL)"
-          : " (set KMS_PG_URL to use an external Postgres)";
+      String hint =
+          String.valueOf(e.getMessage()).contains("root")
+              ? " (initdb cannot run as root here: run as a non-root user, or set KMS_PG_URL)"
+              : " (set KMS_PG_URL to use an external Postgres)";
       throw new BootException("cannot start the embedded Postgres in " + dir + hint);
     }
   }

@@ -10,12 +10,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The development credential used when no bootstrap credential is configured: generated once,
- * kept in {@code $KMS_DATA_DIR/dev-credentials} (mode 0600). Only the path is ever printed.
+ * The development credential used when no bootstrap credential is configured: generated once, kept
+ * in {@code $KMS_DATA_DIR/dev-credentials} (mode 0600). Only the path is ever printed.
  */
 final class DevCredentials {
   static final String DEV_APPID = "1250000000";
-  private static final char[] ALPHANUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+  private static final char[] ALPHANUM =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   /** The credential read from or written to the file; {@code secretKey} is zeroed by close(). */
   record Dev(String appId, String uin, String secretId, byte[] secretKey) implements AutoCloseable {
@@ -37,10 +38,23 @@ final class DevCredentials {
       if (Files.exists(file)) {
         return parse(Files.readAllBytes(file), file);
       }
-      Dev dev = new Dev(DEV_APPID, DEV_APPID, "AKID" + token(random, 32), token(random, 32).getBytes(StandardCharsets.US_ASCII));
-      String text = "# Development credential of this tkms data directory. Do not use in production.\n"
-          + "appId=" + dev.appId() + "\nuin=" + dev.uin() + "\nsecretId=" + dev.secretId()
-          + "\nsecretKey=" + new String(dev.secretKey(), StandardCharsets.US_ASCII) + "\n";
+      Dev dev =
+          new Dev(
+              DEV_APPID,
+              DEV_APPID,
+              "AKID" + token(random, 32),
+              token(random, 32).getBytes(StandardCharsets.US_ASCII));
+      String text =
+          "# Development credential of this tkms data directory. Do not use in production.\n"
+              + "appId="
+              + dev.appId()
+              + "\nuin="
+              + dev.uin()
+              + "\nsecretId="
+              + dev.secretId()
+              + "\nsecretKey="
+              + new String(dev.secretKey(), StandardCharsets.US_ASCII)
+              + "\n";
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       Files.createDirectories(file.getParent());
       SecretFiles.writePrivate(file, bytes);
@@ -62,10 +76,15 @@ final class DevCredentials {
     Arrays.fill(raw, (byte) 0);
     for (String k : new String[] {"appId", "uin", "secretId", "secretKey"}) {
       if (!m.containsKey(k)) {
-        throw new BootException(file + " lacks " + k + "; delete it to generate a new development credential");
+        throw new BootException(
+            file + " lacks " + k + "; delete it to generate a new development credential");
       }
     }
-    return new Dev(m.get("appId"), m.get("uin"), m.get("secretId"), m.get("secretKey").getBytes(StandardCharsets.UTF_8));
+    return new Dev(
+        m.get("appId"),
+        m.get("uin"),
+        m.get("secretId"),
+        m.get("secretKey").getBytes(StandardCharsets.UTF_8));
   }
 
   private static String token(RandomSource random, int n) {

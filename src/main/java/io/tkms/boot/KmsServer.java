@@ -31,12 +31,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running server. {@link #start} wires it in named steps ({@link Wiring} for storage and the
- * application, {@link ApiWiring} for the listeners): Postgres (embedded or external), migration
- * and unseal (or creation) of the root key, repositories and caches, the bootstrap credential,
- * Redis, limits, the API verticles, the management listener, metrics and the lifecycle jobs.
+ * application, {@link ApiWiring} for the listeners): Postgres (embedded or external), migration and
+ * unseal (or creation) of the root key, repositories and caches, the bootstrap credential, Redis,
+ * limits, the API verticles, the management listener, metrics and the lifecycle jobs.
  */
 public final class KmsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KmsServer.class);
+
   /** The largest request body the API accepts. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
@@ -100,8 +101,11 @@ public final class KmsServer implements AutoCloseable {
     return start(config, clock, audit, ActionCatalog.standard());
   }
 
-  /** As {@link #start(KmsConfig, Clock, AuditSink)}, serving {@code actions} (tests add their own). */
-  public static KmsServer start(KmsConfig config, Clock clock, AuditSink audit, ActionCatalog actions) {
+  /**
+   * As {@link #start(KmsConfig, Clock, AuditSink)}, serving {@code actions} (tests add their own).
+   */
+  public static KmsServer start(
+      KmsConfig config, Clock clock, AuditSink audit, ActionCatalog actions) {
     Threads threads = Threads.of(config.server());
     Metrics metrics = Metrics.create(config.observability().metricsEnabled(), actions.wireNames());
     Wiring wiring = new Wiring(config, threads, metrics);
@@ -142,13 +146,25 @@ public final class KmsServer implements AutoCloseable {
    * over {@code actions}; blocks until they listen.
    */
   private static void deployApi(
-      Vertx vertx, ApiServices services, HttpServerOptions http, int instances, ActionCatalog actions) {
-    List<Route> routes = List.of(
-        new Route(V2Endpoint.PATH, V2Endpoint.ENVELOPE, pipeline -> new V2Endpoint(pipeline, actions)),
-        new Route(V3Endpoint.PATH, V3Endpoint.ENVELOPE, pipeline -> new V3Endpoint(pipeline, actions)));
+      Vertx vertx,
+      ApiServices services,
+      HttpServerOptions http,
+      int instances,
+      ActionCatalog actions) {
+    List<Route> routes =
+        List.of(
+            new Route(
+                V2Endpoint.PATH,
+                V2Endpoint.ENVELOPE,
+                pipeline -> new V2Endpoint(pipeline, actions)),
+            new Route(
+                V3Endpoint.PATH,
+                V3Endpoint.ENVELOPE,
+                pipeline -> new V3Endpoint(pipeline, actions)));
     vertx
         .deployVerticle(
-            () -> new ApiVerticle(services, http, routes), new DeploymentOptions().setInstances(instances))
+            () -> new ApiVerticle(services, http, routes),
+            new DeploymentOptions().setInstances(instances))
         .await();
   }
 

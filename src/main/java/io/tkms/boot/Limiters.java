@@ -58,8 +58,7 @@ final class Limiters {
   }
 
   /** Replay protection: on Redis with the in-process cache as fallback, else in-process. */
-  static ReplayGuard replayGuard(
-      KmsConfig.Auth auth, Optional<RedisBackend> redis, Clock clock) {
+  static ReplayGuard replayGuard(KmsConfig.Auth auth, Optional<RedisBackend> redis, Clock clock) {
     LocalReplayGuard local = new LocalReplayGuard(clock, auth.replayCacheSize());
     return redis.isEmpty() ? local : new RedisReplayGuard(redis.get(), local, clock).warmUp();
   }

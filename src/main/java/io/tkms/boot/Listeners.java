@@ -54,8 +54,7 @@ final class Listeners {
    * @return the port bound, or -1 when the management API is off
    * @throws BootException when the token is shorter than 16 characters
    */
-  static int startAdmin(
-      Vertx vertx, KmsConfig config, AdminService admin, LimitPolicy limits) {
+  static int startAdmin(Vertx vertx, KmsConfig config, AdminService admin, LimitPolicy limits) {
     KmsConfig.Admin settings = config.admin();
     if (!settings.enabled()) {
       return -1;

@@ -5,15 +5,15 @@ import io.tkms.config.ConfigLoader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar kms.jar}: loads the configuration and runs the server until SIGTERM, which
- * drains it ({@link KmsServer#close}) and exits 0. {@code java -jar kms.jar admin <command>} runs the
- * admin command line instead.
+ * drains it ({@link KmsServer#close}) and exits 0. {@code java -jar kms.jar admin <command>} runs
+ * the admin command line instead.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -25,7 +25,8 @@ public final class Main {
       System.exit(AdminCli.run(Arrays.copyOfRange(args, 1, args.length)));
     }
     if (args.length > 0) {
-      System.err.println("usage: java -jar kms.jar                 run the server (configured by conf/kms.yaml and KMS_* variables)");
+      System.err.println(
+          "usage: java -jar kms.jar                 run the server (configured by conf/kms.yaml and KMS_* variables)");
       System.err.println("       java -jar kms.jar admin --help    the admin command line");
       System.exit(2);
     }
@@ -43,34 +44,40 @@ public final class Main {
 
   /**
    * SIGTERM (Kubernetes, {@code docker stop}) drains and then exits 0: a requested stop is not a
-   * failure, while the JVM's own SIGTERM handling would exit 143. Any other exit (SIGINT,
-   * {@code System.exit}) still drains, from the shutdown hook.
+   * failure, while the JVM's own SIGTERM handling would exit 143. Any other exit (SIGINT, {@code
+   * System.exit}) still drains, from the shutdown hook.
    */
   private static void stopOnSignals(KmsServer server) {
     AtomicBoolean stopping = new AtomicBoolean();
-    Runnable stop = () -> {
-      if (stopping.compareAndSet(false, true)) {
-        LOG.info("shutting down: draining");
-        server.close();
-        LOG.info("stopped");
-        flushLogs();
-      }
-    };
+    Runnable stop =
+        () -> {
+          if (stopping.compareAndSet(false, true)) {
+            LOG.info("shutting down: draining");
+            server.close();
+            LOG.info("stopped");
+            flushLogs();
+          }
+        };
     Runtime.getRuntime().addShutdownHook(new Thread(stop, "kms-shutdown"));
     AtomicBoolean termed = new AtomicBoolean();
     try {
-      onSigterm(() -> {
-        // Signal handlers must return quickly: drain on a thread of our own. A repeated SIGTERM
-        // must not cut the drain short, so only the first one counts.
-        if (termed.compareAndSet(false, true)) {
-          new Thread(() -> {
-            stop.run();
-            System.exit(0);
-          }, "kms-drain").start();
-        }
-      });
+      onSigterm(
+          () -> {
+            // Signal handlers must return quickly: drain on a thread of our own. A repeated SIGTERM
+            // must not cut the drain short, so only the first one counts.
+            if (termed.compareAndSet(false, true)) {
+              new Thread(
+                      () -> {
+                        stop.run();
+                        System.exit(0);
+                      },
+                      "kms-drain")
+                  .start();
+            }
+          });
     } catch (IllegalArgumentException e) {
-      LOG.warn("cannot handle SIGTERM here ({}): a stop still drains but exits 143", e.getMessage());
+      LOG.warn(
+          "cannot handle SIGTERM here ({}): a stop still drains but exits 143", e.getMessage());
     }
   }
 
@@ -79,8 +86,8 @@ public final class Main {
    * The JDK has no supported way to make SIGTERM alone exit 0 (a shutdown hook runs on every exit
    * alike, and only {@code Runtime.halt} in it could change the status, cutting the other hooks
    * short), so the jdk.unsupported API stays; but a direct reference draws javac's "internal
-   * proprietary API" warning, which no {@code @SuppressWarnings} silences and {@code -Werror}
-   * turns into a failed build.
+   * proprietary API" warning, which no {@code @SuppressWarnings} silences and {@code -Werror} turns
+   * into a failed build.
    *
    * @throws IllegalArgumentException if SIGTERM cannot be handled in this JVM (as Signal.handle)
    */
@@ -89,19 +96,25 @@ public final class Main {
       Class<?> signal = Class.forName("sun.misc.Signal");
       Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
       Object term = signal.getConstructor(String.class).newInstance("TERM");
-      Object proxy = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
-          (self, method, methodArgs) -> switch (method.getName()) {
-            case "handle" -> {
-              handler.run();
-              yield null;
-            }
-            case "equals" -> self == methodArgs[0];
-            case "hashCode" -> System.identityHashCode(self);
-            default -> "SIGTERM handler";
-          });
+      Object proxy =
+          Proxy.newProxyInstance(
+              handlerType.getClassLoader(),
+              new Class<?>[] {handlerType},
+              (self, method, methodArgs) ->
+                  switch (method.getName()) {
+                    case "handle" -> {
+                      handler.run();
+                      yield null;
+                    }
+                    case "equals" -> self == methodArgs[0];
+                    case "hashCode" -> System.identityHashCode(self);
+                    default -> "SIGTERM handler";
+                  });
       signal.getMethod("handle", signal, handlerType).invoke(null, term, proxy);
     } catch (InvocationTargetException e) {
-      throw e.getCause() instanceof IllegalArgumentException iae ? iae : new IllegalArgumentException(e.getCause());
+      throw e.getCause() instanceof IllegalArgumentException iae
+          ? iae
+          : new IllegalArgumentException(e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException(e.toString(), e);
     }

@@ -19,8 +19,8 @@ import java.util.List;
 /**
  * Wires Prometheus metrics when {@code KMS_METRICS_PORT} is not 0: one registry per server, Vert.x
  * reporting its worker pools and the Postgres pool into it (HTTP, TCP and per-query SQL metrics
- * stay off: they would cost every request, and our own request meters say more), JVM meters, and our request,
- * limiter, key-cache and audit meters. When off, requests are counted by {@link
+ * stay off: they would cost every request, and our own request meters say more), JVM meters, and
+ * our request, limiter, key-cache and audit meters. When off, requests are counted by {@link
  * RequestMetrics#NONE} and nothing is served.
  */
 final class Metrics {
@@ -30,12 +30,16 @@ final class Metrics {
 
   private Metrics(PrometheusMeterRegistry registry, List<String> actions) {
     this.registry = registry;
-    this.requests = registry == null ? RequestMetrics.NONE : new MicrometerRequestMetrics(registry, actions);
+    this.requests =
+        registry == null ? RequestMetrics.NONE : new MicrometerRequestMetrics(registry, actions);
   }
 
-  /** @param actions every action's wire names: the vocabulary of the action label */
+  /**
+   * @param actions every action's wire names: the vocabulary of the action label
+   */
   static Metrics create(boolean enabled, List<String> actions) {
-    return new Metrics(enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null, actions);
+    return new Metrics(
+        enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null, actions);
   }
 
   boolean enabled() {
@@ -49,16 +53,30 @@ final class Metrics {
     }
     // Vert.x keeps backends in a JVM-wide map by registry name: a name of its own keeps a second
     // server in the same JVM (tests) from reporting into the first one's registry.
-    MicrometerMetricsOptions m = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-        .setRegistryName("tkms-" + Integer.toHexString(System.identityHashCode(registry)));
-    for (MetricsDomain d : new MetricsDomain[] {MetricsDomain.HTTP_SERVER, MetricsDomain.HTTP_CLIENT, MetricsDomain.NET_SERVER,
-        MetricsDomain.NET_CLIENT, MetricsDomain.DATAGRAM_SOCKET, MetricsDomain.EVENT_BUS, MetricsDomain.VERTICLES}) {
+    MicrometerMetricsOptions m =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            .setRegistryName("tkms-" + Integer.toHexString(System.identityHashCode(registry)));
+    for (MetricsDomain d :
+        new MetricsDomain[] {
+          MetricsDomain.HTTP_SERVER,
+          MetricsDomain.HTTP_CLIENT,
+          MetricsDomain.NET_SERVER,
+          MetricsDomain.NET_CLIENT,
+          MetricsDomain.DATAGRAM_SOCKET,
+          MetricsDomain.EVENT_BUS,
+          MetricsDomain.VERTICLES
+        }) {
       m.addDisabledMetricsCategory(d);
     }
     // Per-query SQL client meters: every query would pay for them, and with no distinguishing
     // labels the migrator's and the pool's clients collide. Pool usage stays (NAMED_POOLS).
     m.addDisabledMetricsCategory("sql");
-    return Vertx.builder().with(options.setMetricsOptions(m)).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    return Vertx.builder()
+        .with(options.setMetricsOptions(m))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
   }
 
   RequestMetrics requests() {
@@ -70,16 +88,23 @@ final class Metrics {
     if (registry == null) {
       return;
     }
-    FunctionCounter.builder("kms.key.cache.requests", keys, k -> k.stats().hitCount()).tag("result", "hit")
-        .description("Key-material cache look-ups").register(registry);
-    FunctionCounter.builder("kms.key.cache.requests", keys, k -> k.stats().missCount()).tag("result", "miss")
-        .description("Key-material cache look-ups").register(registry);
+    FunctionCounter.builder("kms.key.cache.requests", keys, k -> k.stats().hitCount())
+        .tag("result", "hit")
+        .description("Key-material cache look-ups")
+        .register(registry);
+    FunctionCounter.builder("kms.key.cache.requests", keys, k -> k.stats().missCount())
+        .tag("result", "miss")
+        .description("Key-material cache look-ups")
+        .register(registry);
     FunctionCounter.builder("kms.key.cache.evictions", keys, k -> k.stats().evictionCount())
-        .description("Keys evicted from the key-material cache (size or TTL)").register(registry);
+        .description("Keys evicted from the key-material cache (size or TTL)")
+        .register(registry);
     Gauge.builder("kms.key.cache.size", keys, KeyMaterialCache::estimatedSize)
-        .description("Unwrapped keys held in memory").register(registry);
+        .description("Unwrapped keys held in memory")
+        .register(registry);
     FunctionCounter.builder("kms.audit.dropped", audit, AuditSink::dropped)
-        .description("Audit events dropped (queue full or write failure)").register(registry);
+        .description("Audit events dropped (queue full or write failure)")
+        .register(registry);
   }
 
   /** Redis state: connection, circuit breaker, live replicas and decisions made without Redis. */
@@ -88,17 +113,28 @@ final class Metrics {
       return;
     }
     Gauge.builder("kms.redis.connected", redis, r -> r.stats().connected() ? 1 : 0)
-        .description("1 while the Redis connection is up").register(registry);
-    Gauge.builder("kms.redis.breaker.open", redis, r -> "CLOSED".equalsIgnoreCase(r.stats().breaker()) ? 0 : 1)
-        .description("1 while the Redis circuit breaker is open or half-open").register(registry);
+        .description("1 while the Redis connection is up")
+        .register(registry);
+    Gauge.builder(
+            "kms.redis.breaker.open",
+            redis,
+            r -> "CLOSED".equalsIgnoreCase(r.stats().breaker()) ? 0 : 1)
+        .description("1 while the Redis circuit breaker is open or half-open")
+        .register(registry);
     FunctionCounter.builder("kms.redis.breaker.openings", redis, r -> r.stats().breakerOpenings())
-        .description("Times the Redis circuit breaker opened").register(registry);
+        .description("Times the Redis circuit breaker opened")
+        .register(registry);
     Gauge.builder("kms.redis.replicas", redis, r -> r.stats().liveReplicas())
-        .description("Live replicas counted from Redis heartbeats").register(registry);
-    FunctionCounter.builder("kms.redis.fallbacks", redis, r -> r.stats().limiterFallbacks()).tag("kind", "limiter")
-        .description("Decisions made without Redis").register(registry);
-    FunctionCounter.builder("kms.redis.fallbacks", redis, r -> r.stats().nonceFallbacks()).tag("kind", "nonce")
-        .description("Decisions made without Redis").register(registry);
+        .description("Live replicas counted from Redis heartbeats")
+        .register(registry);
+    FunctionCounter.builder("kms.redis.fallbacks", redis, r -> r.stats().limiterFallbacks())
+        .tag("kind", "limiter")
+        .description("Decisions made without Redis")
+        .register(registry);
+    FunctionCounter.builder("kms.redis.fallbacks", redis, r -> r.stats().nonceFallbacks())
+        .tag("kind", "nonce")
+        .description("Decisions made without Redis")
+        .register(registry);
   }
 
   /** Serves {@code /metrics}; returns the port bound, or -1 when metrics are off. */
@@ -110,8 +146,14 @@ final class Metrics {
     try {
       return server.listen(host, port).await();
     } catch (RuntimeException e) {
-      throw new BootException("cannot serve metrics on " + host + ":" + port + " (" + e.getClass().getSimpleName()
-          + "); set KMS_METRICS_PORT to a free port, or 0 to turn metrics off");
+      throw new BootException(
+          "cannot serve metrics on "
+              + host
+              + ":"
+              + port
+              + " ("
+              + e.getClass().getSimpleName()
+              + "); set KMS_METRICS_PORT to a free port, or 0 to turn metrics off");
     }
   }
 }

@@ -30,11 +30,11 @@ final class RootKey {
   private final RandomSource random;
   private final byte[] unsealKey;
   private final AtomicReference<Hsa> hsa = new AtomicReference<>();
+
   /** Why the stored key did not open: the worker pool maps unknown exceptions to INTERNAL_ERROR. */
   private final AtomicReference<String> refusal = new AtomicReference<>();
 
-  private RootKey(
-      Pool pool, WorkerCryptoExecutor executor, RandomSource random, byte[] unsealKey) {
+  private RootKey(Pool pool, WorkerCryptoExecutor executor, RandomSource random, byte[] unsealKey) {
     this.pool = pool;
     this.store = new PgRootKeyStore(pool);
     this.executor = executor;

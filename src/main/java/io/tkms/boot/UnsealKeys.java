@@ -36,9 +36,11 @@ final class UnsealKeys {
         SecretFiles.writePrivate(file, b64);
         Arrays.fill(b64, (byte) 0);
       }
-      LOG.warn("*** DEVELOPMENT SEAL: no KMS_UNSEAL_KEY is configured, so the root key is sealed under a generated key"
-          + " stored next to the data in {}. Anyone who can read that directory can unseal every key."
-          + " Configure KMS_UNSEAL_KEY_FILE for production. ***", file.toAbsolutePath());
+      LOG.warn(
+          "*** DEVELOPMENT SEAL: no KMS_UNSEAL_KEY is configured, so the root key is sealed under a generated key"
+              + " stored next to the data in {}. Anyone who can read that directory can unseal every key."
+              + " Configure KMS_UNSEAL_KEY_FILE for production. ***",
+          file.toAbsolutePath());
       return decode(Files.readAllBytes(file), file.toString());
     } catch (IOException e) {
       throw new BootException("cannot read or create the development unseal key " + file);
@@ -51,7 +53,8 @@ final class UnsealKeys {
       byte[] key = Base64.getDecoder().decode(s);
       if (key.length != 32) {
         Arrays.fill(key, (byte) 0);
-        throw new BootException(source + " must be base64 of exactly 32 bytes (openssl rand -base64 32)");
+        throw new BootException(
+            source + " must be base64 of exactly 32 bytes (openssl rand -base64 32)");
       }
       return key;
     } catch (IllegalArgumentException e) {

@@ -12,10 +12,10 @@ import io.tkms.application.CredentialCache;
 import io.tkms.application.KeyMaterialCache;
 import io.tkms.application.LifecycleJobs;
 import io.tkms.application.LimitPolicy;
-import io.tkms.domain.Limits;
 import io.tkms.application.port.Hsa;
 import io.tkms.config.KmsConfig;
 import io.tkms.crypto.RandomSource;
+import io.tkms.domain.Limits;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -31,12 +31,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The storage and application steps of one start, run in order by {@link KmsServer#start}; {@link
  * ApiWiring} holds the listeners' steps. Each step takes what earlier steps built and returns what
- * it builds; bulky ones delegate to a class of their own ({@link Database}, {@link RootKey},
- * {@link BootstrapCredential}, {@link Limiters}). Steps block: call them from the starting thread,
- * never an event loop.
+ * it builds; bulky ones delegate to a class of their own ({@link Database}, {@link RootKey}, {@link
+ * BootstrapCredential}, {@link Limiters}). Steps block: call them from the starting thread, never
+ * an event loop.
  */
 final class Wiring {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+
   /** How many recently used credentials are loaded before the API listens. */
   private static final int WARM_CREDENTIALS = 10_000;
 

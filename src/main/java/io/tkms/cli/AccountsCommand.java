@@ -10,8 +10,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code admin accounts list|create|show}. */
-@Command(name = "accounts", description = "List, create and show accounts (AppIds).",
-    subcommands = {AccountsCommand.ListAccounts.class, AccountsCommand.Create.class, AccountsCommand.Show.class})
+@Command(
+    name = "accounts",
+    description = "List, create and show accounts (AppIds).",
+    subcommands = {
+      AccountsCommand.ListAccounts.class,
+      AccountsCommand.Create.class,
+      AccountsCommand.Show.class
+    })
 final class AccountsCommand extends GroupCommand {
 
   @Command(name = "list", description = "List the AppIds of all accounts, oldest first.")
@@ -33,15 +39,22 @@ final class AccountsCommand extends GroupCommand {
 
   @Command(name = "create", description = "Create an account with its owner principal.")
   static final class Create extends ApiCommand {
-    @Parameters(index = "0", paramLabel = "APPID", description = "AppId of the new account (decimal, up to 20 digits).")
+    @Parameters(
+        index = "0",
+        paramLabel = "APPID",
+        description = "AppId of the new account (decimal, up to 20 digits).")
     String appId;
 
-    @Option(names = "--uin", paramLabel = "UIN", description = "Uin of the owner principal (default: the AppId).")
+    @Option(
+        names = "--uin",
+        paramLabel = "UIN",
+        description = "Uin of the owner principal (default: the AppId).")
     String uin;
 
     @Override
     AdminClient.Answer run(AdminClient client) {
-      return client.call("POST", "/admin/v1/accounts", new JsonObject().put("appId", appId).put("uin", owner()));
+      return client.call(
+          "POST", "/admin/v1/accounts", new JsonObject().put("appId", appId).put("uin", owner()));
     }
 
     private String owner() {
@@ -50,12 +63,15 @@ final class AccountsCommand extends GroupCommand {
 
     @Override
     void print(PrintWriter out, JsonObject answer) {
-      out.println("created account " + answer.getValue("appId", appId) + " with owner uin " + owner());
+      out.println(
+          "created account " + answer.getValue("appId", appId) + " with owner uin " + owner());
       out.println("next: java -jar kms.jar admin credentials issue " + owner());
     }
   }
 
-  @Command(name = "show", description = "Show an account: its principals and credentials (SecretIds only, never keys).")
+  @Command(
+      name = "show",
+      description = "Show an account: its principals and credentials (SecretIds only, never keys).")
   static final class Show extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APPID", description = "AppId of the account.")
     String appId;
@@ -74,7 +90,8 @@ final class AccountsCommand extends GroupCommand {
       principals.add(new String[] {"UIN", "TYPE"});
       for (Object o : a.getJsonArray("principals", new JsonArray())) {
         JsonObject p = (JsonObject) o;
-        principals.add(new String[] {String.valueOf(p.getValue("uin")), String.valueOf(p.getValue("type"))});
+        principals.add(
+            new String[] {String.valueOf(p.getValue("uin")), String.valueOf(p.getValue("type"))});
       }
       out.println("principals:");
       Text.table(out, "  ", principals);
@@ -88,8 +105,13 @@ final class AccountsCommand extends GroupCommand {
       rows.add(new String[] {"SECRET ID", "UIN", "STATE", "CREATED"});
       for (Object o : creds) {
         JsonObject c = (JsonObject) o;
-        rows.add(new String[] {String.valueOf(c.getValue("secretId")), String.valueOf(c.getValue("uin")),
-            Boolean.TRUE.equals(c.getBoolean("enabled")) ? "enabled" : "revoked", Text.time(c.getLong("createdAt"))});
+        rows.add(
+            new String[] {
+              String.valueOf(c.getValue("secretId")),
+              String.valueOf(c.getValue("uin")),
+              Boolean.TRUE.equals(c.getBoolean("enabled")) ? "enabled" : "revoked",
+              Text.time(c.getLong("createdAt"))
+            });
       }
       out.println("credentials:");
       Text.table(out, "  ", rows);

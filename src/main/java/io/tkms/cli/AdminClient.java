@@ -37,8 +37,12 @@ final class AdminClient {
   AdminClient(String url, byte[] token) {
     this.base = baseUrl(url);
     this.authorization = "Bearer " + new String(token, StandardCharsets.US_ASCII);
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   static String baseUrl(String url) {
@@ -49,9 +53,13 @@ final class AdminClient {
       throw CliException.usage("--url '" + url + "' is not a URL");
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-    if ((!scheme.equals("http") && !scheme.equals("https")) || u.getHost() == null || u.getRawQuery() != null
-        || u.getRawFragment() != null || u.getRawUserInfo() != null) {
-      throw CliException.usage("--url must look like http://host:port or https://host:port, got '" + url + "'");
+    if ((!scheme.equals("http") && !scheme.equals("https"))
+        || u.getHost() == null
+        || u.getRawQuery() != null
+        || u.getRawFragment() != null
+        || u.getRawUserInfo() != null) {
+      throw CliException.usage(
+          "--url must look like http://host:port or https://host:port, got '" + url + "'");
     }
     String s = u.toString();
     while (s.endsWith("/")) {
@@ -65,7 +73,12 @@ final class AdminClient {
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '~'
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '~'
           || (c == '.' && !s.equals(".") && !s.equals(".."))) {
         out.append((char) c);
       } else {
@@ -84,9 +97,16 @@ final class AdminClient {
    * @throws CliException REFUSED for 4xx, UNAVAILABLE for no answer, 5xx or an unreadable answer
    */
   Answer call(String method, String path, JsonObject body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
-        .header("Authorization", authorization).header("Accept", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Authorization", authorization)
+            .header("Accept", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
@@ -94,15 +114,28 @@ final class AdminClient {
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpConnectTimeoutException e) {
-      throw CliException.unavailable("cannot connect to " + base + ": no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
+      throw CliException.unavailable(
+          "cannot connect to "
+              + base
+              + ": no connection within "
+              + CONNECT_TIMEOUT.toSeconds()
+              + " s");
     } catch (HttpTimeoutException e) {
-      throw CliException.unavailable("no answer from " + base + " within " + REQUEST_TIMEOUT.toSeconds() + " s");
+      throw CliException.unavailable(
+          "no answer from " + base + " within " + REQUEST_TIMEOUT.toSeconds() + " s");
     } catch (ConnectException e) {
-      throw CliException.unavailable("cannot connect to " + base + " (connection refused). Is the server running, with its"
-          + " management API on (the server opens it only when KMS_ADMIN_TOKEN_FILE or KMS_ADMIN_TOKEN is set)?");
+      throw CliException.unavailable(
+          "cannot connect to "
+              + base
+              + " (connection refused). Is the server running, with its"
+              + " management API on (the server opens it only when KMS_ADMIN_TOKEN_FILE or KMS_ADMIN_TOKEN is set)?");
     } catch (IOException e) {
-      throw CliException.unavailable("cannot talk to " + base + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+      throw CliException.unavailable(
+          "cannot talk to "
+              + base
+              + ": "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw CliException.unavailable("interrupted while waiting for " + base);
@@ -114,22 +147,41 @@ final class AdminClient {
     JsonObject json = parse(raw);
     if (status >= 200 && status < 300) {
       if (json == null) {
-        throw CliException.unavailable("the server's answer to " + method + " " + path + " is not a JSON object (HTTP " + status + ")");
+        throw CliException.unavailable(
+            "the server's answer to "
+                + method
+                + " "
+                + path
+                + " is not a JSON object (HTTP "
+                + status
+                + ")");
       }
       return new Answer(status, json);
     }
     String error = json == null || !(json.getValue("error") instanceof String s) ? "" : s;
     String detail = error.isEmpty() ? "" : ": " + error;
     if (status == 401) {
-      throw CliException.answered(ExitCodes.REFUSED, "the server refused the admin token (" + statusText(status) + detail
-          + "). Check KMS_ADMIN_TOKEN_FILE, KMS_ADMIN_TOKEN or --token-file.", status, error);
+      throw CliException.answered(
+          ExitCodes.REFUSED,
+          "the server refused the admin token ("
+              + statusText(status)
+              + detail
+              + "). Check KMS_ADMIN_TOKEN_FILE, KMS_ADMIN_TOKEN or --token-file.",
+          status,
+          error);
     }
     if (status >= 400 && status < 500) {
-      throw CliException.answered(ExitCodes.REFUSED, "the server refused " + method + " " + path + " (" + statusText(status)
-          + ")" + detail, status, error);
+      throw CliException.answered(
+          ExitCodes.REFUSED,
+          "the server refused " + method + " " + path + " (" + statusText(status) + ")" + detail,
+          status,
+          error);
     }
-    throw CliException.answered(ExitCodes.UNAVAILABLE, "the server failed on " + method + " " + path + " (" + statusText(status)
-        + ")" + detail, status, error);
+    throw CliException.answered(
+        ExitCodes.UNAVAILABLE,
+        "the server failed on " + method + " " + path + " (" + statusText(status) + ")" + detail,
+        status,
+        error);
   }
 
   private static JsonObject parse(String raw) {
@@ -144,19 +196,20 @@ final class AdminClient {
   }
 
   private static String statusText(int status) {
-    String reason = switch (status) {
-      case 401 -> "Unauthorized";
-      case 400 -> "Bad Request";
-      case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 405 -> "Method Not Allowed";
-      case 409 -> "Conflict";
-      case 500 -> "Internal Server Error";
-      case 502 -> "Bad Gateway";
-      case 503 -> "Service Unavailable";
-      case 504 -> "Gateway Timeout";
-      default -> "";
-    };
+    String reason =
+        switch (status) {
+          case 401 -> "Unauthorized";
+          case 400 -> "Bad Request";
+          case 403 -> "Forbidden";
+          case 404 -> "Not Found";
+          case 405 -> "Method Not Allowed";
+          case 409 -> "Conflict";
+          case 500 -> "Internal Server Error";
+          case 502 -> "Bad Gateway";
+          case 503 -> "Service Unavailable";
+          case 504 -> "Gateway Timeout";
+          default -> "";
+        };
     return "HTTP " + status + (reason.isEmpty() ? "" : " " + reason);
   }
 

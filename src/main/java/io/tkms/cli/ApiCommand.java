@@ -8,8 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that makes one call to the management API: resolves the client options, calls,
- * and prints either text ({@link #print}) or, with {@code --json}, the server's JSON.
+ * A command that makes one call to the management API: resolves the client options, calls, and
+ * prints either text ({@link #print}) or, with {@code --json}, the server's JSON.
  */
 abstract class ApiCommand implements Callable<Integer> {
   @Mixin HelpOption help;

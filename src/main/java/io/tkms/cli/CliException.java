@@ -1,9 +1,9 @@
 package io.tkms.cli;
 
 /**
- * A failure the command line reports as one line on stderr and an exit code from {@link
- * ExitCodes}. Stackless: it is an expected outcome, not a bug. Messages never hold the admin
- * token or a credential's secret.
+ * A failure the command line reports as one line on stderr and an exit code from {@link ExitCodes}.
+ * Stackless: it is an expected outcome, not a bug. Messages never hold the admin token or a
+ * credential's secret.
  */
 final class CliException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -27,7 +27,9 @@ final class CliException extends RuntimeException {
     return new CliException(ExitCodes.UNAVAILABLE, message, 0, "");
   }
 
-  /** The server answered {@code status}; {@code serverError} is its {@code error} text ("" if none). */
+  /**
+   * The server answered {@code status}; {@code serverError} is its {@code error} text ("" if none).
+   */
   static CliException answered(int exitCode, String message, int status, String serverError) {
     return new CliException(exitCode, message, status, serverError);
   }

@@ -10,8 +10,8 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Where the management API is and how to authenticate to it; shared by every command that calls
- * the server (picocli mixin). The token comes from {@code --token-file}, else {@code
+ * Where the management API is and how to authenticate to it; shared by every command that calls the
+ * server (picocli mixin). The token comes from {@code --token-file}, else {@code
  * KMS_ADMIN_TOKEN_FILE}, else {@code KMS_ADMIN_TOKEN} — the variables the server reads — and is
  * never printed.
  */
@@ -19,12 +19,20 @@ final class ClientOptions {
   /** The server's default management listener ({@code admin.host}:{@code admin.port}). */
   static final String DEFAULT_URL = "http://127.0.0.1:9090";
 
-  @Option(names = "--url", paramLabel = "URL", defaultValue = DEFAULT_URL,
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      defaultValue = DEFAULT_URL,
       description = {"Base URL of the management API.", "Default: ${DEFAULT-VALUE}"})
   String url;
 
-  @Option(names = "--token-file", paramLabel = "FILE",
-      description = {"File holding the admin token.", "Default: the file named by KMS_ADMIN_TOKEN_FILE, else KMS_ADMIN_TOKEN."})
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = {
+        "File holding the admin token.",
+        "Default: the file named by KMS_ADMIN_TOKEN_FILE, else KMS_ADMIN_TOKEN."
+      })
   Path tokenFile;
 
   @Option(names = "--json", description = "Print the server's JSON answer instead of text.")
@@ -43,8 +51,8 @@ final class ClientOptions {
   /**
    * The admin token; the caller zeroes the array.
    *
-   * @throws CliException USAGE when no token is configured, both variables are set, the file
-   *     cannot be read, or the token cannot travel in an HTTP header
+   * @throws CliException USAGE when no token is configured, both variables are set, the file cannot
+   *     be read, or the token cannot travel in an HTTP header
    */
   byte[] token(Map<String, String> env) {
     String inlineVar = Setting.ADMIN_TOKEN.env();
@@ -67,7 +75,12 @@ final class ClientOptions {
         ref = SecretRef.inline(inline);
         source = inlineVar;
       } else {
-        throw CliException.usage("no admin token: set " + fileVar + " (or " + inlineVar + "), or pass --token-file FILE");
+        throw CliException.usage(
+            "no admin token: set "
+                + fileVar
+                + " (or "
+                + inlineVar
+                + "), or pass --token-file FILE");
       }
     }
     byte[] token;
@@ -82,8 +95,10 @@ final class ClientOptions {
     for (byte b : token) {
       if (b < 0x21 || b > 0x7e) {
         Arrays.fill(token, (byte) 0);
-        throw CliException.usage("the admin token from " + source
-            + " holds spaces, control or non-ASCII characters, which cannot be sent in an HTTP header");
+        throw CliException.usage(
+            "the admin token from "
+                + source
+                + " holds spaces, control or non-ASCII characters, which cannot be sent in an HTTP header");
       }
     }
     return token;

@@ -23,9 +23,15 @@ public final class ExitCodes {
   static Map<String, String> described() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(Integer.toString(OK), "done");
-    m.put(Integer.toString(REFUSED), "the server refused the request (HTTP 4xx: wrong token, bad input, not found, conflict)");
-    m.put(Integer.toString(USAGE), "usage error (unknown command or option, bad value, no admin token)");
-    m.put(Integer.toString(UNAVAILABLE), "cannot connect, timed out, server error (HTTP 5xx) or unreadable answer");
+    m.put(
+        Integer.toString(REFUSED),
+        "the server refused the request (HTTP 4xx: wrong token, bad input, not found, conflict)");
+    m.put(
+        Integer.toString(USAGE),
+        "usage error (unknown command or option, bad value, no admin token)");
+    m.put(
+        Integer.toString(UNAVAILABLE),
+        "cannot connect, timed out, server error (HTTP 5xx) or unreadable answer");
     return m;
   }
 }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
  * /admin/v1/accounts/{appId}/limits} with {@code {"crypto": 500, "management": 50, "actions":
  * {"GenerateDataKey": 100}}} (every key optional on PUT).
  */
-@Command(name = "limits", description = "Read and set an account's QPS limits.",
+@Command(
+    name = "limits",
+    description = "Read and set an account's QPS limits.",
     subcommands = {LimitsCommand.Get.class, LimitsCommand.Set.class})
 final class LimitsCommand extends GroupCommand {
 
@@ -33,8 +35,13 @@ final class LimitsCommand extends GroupCommand {
       return client.call(method, path(appId), body);
     } catch (CliException e) {
       if (e.httpStatus() == 404 && e.serverError().equals("not found")) {
-        throw CliException.answered(e.exitCode(), e.getMessage() + ". This server has no per-account limits endpoint"
-            + " (it is older than this command line): upgrade the server to read or set limits.", e.httpStatus(), e.serverError());
+        throw CliException.answered(
+            e.exitCode(),
+            e.getMessage()
+                + ". This server has no per-account limits endpoint"
+                + " (it is older than this command line): upgrade the server to read or set limits.",
+            e.httpStatus(),
+            e.serverError());
       }
       throw e;
     }
@@ -44,7 +51,10 @@ final class LimitsCommand extends GroupCommand {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"account", String.valueOf(l.getValue("appId", appId))});
     if (l.containsKey("crypto")) {
-      rows.add(new String[] {"crypto", l.getValue("crypto") + "/s  (Encrypt, Decrypt, GenerateDataKey)"});
+      rows.add(
+          new String[] {
+            "crypto", l.getValue("crypto") + "/s  (Encrypt, Decrypt, GenerateDataKey)"
+          });
     }
     if (l.containsKey("management")) {
       rows.add(new String[] {"management", l.getValue("management") + "/s  (all other actions)"});
@@ -78,25 +88,40 @@ final class LimitsCommand extends GroupCommand {
     }
   }
 
-  @Command(name = "set", description = {"Override an account's QPS limits; limits not named keep their value.",
-      "Example: limits set 1250000001 --crypto 500 --management 50 --action GenerateDataKey=100"})
+  @Command(
+      name = "set",
+      description = {
+        "Override an account's QPS limits; limits not named keep their value.",
+        "Example: limits set 1250000001 --crypto 500 --management 50 --action GenerateDataKey=100"
+      })
   static final class Set extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APPID", description = "AppId of the account.")
     String appId;
 
-    @Option(names = "--crypto", paramLabel = "QPS", description = "Limit of the crypto actions (Encrypt, Decrypt, GenerateDataKey, ReEncrypt, GenerateRandom) together.")
+    @Option(
+        names = "--crypto",
+        paramLabel = "QPS",
+        description =
+            "Limit of the crypto actions (Encrypt, Decrypt, GenerateDataKey, ReEncrypt, GenerateRandom) together.")
     Integer crypto;
 
-    @Option(names = "--management", paramLabel = "QPS", description = "Limit of all other actions together.")
+    @Option(
+        names = "--management",
+        paramLabel = "QPS",
+        description = "Limit of all other actions together.")
     Integer management;
 
-    @Option(names = "--action", paramLabel = "ACTION=QPS", description = "Limit of one action (repeatable), e.g. GenerateDataKey=100.")
+    @Option(
+        names = "--action",
+        paramLabel = "ACTION=QPS",
+        description = "Limit of one action (repeatable), e.g. GenerateDataKey=100.")
     Map<String, Integer> actions = new LinkedHashMap<>();
 
     @Override
     AdminClient.Answer run(AdminClient client) {
       if (crypto == null && management == null && actions.isEmpty()) {
-        throw new ParameterException(spec.commandLine(), "name at least one limit: --crypto, --management or --action");
+        throw new ParameterException(
+            spec.commandLine(), "name at least one limit: --crypto, --management or --action");
       }
       JsonObject body = new JsonObject();
       if (crypto != null) {
@@ -115,7 +140,9 @@ final class LimitsCommand extends GroupCommand {
 
     @Override
     void print(PrintWriter out, JsonObject answer) {
-      if (answer.containsKey("crypto") || answer.containsKey("management") || answer.containsKey("actions")) {
+      if (answer.containsKey("crypto")
+          || answer.containsKey("management")
+          || answer.containsKey("actions")) {
         printLimits(out, appId, answer);
       } else {
         out.println("updated the limits of account " + appId);

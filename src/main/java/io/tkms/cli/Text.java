@@ -8,7 +8,10 @@ import java.util.List;
 final class Text {
   private Text() {}
 
-  /** Prints {@code rows} (the first is the header) as left-aligned columns, indented by {@code indent}. */
+  /**
+   * Prints {@code rows} (the first is the header) as left-aligned columns, indented by {@code
+   * indent}.
+   */
   static void table(PrintWriter out, String indent, List<String[]> rows) {
     int cols = rows.get(0).length;
     int[] width = new int[cols];

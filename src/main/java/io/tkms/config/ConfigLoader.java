@@ -7,14 +7,14 @@ import java.util.Optional;
 
 /**
  * Reads {@code conf/kms.yaml} (or the file named by {@code KMS_CONFIG}) and the environment into a
- * validated {@link KmsConfig}. Environment variables override the file. Invalid configuration
- * fails fast with a {@link ConfigException} whose message names the setting, never a secret.
+ * validated {@link KmsConfig}. Environment variables override the file. Invalid configuration fails
+ * fast with a {@link ConfigException} whose message names the setting, never a secret.
  *
- * <p>The work is split by area: {@link ConfigFile} finds and flattens the file, {@link
- * RawSettings} gathers every setting's raw value and the warnings, {@link Placeholders} refuses
- * example-Secret placeholders, and one parser per group ({@link HttpConfigs}, {@link
- * LimitConfigs}, {@link ObservabilityConfigs}, {@link RedisConfigs}, {@link BootstrapConfigs},
- * and the small groups below) types and validates its settings.
+ * <p>The work is split by area: {@link ConfigFile} finds and flattens the file, {@link RawSettings}
+ * gathers every setting's raw value and the warnings, {@link Placeholders} refuses example-Secret
+ * placeholders, and one parser per group ({@link HttpConfigs}, {@link LimitConfigs}, {@link
+ * ObservabilityConfigs}, {@link RedisConfigs}, {@link BootstrapConfigs}, and the small groups
+ * below) types and validates its settings.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
@@ -62,8 +62,18 @@ public final class ConfigLoader {
     KmsConfig.Admin admin = admin(raw);
     Optional<KmsConfig.Redis> redis = RedisConfigs.redis(raw);
     return new KmsConfig(
-        http, regions, auth, limits, caches, database, seal, bootstrap, admin, observability,
-        server, redis);
+        http,
+        regions,
+        auth,
+        limits,
+        caches,
+        database,
+        seal,
+        bootstrap,
+        admin,
+        observability,
+        server,
+        redis);
   }
 
   private static KmsConfig.Database database(RawSettings raw) {

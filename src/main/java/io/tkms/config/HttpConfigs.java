@@ -50,8 +50,7 @@ final class HttpConfigs {
     String named = raw.str(Setting.DEFAULT_REGION);
     String defaultRegion = V2_ALIASES.getOrDefault(named, named);
     if (!regions.contains(defaultRegion)) {
-      throw new ConfigException(
-          "KMS_DEFAULT_REGION '" + defaultRegion + "' is not in KMS_REGIONS");
+      throw new ConfigException("KMS_DEFAULT_REGION '" + defaultRegion + "' is not in KMS_REGIONS");
     }
     return new KmsConfig.Regions(List.copyOf(regions), V2_ALIASES, defaultRegion);
   }

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The validated configuration, read once at boot by {@link ConfigLoader}: one record per area,
- * each holding the settings of {@link Setting} that belong to it. Secrets appear only as {@link
+ * The validated configuration, read once at boot by {@link ConfigLoader}: one record per area, each
+ * holding the settings of {@link Setting} that belong to it. Secrets appear only as {@link
  * SecretRef}s, so logging this record never prints one.
  *
  * @param http the API listener
@@ -38,8 +38,7 @@ public record KmsConfig(
     Optional<Redis> redis) {
 
   /** The API listener ({@code KMS_HTTP_*}, {@code KMS_TLS_*}); both TLS files or neither. */
-  public record Http(
-      String host, int port, Optional<Path> tlsCertFile, Optional<Path> tlsKeyFile) {
+  public record Http(String host, int port, Optional<Path> tlsCertFile, Optional<Path> tlsKeyFile) {
 
     /** True when the listener serves HTTPS. */
     public boolean tlsEnabled() {

@@ -21,8 +21,10 @@ final class RawSettings {
   private final Map<String, String> env;
   private final Map<Setting, String> values = new EnumMap<>(Setting.class);
   private final Map<Setting, SecretRef> secrets = new EnumMap<>(Setting.class);
+
   /** The variable or YAML key each present secret came from, to name it in messages. */
   private final Map<Setting, String> secretSources = new EnumMap<>(Setting.class);
+
   private final List<String> warnings = new ArrayList<>();
 
   private RawSettings(Map<String, String> env) {
@@ -95,8 +97,12 @@ final class RawSettings {
     }
     Object y = yaml.get(s.key());
     if (y != null && !String.valueOf(y).isEmpty()) {
-      warnings.add("secret '" + s.key() + "' is written inline in the configuration file; prefer "
-          + s.env() + "_FILE");
+      warnings.add(
+          "secret '"
+              + s.key()
+              + "' is written inline in the configuration file; prefer "
+              + s.env()
+              + "_FILE");
       secretSources.put(s, s.key());
       return SecretRef.inline(String.valueOf(y));
     }

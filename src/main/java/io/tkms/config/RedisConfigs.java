@@ -35,10 +35,11 @@ final class RedisConfigs {
       case "local-share" -> KmsConfig.RedisFailureMode.LOCAL_SHARE;
       case "fail-open" -> KmsConfig.RedisFailureMode.FAIL_OPEN;
       case "fail-closed" -> KmsConfig.RedisFailureMode.FAIL_CLOSED;
-      default -> throw new ConfigException(
-          "KMS_REDIS_FAILURE_MODE must be local-share, fail-open or fail-closed, got '"
-              + mode
-              + "'");
+      default ->
+          throw new ConfigException(
+              "KMS_REDIS_FAILURE_MODE must be local-share, fail-open or fail-closed, got '"
+                  + mode
+                  + "'");
     };
   }
 

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A secret setting: either given inline (an environment variable) or as a file reference. The
- * value is read when {@link #read()} is called, never kept in this object's {@code toString}.
+ * A secret setting: either given inline (an environment variable) or as a file reference. The value
+ * is read when {@link #read()} is called, never kept in this object's {@code toString}.
  */
 public final class SecretRef {
   /**
@@ -67,7 +67,8 @@ public final class SecretRef {
       Arrays.fill(raw, (byte) 0);
       return out;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read secret file " + file, new IOException(e.getClass().getSimpleName()));
+      throw new UncheckedIOException(
+          "cannot read secret file " + file, new IOException(e.getClass().getSimpleName()));
     }
   }
 

@@ -8,54 +8,227 @@ import java.util.stream.Collectors;
 
 /**
  * The one registry of settings: each has a key in {@code conf/kms.yaml} (dotted path), an
- * environment variable that overrides it, a default and a description. Secrets can also be given
- * as a file path in {@code <ENV>_FILE} (or the YAML key {@code <key>_file}).
+ * environment variable that overrides it, a default and a description. Secrets can also be given as
+ * a file path in {@code <ENV>_FILE} (or the YAML key {@code <key>_file}).
  */
 public enum Setting {
   HTTP_HOST("http.host", "KMS_HTTP_HOST", "0.0.0.0", false, "Address the API listener binds to."),
-  HTTP_PORT("http.port", "KMS_HTTP_PORT", "8080", false, "Port of the API listener (HTTP, or HTTPS when TLS is configured)."),
-  DATA_DIR("data.dir", "KMS_DATA_DIR", "./data", false, "Directory for the embedded Postgres (`pg/`), the development unseal key and development credentials."),
-  TLS_CERT_FILE("tls.cert_file", "KMS_TLS_CERT_FILE", "", false, "PEM certificate chain; with `tls.key_file` the API listener serves HTTPS."),
-  TLS_KEY_FILE("tls.key_file", "KMS_TLS_KEY_FILE", "", false, "PEM private key for `tls.cert_file`."),
-  PG_URL("pg.url", "KMS_PG_URL", "", false, "External Postgres, e.g. `postgresql://kms@db:5432/kms?sslmode=require`. Empty: start the embedded Postgres."),
+  HTTP_PORT(
+      "http.port",
+      "KMS_HTTP_PORT",
+      "8080",
+      false,
+      "Port of the API listener (HTTP, or HTTPS when TLS is configured)."),
+  DATA_DIR(
+      "data.dir",
+      "KMS_DATA_DIR",
+      "./data",
+      false,
+      "Directory for the embedded Postgres (`pg/`), the development unseal key and development credentials."),
+  TLS_CERT_FILE(
+      "tls.cert_file",
+      "KMS_TLS_CERT_FILE",
+      "",
+      false,
+      "PEM certificate chain; with `tls.key_file` the API listener serves HTTPS."),
+  TLS_KEY_FILE(
+      "tls.key_file", "KMS_TLS_KEY_FILE", "", false, "PEM private key for `tls.cert_file`."),
+  PG_URL(
+      "pg.url",
+      "KMS_PG_URL",
+      "",
+      false,
+      "External Postgres, e.g. `postgresql://kms@db:5432/kms?sslmode=require`. Empty: start the embedded Postgres."),
   PG_PASSWORD("pg.password", "KMS_PG_PASSWORD", "", true, "Password for `pg.url`."),
   PG_POOL_SIZE("pg.pool_size", "KMS_PG_POOL_SIZE", "8", false, "Postgres connections per process."),
-  UNSEAL_KEY("unseal.key", "KMS_UNSEAL_KEY", "", true, "32 random bytes, base64 (`openssl rand -base64 32`), sealing the root key. Empty: a development unseal key is generated under the data directory."),
-  BOOTSTRAP_APPID("bootstrap.appid", "KMS_BOOTSTRAP_APPID", "", false, "AppId of an owner account ensured at start."),
-  BOOTSTRAP_UIN("bootstrap.uin", "KMS_BOOTSTRAP_UIN", "", false, "Uin of the bootstrap owner (default: the AppId)."),
-  BOOTSTRAP_SECRET_ID("bootstrap.secret_id", "KMS_BOOTSTRAP_SECRET_ID", "", false, "SecretId (AKID...) of the bootstrap credential."),
-  BOOTSTRAP_SECRET_KEY("bootstrap.secret_key", "KMS_BOOTSTRAP_SECRET_KEY", "", true, "SecretKey of the bootstrap credential."),
-  REGIONS("regions", "KMS_REGIONS", "ap-guangzhou,ap-shanghai,ap-beijing", false, "Comma-separated regions served; `gz`, `sh`, `bj` are aliases of the first three."),
-  DEFAULT_REGION("default_region", "KMS_DEFAULT_REGION", "ap-guangzhou", false, "Region used when a request names none."),
-  DEFAULT_CRYPTO_QPS("limits.default_crypto_qps", "KMS_DEFAULT_CRYPTO_QPS", "10000", false, "Per-account QPS of the crypto actions: Encrypt, Decrypt, GenerateDataKey, ReEncrypt and GenerateRandom."),
-  DEFAULT_MANAGEMENT_QPS("limits.default_management_qps", "KMS_DEFAULT_MANAGEMENT_QPS", "100", false, "Per-account QPS for all other actions."),
-  LIMITS_ACTIONS("limits.actions", "KMS_LIMITS_ACTIONS", "", false, "Default per-action limits on top of the group limits, e.g. `GenerateDataKey=100,GenerateRandom=150` (see `conf/profiles/tencent.env`)."),
-  AUTH_FAILURES_PER_IP("limits.auth_failures_per_ip", "KMS_LIMITS_AUTH_FAILURES_PER_IP", "20", false, "Failed authentications per second allowed from one source address before it is throttled."),
+  UNSEAL_KEY(
+      "unseal.key",
+      "KMS_UNSEAL_KEY",
+      "",
+      true,
+      "32 random bytes, base64 (`openssl rand -base64 32`), sealing the root key. Empty: a development unseal key is generated under the data directory."),
+  BOOTSTRAP_APPID(
+      "bootstrap.appid",
+      "KMS_BOOTSTRAP_APPID",
+      "",
+      false,
+      "AppId of an owner account ensured at start."),
+  BOOTSTRAP_UIN(
+      "bootstrap.uin",
+      "KMS_BOOTSTRAP_UIN",
+      "",
+      false,
+      "Uin of the bootstrap owner (default: the AppId)."),
+  BOOTSTRAP_SECRET_ID(
+      "bootstrap.secret_id",
+      "KMS_BOOTSTRAP_SECRET_ID",
+      "",
+      false,
+      "SecretId (AKID...) of the bootstrap credential."),
+  BOOTSTRAP_SECRET_KEY(
+      "bootstrap.secret_key",
+      "KMS_BOOTSTRAP_SECRET_KEY",
+      "",
+      true,
+      "SecretKey of the bootstrap credential."),
+  REGIONS(
+      "regions",
+      "KMS_REGIONS",
+      "ap-guangzhou,ap-shanghai,ap-beijing",
+      false,
+      "Comma-separated regions served; `gz`, `sh`, `bj` are aliases of the first three."),
+  DEFAULT_REGION(
+      "default_region",
+      "KMS_DEFAULT_REGION",
+      "ap-guangzhou",
+      false,
+      "Region used when a request names none."),
+  DEFAULT_CRYPTO_QPS(
+      "limits.default_crypto_qps",
+      "KMS_DEFAULT_CRYPTO_QPS",
+      "10000",
+      false,
+      "Per-account QPS of the crypto actions: Encrypt, Decrypt, GenerateDataKey, ReEncrypt and GenerateRandom."),
+  DEFAULT_MANAGEMENT_QPS(
+      "limits.default_management_qps",
+      "KMS_DEFAULT_MANAGEMENT_QPS",
+      "100",
+      false,
+      "Per-account QPS for all other actions."),
+  LIMITS_ACTIONS(
+      "limits.actions",
+      "KMS_LIMITS_ACTIONS",
+      "",
+      false,
+      "Default per-action limits on top of the group limits, e.g. `GenerateDataKey=100,GenerateRandom=150` (see `conf/profiles/tencent.env`)."),
+  AUTH_FAILURES_PER_IP(
+      "limits.auth_failures_per_ip",
+      "KMS_LIMITS_AUTH_FAILURES_PER_IP",
+      "20",
+      false,
+      "Failed authentications per second allowed from one source address before it is throttled."),
   CMK_QUOTA("limits.cmk_quota", "KMS_CMK_QUOTA", "10000", false, "CMKs per account and region."),
-  TIMESTAMP_WINDOW("auth.timestamp_window_seconds", "KMS_AUTH_TIMESTAMP_WINDOW_SECONDS", "300", false, "Allowed clock skew of a request's Timestamp, in seconds either way."),
-  REPLAY_CACHE_SIZE("auth.replay_cache_size", "KMS_AUTH_REPLAY_CACHE_SIZE", "2000000", false, "Most (SecretId, Timestamp, Nonce) triples remembered for replay protection."),
-  KEY_CACHE_SIZE("cache.key_cache_size", "KMS_CACHE_KEY_CACHE_SIZE", "10000", false, "Unwrapped CMKs kept in memory."),
-  KEY_CACHE_TTL("cache.key_cache_ttl_seconds", "KMS_CACHE_KEY_CACHE_TTL_SECONDS", "300", false, "Longest time an unwrapped CMK stays in memory."),
-  CREDENTIAL_CACHE_TTL("cache.credential_ttl_seconds", "KMS_CACHE_CREDENTIAL_TTL_SECONDS", "60", false, "Safety-net refresh interval of cached credentials."),
-  LOG_FORMAT("log.format", "KMS_LOG_FORMAT", "text", false, "Log line format: `text` for people, `json` (one JSON object per line) for collectors."),
-  LOG_LEVELS("log.levels", "KMS_LOG_LEVELS", "", false, "Per-logger levels, e.g. `io.tkms=DEBUG,io.netty=WARN` (the audit logger is `kms.audit`)."),
-  JOBS_INTERVAL("jobs.interval_seconds", "KMS_JOBS_INTERVAL_SECONDS", "60", false, "How often each replica runs the purge and rotation jobs (due dates are judged by the database's clock)."),
-  EVENT_LOOPS("server.event_loops", "KMS_SERVER_EVENT_LOOPS", "0", false, "API verticle instances (0: one per core)."),
-  CRYPTO_WORKERS("server.crypto_workers", "KMS_SERVER_CRYPTO_WORKERS", "0", false, "Threads of the crypto worker pool (0: two per core)."),
-  DRAIN_TIMEOUT("server.drain_timeout_seconds", "KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "20", false, "On SIGTERM `/readyz` answers 503 at once; in-flight API requests then get this long to finish before the listeners stop and the process exits 0."),
-  ADMIN_TOKEN("admin.token", "KMS_ADMIN_TOKEN", "", true, "Bearer token of the management API; empty: no management listener."),
-  ADMIN_HOST("admin.host", "KMS_ADMIN_HOST", "127.0.0.1", false, "Address of the management listener."),
+  TIMESTAMP_WINDOW(
+      "auth.timestamp_window_seconds",
+      "KMS_AUTH_TIMESTAMP_WINDOW_SECONDS",
+      "300",
+      false,
+      "Allowed clock skew of a request's Timestamp, in seconds either way."),
+  REPLAY_CACHE_SIZE(
+      "auth.replay_cache_size",
+      "KMS_AUTH_REPLAY_CACHE_SIZE",
+      "2000000",
+      false,
+      "Most (SecretId, Timestamp, Nonce) triples remembered for replay protection."),
+  KEY_CACHE_SIZE(
+      "cache.key_cache_size",
+      "KMS_CACHE_KEY_CACHE_SIZE",
+      "10000",
+      false,
+      "Unwrapped CMKs kept in memory."),
+  KEY_CACHE_TTL(
+      "cache.key_cache_ttl_seconds",
+      "KMS_CACHE_KEY_CACHE_TTL_SECONDS",
+      "300",
+      false,
+      "Longest time an unwrapped CMK stays in memory."),
+  CREDENTIAL_CACHE_TTL(
+      "cache.credential_ttl_seconds",
+      "KMS_CACHE_CREDENTIAL_TTL_SECONDS",
+      "60",
+      false,
+      "Safety-net refresh interval of cached credentials."),
+  LOG_FORMAT(
+      "log.format",
+      "KMS_LOG_FORMAT",
+      "text",
+      false,
+      "Log line format: `text` for people, `json` (one JSON object per line) for collectors."),
+  LOG_LEVELS(
+      "log.levels",
+      "KMS_LOG_LEVELS",
+      "",
+      false,
+      "Per-logger levels, e.g. `io.tkms=DEBUG,io.netty=WARN` (the audit logger is `kms.audit`)."),
+  JOBS_INTERVAL(
+      "jobs.interval_seconds",
+      "KMS_JOBS_INTERVAL_SECONDS",
+      "60",
+      false,
+      "How often each replica runs the purge and rotation jobs (due dates are judged by the database's clock)."),
+  EVENT_LOOPS(
+      "server.event_loops",
+      "KMS_SERVER_EVENT_LOOPS",
+      "0",
+      false,
+      "API verticle instances (0: one per core)."),
+  CRYPTO_WORKERS(
+      "server.crypto_workers",
+      "KMS_SERVER_CRYPTO_WORKERS",
+      "0",
+      false,
+      "Threads of the crypto worker pool (0: two per core)."),
+  DRAIN_TIMEOUT(
+      "server.drain_timeout_seconds",
+      "KMS_SERVER_DRAIN_TIMEOUT_SECONDS",
+      "20",
+      false,
+      "On SIGTERM `/readyz` answers 503 at once; in-flight API requests then get this long to finish before the listeners stop and the process exits 0."),
+  ADMIN_TOKEN(
+      "admin.token",
+      "KMS_ADMIN_TOKEN",
+      "",
+      true,
+      "Bearer token of the management API; empty: no management listener."),
+  ADMIN_HOST(
+      "admin.host", "KMS_ADMIN_HOST", "127.0.0.1", false, "Address of the management listener."),
   ADMIN_PORT("admin.port", "KMS_ADMIN_PORT", "9090", false, "Port of the management listener."),
-  METRICS_HOST("metrics.host", "KMS_METRICS_HOST", "0.0.0.0", false, "Address the Prometheus endpoint (`/metrics`, no authentication) binds to."),
-  METRICS_PORT("metrics.port", "KMS_METRICS_PORT", "9100", false, "Port of the Prometheus endpoint `/metrics`; `0` turns metrics off."),
-  REDIS_URL("redis.url", "KMS_REDIS_URL", "", false, "Redis shared by all replicas, `redis://host:6379` (`rediss://` for TLS, `redis://user@host` for an ACL user): account limits and replay protection become cluster-wide. Empty: both stay in-process."),
-  REDIS_PASSWORD("redis.password", "KMS_REDIS_PASSWORD", "", true, "Password for `redis.url` (never in the URL)."),
-  REDIS_FAILURE_MODE("redis.failure_mode", "KMS_REDIS_FAILURE_MODE", "local-share", false, "Account limits while Redis is unreachable: `local-share` (each replica allows its limit divided by the live replicas last counted), `fail-open` (no limit) or `fail-closed` (throttle everything). Nonces fall back to the in-process cache in every mode."),
-  REDIS_TIMEOUT_MS("redis.timeout_ms", "KMS_REDIS_TIMEOUT_MS", "50", false, "Longest wait for one Redis command before the request is decided by the failure mode; repeated failures open a circuit breaker for a second."),
-  REDIS_KEY_PREFIX("redis.key_prefix", "KMS_REDIS_KEY_PREFIX", "tkms:", false, "Prefix of every Redis key this service writes (several deployments can share one Redis).");
+  METRICS_HOST(
+      "metrics.host",
+      "KMS_METRICS_HOST",
+      "0.0.0.0",
+      false,
+      "Address the Prometheus endpoint (`/metrics`, no authentication) binds to."),
+  METRICS_PORT(
+      "metrics.port",
+      "KMS_METRICS_PORT",
+      "9100",
+      false,
+      "Port of the Prometheus endpoint `/metrics`; `0` turns metrics off."),
+  REDIS_URL(
+      "redis.url",
+      "KMS_REDIS_URL",
+      "",
+      false,
+      "Redis shared by all replicas, `redis://host:6379` (`rediss://` for TLS, `redis://user@host` for an ACL user): account limits and replay protection become cluster-wide. Empty: both stay in-process."),
+  REDIS_PASSWORD(
+      "redis.password",
+      "KMS_REDIS_PASSWORD",
+      "",
+      true,
+      "Password for `redis.url` (never in the URL)."),
+  REDIS_FAILURE_MODE(
+      "redis.failure_mode",
+      "KMS_REDIS_FAILURE_MODE",
+      "local-share",
+      false,
+      "Account limits while Redis is unreachable: `local-share` (each replica allows its limit divided by the live replicas last counted), `fail-open` (no limit) or `fail-closed` (throttle everything). Nonces fall back to the in-process cache in every mode."),
+  REDIS_TIMEOUT_MS(
+      "redis.timeout_ms",
+      "KMS_REDIS_TIMEOUT_MS",
+      "50",
+      false,
+      "Longest wait for one Redis command before the request is decided by the failure mode; repeated failures open a circuit breaker for a second."),
+  REDIS_KEY_PREFIX(
+      "redis.key_prefix",
+      "KMS_REDIS_KEY_PREFIX",
+      "tkms:",
+      false,
+      "Prefix of every Redis key this service writes (several deployments can share one Redis).");
 
   private static final Map<String, Setting> BY_ENV =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Setting::env, Function.identity()));
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(Setting::env, Function.identity()));
 
   private final String key;
   private final String env;

@@ -11,14 +11,14 @@ import javax.crypto.spec.SecretKeySpec;
  * AES-256-GCM with a 12-byte nonce and a 16-byte tag, output as {@code ciphertext || tag}.
  *
  * <p>This is the raw primitive: it does not pick nonces and does not know about the ciphertext
- * format. Nonce uniqueness per key is the caller's responsibility (see {@link MessageCipher},
- * which uses a fresh key per message).
+ * format. Nonce uniqueness per key is the caller's responsibility (see {@link MessageCipher}, which
+ * uses a fresh key per message).
  *
  * <p>Threading: thread safe; every call uses this thread's own JCA engine. Errors: {@link #open}
- * throws {@link ErrorCode#INVALID_CIPHERTEXT} for any failure caused by the input (wrong tag,
- * too short, bad nonce length, out-of-range slice); {@link #seal} throws {@link
- * ErrorCode#INTERNAL_ERROR} if the JCA fails. A key that is not 32 bytes is a programming error
- * and throws {@link IllegalArgumentException} in both directions.
+ * throws {@link ErrorCode#INVALID_CIPHERTEXT} for any failure caused by the input (wrong tag, too
+ * short, bad nonce length, out-of-range slice); {@link #seal} throws {@link
+ * ErrorCode#INTERNAL_ERROR} if the JCA fails. A key that is not 32 bytes is a programming error and
+ * throws {@link IllegalArgumentException} in both directions.
  */
 public final class AesGcm {
   /** AES-256 only: a shorter key would silently weaken every ciphertext. */

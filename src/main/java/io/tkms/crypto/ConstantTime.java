@@ -12,8 +12,8 @@ public final class ConstantTime {
   private ConstantTime() {}
 
   /**
-   * True when both arrays have the same length and contents. The length itself is not hidden
-   * (it is public for every MAC we compare). Two {@code null}s are equal; one {@code null} is not.
+   * True when both arrays have the same length and contents. The length itself is not hidden (it is
+   * public for every MAC we compare). Two {@code null}s are equal; one {@code null} is not.
    */
   public static boolean equals(byte[] a, byte[] b) {
     return MessageDigest.isEqual(a, b);

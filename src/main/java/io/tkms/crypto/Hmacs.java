@@ -16,8 +16,8 @@ public final class Hmacs {
   private static final HexFormat HEX = HexFormat.of();
 
   /**
-   * HMAC pads the key with zeros up to the block size, so an empty key and a one-zero-byte key
-   * give the same MAC; {@link SecretKeySpec} refuses empty keys, so use the latter.
+   * HMAC pads the key with zeros up to the block size, so an empty key and a one-zero-byte key give
+   * the same MAC; {@link SecretKeySpec} refuses empty keys, so use the latter.
    */
   private static final byte[] EMPTY_KEY_EQUIVALENT = new byte[1];
 

@@ -7,12 +7,12 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 
 /**
- * The only place that asks the JCA for engines ({@link Cipher}, {@link Mac}, {@link
- * MessageDigest}, {@link SecureRandom}).
+ * The only place that asks the JCA for engines ({@link Cipher}, {@link Mac}, {@link MessageDigest},
+ * {@link SecureRandom}).
  *
  * <p>Providers are pinned by name ({@code SunJCE}, {@code SUN}) so that a third-party provider
- * registered with a higher priority (for example BouncyCastle, which other parts of the server
- * may load) can never silently take over the primitives the ciphertext format depends on.
+ * registered with a higher priority (for example BouncyCastle, which other parts of the server may
+ * load) can never silently take over the primitives the ciphertext format depends on.
  *
  * <p>Threading: JCA engines are not thread safe, so each thread gets its own instance through a
  * {@link ThreadLocal}. Callers must fully initialise the engine they get before each use and must

@@ -13,8 +13,8 @@ import java.util.Objects;
 /**
  * Seals and opens client data under a CMK version, producing {@link CiphertextBlob} format v1.
  *
- * <p>Per message: {@code key = HKDF-SHA256(ikm = CMK material, salt = blob salt, info = header,
- * L = 32)}, then AES-256-GCM with the blob's random 12-byte nonce and {@code AAD = header ||
+ * <p>Per message: {@code key = HKDF-SHA256(ikm = CMK material, salt = blob salt, info = header, L =
+ * 32)}, then AES-256-GCM with the blob's random 12-byte nonce and {@code AAD = header ||
  * u32be(len(appId)) || appId (UTF-8) || context.canonical()}. A fresh key per message keeps each
  * GCM key far below the 2^32 random-nonce limit no matter how much one CMK encrypts; binding the
  * header, the owning AppId and the context means a blob cannot be replayed under another key
@@ -39,8 +39,9 @@ public final class MessageCipher {
 
   /**
    * Encrypts {@code plaintext}. Draws 28 bytes from the random source in one call: the salt (16
-   * bytes), then the nonce (12), in that order (known-answer tests depend on it). Plaintext size limits are the
-   * caller's business; this accepts anything that fits {@link CiphertextBlob#MAX_LENGTH}.
+   * bytes), then the nonce (12), in that order (known-answer tests depend on it). Plaintext size
+   * limits are the caller's business; this accepts anything that fits {@link
+   * CiphertextBlob#MAX_LENGTH}.
    */
   public CiphertextBlob seal(
       SecretBytes material,

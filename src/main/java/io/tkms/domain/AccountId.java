@@ -4,7 +4,9 @@ package io.tkms.domain;
 public final class AccountId {
   private AccountId() {}
 
-  /** True when {@code s} is a canonical decimal unsigned 64-bit number (no sign, no leading zero). */
+  /**
+   * True when {@code s} is a canonical decimal unsigned 64-bit number (no sign, no leading zero).
+   */
   public static boolean isDecimalU64(String s) {
     if (s == null || s.isEmpty() || s.length() > 20) {
       return false;

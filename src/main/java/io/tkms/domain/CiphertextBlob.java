@@ -20,9 +20,9 @@ import java.util.Objects;
  *     49   n+16 AES-256-GCM ciphertext || 16-byte tag
  * </pre>
  *
- * <p>Bytes 0..36 are the header, which is authenticated (HKDF info and GCM AAD). The format
- * allows key versions up to 2^32-1; this implementation issues and accepts 1..2^31-1 so that the
- * version fits a Java {@code int}.
+ * <p>Bytes 0..36 are the header, which is authenticated (HKDF info and GCM AAD). The format allows
+ * key versions up to 2^32-1; this implementation issues and accepts 1..2^31-1 so that the version
+ * fits a Java {@code int}.
  *
  * <p>Immutable (arrays are copied in and out) and thread safe. Errors: {@link #decode} and {@link
  * #decodeBase64} throw {@link ErrorCode#INVALID_CIPHERTEXT} for any malformed input; the canonical
@@ -92,7 +92,9 @@ public record CiphertextBlob(
     }
     int at = 1 + KeyId.BYTES;
     int keyVersion =
-        (raw[at] & 0xff) << 24 | (raw[at + 1] & 0xff) << 16 | (raw[at + 2] & 0xff) << 8
+        (raw[at] & 0xff) << 24
+            | (raw[at + 1] & 0xff) << 16
+            | (raw[at + 2] & 0xff) << 8
             | (raw[at + 3] & 0xff);
     // 0 is never issued; >= 2^31 (negative as int) is never issued by this implementation.
     if (keyVersion < 1) {
@@ -206,7 +208,12 @@ public record CiphertextBlob(
 
   @Override
   public String toString() {
-    return "CiphertextBlob[keyId=" + keyId + ", keyVersion=" + keyVersion + ", length=" + length()
+    return "CiphertextBlob[keyId="
+        + keyId
+        + ", keyVersion="
+        + keyVersion
+        + ", length="
+        + length()
         + "]";
   }
 }

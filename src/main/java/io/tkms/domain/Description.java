@@ -17,7 +17,8 @@ public final class Description {
    */
   public static String validate(String description, String field) {
     if (description.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(field + " must be at most " + MAX_BYTES + " bytes");
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+          field + " must be at most " + MAX_BYTES + " bytes");
     }
     return description;
   }

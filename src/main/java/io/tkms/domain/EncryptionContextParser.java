@@ -55,7 +55,8 @@ final class EncryptionContextParser {
         if (peek() != '"') {
           // Anything that starts another JSON value (object, array, number, literal) is a
           // well-formed but unsupported value; anything else is just broken JSON.
-          throw fail(peek() >= 0 && "{[-0123456789tfn".indexOf(peek()) >= 0 ? NOT_STRING : MALFORMED);
+          throw fail(
+              peek() >= 0 && "{[-0123456789tfn".indexOf(peek()) >= 0 ? NOT_STRING : MALFORMED);
         }
         String value = string();
         if (pairs.putIfAbsent(key, value) != null) {

@@ -58,9 +58,9 @@ public record KeyId(UUID uuid) {
   /**
    * A fresh random (version 4, IETF variant) id.
    *
-   * @param random fills an array with random bytes; pass an {@code io.tkms.crypto.RandomSource}
-   *     (it is a {@code Consumer<byte[]>}), typed this way because the domain package may not
-   *     depend on the crypto package
+   * @param random fills an array with random bytes; pass an {@code io.tkms.crypto.RandomSource} (it
+   *     is a {@code Consumer<byte[]>}), typed this way because the domain package may not depend on
+   *     the crypto package
    */
   public static KeyId random(Consumer<byte[]> random) {
     byte[] b = new byte[BYTES];

@@ -27,8 +27,29 @@ public record KeyMetadata(
   public static final String USAGE_ENCRYPT_DECRYPT = "ENCRYPT_DECRYPT";
 
   /** A new enabled key at version 1. */
-  public static KeyMetadata created(KeyId keyId, String appId, String region, String alias, String description, long createTime, String creatorUin) {
-    return new KeyMetadata(keyId, appId, region, alias, description, createTime, KeyState.ENABLED, creatorUin, 1, 0, false, 0, 0, 0);
+  public static KeyMetadata created(
+      KeyId keyId,
+      String appId,
+      String region,
+      String alias,
+      String description,
+      long createTime,
+      String creatorUin) {
+    return new KeyMetadata(
+        keyId,
+        appId,
+        region,
+        alias,
+        description,
+        createTime,
+        KeyState.ENABLED,
+        creatorUin,
+        1,
+        0,
+        false,
+        0,
+        0,
+        0);
   }
 
   /** True when the key belongs to this account and region. */

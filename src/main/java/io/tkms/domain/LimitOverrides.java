@@ -10,7 +10,8 @@ import java.util.OptionalInt;
  * is empty is not overridden; {@code actions} holds per-action limits. Also the shape of a change
  * to them (a field left empty keeps the current override).
  */
-public record LimitOverrides(OptionalInt crypto, OptionalInt management, Map<String, Integer> actions) {
+public record LimitOverrides(
+    OptionalInt crypto, OptionalInt management, Map<String, Integer> actions) {
   public LimitOverrides {
     Objects.requireNonNull(crypto, "crypto");
     Objects.requireNonNull(management, "management");
@@ -18,13 +19,16 @@ public record LimitOverrides(OptionalInt crypto, OptionalInt management, Map<Str
   }
 
   /** Nothing overridden. */
-  public static final LimitOverrides NONE = new LimitOverrides(OptionalInt.empty(), OptionalInt.empty(), Map.of());
+  public static final LimitOverrides NONE =
+      new LimitOverrides(OptionalInt.empty(), OptionalInt.empty(), Map.of());
 
   /** {@code this} with what {@code change} sets; actions merged, the change winning. */
   public LimitOverrides overriddenBy(LimitOverrides change) {
     Map<String, Integer> merged = new HashMap<>(actions);
     merged.putAll(change.actions());
-    return new LimitOverrides(change.crypto().isPresent() ? change.crypto() : crypto,
-        change.management().isPresent() ? change.management() : management, merged);
+    return new LimitOverrides(
+        change.crypto().isPresent() ? change.crypto() : crypto,
+        change.management().isPresent() ? change.management() : management,
+        merged);
   }
 }

@@ -17,6 +17,7 @@ public record Limits(int crypto, int management, Map<String, Integer> actions) {
   public Limits overriddenBy(LimitOverrides overrides) {
     Map<String, Integer> merged = new HashMap<>(actions);
     merged.putAll(overrides.actions());
-    return new Limits(overrides.crypto().orElse(crypto), overrides.management().orElse(management), merged);
+    return new Limits(
+        overrides.crypto().orElse(crypto), overrides.management().orElse(management), merged);
   }
 }

@@ -6,9 +6,9 @@ import java.util.Arrays;
 /**
  * Owner of secret bytes (key material, data-key plaintext, credential secrets).
  *
- * <p>{@link #toString()} is redacted; {@link #close()} zeroes the bytes. Access goes through
- * {@link #bytes()} which returns the live array: callers must not keep or leak it. Not thread safe
- * against concurrent {@link #close()}: whoever owns the instance decides when it dies.
+ * <p>{@link #toString()} is redacted; {@link #close()} zeroes the bytes. Access goes through {@link
+ * #bytes()} which returns the live array: callers must not keep or leak it. Not thread safe against
+ * concurrent {@link #close()}: whoever owns the instance decides when it dies.
  */
 public final class SecretBytes implements AutoCloseable {
   private final byte[] value;

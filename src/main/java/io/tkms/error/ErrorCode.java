@@ -3,56 +3,126 @@ package io.tkms.error;
 /**
  * Every client-visible failure, with its wire codes for both protocols.
  *
- * <p>API 2.0 answers {@code code} = {@link #v2Code()} and a message starting with {@code
- * (module)}; API 3.0 answers {@link #v3Code()}. The {@link #message()} is safe to show a client:
- * it never carries internal detail. Protocol codecs are the only place that read the wire codes.
+ * <p>API 2.0 answers {@code code} = {@link #v2Code()} and a message starting with {@code (module)};
+ * API 3.0 answers {@link #v3Code()}. The {@link #message()} is safe to show a client: it never
+ * carries internal detail. Protocol codecs are the only place that read the wire codes.
  */
 public enum ErrorCode {
   MISSING_PARAMETER(4000, 10010, "MissingParameter", "lacked of required parameters"),
-  INVALID_PARAMETER_VALUE(4000, 10350, "InvalidParameterValue", "parameter value or length is out of range"),
-  PLAINTEXT_TOO_LONG(4000, 10350, "InvalidParameterValue.InvalidPlaintext", "plaintext is longer than 4096 bytes"),
-  PLAINTEXT_NOT_BASE64(4590, 10690, "InvalidParameterValue.InvalidPlaintext", "plaintext is not encoded with base64"),
-  PARAMETER_NOT_REPEATABLE(4000, 10330, "InvalidParameter", "parameter is NOT a repeatable parameter"),
-  PARAMETER_BATCH_TOO_LARGE(4000, 10370, "InvalidParameter", "batch size of parameter is too large"),
-  PARAMETER_INDEX_NOT_CONSEQUENT(4000, 10380, "InvalidParameter", "index of parameter is not consequent"),
+  INVALID_PARAMETER_VALUE(
+      4000, 10350, "InvalidParameterValue", "parameter value or length is out of range"),
+  PLAINTEXT_TOO_LONG(
+      4000, 10350, "InvalidParameterValue.InvalidPlaintext", "plaintext is longer than 4096 bytes"),
+  PLAINTEXT_NOT_BASE64(
+      4590,
+      10690,
+      "InvalidParameterValue.InvalidPlaintext",
+      "plaintext is not encoded with base64"),
+  PARAMETER_NOT_REPEATABLE(
+      4000, 10330, "InvalidParameter", "parameter is NOT a repeatable parameter"),
+  PARAMETER_BATCH_TOO_LARGE(
+      4000, 10370, "InvalidParameter", "batch size of parameter is too large"),
+  PARAMETER_INDEX_NOT_CONSEQUENT(
+      4000, 10380, "InvalidParameter", "index of parameter is not consequent"),
   DUPLICATE_PARAMETER(4000, 10350, "InvalidParameter", "parameter is given more than once"),
   INVALID_ACTION(4000, 10280, "InvalidAction", "action is not existed"),
-  UNSUPPORTED_METHOD(4000, 10410, "UnsupportedProtocol", "unexpected http method, only GET or POST is supported"),
-  REQUEST_TOO_LARGE(4000, 10420, "RequestSizeLimitExceeded", "cannot parse, request size is more than the limit"),
+  UNSUPPORTED_METHOD(
+      4000, 10410, "UnsupportedProtocol", "unexpected http method, only GET or POST is supported"),
+  REQUEST_TOO_LARGE(
+      4000, 10420, "RequestSizeLimitExceeded", "cannot parse, request size is more than the limit"),
   REQUEST_UNPARSABLE(4000, 10420, "InvalidParameter", "cannot parse the request"),
   UNSUPPORTED_REGION(4000, 10350, "UnsupportedRegion", "region is not supported"),
   SIGNATURE_FAILURE(4100, 10030, "AuthFailure.SignatureFailure", "authentication failed"),
-  SIGNATURE_EXPIRED(4100, 10030, "AuthFailure.SignatureExpire", "authentication failed, timestamp is out of the allowed window"),
-  INVALID_AUTHORIZATION(4100, 10030, "AuthFailure.InvalidAuthorization", "authentication failed, the Authorization header is malformed"),
-  REPLAYED_NONCE(4100, 10030, "AuthFailure.SignatureFailure", "authentication failed, nonce was already used"),
-  TOKEN_NOT_SUPPORTED(4100, 10030, "AuthFailure.TokenFailure", "authentication failed, temporary credentials are not supported"),
+  SIGNATURE_EXPIRED(
+      4100,
+      10030,
+      "AuthFailure.SignatureExpire",
+      "authentication failed, timestamp is out of the allowed window"),
+  INVALID_AUTHORIZATION(
+      4100,
+      10030,
+      "AuthFailure.InvalidAuthorization",
+      "authentication failed, the Authorization header is malformed"),
+  REPLAYED_NONCE(
+      4100, 10030, "AuthFailure.SignatureFailure", "authentication failed, nonce was already used"),
+  TOKEN_NOT_SUPPORTED(
+      4100,
+      10030,
+      "AuthFailure.TokenFailure",
+      "authentication failed, temporary credentials are not supported"),
   SECRET_ID_NOT_FOUND(4100, 10270, "AuthFailure.SecretIdNotFound", "secret id is not existed"),
   SECRET_ID_DISABLED(4100, 10080, "AuthFailure.SecretIdNotFound", "secret id status error"),
-  COLLABORATOR_REFUSED(4000, 10440, "AuthFailure.UnauthorizedOperation", "account illegal, it may be an assistant account"),
+  COLLABORATOR_REFUSED(
+      4000,
+      10440,
+      "AuthFailure.UnauthorizedOperation",
+      "account illegal, it may be an assistant account"),
   INVALID_KEY_ID(4530, 10630, "InvalidParameterValue.InvalidKeyId", "key is not existed"),
   KEY_NOT_FOUND(4530, 10630, "ResourceUnavailable.CmkNotFound", "key is not existed"),
   KEY_DISABLED(4550, 10650, "ResourceUnavailable.CmkDisabled", "key is disabled"),
-  KEY_PENDING_DELETE(4550, 10650, "ResourceUnavailable.KeyPendingDelete", "key is pending deletion"),
+  KEY_PENDING_DELETE(
+      4550, 10650, "ResourceUnavailable.KeyPendingDelete", "key is pending deletion"),
   KEY_ARCHIVED(4550, 10650, "ResourceUnavailable.CmkArchived", "key is archived"),
-  KEY_STATE_NOT_SUPPORTED(4550, 10650, "ResourceUnavailable.CmkStateNotSupport", "the key's state does not allow this operation"),
-  KEY_SHOULD_BE_DISABLED(4550, 10650, "ResourceUnavailable.CmkShouldBeDisabled", "the key must be disabled first"),
-  KEY_NOT_PENDING_DELETE(4550, 10650, "ResourceUnavailable.CmkNotPendingDelete", "the key is not pending deletion"),
-  INVALID_PENDING_WINDOW(4000, 10350, "InvalidParameter.InvalidPendingWindowInDays", "PendingWindowInDays must be between 7 and 30"),
-  INVALID_CIPHERTEXT(4580, 10680, "InvalidParameterValue.InvalidCiphertext", "invalid ciphertextBlob"),
+  KEY_STATE_NOT_SUPPORTED(
+      4550,
+      10650,
+      "ResourceUnavailable.CmkStateNotSupport",
+      "the key's state does not allow this operation"),
+  KEY_SHOULD_BE_DISABLED(
+      4550, 10650, "ResourceUnavailable.CmkShouldBeDisabled", "the key must be disabled first"),
+  KEY_NOT_PENDING_DELETE(
+      4550, 10650, "ResourceUnavailable.CmkNotPendingDelete", "the key is not pending deletion"),
+  INVALID_PENDING_WINDOW(
+      4000,
+      10350,
+      "InvalidParameter.InvalidPendingWindowInDays",
+      "PendingWindowInDays must be between 7 and 30"),
+  INVALID_CIPHERTEXT(
+      4580, 10680, "InvalidParameterValue.InvalidCiphertext", "invalid ciphertextBlob"),
   INVALID_ENCRYPTION_CONTEXT(4540, 10640, "InvalidParameterValue", "illegal encryptionContext"),
-  ALIAS_EXISTS(4500, 10480, "InvalidParameterValue.AliasAlreadyExists", "alias is already existed in your account, please input another unique one"),
+  ALIAS_EXISTS(
+      4500,
+      10480,
+      "InvalidParameterValue.AliasAlreadyExists",
+      "alias is already existed in your account, please input another unique one"),
   INVALID_ALIAS(4000, 10350, "InvalidParameterValue.InvalidAlias", "alias is invalid"),
-  INVALID_KEY_USAGE(4490, 10470, "InvalidParameterValue.InvalidKeyUsage", "string of KeyUsage must be ENCRYPT/DECRYPT"),
-  CMK_LIMIT_EXCEEDED(4510, 10610, "LimitExceeded.CmkLimitExceeded", "number of CMK in your account has reached the limit"),
+  INVALID_KEY_USAGE(
+      4490,
+      10470,
+      "InvalidParameterValue.InvalidKeyUsage",
+      "string of KeyUsage must be ENCRYPT/DECRYPT"),
+  CMK_LIMIT_EXCEEDED(
+      4510,
+      10610,
+      "LimitExceeded.CmkLimitExceeded",
+      "number of CMK in your account has reached the limit"),
   INVALID_KEY_SPEC(4520, 10620, "InvalidParameterValue", "keySpec value error"),
   CRYPTO_THROTTLED(4420, 10250, "RequestLimitExceeded", "qps throttling"),
-  MANAGEMENT_THROTTLED(4480, 10460, "RequestLimitExceeded", "exceed interface frequency limit, please slow down"),
-  SOURCE_THROTTLED(4420, 10250, "RequestLimitExceeded.IPLimitExceeded", "too many failed authentications from this address, please slow down"),
+  MANAGEMENT_THROTTLED(
+      4480, 10460, "RequestLimitExceeded", "exceed interface frequency limit, please slow down"),
+  SOURCE_THROTTLED(
+      4420,
+      10250,
+      "RequestLimitExceeded.IPLimitExceeded",
+      "too many failed authentications from this address, please slow down"),
   NO_SUCH_VERSION(4000, 10000, "NoSuchVersion", "the API version is not supported, use 2019-01-18"),
-  UNSUPPORTED_OPERATION(4000, 10000, "UnsupportedOperation", "this operation is not supported by this server"),
-  TAG_KEYS_DUPLICATED(4000, 10350, "InvalidParameterValue.TagKeysDuplicated", "the same TagKey is given more than once"),
-  INVALID_TAG(4000, 10350, "InvalidParameterValue", "tags need a TagKey of 1 to 128 and a TagValue of at most 256 characters"),
-  DUPLICATED_KEY_ID(4000, 10350, "InvalidParameterValue.DuplicatedKeyId", "the same KeyId is given more than once"),
+  UNSUPPORTED_OPERATION(
+      4000, 10000, "UnsupportedOperation", "this operation is not supported by this server"),
+  TAG_KEYS_DUPLICATED(
+      4000,
+      10350,
+      "InvalidParameterValue.TagKeysDuplicated",
+      "the same TagKey is given more than once"),
+  INVALID_TAG(
+      4000,
+      10350,
+      "InvalidParameterValue",
+      "tags need a TagKey of 1 to 128 and a TagValue of at most 256 characters"),
+  DUPLICATED_KEY_ID(
+      4000,
+      10350,
+      "InvalidParameterValue.DuplicatedKeyId",
+      "the same KeyId is given more than once"),
   CONFLICT(4000, 10000, "ResourceInUse", "resource already exists"),
   NOT_FOUND(4000, 10000, "ResourceNotFound", "resource not found"),
   INTERNAL_ERROR(6000, 10050, "InternalError", "server internal error");

@@ -2,8 +2,8 @@ package io.tkms.error;
 
 /**
  * The one exception type for client-visible failures. Stackless: expected outcomes (not found,
- * disabled, throttled) are cheap to raise on the hot path. The message must be safe to return to
- * a client and must never hold secret material.
+ * disabled, throttled) are cheap to raise on the hot path. The message must be safe to return to a
+ * client and must never hold secret material.
  */
 public final class KmsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -21,11 +21,12 @@ public final class KmsException extends RuntimeException {
   }
 
   /**
-   * An INTERNAL_ERROR that remembers, for the operator's log only, what went wrong (a class name
-   * or a database state — never a value). The request pipeline logs it once, with the request id.
+   * An INTERNAL_ERROR that remembers, for the operator's log only, what went wrong (a class name or
+   * a database state — never a value). The request pipeline logs it once, with the request id.
    */
   public static KmsException internal(String internalDetail) {
-    return new KmsException(ErrorCode.INTERNAL_ERROR, ErrorCode.INTERNAL_ERROR.message(), internalDetail);
+    return new KmsException(
+        ErrorCode.INTERNAL_ERROR, ErrorCode.INTERNAL_ERROR.message(), internalDetail);
   }
 
   /** What the operator's log should say about an internal error; null for client errors. */

@@ -49,9 +49,12 @@ class AdminServiceTest {
 
   @Test
   void createAccount_withIdsThatAreNotDecimalUnsigned64BitNumbers_failsWithInvalidParameterValue() {
-    assertThat(failure(admin.createAccount("12a", OWNER))).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
-    assertThat(failure(admin.createAccount(APP, "-1"))).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
-    assertThat(failure(admin.createAccount("18446744073709551616", OWNER))).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+    assertThat(failure(admin.createAccount("12a", OWNER)))
+        .isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+    assertThat(failure(admin.createAccount(APP, "-1")))
+        .isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+    assertThat(failure(admin.createAccount("18446744073709551616", OWNER)))
+        .isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
     assertThat(succeeded(admin.listAccounts())).isEmpty();
   }
 
@@ -73,23 +76,29 @@ class AdminServiceTest {
     succeeded(admin.addPrincipal(APP, "200", "sub"));
     succeeded(admin.addPrincipal(APP, "300", "collaborator"));
 
-    assertThat(succeeded(admin.account(APP)).principals()).contains(new Principal("200", APP, PrincipalType.SUB),
-        new Principal("300", APP, PrincipalType.COLLABORATOR));
-    assertThat(kms.bus.published()).containsExactly(new Change(Kind.ACCOUNT, APP), new Change(Kind.ACCOUNT, APP));
+    assertThat(succeeded(admin.account(APP)).principals())
+        .contains(
+            new Principal("200", APP, PrincipalType.SUB),
+            new Principal("300", APP, PrincipalType.COLLABORATOR));
+    assertThat(kms.bus.published())
+        .containsExactly(new Change(Kind.ACCOUNT, APP), new Change(Kind.ACCOUNT, APP));
   }
 
   @Test
   void addPrincipal_withAnotherType_orANonDecimalUin_failsWithInvalidParameterValue() {
     succeeded(admin.createAccount(APP, OWNER));
-    assertThat(failure(admin.addPrincipal(APP, "200", "owner"))).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
-    assertThat(failure(admin.addPrincipal(APP, "2x", "sub"))).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+    assertThat(failure(admin.addPrincipal(APP, "200", "owner")))
+        .isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+    assertThat(failure(admin.addPrincipal(APP, "2x", "sub")))
+        .isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
     assertThat(kms.bus.published()).isEmpty();
   }
 
   @Test
   void addPrincipal_toAnUnknownAccount_failsWithNotFound_andOfAnExistingUin_withConflict() {
     succeeded(admin.createAccount(APP, OWNER));
-    assertThat(failure(admin.addPrincipal("1250000009", "200", "sub"))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(failure(admin.addPrincipal("1250000009", "200", "sub")))
+        .isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(failure(admin.addPrincipal(APP, OWNER, "sub"))).isEqualTo(ErrorCode.CONFLICT);
   }
 
@@ -99,7 +108,8 @@ class AdminServiceTest {
     IssuedCredential issued = succeeded(admin.issueCredential(OWNER));
 
     assertThat(issued.secretId()).matches("AKID[A-Za-z0-9]{32}");
-    assertThat(new String(issued.secretKey().bytes(), StandardCharsets.US_ASCII)).matches("[A-Za-z0-9]{32}");
+    assertThat(new String(issued.secretKey().bytes(), StandardCharsets.US_ASCII))
+        .matches("[A-Za-z0-9]{32}");
     Credential c = cached(issued.secretId()).orElseThrow();
     assertThat(c.appId()).isEqualTo(APP);
     assertThat(c.uin()).isEqualTo(OWNER);
@@ -115,7 +125,8 @@ class AdminServiceTest {
     IssuedCredential issued = succeeded(admin.issueCredential(OWNER));
 
     var stored = kms.accounts.stored(issued.secretId()).orElseThrow();
-    try (SecretBytes unwrapped = kms.hsa.unwrap(stored.secret(), CredentialCache.wrapContext(issued.secretId()))) {
+    try (SecretBytes unwrapped =
+        kms.hsa.unwrap(stored.secret(), CredentialCache.wrapContext(issued.secretId()))) {
       assertThat(unwrapped.bytes()).isEqualTo(issued.secretKey().bytes());
     }
   }
@@ -132,7 +143,8 @@ class AdminServiceTest {
     IssuedCredential b = succeeded(admin.issueCredential(OWNER));
     assertThat(a.secretId()).isNotEqualTo(b.secretId());
     assertThat(a.secretKey().bytes()).isNotEqualTo(b.secretKey().bytes());
-    assertThat(succeeded(admin.account(APP)).credentials()).extracting(CredentialInfo::secretId)
+    assertThat(succeeded(admin.account(APP)).credentials())
+        .extracting(CredentialInfo::secretId)
         .containsExactlyInAnyOrder(a.secretId(), b.secretId());
   }
 
@@ -160,35 +172,42 @@ class AdminServiceTest {
     succeeded(admin.ensureCredential(APP, OWNER, "AKIDboot", key));
     succeeded(admin.ensureCredential(APP, OWNER, "AKIDboot", key));
 
-    assertThat(succeeded(admin.account(APP)).principals()).containsExactly(new Principal(OWNER, APP, PrincipalType.OWNER));
+    assertThat(succeeded(admin.account(APP)).principals())
+        .containsExactly(new Principal(OWNER, APP, PrincipalType.OWNER));
     assertThat(cached("AKIDboot").orElseThrow().secretKey().bytes()).isEqualTo(key);
-    assertThat(key).as("the caller still owns the key").isEqualTo(ascii("bootstrapSecretKey0123456789abcd"));
+    assertThat(key)
+        .as("the caller still owns the key")
+        .isEqualTo(ascii("bootstrapSecretKey0123456789abcd"));
   }
 
   @Test
   void ensureCredential_forANewUinOfAnExistingAccount_addsItAsASubUser() {
     succeeded(admin.createAccount(APP, OWNER));
     succeeded(admin.ensureCredential(APP, "200", "AKIDsub", ascii("k")));
-    assertThat(succeeded(admin.account(APP)).principals()).contains(new Principal("200", APP, PrincipalType.SUB));
+    assertThat(succeeded(admin.account(APP)).principals())
+        .contains(new Principal("200", APP, PrincipalType.SUB));
   }
 
   @Test
   void ensureCredential_withAnotherKeyForAnExistingSecretId_failsWithConflict() {
     succeeded(admin.ensureCredential(APP, OWNER, "AKIDboot", ascii("one")));
-    assertThat(failure(admin.ensureCredential(APP, OWNER, "AKIDboot", ascii("two")))).isEqualTo(ErrorCode.CONFLICT);
+    assertThat(failure(admin.ensureCredential(APP, OWNER, "AKIDboot", ascii("two"))))
+        .isEqualTo(ErrorCode.CONFLICT);
   }
 
   @Test
   void ensureCredential_whenTheSecretIdBelongsToAnotherPrincipal_failsWithConflict() {
     succeeded(admin.ensureCredential(APP, OWNER, "AKIDboot", ascii("one")));
     succeeded(admin.addPrincipal(APP, "200", "sub"));
-    assertThat(failure(admin.ensureCredential(APP, "200", "AKIDboot", ascii("one")))).isEqualTo(ErrorCode.CONFLICT);
+    assertThat(failure(admin.ensureCredential(APP, "200", "AKIDboot", ascii("one"))))
+        .isEqualTo(ErrorCode.CONFLICT);
   }
 
   @Test
   void ensureCredential_whenTheUinBelongsToAnotherAccount_failsWithConflict() {
     succeeded(admin.createAccount("1250000002", OWNER));
     succeeded(admin.createAccount(APP, "100002"));
-    assertThat(failure(admin.ensureCredential(APP, OWNER, "AKIDboot", ascii("k")))).isEqualTo(ErrorCode.CONFLICT);
+    assertThat(failure(admin.ensureCredential(APP, OWNER, "AKIDboot", ascii("k"))))
+        .isEqualTo(ErrorCode.CONFLICT);
   }
 }

@@ -23,12 +23,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Encrypt, Decrypt, GenerateDataKey, ReEncrypt and GenerateRandom over in-memory fakes: who may
- * use which key in which state, and which error each refusal carries (the class Javadoc's list).
+ * Encrypt, Decrypt, GenerateDataKey, ReEncrypt and GenerateRandom over in-memory fakes: who may use
+ * which key in which state, and which error each refusal carries (the class Javadoc's list).
  */
 class CryptoServiceTest {
   private static final EncryptionContext NONE = EncryptionContext.EMPTY;
-  private static final EncryptionContext ORDERS = EncryptionContext.parse("{\"purpose\":\"orders\"}");
+  private static final EncryptionContext ORDERS =
+      EncryptionContext.parse("{\"purpose\":\"orders\"}");
 
   private final InMemoryKms kms = new InMemoryKms();
   private final CryptoService crypto = kms.crypto;
@@ -50,7 +51,8 @@ class CryptoServiceTest {
   @Test
   void encrypt_thenDecrypt_givesThePlaintextBack_namingTheKey() {
     KeyId key = kms.newKey(ALICE, "orders");
-    CryptoService.Encrypted sealed = succeeded(crypto.encrypt(ALICE, key, bytes("card 4111"), ORDERS));
+    CryptoService.Encrypted sealed =
+        succeeded(crypto.encrypt(ALICE, key, bytes("card 4111"), ORDERS));
 
     CiphertextBlob blob = CiphertextBlob.decode(sealed.blob());
     assertThat(sealed.keyId()).isEqualTo(key);
@@ -58,7 +60,8 @@ class CryptoServiceTest {
     assertThat(blob.keyVersion()).isEqualTo(1);
     CryptoService.Decrypted opened = succeeded(crypto.decrypt(ALICE, blob, ORDERS));
     assertThat(opened.keyId()).isEqualTo(key);
-    assertThat(new String(opened.plaintext().bytes(), StandardCharsets.UTF_8)).isEqualTo("card 4111");
+    assertThat(new String(opened.plaintext().bytes(), StandardCharsets.UTF_8))
+        .isEqualTo("card 4111");
   }
 
   @Test
@@ -72,35 +75,40 @@ class CryptoServiceTest {
   @Test
   void encrypt_withAFailure_stillZeroesThePlaintext() {
     byte[] plaintext = bytes("secret");
-    assertThat(failure(crypto.encrypt(ALICE, new KeyId(UUID.randomUUID()), plaintext, NONE))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
+    assertThat(failure(crypto.encrypt(ALICE, new KeyId(UUID.randomUUID()), plaintext, NONE)))
+        .isEqualTo(ErrorCode.KEY_NOT_FOUND);
     assertThat(plaintext).containsOnly(0);
   }
 
   @Test
   void encrypt_withAnUnknownKey_failsWithKeyNotFound() {
-    assertThat(failure(crypto.encrypt(ALICE, new KeyId(UUID.randomUUID()), bytes("x"), NONE))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
+    assertThat(failure(crypto.encrypt(ALICE, new KeyId(UUID.randomUUID()), bytes("x"), NONE)))
+        .isEqualTo(ErrorCode.KEY_NOT_FOUND);
   }
 
   @Test
   void encrypt_withAnotherAccountsKey_failsWithKeyNotFound() {
     KeyId bobs = kms.newKey(BOB, "bobs");
-    assertThat(failure(crypto.encrypt(ALICE, bobs, bytes("x"), NONE))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
+    assertThat(failure(crypto.encrypt(ALICE, bobs, bytes("x"), NONE)))
+        .isEqualTo(ErrorCode.KEY_NOT_FOUND);
   }
 
   @Test
   void encrypt_withTheAccountsKeyFromAnotherRegion_failsWithKeyNotFound() {
     KeyId key = kms.newKey(ALICE, "k");
-    assertThat(failure(crypto.encrypt(ALICE_IN_SHANGHAI, key, bytes("x"), NONE))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
+    assertThat(failure(crypto.encrypt(ALICE_IN_SHANGHAI, key, bytes("x"), NONE)))
+        .isEqualTo(ErrorCode.KEY_NOT_FOUND);
   }
 
   /** The state table's ENCRYPT and DECRYPT columns, as the use case answers them. */
   @ParameterizedTest(name = "{0}: encrypt {1}, decrypt {2}")
   @CsvSource({
-      "ENABLED,        OK,                 OK",
-      "DISABLED,       KEY_DISABLED,       KEY_DISABLED",
-      "PENDING_DELETE, KEY_PENDING_DELETE, KEY_PENDING_DELETE",
-      "ARCHIVED,       KEY_ARCHIVED,       OK",
-      "PURGED,         KEY_NOT_FOUND,      KEY_NOT_FOUND"})
+    "ENABLED,        OK,                 OK",
+    "DISABLED,       KEY_DISABLED,       KEY_DISABLED",
+    "PENDING_DELETE, KEY_PENDING_DELETE, KEY_PENDING_DELETE",
+    "ARCHIVED,       KEY_ARCHIVED,       OK",
+    "PURGED,         KEY_NOT_FOUND,      KEY_NOT_FOUND"
+  })
   void encryptAndDecrypt_followTheStateTable(KeyState state, String encrypt, String decrypt) {
     KeyId key = kms.newKey(ALICE, "k");
     CiphertextBlob blob = encrypt(ALICE, key, "made while enabled", NONE);
@@ -109,7 +117,8 @@ class CryptoServiceTest {
     if (encrypt.equals("OK")) {
       encrypt(ALICE, key, "x", NONE);
     } else {
-      assertThat(failure(crypto.encrypt(ALICE, key, bytes("x"), NONE))).isEqualTo(ErrorCode.valueOf(encrypt));
+      assertThat(failure(crypto.encrypt(ALICE, key, bytes("x"), NONE)))
+          .isEqualTo(ErrorCode.valueOf(encrypt));
     }
     if (decrypt.equals("OK")) {
       assertThat(decrypt(ALICE, blob, NONE)).isEqualTo("made while enabled");
@@ -129,14 +138,17 @@ class CryptoServiceTest {
   void decrypt_inAnotherRegionThanTheKeys_failsWithInvalidCiphertext() {
     KeyId key = kms.newKey(ALICE, "k");
     CiphertextBlob blob = encrypt(ALICE, key, "x", NONE);
-    assertThat(failure(crypto.decrypt(ALICE_IN_SHANGHAI, blob, NONE))).isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
+    assertThat(failure(crypto.decrypt(ALICE_IN_SHANGHAI, blob, NONE)))
+        .isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
   }
 
   @Test
   void decrypt_ofABlobWhoseKeyThisServerNeverHad_failsWithInvalidCiphertext() {
     InMemoryKms elsewhere = new InMemoryKms();
     KeyId foreign = elsewhere.newKey(ALICE, "k");
-    CiphertextBlob blob = CiphertextBlob.decode(succeeded(elsewhere.crypto.encrypt(ALICE, foreign, bytes("x"), NONE)).blob());
+    CiphertextBlob blob =
+        CiphertextBlob.decode(
+            succeeded(elsewhere.crypto.encrypt(ALICE, foreign, bytes("x"), NONE)).blob());
     assertThat(failure(crypto.decrypt(ALICE, blob, NONE))).isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
   }
 
@@ -152,15 +164,18 @@ class CryptoServiceTest {
     KeyId key = kms.newKey(ALICE, "k");
     byte[] raw = encrypt(ALICE, key, "x", NONE).encode();
     raw[raw.length - 1] ^= 1;
-    assertThat(failure(crypto.decrypt(ALICE, CiphertextBlob.decode(raw), NONE))).isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
+    assertThat(failure(crypto.decrypt(ALICE, CiphertextBlob.decode(raw), NONE)))
+        .isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
   }
 
   @Test
   void decrypt_namingAVersionTheKeyDoesNotHave_failsWithInvalidCiphertext() {
     KeyId key = kms.newKey(ALICE, "k");
     CiphertextBlob b = encrypt(ALICE, key, "x", NONE);
-    CiphertextBlob version7 = new CiphertextBlob(CiphertextBlob.FORMAT_V1, key, 7, b.salt(), b.nonce(), b.sealed());
-    assertThat(failure(crypto.decrypt(ALICE, version7, NONE))).isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
+    CiphertextBlob version7 =
+        new CiphertextBlob(CiphertextBlob.FORMAT_V1, key, 7, b.salt(), b.nonce(), b.sealed());
+    assertThat(failure(crypto.decrypt(ALICE, version7, NONE)))
+        .isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
   }
 
   @Test
@@ -170,7 +185,8 @@ class CryptoServiceTest {
 
     assertThat(dk.keyId()).isEqualTo(key);
     assertThat(dk.plaintext().length()).isEqualTo(32);
-    try (SecretBytes opened = succeeded(crypto.decrypt(ALICE, CiphertextBlob.decode(dk.blob()), ORDERS)).plaintext()) {
+    try (SecretBytes opened =
+        succeeded(crypto.decrypt(ALICE, CiphertextBlob.decode(dk.blob()), ORDERS)).plaintext()) {
       assertThat(opened.bytes()).isEqualTo(dk.plaintext().bytes());
     }
   }
@@ -179,7 +195,8 @@ class CryptoServiceTest {
   void generateDataKey_withADisabledKey_failsWithKeyDisabled() {
     KeyId key = kms.newKey(ALICE, "k");
     succeeded(kms.keys.disable(ALICE, key));
-    assertThat(failure(crypto.generateDataKey(ALICE, key, 16, NONE))).isEqualTo(ErrorCode.KEY_DISABLED);
+    assertThat(failure(crypto.generateDataKey(ALICE, key, 16, NONE)))
+        .isEqualTo(ErrorCode.KEY_DISABLED);
   }
 
   @Test
@@ -239,7 +256,8 @@ class CryptoServiceTest {
     KeyId to = kms.newKey(ALICE, "to");
     CiphertextBlob blob = encrypt(ALICE, from, "x", NONE);
     succeeded(kms.keys.disable(ALICE, to));
-    assertThat(failure(crypto.reEncrypt(ALICE, new ReEncryption(blob, NONE, to, NONE)))).isEqualTo(ErrorCode.KEY_DISABLED);
+    assertThat(failure(crypto.reEncrypt(ALICE, new ReEncryption(blob, NONE, to, NONE))))
+        .isEqualTo(ErrorCode.KEY_DISABLED);
   }
 
   @Test
@@ -247,7 +265,8 @@ class CryptoServiceTest {
     KeyId bobs = kms.newKey(BOB, "bobs");
     KeyId alices = kms.newKey(ALICE, "alices");
     CiphertextBlob blob = encrypt(BOB, bobs, "x", NONE);
-    assertThat(failure(crypto.reEncrypt(ALICE, new ReEncryption(blob, NONE, alices, NONE)))).isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
+    assertThat(failure(crypto.reEncrypt(ALICE, new ReEncryption(blob, NONE, alices, NONE))))
+        .isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
   }
 
   @Test

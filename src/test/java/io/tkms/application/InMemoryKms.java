@@ -24,7 +24,8 @@ final class InMemoryKms {
   static final int QUOTA = 5;
 
   static final Caller ALICE = new Caller("1250000001", "1250000001", "AKIDalice", "ap-guangzhou");
-  static final Caller ALICE_IN_SHANGHAI = new Caller("1250000001", "1250000001", "AKIDalice", "ap-shanghai");
+  static final Caller ALICE_IN_SHANGHAI =
+      new Caller("1250000001", "1250000001", "AKIDalice", "ap-shanghai");
   static final Caller BOB = new Caller("1250000002", "1250000002", "AKIDbob", "ap-guangzhou");
 
   final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
@@ -36,10 +37,15 @@ final class InMemoryKms {
   final ManualEventLoops loops = new ManualEventLoops();
   final RandomSource random = RandomSource.secure();
 
-  final KeyMaterialCache keyCache = new KeyMaterialCache(keyRepository, executor, hsa, loops, 1000, Duration.ofMinutes(5));
-  final CredentialCache credentials = new CredentialCache(accounts, executor, hsa, loops, Duration.ofMinutes(5));
-  final KeyService keys = new KeyService(keyRepository, keyCache, executor, hsa, random, clock, QUOTA, bus);
-  final CryptoService crypto = new CryptoService(keyCache, executor, new InlineExecutor(), new MessageCipher(random), random);
+  final KeyMaterialCache keyCache =
+      new KeyMaterialCache(keyRepository, executor, hsa, loops, 1000, Duration.ofMinutes(5));
+  final CredentialCache credentials =
+      new CredentialCache(accounts, executor, hsa, loops, Duration.ofMinutes(5));
+  final KeyService keys =
+      new KeyService(keyRepository, keyCache, executor, hsa, random, clock, QUOTA, bus);
+  final CryptoService crypto =
+      new CryptoService(
+          keyCache, executor, new InlineExecutor(), new MessageCipher(random), random);
   final LifecycleJobs jobs = new LifecycleJobs(keyRepository, keyCache, executor, hsa, bus);
   final AdminService admin = new AdminService(accounts, credentials, executor, hsa, random, bus);
 
@@ -58,6 +64,8 @@ final class InMemoryKms {
 
   /** A new enabled key of {@code caller} with this alias. */
   KeyId newKey(Caller caller, String alias) {
-    return io.tkms.application.fakes.Outcomes.succeeded(keys.create(caller, KeyService.NewKey.DEFAULT.withAlias(alias))).keyId();
+    return io.tkms.application.fakes.Outcomes.succeeded(
+            keys.create(caller, KeyService.NewKey.DEFAULT.withAlias(alias)))
+        .keyId();
   }
 }

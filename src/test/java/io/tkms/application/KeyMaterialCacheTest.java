@@ -29,17 +29,22 @@ import org.junit.jupiter.api.Test;
  * turns the test runs by hand.
  */
 class KeyMaterialCacheTest {
-  private final InMemoryKeyRepository repository = new InMemoryKeyRepository(new ManualClock(Instant.EPOCH));
+  private final InMemoryKeyRepository repository =
+      new InMemoryKeyRepository(new ManualClock(Instant.EPOCH));
   private final FakeHsa hsa = new FakeHsa();
   private final InlineExecutor worker = new InlineExecutor();
   private final ManualEventLoops loops = new ManualEventLoops();
-  private final KeyMaterialCache cache = new KeyMaterialCache(repository, worker, hsa, loops, 1000, Duration.ofMinutes(5));
+  private final KeyMaterialCache cache =
+      new KeyMaterialCache(repository, worker, hsa, loops, 1000, Duration.ofMinutes(5));
 
   private KeyId store(byte first) {
     return store(first, false);
   }
 
-  /** A stored key whose version-1 material is 32 times {@code first}; {@code refused}: it does not unwrap. */
+  /**
+   * A stored key whose version-1 material is 32 times {@code first}; {@code refused}: it does not
+   * unwrap.
+   */
   private KeyId store(byte first, boolean refused) {
     KeyId id = new KeyId(UUID.randomUUID());
     byte[] material = new byte[32];
@@ -48,8 +53,10 @@ class KeyMaterialCacheTest {
     if (refused) {
       hsa.refuse(wrapped);
     }
-    repository.put(new StoredKey(KeyMetadata.created(id, "1300000001", "ap-guangzhou", "", "", 0, "1"),
-        List.of(new StoredVersion(1, wrapped))));
+    repository.put(
+        new StoredKey(
+            KeyMetadata.created(id, "1300000001", "ap-guangzhou", "", "", 0, "1"),
+            List.of(new StoredVersion(1, wrapped))));
     return id;
   }
 
@@ -78,11 +85,19 @@ class KeyMaterialCacheTest {
     KeyId b = store((byte) 2);
     KeyId c = store((byte) 3);
     KeyId missing = new KeyId(UUID.randomUUID());
-    List<CompletableFuture<KeyLookup>> got = inOneTurn(
-        () -> List.of(cache.acquire(a), cache.acquire(b), cache.acquire(missing), cache.acquire(c), cache.acquire(a)));
+    List<CompletableFuture<KeyLookup>> got =
+        inOneTurn(
+            () ->
+                List.of(
+                    cache.acquire(a),
+                    cache.acquire(b),
+                    cache.acquire(missing),
+                    cache.acquire(c),
+                    cache.acquire(a)));
 
     assertThat(repository.findAllCalls()).hasSize(1);
-    assertThat(repository.findAllCalls().get(0)).containsExactly(a, b, missing, c); // the repeated key is asked once
+    assertThat(repository.findAllCalls().get(0))
+        .containsExactly(a, b, missing, c); // the repeated key is asked once
     assertThat(firstByte(got.get(0).join())).isEqualTo((byte) 1);
     assertThat(firstByte(got.get(1).join())).isEqualTo((byte) 2);
     assertThat(got.get(2).join()).isEqualTo(KeyLookup.Missing.INSTANCE);
@@ -106,12 +121,14 @@ class KeyMaterialCacheTest {
   @Test
   void aMissOnTheLoop_waitsForTheEndOfTheTurn() {
     KeyId a = store((byte) 1);
-    List<CompletableFuture<KeyLookup>> got = inOneTurn(() -> {
-      Future<KeyLookup> f = cache.acquire(a);
-      assertThat(f.isComplete()).as("loaded only when the turn ends").isFalse();
-      assertThat(repository.findAllCalls()).isEmpty();
-      return List.of(f);
-    });
+    List<CompletableFuture<KeyLookup>> got =
+        inOneTurn(
+            () -> {
+              Future<KeyLookup> f = cache.acquire(a);
+              assertThat(f.isComplete()).as("loaded only when the turn ends").isFalse();
+              assertThat(repository.findAllCalls()).isEmpty();
+              return List.of(f);
+            });
     assertThat(firstByte(got.get(0).join())).isEqualTo((byte) 1);
   }
 
@@ -119,7 +136,8 @@ class KeyMaterialCacheTest {
   void aKeyThatFailsToUnwrapFailsOnlyItsOwnRequests() {
     KeyId good = store((byte) 7);
     KeyId bad = store((byte) 8, true);
-    List<CompletableFuture<KeyLookup>> got = inOneTurn(() -> List.of(cache.acquire(bad), cache.acquire(good)));
+    List<CompletableFuture<KeyLookup>> got =
+        inOneTurn(() -> List.of(cache.acquire(bad), cache.acquire(good)));
 
     assertThat(got.get(0)).isCompletedExceptionally();
     assertThat(firstByte(got.get(1).join())).isEqualTo((byte) 7);
@@ -130,10 +148,12 @@ class KeyMaterialCacheTest {
     KeyId a = store((byte) 1);
     KeyId b = store((byte) 2);
     repository.failNextFindAll(new IllegalStateException("database down"));
-    List<CompletableFuture<KeyLookup>> failed = inOneTurn(() -> List.of(cache.acquire(a), cache.acquire(b)));
+    List<CompletableFuture<KeyLookup>> failed =
+        inOneTurn(() -> List.of(cache.acquire(a), cache.acquire(b)));
     assertThat(failed).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
 
-    List<CompletableFuture<KeyLookup>> retried = inOneTurn(() -> List.of(cache.acquire(a), cache.acquire(b)));
+    List<CompletableFuture<KeyLookup>> retried =
+        inOneTurn(() -> List.of(cache.acquire(a), cache.acquire(b)));
     assertThat(repository.findAllCalls()).hasSize(2);
     assertThat(firstByte(retried.get(0).join())).isEqualTo((byte) 1);
     assertThat(firstByte(retried.get(1).join())).isEqualTo((byte) 2);
@@ -145,9 +165,11 @@ class KeyMaterialCacheTest {
     for (int i = 0; i < KeyMaterialCache.MAX_BATCH * 2 + 5; i++) {
       ids.add(store((byte) (i % 100)));
     }
-    List<CompletableFuture<KeyLookup>> got = inOneTurn(() -> ids.stream().map(cache::acquire).toList());
+    List<CompletableFuture<KeyLookup>> got =
+        inOneTurn(() -> ids.stream().map(cache::acquire).toList());
 
-    assertThat(repository.findAllCalls()).extracting(List::size)
+    assertThat(repository.findAllCalls())
+        .extracting(List::size)
         .containsExactly(KeyMaterialCache.MAX_BATCH, KeyMaterialCache.MAX_BATCH, 5);
     for (int i = 0; i < ids.size(); i++) {
       assertThat(loaded(got.get(i)).metadata().keyId()).isEqualTo(ids.get(i));
@@ -158,7 +180,8 @@ class KeyMaterialCacheTest {
   @Test
   void aMissOffTheEventLoopLoadsAtOnce() throws Exception {
     KeyId a = store((byte) 9);
-    KeyLookup k = cache.acquire(a).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    KeyLookup k =
+        cache.acquire(a).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(repository.findAllCalls()).containsExactly(List.of(a));
     assertThat(firstByte(k)).isEqualTo((byte) 9);
   }

@@ -48,7 +48,9 @@ class KeyServiceTest {
 
   @Test
   void create_makesAnEnabledVersionOneKey_ownedByTheCallersAccountAndRegion() {
-    KeyMetadata md = succeeded(keys.create(ALICE, NewKey.DEFAULT.withAlias("orders").withDescription("order data")));
+    KeyMetadata md =
+        succeeded(
+            keys.create(ALICE, NewKey.DEFAULT.withAlias("orders").withDescription("order data")));
 
     assertThat(md.appId()).isEqualTo(ALICE.appId());
     assertThat(md.region()).isEqualTo(ALICE.region());
@@ -71,20 +73,25 @@ class KeyServiceTest {
 
   @Test
   void create_storesTheTags() {
-    KeyMetadata md = succeeded(keys.create(ALICE, NewKey.DEFAULT.withTags(Map.of("team", "payments"))));
+    KeyMetadata md =
+        succeeded(keys.create(ALICE, NewKey.DEFAULT.withTags(Map.of("team", "payments"))));
     assertThat(kms.keyRepository.tags(md.keyId())).containsExactly(Map.entry("team", "payments"));
   }
 
   @Test
   void create_wrapsFreshMaterialForTheKeysFirstVersion_thatEncryptsAtOnce() {
     KeyId key = kms.newKey(ALICE, "k");
-    assertThat(succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)).keyId()).isEqualTo(key);
+    assertThat(
+            succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY))
+                .keyId())
+        .isEqualTo(key);
   }
 
   @Test
   void create_withAnAliasTakenInTheAccountAndRegion_failsWithAliasExists() {
     kms.newKey(ALICE, "orders");
-    assertThat(failure(keys.create(ALICE, NewKey.DEFAULT.withAlias("orders")))).isEqualTo(ErrorCode.ALIAS_EXISTS);
+    assertThat(failure(keys.create(ALICE, NewKey.DEFAULT.withAlias("orders"))))
+        .isEqualTo(ErrorCode.ALIAS_EXISTS);
   }
 
   @Test
@@ -114,12 +121,14 @@ class KeyServiceTest {
       kms.newKey(ALICE, "k" + i);
     }
     kms.putInState(gone, KeyState.PURGED);
-    assertThat(succeeded(keys.create(ALICE, NewKey.DEFAULT.withAlias("reused"))).alias()).isEqualTo("reused");
+    assertThat(succeeded(keys.create(ALICE, NewKey.DEFAULT.withAlias("reused"))).alias())
+        .isEqualTo("reused");
   }
 
   @Test
   void newKey_refusesAbsentValues() {
-    assertThatThrownBy(() -> NewKey.DEFAULT.withAlias(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> NewKey.DEFAULT.withAlias(null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -127,7 +136,8 @@ class KeyServiceTest {
     KeyId key = kms.newKey(ALICE, "k");
     assertThat(failure(keys.describe(BOB, key))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
     assertThat(failure(keys.describe(ALICE_IN_SHANGHAI, key))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
-    assertThat(failure(keys.describe(ALICE, new KeyId(UUID.randomUUID())))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
+    assertThat(failure(keys.describe(ALICE, new KeyId(UUID.randomUUID()))))
+        .isEqualTo(ErrorCode.KEY_NOT_FOUND);
   }
 
   @Test
@@ -145,7 +155,8 @@ class KeyServiceTest {
     DISABLE(Operation.DISABLE, (s, k) -> s.disable(ALICE, k)),
     ARCHIVE(Operation.ARCHIVE, (s, k) -> s.archive(ALICE, k)),
     CANCEL_ARCHIVE(Operation.CANCEL_ARCHIVE, (s, k) -> s.cancelArchive(ALICE, k)),
-    SCHEDULE_DELETION(Operation.SCHEDULE_DELETION, (s, k) -> s.scheduleDeletion(ALICE, k, 7).mapEmpty()),
+    SCHEDULE_DELETION(
+        Operation.SCHEDULE_DELETION, (s, k) -> s.scheduleDeletion(ALICE, k, 7).mapEmpty()),
     CANCEL_DELETION(Operation.CANCEL_DELETION, (s, k) -> s.cancelDeletion(ALICE, k)),
     SET_ALIAS(Operation.UPDATE, (s, k) -> s.setAlias(ALICE, k, "renamed")),
     SET_DESCRIPTION(Operation.UPDATE, (s, k) -> s.setDescription(ALICE, k, "described")),
@@ -162,7 +173,8 @@ class KeyServiceTest {
   }
 
   static Stream<Arguments> everyStateAndChange() {
-    return EnumSet.allOf(KeyState.class).stream().flatMap(s -> Stream.of(KeyChange.values()).map(c -> Arguments.of(s, c)));
+    return EnumSet.allOf(KeyState.class).stream()
+        .flatMap(s -> Stream.of(KeyChange.values()).map(c -> Arguments.of(s, c)));
   }
 
   /**
@@ -197,7 +209,8 @@ class KeyServiceTest {
     KeyId key = kms.newKey(ALICE, "k");
     succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)); // now cached
     succeeded(keys.disable(ALICE, key));
-    assertThat(failure(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY))).isEqualTo(ErrorCode.KEY_DISABLED);
+    assertThat(failure(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)))
+        .isEqualTo(ErrorCode.KEY_DISABLED);
   }
 
   @Test
@@ -205,9 +218,12 @@ class KeyServiceTest {
     KeyId key = kms.newKey(ALICE, "k");
     succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY));
     kms.keyRepository.forceState(key, KeyState.DISABLED); // what another replica wrote
-    succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)); // still the cached copy
+    succeeded(
+        kms.crypto.encrypt(
+            ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)); // still the cached copy
     kms.bus.deliver(new Change(Kind.KEY, key.toString()));
-    assertThat(failure(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY))).isEqualTo(ErrorCode.KEY_DISABLED);
+    assertThat(failure(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)))
+        .isEqualTo(ErrorCode.KEY_DISABLED);
   }
 
   @Test
@@ -223,14 +239,17 @@ class KeyServiceTest {
     KeyId key = kms.newKey(ALICE, "k");
     succeeded(keys.disable(ALICE, key));
     kms.keyRepository.beforeNextWrite(() -> kms.keyRepository.forceState(key, KeyState.ENABLED));
-    assertThat(failure(keys.scheduleDeletion(ALICE, key, 7))).isEqualTo(ErrorCode.KEY_SHOULD_BE_DISABLED);
+    assertThat(failure(keys.scheduleDeletion(ALICE, key, 7)))
+        .isEqualTo(ErrorCode.KEY_SHOULD_BE_DISABLED);
   }
 
   @Test
-  void aTransition_racedIntoAStateThatWouldAllowIt_stillFailsWithStateNotSupported_askingForARetry() {
+  void
+      aTransition_racedIntoAStateThatWouldAllowIt_stillFailsWithStateNotSupported_askingForARetry() {
     KeyId key = kms.newKey(ALICE, "k");
     succeeded(keys.disable(ALICE, key));
-    kms.keyRepository.beforeNextWrite(() -> kms.keyRepository.forceState(key, KeyState.PENDING_DELETE));
+    kms.keyRepository.beforeNextWrite(
+        () -> kms.keyRepository.forceState(key, KeyState.PENDING_DELETE));
     // PendingDelete refuses ENABLE as well, but the compare-and-set lost: retry is the answer.
     assertThat(failure(keys.enable(ALICE, key))).isEqualTo(ErrorCode.KEY_STATE_NOT_SUPPORTED);
     assertThat(kms.keyRepository.metadata(key).state()).isEqualTo(KeyState.PENDING_DELETE);
@@ -251,8 +270,10 @@ class KeyServiceTest {
   void scheduleDeletion_outsideSevenToThirtyDays_failsWithInvalidPendingWindow() {
     KeyId key = kms.newKey(ALICE, "k");
     succeeded(keys.disable(ALICE, key));
-    assertThat(failure(keys.scheduleDeletion(ALICE, key, 6))).isEqualTo(ErrorCode.INVALID_PENDING_WINDOW);
-    assertThat(failure(keys.scheduleDeletion(ALICE, key, 31))).isEqualTo(ErrorCode.INVALID_PENDING_WINDOW);
+    assertThat(failure(keys.scheduleDeletion(ALICE, key, 6)))
+        .isEqualTo(ErrorCode.INVALID_PENDING_WINDOW);
+    assertThat(failure(keys.scheduleDeletion(ALICE, key, 31)))
+        .isEqualTo(ErrorCode.INVALID_PENDING_WINDOW);
     succeeded(keys.scheduleDeletion(ALICE, key, 30));
   }
 
@@ -308,7 +329,8 @@ class KeyServiceTest {
   @Test
   void theRotationJob_addsAVersion_thatNewCiphertextsUseAtOnce() {
     KeyId key = kms.newKey(ALICE, "k");
-    succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)); // version 1 cached
+    succeeded(
+        kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)); // version 1 cached
     succeeded(keys.enableRotation(ALICE, key, 7));
     kms.clock.advance(Duration.ofDays(6));
     assertThat(succeeded(kms.jobs.runOnce()).rotated()).as("not due yet").isEmpty();
@@ -319,7 +341,8 @@ class KeyServiceTest {
     assertThat(md.currentVersion()).isEqualTo(2);
     assertThat(md.lastRotateTime()).isEqualTo(kms.clock.epochSecond());
     assertThat(md.nextRotateTime()).isEqualTo(kms.clock.epochSecond() + 7 * 86_400);
-    byte[] blob = succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)).blob();
+    byte[] blob =
+        succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)).blob();
     assertThat(CiphertextBlob.decode(blob).keyVersion()).isEqualTo(2);
   }
 
@@ -338,7 +361,9 @@ class KeyServiceTest {
     Page page = succeeded(keys.list(ALICE, 1, 1));
     assertThat(page.keys()).extracting(KeyMetadata::keyId).containsExactly(second);
     assertThat(page.totalCount()).isEqualTo(3);
-    assertThat(succeeded(keys.list(ALICE, 0, 10)).keys()).extracting(KeyMetadata::keyId).containsExactly(first, second, third);
+    assertThat(succeeded(keys.list(ALICE, 0, 10)).keys())
+        .extracting(KeyMetadata::keyId)
+        .containsExactly(first, second, third);
   }
 
   @Test
@@ -347,17 +372,30 @@ class KeyServiceTest {
     kms.clock.advance(Duration.ofSeconds(1));
     KeyId disabled = kms.newKey(ALICE, "orders-us");
     kms.clock.advance(Duration.ofSeconds(1));
-    KeyId other = succeeded(keys.create(ALICE, NewKey.DEFAULT.withAlias("billing").withTags(Map.of("team", "pay")))).keyId();
+    KeyId other =
+        succeeded(
+                keys.create(
+                    ALICE, NewKey.DEFAULT.withAlias("billing").withTags(Map.of("team", "pay"))))
+            .keyId();
     succeeded(keys.disable(ALICE, disabled));
 
     assertThat(ids(KeyQuery.page(0, 10))).containsExactly(enabled, disabled, other);
-    assertThat(ids(KeyQuery.page(0, 10).withAscending(false))).containsExactly(other, disabled, enabled);
+    assertThat(ids(KeyQuery.page(0, 10).withAscending(false)))
+        .containsExactly(other, disabled, enabled);
     assertThat(ids(KeyQuery.page(0, 10).withState(KeyState.DISABLED))).containsExactly(disabled);
     assertThat(ids(KeyQuery.page(0, 10).withSearch("ORDERS"))).containsExactly(enabled, disabled);
-    assertThat(ids(KeyQuery.page(0, 10).withSearch(""))).as("an empty search matches all").hasSize(3);
-    assertThat(ids(KeyQuery.page(0, 10).withTagFilters(List.of(new TagFilter("team", List.of()))))).containsExactly(other);
-    assertThat(ids(KeyQuery.page(0, 10).withTagFilters(List.of(new TagFilter("team", List.of("ops")))))).isEmpty();
-    assertThat(ids(KeyQuery.page(0, 10).withSearch("orders").withState(KeyState.ENABLED))).containsExactly(enabled);
+    assertThat(ids(KeyQuery.page(0, 10).withSearch("")))
+        .as("an empty search matches all")
+        .hasSize(3);
+    assertThat(ids(KeyQuery.page(0, 10).withTagFilters(List.of(new TagFilter("team", List.of())))))
+        .containsExactly(other);
+    assertThat(
+            ids(
+                KeyQuery.page(0, 10)
+                    .withTagFilters(List.of(new TagFilter("team", List.of("ops"))))))
+        .isEmpty();
+    assertThat(ids(KeyQuery.page(0, 10).withSearch("orders").withState(KeyState.ENABLED)))
+        .containsExactly(enabled);
   }
 
   private List<KeyId> ids(KeyQuery query) {

@@ -1,7 +1,5 @@
 package io.tkms.application;
 
-import io.tkms.domain.LimitOverrides;
-import io.tkms.domain.Limits;
 import static io.tkms.application.fakes.Outcomes.failure;
 import static io.tkms.application.fakes.Outcomes.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +13,8 @@ import io.tkms.application.fakes.RecordingChangeBus;
 import io.tkms.application.port.ChangeBus.Change;
 import io.tkms.application.port.ChangeBus.Kind;
 import io.tkms.application.port.RateLimiter.Group;
+import io.tkms.domain.LimitOverrides;
+import io.tkms.domain.Limits;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import java.time.Duration;
@@ -32,10 +32,12 @@ class LimitPolicyTest {
   private static final String APP = "1250000001";
   private static final Limits DEFAULTS = new Limits(100, 10, Map.of("GenerateRandom", 5));
 
-  private final InMemoryAccountRepository accounts = new InMemoryAccountRepository(new ManualClock(Instant.EPOCH));
+  private final InMemoryAccountRepository accounts =
+      new InMemoryAccountRepository(new ManualClock(Instant.EPOCH));
   private final CountingRateLimiter limiter = new CountingRateLimiter();
   private final RecordingChangeBus bus = new RecordingChangeBus();
-  private final LimitPolicy policy = new LimitPolicy(DEFAULTS, accounts, limiter, bus, Duration.ofHours(1));
+  private final LimitPolicy policy =
+      new LimitPolicy(DEFAULTS, accounts, limiter, bus, Duration.ofHours(1));
 
   private static LimitOverrides crypto(int qps) {
     return new LimitOverrides(OptionalInt.of(qps), OptionalInt.empty(), Map.of());
@@ -57,21 +59,29 @@ class LimitPolicyTest {
 
   @Test
   void overrides_replaceTheFieldsTheySet_andMergeActions() {
-    succeeded(policy.set(APP, new LimitOverrides(OptionalInt.of(500), OptionalInt.empty(), Map.of("Encrypt", 50))));
-    assertThat(succeeded(policy.effective(APP))).isEqualTo(new Limits(500, 10, Map.of("GenerateRandom", 5, "Encrypt", 50)));
+    succeeded(
+        policy.set(
+            APP,
+            new LimitOverrides(OptionalInt.of(500), OptionalInt.empty(), Map.of("Encrypt", 50))));
+    assertThat(succeeded(policy.effective(APP)))
+        .isEqualTo(new Limits(500, 10, Map.of("GenerateRandom", 5, "Encrypt", 50)));
   }
 
   @Test
   void anOverriddenActionLimit_winsOverTheDefaultOne() {
-    assertThat(succeeded(policy.set(APP, actions(Map.of("GenerateRandom", 1)))).actions()).containsEntry("GenerateRandom", 1);
+    assertThat(succeeded(policy.set(APP, actions(Map.of("GenerateRandom", 1)))).actions())
+        .containsEntry("GenerateRandom", 1);
   }
 
   @Test
   void set_keepsTheOverridesAChangeLeavesOut_andReturnsTheEffectiveLimits() {
     succeeded(policy.set(APP, crypto(500)));
-    Limits after = succeeded(policy.set(APP, new LimitOverrides(OptionalInt.empty(), OptionalInt.of(20), Map.of())));
+    Limits after =
+        succeeded(
+            policy.set(APP, new LimitOverrides(OptionalInt.empty(), OptionalInt.of(20), Map.of())));
     assertThat(after).isEqualTo(new Limits(500, 20, Map.of("GenerateRandom", 5)));
-    assertThat(succeeded(accounts.findLimits(APP))).contains(new LimitOverrides(OptionalInt.of(500), OptionalInt.of(20), Map.of()));
+    assertThat(succeeded(accounts.findLimits(APP)))
+        .contains(new LimitOverrides(OptionalInt.of(500), OptionalInt.of(20), Map.of()));
   }
 
   @Test
@@ -94,7 +104,9 @@ class LimitPolicyTest {
 
     // Another replica stored new overrides and announced them.
     succeeded(accounts.saveLimits(APP, crypto(7)));
-    assertThat(succeeded(policy.effective(APP)).crypto()).as("cached until announced").isEqualTo(100);
+    assertThat(succeeded(policy.effective(APP)).crypto())
+        .as("cached until announced")
+        .isEqualTo(100);
     bus.deliver(new Change(Kind.LIMITS, APP));
     assertThat(succeeded(policy.effective(APP)).crypto()).isEqualTo(7);
   }
@@ -120,7 +132,8 @@ class LimitPolicyTest {
   void admit_takesATokenFromTheGroupsBucket_atTheGroupsLimit() {
     assertThat(succeeded(policy.admit(APP, Group.CRYPTO, "Encrypt"))).isTrue();
     assertThat(succeeded(policy.admit(APP, Group.MANAGEMENT, "ListKey"))).isTrue();
-    assertThat(limiter.calls()).containsExactly(new Call(APP, "CRYPTO", 100, true), new Call(APP, "MANAGEMENT", 10, true));
+    assertThat(limiter.calls())
+        .containsExactly(new Call(APP, "CRYPTO", 100, true), new Call(APP, "MANAGEMENT", 10, true));
   }
 
   @Test
@@ -128,18 +141,27 @@ class LimitPolicyTest {
     for (int i = 0; i < 5; i++) {
       assertThat(succeeded(policy.admit(APP, Group.CRYPTO, "GenerateRandom"))).isTrue();
     }
-    assertThat(succeeded(policy.admit(APP, Group.CRYPTO, "GenerateRandom"))).as("the action's 5 are spent").isFalse();
-    assertThat(succeeded(policy.admit(APP, Group.CRYPTO, "Encrypt"))).as("the group has tokens left").isTrue();
-    assertThat(limiter.calls()).filteredOn(c -> c.scope().equals("action:GenerateRandom")).hasSize(6)
+    assertThat(succeeded(policy.admit(APP, Group.CRYPTO, "GenerateRandom")))
+        .as("the action's 5 are spent")
+        .isFalse();
+    assertThat(succeeded(policy.admit(APP, Group.CRYPTO, "Encrypt")))
+        .as("the group has tokens left")
+        .isTrue();
+    assertThat(limiter.calls())
+        .filteredOn(c -> c.scope().equals("action:GenerateRandom"))
+        .hasSize(6)
         .allSatisfy(c -> assertThat(c.qps()).isEqualTo(5));
   }
 
   @Test
   void admit_rejectedByTheGroup_doesNotSpendTheActionsToken() {
-    succeeded(policy.set(APP, new LimitOverrides(OptionalInt.of(1), OptionalInt.empty(), Map.of())));
+    succeeded(
+        policy.set(APP, new LimitOverrides(OptionalInt.of(1), OptionalInt.empty(), Map.of())));
     assertThat(succeeded(policy.admit(APP, Group.CRYPTO, "GenerateRandom"))).isTrue();
     assertThat(succeeded(policy.admit(APP, Group.CRYPTO, "GenerateRandom"))).isFalse();
-    assertThat(limiter.calls()).filteredOn(c -> c.scope().equals("action:GenerateRandom")).hasSize(1);
+    assertThat(limiter.calls())
+        .filteredOn(c -> c.scope().equals("action:GenerateRandom"))
+        .hasSize(1);
   }
 
   @Test
@@ -151,21 +173,27 @@ class LimitPolicyTest {
 
   @Test
   void validate_acceptsOneToAHundredMillion() {
-    LimitPolicy.validate(new LimitOverrides(OptionalInt.of(1), OptionalInt.of(100_000_000), Map.of("Encrypt", 42)));
+    LimitPolicy.validate(
+        new LimitOverrides(OptionalInt.of(1), OptionalInt.of(100_000_000), Map.of("Encrypt", 42)));
     LimitPolicy.validate(LimitOverrides.NONE);
   }
 
   @Test
   void validate_refusesLimitsOutOfRange_andNamesThatAreNotLettersAndDigits() {
-    for (LimitOverrides bad : new LimitOverrides[] {
-        crypto(0),
-        new LimitOverrides(OptionalInt.empty(), OptionalInt.of(100_000_001), Map.of()),
-        actions(Map.of("Encrypt", 0)),
-        actions(Map.of("Bad-Name", 5)),
-        actions(Map.of("", 5)),
-        actions(Map.of("A".repeat(65), 5))}) {
-      assertThatThrownBy(() -> LimitPolicy.validate(bad)).as(bad.toString())
-          .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+    for (LimitOverrides bad :
+        new LimitOverrides[] {
+          crypto(0),
+          new LimitOverrides(OptionalInt.empty(), OptionalInt.of(100_000_001), Map.of()),
+          actions(Map.of("Encrypt", 0)),
+          actions(Map.of("Bad-Name", 5)),
+          actions(Map.of("", 5)),
+          actions(Map.of("A".repeat(65), 5))
+        }) {
+      assertThatThrownBy(() -> LimitPolicy.validate(bad))
+          .as(bad.toString())
+          .isInstanceOfSatisfying(
+              KmsException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
     }
   }
 }

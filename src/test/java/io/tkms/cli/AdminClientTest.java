@@ -10,7 +10,11 @@ class AdminClientTest {
   @Test
   void defaultUrl_isTheServersDefaultManagementListener() {
     assertThat(ClientOptions.DEFAULT_URL)
-        .isEqualTo("http://" + Setting.ADMIN_HOST.defaultValue() + ":" + Setting.ADMIN_PORT.defaultValue());
+        .isEqualTo(
+            "http://"
+                + Setting.ADMIN_HOST.defaultValue()
+                + ":"
+                + Setting.ADMIN_PORT.defaultValue());
   }
 
   @Test
@@ -27,10 +31,21 @@ class AdminClientTest {
   @Test
   void baseUrl_acceptsHttpAndHttpsOnly_withoutQueryOrCredentials() {
     assertThat(AdminClient.baseUrl("http://127.0.0.1:9090/")).isEqualTo("http://127.0.0.1:9090");
-    assertThat(AdminClient.baseUrl("https://kms-admin.internal/base//")).isEqualTo("https://kms-admin.internal/base");
-    for (String bad : new String[] {"ftp://h:1", "127.0.0.1:9090", "http://h:1/?q=1", "http://user:pw@h:1", "not a url", "http://"}) {
-      assertThatThrownBy(() -> AdminClient.baseUrl(bad)).as(bad).isInstanceOfSatisfying(CliException.class,
-          e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE));
+    assertThat(AdminClient.baseUrl("https://kms-admin.internal/base//"))
+        .isEqualTo("https://kms-admin.internal/base");
+    for (String bad :
+        new String[] {
+          "ftp://h:1",
+          "127.0.0.1:9090",
+          "http://h:1/?q=1",
+          "http://user:pw@h:1",
+          "not a url",
+          "http://"
+        }) {
+      assertThatThrownBy(() -> AdminClient.baseUrl(bad))
+          .as(bad)
+          .isInstanceOfSatisfying(
+              CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE));
     }
   }
 }

@@ -39,7 +39,12 @@ class ConfigLoaderTest {
 
   @Test
   void metricsPortZero_turnsMetricsOff() {
-    assertThat(ConfigLoader.load(Map.of("KMS_METRICS_PORT", "0"), SHIPPED).config().observability().metricsEnabled()).isFalse();
+    assertThat(
+            ConfigLoader.load(Map.of("KMS_METRICS_PORT", "0"), SHIPPED)
+                .config()
+                .observability()
+                .metricsEnabled())
+        .isFalse();
   }
 
   @Test
@@ -47,7 +52,10 @@ class ConfigLoaderTest {
     String yaml = Files.readString(SHIPPED);
     for (Setting s : Setting.values()) {
       String leaf = s.key().substring(s.key().lastIndexOf('.') + 1);
-      assertThat(yaml).as(s.key()).containsPattern("(?m)^\\s*" + Pattern.quote(leaf) + (s.secret() ? "(_file)?" : "") + ":");
+      assertThat(yaml)
+          .as(s.key())
+          .containsPattern(
+              "(?m)^\\s*" + Pattern.quote(leaf) + (s.secret() ? "(_file)?" : "") + ":");
       assertThat(yaml).as(s.env()).contains(s.env());
     }
     assertThat(ConfigLoader.load(Map.of(), SHIPPED).warnings()).isEmpty();
@@ -63,7 +71,11 @@ class ConfigLoaderTest {
 
   @Test
   void environment_overridesTheFile() {
-    KmsConfig c = ConfigLoader.load(Map.of("KMS_HTTP_PORT", "9999", "KMS_REGIONS", "gz,bj", "KMS_DEFAULT_REGION", "bj"), SHIPPED).config();
+    KmsConfig c =
+        ConfigLoader.load(
+                Map.of("KMS_HTTP_PORT", "9999", "KMS_REGIONS", "gz,bj", "KMS_DEFAULT_REGION", "bj"),
+                SHIPPED)
+            .config();
     assertThat(c.http().port()).isEqualTo(9999);
     assertThat(c.regions().served()).containsExactly("ap-guangzhou", "ap-beijing");
     assertThat(c.regions().defaultRegion()).isEqualTo("ap-beijing");
@@ -73,7 +85,9 @@ class ConfigLoaderTest {
 
   @Test
   void unknownKmsVariable_isWarnedAbout() {
-    var loaded = ConfigLoader.load(Map.of("KMS_HTTP_PROT", "1", "KMS_PG_PASSWORD_FILE", "/dev/null"), SHIPPED);
+    var loaded =
+        ConfigLoader.load(
+            Map.of("KMS_HTTP_PROT", "1", "KMS_PG_PASSWORD_FILE", "/dev/null"), SHIPPED);
     assertThat(loaded.warnings()).anyMatch(w -> w.contains("KMS_HTTP_PROT"));
     assertThat(loaded.warnings()).noneMatch(w -> w.contains("KMS_PG_PASSWORD_FILE"));
   }
@@ -85,13 +99,21 @@ class ConfigLoaderTest {
     KmsConfig c = ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN_FILE", f.toString()), SHIPPED).config();
     assertThat(new String(c.admin().token().read())).isEqualTo("file-token-value-123456");
     assertThat(c.toString()).doesNotContain("file-token-value");
-    KmsConfig inline = ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN", "inline-token-value-1234"), SHIPPED).config();
+    KmsConfig inline =
+        ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN", "inline-token-value-1234"), SHIPPED).config();
     assertThat(new String(inline.admin().token().read())).isEqualTo("inline-token-value-1234");
     assertThat(inline.toString()).doesNotContain("inline-token-value");
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN", "a", "KMS_ADMIN_TOKEN_FILE", f.toString()), SHIPPED))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("KMS_ADMIN_TOKEN", "a", "KMS_ADMIN_TOKEN_FILE", f.toString()), SHIPPED))
         .isInstanceOf(ConfigLoader.ConfigException.class);
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN_FILE", dir.resolve("missing").toString()), SHIPPED))
-        .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("KMS_ADMIN_TOKEN_FILE");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("KMS_ADMIN_TOKEN_FILE", dir.resolve("missing").toString()), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_ADMIN_TOKEN_FILE");
   }
 
   @Test
@@ -99,29 +121,64 @@ class ConfigLoaderTest {
     Map<String, String> bad = new HashMap<>();
     bad.put("KMS_HTTP_PORT", "eighty");
     assertThatThrownBy(() -> ConfigLoader.load(bad, SHIPPED)).hasMessageContaining("KMS_HTTP_PORT");
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_DEFAULT_REGION", "ap-mars"), SHIPPED)).hasMessageContaining("KMS_DEFAULT_REGION");
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_TLS_CERT_FILE", "/etc/hostname"), SHIPPED)).hasMessageContaining("KMS_TLS_KEY_FILE");
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "125"), SHIPPED)).hasMessageContaining("bootstrap");
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "x", "KMS_BOOTSTRAP_SECRET_ID", "AKIDabcdefgh",
-        "KMS_BOOTSTRAP_SECRET_KEY", "k"), SHIPPED)).hasMessageContaining("decimal");
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "1", "KMS_BOOTSTRAP_SECRET_ID", "notakid",
-        "KMS_BOOTSTRAP_SECRET_KEY", "k"), SHIPPED)).hasMessageContaining("AKID");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_DEFAULT_REGION", "ap-mars"), SHIPPED))
+        .hasMessageContaining("KMS_DEFAULT_REGION");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("KMS_TLS_CERT_FILE", "/etc/hostname"), SHIPPED))
+        .hasMessageContaining("KMS_TLS_KEY_FILE");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "125"), SHIPPED))
+        .hasMessageContaining("bootstrap");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "KMS_BOOTSTRAP_APPID",
+                        "x",
+                        "KMS_BOOTSTRAP_SECRET_ID",
+                        "AKIDabcdefgh",
+                        "KMS_BOOTSTRAP_SECRET_KEY",
+                        "k"),
+                    SHIPPED))
+        .hasMessageContaining("decimal");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "KMS_BOOTSTRAP_APPID",
+                        "1",
+                        "KMS_BOOTSTRAP_SECRET_ID",
+                        "notakid",
+                        "KMS_BOOTSTRAP_SECRET_KEY",
+                        "k"),
+                    SHIPPED))
+        .hasMessageContaining("AKID");
   }
 
   @Test
   void bootstrapUin_defaultsToTheAppId() {
-    KmsConfig c = ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "1250000000", "KMS_BOOTSTRAP_SECRET_ID", "AKIDabcdefgh",
-        "KMS_BOOTSTRAP_SECRET_KEY", "k"), SHIPPED).config();
+    KmsConfig c =
+        ConfigLoader.load(
+                Map.of(
+                    "KMS_BOOTSTRAP_APPID",
+                    "1250000000",
+                    "KMS_BOOTSTRAP_SECRET_ID",
+                    "AKIDabcdefgh",
+                    "KMS_BOOTSTRAP_SECRET_KEY",
+                    "k"),
+                SHIPPED)
+            .config();
     assertThat(c.bootstrap().get().uin()).isEqualTo("1250000000");
     Matcher m = Pattern.compile("redacted").matcher(c.bootstrap().get().secretKey().toString());
     assertThat(m.find()).isTrue();
   }
 
   @Test
-  void placeholderSecretFile_refusesToStart_namingTheSettingNotTheValue(@TempDir Path dir) throws Exception {
+  void placeholderSecretFile_refusesToStart_namingTheSettingNotTheValue(@TempDir Path dir)
+      throws Exception {
     Path f = dir.resolve("unseal-key");
     Files.writeString(f, "REPLACE_ME_base64_of_32_random_bytes\n");
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_UNSEAL_KEY_FILE", f.toString()), SHIPPED))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("KMS_UNSEAL_KEY_FILE", f.toString()), SHIPPED))
         .isInstanceOf(ConfigLoader.ConfigException.class)
         .hasMessageContaining("KMS_UNSEAL_KEY_FILE")
         .hasMessageContaining("placeholder")
@@ -130,15 +187,33 @@ class ConfigLoaderTest {
 
   @Test
   void placeholderInlineSecret_orPlainSetting_refusesToStart() {
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_ADMIN_TOKEN", "REPLACE_ME_admin_token_at_least_16_chars"), SHIPPED))
-        .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageStartingWith("KMS_ADMIN_TOKEN ")
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("KMS_ADMIN_TOKEN", "REPLACE_ME_admin_token_at_least_16_chars"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageStartingWith("KMS_ADMIN_TOKEN ")
         .hasMessageNotContaining("at_least_16");
     // Values read from a Secret through secretKeyRef are plain settings: they are checked too.
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_PG_URL", "REPLACE_ME_postgresql_url_without_password"), SHIPPED))
-        .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("KMS_PG_URL");
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_BOOTSTRAP_APPID", "REPLACE_ME_decimal_appid",
-        "KMS_BOOTSTRAP_SECRET_ID", "AKIDabcdefgh", "KMS_BOOTSTRAP_SECRET_KEY", "k"), SHIPPED))
-        .hasMessageContaining("KMS_BOOTSTRAP_APPID").hasMessageContaining("placeholder");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("KMS_PG_URL", "REPLACE_ME_postgresql_url_without_password"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_PG_URL");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "KMS_BOOTSTRAP_APPID",
+                        "REPLACE_ME_decimal_appid",
+                        "KMS_BOOTSTRAP_SECRET_ID",
+                        "AKIDabcdefgh",
+                        "KMS_BOOTSTRAP_SECRET_KEY",
+                        "k"),
+                    SHIPPED))
+        .hasMessageContaining("KMS_BOOTSTRAP_APPID")
+        .hasMessageContaining("placeholder");
   }
 
   @Test
@@ -147,8 +222,14 @@ class ConfigLoaderTest {
     Path key = dir.resolve("tls.key");
     Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n");
     Files.writeString(key, "REPLACE_ME_pem_private_key");
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_TLS_CERT_FILE", cert.toString(), "KMS_TLS_KEY_FILE", key.toString()), SHIPPED))
-        .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("KMS_TLS_KEY_FILE");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "KMS_TLS_CERT_FILE", cert.toString(), "KMS_TLS_KEY_FILE", key.toString()),
+                    SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_TLS_KEY_FILE");
   }
 
   @Test
@@ -161,8 +242,14 @@ class ConfigLoaderTest {
 
   @Test
   void drainTimeout_isBounded() {
-    assertThat(ConfigLoader.load(Map.of("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "0"), SHIPPED).config().server().drainTimeoutSeconds()).isZero();
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "-1"), SHIPPED))
+    assertThat(
+            ConfigLoader.load(Map.of("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "0"), SHIPPED)
+                .config()
+                .server()
+                .drainTimeoutSeconds())
+        .isZero();
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("KMS_SERVER_DRAIN_TIMEOUT_SECONDS", "-1"), SHIPPED))
         .hasMessageContaining("KMS_SERVER_DRAIN_TIMEOUT_SECONDS");
   }
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class AesGcmTest {
   private static final HexFormat HEX = HexFormat.of();
-  private static final byte[] KEY = HEX.parseHex(
-      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  private static final byte[] KEY =
+      HEX.parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
   private static final byte[] NONCE = HEX.parseHex("cafebabefacedbaddecaf888");
   private static final byte[] AAD = "header".getBytes(StandardCharsets.UTF_8);
 
@@ -94,8 +94,7 @@ class AesGcmTest {
     assertInvalidCiphertext(() -> AesGcm.open(KEY, new byte[11], sealed, AAD));
     assertInvalidCiphertext(() -> AesGcm.open(KEY, NONCE, sealed, 1, sealed.length, AAD));
     assertInvalidCiphertext(() -> AesGcm.open(KEY, NONCE, sealed, -1, 16, AAD));
-    assertInvalidCiphertext(
-        () -> AesGcm.open(KEY, NONCE, sealed, Integer.MAX_VALUE, 16, AAD));
+    assertInvalidCiphertext(() -> AesGcm.open(KEY, NONCE, sealed, Integer.MAX_VALUE, 16, AAD));
   }
 
   @Test

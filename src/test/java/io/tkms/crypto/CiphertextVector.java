@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One block of {@code vectors/ciphertext-v1.txt}, written by {@code gen_ciphertext_vectors.py}
- * (an independent Python implementation).
+ * One block of {@code vectors/ciphertext-v1.txt}, written by {@code gen_ciphertext_vectors.py} (an
+ * independent Python implementation).
  */
 record CiphertextVector(
     String name,

@@ -1,7 +1,6 @@
 package io.tkms.crypto;
 
 import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
 
 /**
  * Test double: hands out the given bytes as one stream, in order (a request may span chunks, as
@@ -22,7 +21,12 @@ final class FixedRandomSource implements RandomSource {
   @Override
   public synchronized void nextBytes(byte[] out) {
     if (out.length > bytes.length - next) {
-      throw new AssertionError("unexpected random request of " + out.length + " bytes; " + (bytes.length - next) + " left");
+      throw new AssertionError(
+          "unexpected random request of "
+              + out.length
+              + " bytes; "
+              + (bytes.length - next)
+              + " left");
     }
     System.arraycopy(bytes, next, out, 0, out.length);
     next += out.length;

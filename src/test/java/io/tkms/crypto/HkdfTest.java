@@ -27,8 +27,7 @@ class HkdfTest {
 
   @Test
   void deriveSha256_rfc5869TestCase2_longInputsMatch() {
-    byte[] okm =
-        Hkdf.deriveSha256(range(0x00, 0x50), range(0x60, 0xb0), range(0xb0, 0x100), 82);
+    byte[] okm = Hkdf.deriveSha256(range(0x00, 0x50), range(0x60, 0xb0), range(0xb0, 0x100), 82);
     assertThat(HEX.formatHex(okm))
         .isEqualTo(
             "b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
@@ -40,8 +39,7 @@ class HkdfTest {
   void deriveSha256_rfc5869TestCase3_emptySaltAndInfoMatch() {
     byte[] ikm = HEX.parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
     String expected =
-        "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
-            + "9d201395faa4b61a96c8";
+        "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d" + "9d201395faa4b61a96c8";
     assertThat(HEX.formatHex(Hkdf.deriveSha256(ikm, new byte[0], new byte[0], 42)))
         .isEqualTo(expected);
     assertThat(HEX.formatHex(Hkdf.deriveSha256(ikm, null, null, 42))).isEqualTo(expected);

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Only {@link Jca} may obtain JCA engines, so provider pinning cannot be bypassed by a stray
- * {@code Cipher.getInstance("AES/GCM/NoPadding")} that would pick whatever provider ranks first.
+ * Only {@link Jca} may obtain JCA engines, so provider pinning cannot be bypassed by a stray {@code
+ * Cipher.getInstance("AES/GCM/NoPadding")} that would pick whatever provider ranks first.
  *
  * <p>A source scan rather than a bytecode rule: it needs no extra configuration (ArchUnit logs
  * every imported class at DEBUG without a logging config) and is plenty for a tripwire.

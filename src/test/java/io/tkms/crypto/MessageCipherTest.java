@@ -113,9 +113,7 @@ class MessageCipherTest {
   void open_withWrongContext_failsWithInvalidCiphertext(CiphertextVector v) {
     CiphertextBlob blob = CiphertextBlob.decodeBase64(v.blob());
     EncryptionContext wrong =
-        context(v).isEmpty()
-            ? EncryptionContext.parse("{\"k\":\"v\"}")
-            : EncryptionContext.EMPTY;
+        context(v).isEmpty() ? EncryptionContext.parse("{\"k\":\"v\"}") : EncryptionContext.EMPTY;
     assertInvalidCiphertext(() -> cipher().open(material(v), blob, v.appId(), wrong));
   }
 
@@ -144,7 +142,11 @@ class MessageCipherTest {
     KeyId otherId = KEY_ID.equals(blob.keyId()) ? KeyId.random(RandomSource.secure()) : KEY_ID;
     CiphertextBlob otherKey =
         new CiphertextBlob(
-            blob.formatVersion(), otherId, blob.keyVersion(), blob.salt(), blob.nonce(),
+            blob.formatVersion(),
+            otherId,
+            blob.keyVersion(),
+            blob.salt(),
+            blob.nonce(),
             blob.sealed());
     assertInvalidCiphertext(() -> cipher().open(material(v), otherVersion, v.appId(), context(v)));
     assertInvalidCiphertext(() -> cipher().open(material(v), otherKey, v.appId(), context(v)));
@@ -168,11 +170,16 @@ class MessageCipherTest {
     MessageCipher cipher = new MessageCipher(RandomSource.secure());
     CiphertextBlob blob =
         cipher.seal(
-            material, KEY_ID, 1, APP_ID, EncryptionContext.parse("{\"a\":\"1\",\"b\":\"\\u00e9\"}"),
+            material,
+            KEY_ID,
+            1,
+            APP_ID,
+            EncryptionContext.parse("{\"a\":\"1\",\"b\":\"\\u00e9\"}"),
             new byte[] {9});
 
     byte[] plaintext =
-        cipher.open(material, blob, APP_ID, EncryptionContext.parse(" { \"b\" : \"é\" , \"a\":\"1\"}"));
+        cipher.open(
+            material, blob, APP_ID, EncryptionContext.parse(" { \"b\" : \"é\" , \"a\":\"1\"}"));
 
     assertThat(plaintext).containsExactly(9);
   }
@@ -180,8 +187,19 @@ class MessageCipherTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "!!!!", "AQ", "AQ=", "AQ==\n", " AQ==", "AT8q bB6b", "AT8q-B6b", "AT8q_B6b",
-        "====", "AQ==AQ==", "QR==", "AAAA"
+        "",
+        "!!!!",
+        "AQ",
+        "AQ=",
+        "AQ==\n",
+        " AQ==",
+        "AT8q bB6b",
+        "AT8q-B6b",
+        "AT8q_B6b",
+        "====",
+        "AQ==AQ==",
+        "QR==",
+        "AAAA"
       })
   void decodeBase64_garbage_failsWithInvalidCiphertext(String text) {
     assertInvalidCiphertext(() -> CiphertextBlob.decodeBase64(text));
@@ -217,7 +235,11 @@ class MessageCipherTest {
     assertThatThrownBy(
             () ->
                 cipher.seal(
-                    SecretBytes.wrap(new byte[16]), KEY_ID, 1, APP_ID, EncryptionContext.EMPTY,
+                    SecretBytes.wrap(new byte[16]),
+                    KEY_ID,
+                    1,
+                    APP_ID,
+                    EncryptionContext.EMPTY,
                     new byte[0]))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -71,9 +71,7 @@ class EncryptionContextTest {
             "{\"q\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\",\"u\":\"\\u00E9\\ud83d\\ude00\",\"raw\":\"é😀\"}");
     assertThat(ctx.pairs())
         .containsExactly(
-            Map.entry("q", "\"\\/\b\f\n\r\t"),
-            Map.entry("raw", "é😀"),
-            Map.entry("u", "é😀"));
+            Map.entry("q", "\"\\/\b\f\n\r\t"), Map.entry("raw", "é😀"), Map.entry("u", "é😀"));
   }
 
   @Test

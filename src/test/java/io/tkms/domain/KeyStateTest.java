@@ -11,24 +11,83 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every cell of the issue's state table, written out independently of the implementation: a
- * state name is the resulting state, anything else the v3 error code of the refusal.
+ * Every cell of the issue's state table, written out independently of the implementation: a state
+ * name is the resulting state, anything else the v3 error code of the refusal.
  */
 class KeyStateTest {
-  static final List<KeyState> COLUMNS = List.of(KeyState.ENABLED, KeyState.DISABLED, KeyState.PENDING_DELETE, KeyState.ARCHIVED);
+  static final List<KeyState> COLUMNS =
+      List.of(KeyState.ENABLED, KeyState.DISABLED, KeyState.PENDING_DELETE, KeyState.ARCHIVED);
 
-  static final Map<Operation, List<String>> EXPECTED = Map.ofEntries(
-      Map.entry(Operation.ENCRYPT, List.of("Enabled", "ResourceUnavailable.CmkDisabled", "ResourceUnavailable.KeyPendingDelete", "ResourceUnavailable.CmkArchived")),
-      Map.entry(Operation.DECRYPT, List.of("Enabled", "ResourceUnavailable.CmkDisabled", "ResourceUnavailable.KeyPendingDelete", "Archived")),
-      Map.entry(Operation.ENABLE, List.of("Enabled", "Enabled", "ResourceUnavailable.CmkStateNotSupport", "ResourceUnavailable.CmkStateNotSupport")),
-      Map.entry(Operation.DISABLE, List.of("Disabled", "Disabled", "ResourceUnavailable.CmkStateNotSupport", "ResourceUnavailable.CmkStateNotSupport")),
-      Map.entry(Operation.SCHEDULE_DELETION, List.of("ResourceUnavailable.CmkShouldBeDisabled", "PendingDelete", "ResourceUnavailable.CmkStateNotSupport", "ResourceUnavailable.CmkStateNotSupport")),
-      Map.entry(Operation.CANCEL_DELETION, List.of("ResourceUnavailable.CmkNotPendingDelete", "ResourceUnavailable.CmkNotPendingDelete", "Disabled", "ResourceUnavailable.CmkNotPendingDelete")),
-      Map.entry(Operation.ARCHIVE, List.of("Archived", "ResourceUnavailable.CmkStateNotSupport", "ResourceUnavailable.CmkStateNotSupport", "Archived")),
-      Map.entry(Operation.CANCEL_ARCHIVE, List.of("ResourceUnavailable.CmkStateNotSupport", "ResourceUnavailable.CmkStateNotSupport", "ResourceUnavailable.CmkStateNotSupport", "Enabled")),
-      Map.entry(Operation.UPDATE, List.of("Enabled", "Disabled", "ResourceUnavailable.CmkStateNotSupport", "Archived")),
-      Map.entry(Operation.ENABLE_ROTATION, List.of("Enabled", "ResourceUnavailable.CmkStateNotSupport", "ResourceUnavailable.CmkStateNotSupport", "ResourceUnavailable.CmkStateNotSupport")),
-      Map.entry(Operation.DESCRIBE, List.of("Enabled", "Disabled", "PendingDelete", "Archived")));
+  static final Map<Operation, List<String>> EXPECTED =
+      Map.ofEntries(
+          Map.entry(
+              Operation.ENCRYPT,
+              List.of(
+                  "Enabled",
+                  "ResourceUnavailable.CmkDisabled",
+                  "ResourceUnavailable.KeyPendingDelete",
+                  "ResourceUnavailable.CmkArchived")),
+          Map.entry(
+              Operation.DECRYPT,
+              List.of(
+                  "Enabled",
+                  "ResourceUnavailable.CmkDisabled",
+                  "ResourceUnavailable.KeyPendingDelete",
+                  "Archived")),
+          Map.entry(
+              Operation.ENABLE,
+              List.of(
+                  "Enabled",
+                  "Enabled",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport")),
+          Map.entry(
+              Operation.DISABLE,
+              List.of(
+                  "Disabled",
+                  "Disabled",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport")),
+          Map.entry(
+              Operation.SCHEDULE_DELETION,
+              List.of(
+                  "ResourceUnavailable.CmkShouldBeDisabled",
+                  "PendingDelete",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport")),
+          Map.entry(
+              Operation.CANCEL_DELETION,
+              List.of(
+                  "ResourceUnavailable.CmkNotPendingDelete",
+                  "ResourceUnavailable.CmkNotPendingDelete",
+                  "Disabled",
+                  "ResourceUnavailable.CmkNotPendingDelete")),
+          Map.entry(
+              Operation.ARCHIVE,
+              List.of(
+                  "Archived",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "Archived")),
+          Map.entry(
+              Operation.CANCEL_ARCHIVE,
+              List.of(
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "Enabled")),
+          Map.entry(
+              Operation.UPDATE,
+              List.of("Enabled", "Disabled", "ResourceUnavailable.CmkStateNotSupport", "Archived")),
+          Map.entry(
+              Operation.ENABLE_ROTATION,
+              List.of(
+                  "Enabled",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport")),
+          Map.entry(
+              Operation.DESCRIBE, List.of("Enabled", "Disabled", "PendingDelete", "Archived")));
 
   @Test
   void everyCellOfTheStateTable() {
@@ -55,7 +114,8 @@ class KeyStateTest {
   @Test
   void aPurgedKey_isNotFoundForEveryOperation() {
     for (Operation op : Operation.values()) {
-      assertThatThrownBy(() -> KeyState.PURGED.apply(op)).isInstanceOf(KmsException.class)
+      assertThatThrownBy(() -> KeyState.PURGED.apply(op))
+          .isInstanceOf(KmsException.class)
           .satisfies(e -> assertThat(((KmsException) e).code()).isEqualTo(ErrorCode.KEY_NOT_FOUND));
     }
   }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The management API ({@code /admin/v1}, Bearer token): accounts, principals, credentials, its
- * status codes (201, 200, 400, 401, 404, 409), and what its principals may do on API 2.0.
- * Every test uses its own AppIds and uins, so tests do not depend on each other's order.
+ * status codes (201, 200, 400, 401, 404, 409), and what its principals may do on API 2.0. Every
+ * test uses its own AppIds and uins, so tests do not depend on each other's order.
  */
 class AdminApiIT {
   @RegisterExtension static final TestServer server = TestServer.perClass();
@@ -30,7 +30,10 @@ class AdminApiIT {
   }
 
   static AdminResult addPrincipal(String appId, String uin, String type) {
-    return call("POST", "/admin/v1/accounts/" + appId + "/principals", new JsonObject().put("uin", uin).put("type", type));
+    return call(
+        "POST",
+        "/admin/v1/accounts/" + appId + "/principals",
+        new JsonObject().put("uin", uin).put("type", type));
   }
 
   static JsonObject issue(String uin) {
@@ -40,19 +43,29 @@ class AdminApiIT {
   }
 
   static V2Client clientOf(JsonObject credential) {
-    return new V2Client(server.port(), credential.getString("secretId"), credential.getString("secretKey"));
+    return new V2Client(
+        server.port(), credential.getString("secretId"), credential.getString("secretKey"));
   }
 
   /** A management request with a raw body (for bodies a JsonObject cannot express). */
   static RawHttp.Response raw(String method, String path, String body) {
-    return RawHttp.send(server.adminPort(), method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
-        + "\r\nAuthorization: Bearer " + TestServer.ADMIN_TOKEN, body.getBytes(StandardCharsets.UTF_8));
+    return RawHttp.send(
+        server.adminPort(),
+        method
+            + " "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+            + "\r\nAuthorization: Bearer "
+            + TestServer.ADMIN_TOKEN,
+        body.getBytes(StandardCharsets.UTF_8));
   }
 
   static void assertStatus(AdminResult r, int status) {
     assertThat(r.status()).as(r.body().encode()).isEqualTo(status);
     if (status >= 400) {
-      assertThat(r.body().getString("error")).as("error bodies are JSON with an error message").isNotBlank();
+      assertThat(r.body().getString("error"))
+          .as("error bodies are JSON with an error message")
+          .isNotBlank();
     }
   }
 
@@ -70,7 +83,8 @@ class AdminApiIT {
 
   @Test
   void tokenGuessing_isThrottledPerSourceAddress() {
-    java.util.Map<String, String> env = TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir());
+    java.util.Map<String, String> env =
+        TestServer.env(TestPostgres.freshDatabase(), TestServer.tempDir());
     env.put("KMS_LIMITS_AUTH_FAILURES_PER_IP", "3");
     try (TestServer s = TestServer.start(env)) {
       java.util.List<Integer> statuses = new java.util.ArrayList<>();
@@ -79,10 +93,16 @@ class AdminApiIT {
       }
       assertThat(statuses.subList(0, 3)).containsOnly(401);
       assertThat(statuses).contains(429);
-      // The budget refills with real time (about a second): the operator with the right token gets in
+      // The budget refills with real time (about a second): the operator with the right token gets
+      // in
       // again. Waiting on the limiter's own clock; a refused attempt while blocked spends nothing.
-      eventually(Duration.ofSeconds(10),
-          () -> assertThat(s.adminResponse("GET", "/admin/v1/accounts", null, TestServer.ADMIN_TOKEN).status()).isEqualTo(200));
+      eventually(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(
+                      s.adminResponse("GET", "/admin/v1/accounts", null, TestServer.ADMIN_TOKEN)
+                          .status())
+                  .isEqualTo(200));
     }
   }
 
@@ -109,7 +129,8 @@ class AdminApiIT {
 
   @Test
   void createAccount_withBadAppIdOrUin_isBadRequest400() {
-    for (String bad : List.of("abc", "12a4", "-1", "0123", "", "123456789012345678901", "18446744073709551616")) {
+    for (String bad :
+        List.of("abc", "12a4", "-1", "0123", "", "123456789012345678901", "18446744073709551616")) {
       assertThat(createAccount(bad, "1250000405").status()).as("appId '%s'", bad).isEqualTo(400);
       assertThat(createAccount("1250000405", bad).status()).as("uin '%s'", bad).isEqualTo(400);
     }
@@ -126,9 +147,16 @@ class AdminApiIT {
       assertThat(new JsonObject(r.text()).getString("error")).isNotBlank();
     }
     assertStatus(call("POST", "/admin/v1/accounts", new JsonObject()), 400);
-    assertStatus(call("POST", "/admin/v1/accounts", new JsonObject().put("appId", "1250000406")), 400);
-    assertStatus(call("POST", "/admin/v1/accounts", new JsonObject().put("uin", "1250000406")), 400);
-    assertStatus(call("POST", "/admin/v1/accounts", new JsonObject().put("appId", 1250000406L).put("uin", "1250000406")), 400);
+    assertStatus(
+        call("POST", "/admin/v1/accounts", new JsonObject().put("appId", "1250000406")), 400);
+    assertStatus(
+        call("POST", "/admin/v1/accounts", new JsonObject().put("uin", "1250000406")), 400);
+    assertStatus(
+        call(
+            "POST",
+            "/admin/v1/accounts",
+            new JsonObject().put("appId", 1250000406L).put("uin", "1250000406")),
+        400);
     assertStatus(call("GET", "/admin/v1/accounts/1250000406", null), 404);
   }
 
@@ -137,7 +165,8 @@ class AdminApiIT {
     assertStatus(createAccount("1250000407", "1250000407"), 201);
     AdminResult r = call("GET", "/admin/v1/accounts", null);
     assertStatus(r, 200);
-    assertThat(r.body().getJsonArray("accounts").stream().map(String.class::cast)).contains(TestServer.APP_ID, "1250000407");
+    assertThat(r.body().getJsonArray("accounts").stream().map(String.class::cast))
+        .contains(TestServer.APP_ID, "1250000407");
   }
 
   @Test
@@ -151,15 +180,24 @@ class AdminApiIT {
     assertStatus(r, 200);
     assertThat(r.body().getString("appId")).isEqualTo("1250000408");
     JsonArray principals = r.body().getJsonArray("principals");
-    assertThat(principals.stream().map(p -> ((JsonObject) p).getString("uin") + "/" + ((JsonObject) p).getString("type")))
+    assertThat(
+            principals.stream()
+                .map(
+                    p ->
+                        ((JsonObject) p).getString("uin")
+                            + "/"
+                            + ((JsonObject) p).getString("type")))
         .containsExactlyInAnyOrder("1250000408/owner", "1250000418/sub");
     JsonArray creds = r.body().getJsonArray("credentials");
     assertThat(creds.stream().map(c -> ((JsonObject) c).getString("secretId")))
         .containsExactlyInAnyOrder(owner.getString("secretId"), sub.getString("secretId"));
     assertThat(creds.stream().map(c -> ((JsonObject) c).getBoolean("enabled"))).containsOnly(true);
     String text = r.body().encode();
-    assertThat(text).doesNotContain("secretKey").doesNotContainIgnoringCase("secret_key")
-        .doesNotContain(owner.getString("secretKey")).doesNotContain(sub.getString("secretKey"));
+    assertThat(text)
+        .doesNotContain("secretKey")
+        .doesNotContainIgnoringCase("secret_key")
+        .doesNotContain(owner.getString("secretKey"))
+        .doesNotContain(sub.getString("secretKey"));
   }
 
   @Test
@@ -188,10 +226,17 @@ class AdminApiIT {
   void addPrincipal_withBadTypeOrUin_isBadRequest400() {
     assertStatus(createAccount("1250000410", "1250000410"), 201);
     for (String type : List.of("owner", "admin", "SUB", "")) {
-      assertThat(addPrincipal("1250000410", "1250000420", type).status()).as("type '%s'", type).isEqualTo(400);
+      assertThat(addPrincipal("1250000410", "1250000420", type).status())
+          .as("type '%s'", type)
+          .isEqualTo(400);
     }
     assertStatus(addPrincipal("1250000410", "not-a-uin", "sub"), 400);
-    assertStatus(call("POST", "/admin/v1/accounts/1250000410/principals", new JsonObject().put("uin", "1250000420")), 400);
+    assertStatus(
+        call(
+            "POST",
+            "/admin/v1/accounts/1250000410/principals",
+            new JsonObject().put("uin", "1250000420")),
+        400);
     AdminResult r = call("GET", "/admin/v1/accounts/1250000410", null);
     assertThat(r.body().getJsonArray("principals")).hasSize(1);
   }
@@ -216,7 +261,10 @@ class AdminApiIT {
     assertThat(issue("1250000411").getString("secretKey")).isNotEqualTo(secretKey);
 
     AdminResult shown = call("GET", "/admin/v1/accounts/1250000411", null);
-    assertThat(shown.body().encode()).contains(secretId).doesNotContain(secretKey).doesNotContain("secretKey");
+    assertThat(shown.body().encode())
+        .contains(secretId)
+        .doesNotContain(secretKey)
+        .doesNotContain("secretKey");
     // The key works: a signed call with it succeeds.
     JsonObject listed = clientOf(r.body()).call("ListKey");
     assertThat(listed.getInteger("code")).as(listed.encode()).isZero();
@@ -224,7 +272,8 @@ class AdminApiIT {
 
   @Test
   void issueCredential_forUnknownUin_isNotFound404() {
-    assertStatus(call("POST", "/admin/v1/principals/1250000997/credentials", new JsonObject()), 404);
+    assertStatus(
+        call("POST", "/admin/v1/principals/1250000997/credentials", new JsonObject()), 404);
   }
 
   @Test
@@ -247,18 +296,26 @@ class AdminApiIT {
 
   @Test
   void revokeCredential_unknown_isNotFound404() {
-    assertStatus(call("DELETE", "/admin/v1/credentials/AKIDdoesNotExist0000000000000000", null), 404);
+    assertStatus(
+        call("DELETE", "/admin/v1/credentials/AKIDdoesNotExist0000000000000000", null), 404);
   }
 
   // --- Authentication and routing ------------------------------------------------------------
 
   @Test
   void request_withWrongToken_isUnauthorized401() {
-    AdminResult r = server.adminResponse("GET", "/admin/v1/accounts", null, TestServer.ADMIN_TOKEN + "x");
+    AdminResult r =
+        server.adminResponse("GET", "/admin/v1/accounts", null, TestServer.ADMIN_TOKEN + "x");
     assertStatus(r, 401);
     assertStatus(server.adminResponse("GET", "/admin/v1/accounts", null, "wrong"), 401);
     // A refused token changes nothing.
-    assertStatus(server.adminResponse("POST", "/admin/v1/accounts", new JsonObject().put("appId", "1250000413").put("uin", "1250000413"), "wrong"), 401);
+    assertStatus(
+        server.adminResponse(
+            "POST",
+            "/admin/v1/accounts",
+            new JsonObject().put("appId", "1250000413").put("uin", "1250000413"),
+            "wrong"),
+        401);
     assertStatus(call("GET", "/admin/v1/accounts/1250000413", null), 404);
   }
 
@@ -266,8 +323,14 @@ class AdminApiIT {
   void request_withoutToken_isUnauthorized401() {
     assertStatus(server.adminResponse("GET", "/admin/v1/accounts", null, null), 401);
     assertStatus(server.adminResponse("GET", "/admin/v1/accounts", null, ""), 401);
-    RawHttp.Response basic = RawHttp.send(server.adminPort(), "GET /admin/v1/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic "
-        + Base64.getEncoder().encodeToString(("admin:" + TestServer.ADMIN_TOKEN).getBytes(StandardCharsets.UTF_8)), null);
+    RawHttp.Response basic =
+        RawHttp.send(
+            server.adminPort(),
+            "GET /admin/v1/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic "
+                + Base64.getEncoder()
+                    .encodeToString(
+                        ("admin:" + TestServer.ADMIN_TOKEN).getBytes(StandardCharsets.UTF_8)),
+            null);
     assertThat(basic.status()).isEqualTo(401);
   }
 
@@ -294,15 +357,23 @@ class AdminApiIT {
     JsonObject byOwner = owner.call("Decrypt", "ciphertextBlob", enc.getString("ciphertextBlob"));
     assertThat(byOwner.getString("plaintext")).isEqualTo(b64("from the sub"));
 
-    String ownerBlob = owner.call("Encrypt", "keyId", keyId, "plaintext", b64("from the owner")).getString("ciphertextBlob");
+    String ownerBlob =
+        owner
+            .call("Encrypt", "keyId", keyId, "plaintext", b64("from the owner"))
+            .getString("ciphertextBlob");
     JsonObject bySub = sub.call("Decrypt", "ciphertextBlob", ownerBlob);
     assertThat(bySub.getInteger("code")).as(bySub.encode()).isZero();
     assertThat(bySub.getString("plaintext")).isEqualTo(b64("from the owner"));
-    assertThat(sub.call("ListKey").getJsonArray("keys").getJsonObject(0).getString("keyId")).isEqualTo(keyId);
+    assertThat(sub.call("ListKey").getJsonArray("keys").getJsonObject(0).getString("keyId"))
+        .isEqualTo(keyId);
 
     // Another account's credential cannot use the key: accounts are the isolation boundary.
     V2Client stranger = server.bootstrapClient();
-    assertV2(stranger.call("Encrypt", "keyId", keyId, "plaintext", b64("x")), 4530, 10630, "ResourceUnavailable.CmkNotFound");
+    assertV2(
+        stranger.call("Encrypt", "keyId", keyId, "plaintext", b64("x")),
+        4530,
+        10630,
+        "ResourceUnavailable.CmkNotFound");
   }
 
   @Test
@@ -314,8 +385,16 @@ class AdminApiIT {
     String keyId = owner.call("CreateKey").getJsonObject("keyMetadata").getString("keyId");
 
     assertV2(collaborator.call("ListKey"), 4000, 10440, "AuthFailure.UnauthorizedOperation");
-    assertV2(collaborator.call("Encrypt", "keyId", keyId, "plaintext", b64("x")), 4000, 10440, "AuthFailure.UnauthorizedOperation");
+    assertV2(
+        collaborator.call("Encrypt", "keyId", keyId, "plaintext", b64("x")),
+        4000,
+        10440,
+        "AuthFailure.UnauthorizedOperation");
     // The refusal comes after the signature check: without the key a caller learns only 10030.
-    assertV2(collaborator.request("ListKey").signWith("not-the-key").send(), 4100, 10030, "AuthFailure.SignatureFailure");
+    assertV2(
+        collaborator.request("ListKey").signWith("not-the-key").send(),
+        4100,
+        10030,
+        "AuthFailure.SignatureFailure");
   }
 }

@@ -30,9 +30,9 @@ import picocli.CommandLine;
 /**
  * The admin command line ({@code java -jar kms.jar admin ...}) against a real server: every
  * command's success path and output, the exit codes (0 done, 1 refused, 2 usage, 3 unavailable),
- * {@code --help} on every command, and that neither the admin token nor a SecretKey (outside
- * {@code credentials issue}) ever reaches the output. Commands run in-process through picocli's
- * {@link CommandLine#execute} with captured stdout and stderr.
+ * {@code --help} on every command, and that neither the admin token nor a SecretKey (outside {@code
+ * credentials issue}) ever reaches the output. Commands run in-process through picocli's {@link
+ * CommandLine#execute} with captured stdout and stderr.
  */
 class AdminCliIT {
   @RegisterExtension static final TestServer server = TestServer.perClass();
@@ -41,7 +41,9 @@ class AdminCliIT {
   @AfterAll
   static void theTokenWasNeverPrinted() {
     // Whatever ran, wrong token included: the admin token was never printed.
-    assertThat(OUTPUTS).isNotEmpty().allSatisfy(o -> assertThat(o).doesNotContain(TestServer.ADMIN_TOKEN));
+    assertThat(OUTPUTS)
+        .isNotEmpty()
+        .allSatisfy(o -> assertThat(o).doesNotContain(TestServer.ADMIN_TOKEN));
   }
 
   record Run(int exit, String out, String err) {}
@@ -49,7 +51,9 @@ class AdminCliIT {
   static Run cli(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = AdminCli.commandLine(env, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    int exit =
+        AdminCli.commandLine(env, new PrintWriter(out, true), new PrintWriter(err, true))
+            .execute(args);
     OUTPUTS.add(out.toString());
     OUTPUTS.add(err.toString());
     return new Run(exit, out.toString(), err.toString());
@@ -76,7 +80,9 @@ class AdminCliIT {
   }
 
   static void assertExit(Run r, int exit) {
-    assertThat(r.exit()).as("exit code; stdout:%n%s%nstderr:%n%s", r.out(), r.err()).isEqualTo(exit);
+    assertThat(r.exit())
+        .as("exit code; stdout:%n%s%nstderr:%n%s", r.out(), r.err())
+        .isEqualTo(exit);
     if (exit != ExitCodes.OK) {
       assertThat(r.err()).as("a failure says why on stderr").isNotBlank();
     }
@@ -90,11 +96,17 @@ class AdminCliIT {
     assertExit(r, 0);
     assertThat(r.out()).contains("created account 1250000501 with owner uin 1250000501");
     JsonObject shown = server.admin("GET", "/admin/v1/accounts/1250000501", null);
-    assertThat(shown.getJsonArray("principals").getJsonObject(0).getString("type")).isEqualTo("owner");
+    assertThat(shown.getJsonArray("principals").getJsonObject(0).getString("type"))
+        .isEqualTo("owner");
 
     assertExit(admin("accounts", "create", "1250000502", "--uin", "100000000502"), 0);
-    assertThat(server.admin("GET", "/admin/v1/accounts/1250000502", null).getJsonArray("principals").getJsonObject(0)
-        .getString("uin")).isEqualTo("100000000502");
+    assertThat(
+            server
+                .admin("GET", "/admin/v1/accounts/1250000502", null)
+                .getJsonArray("principals")
+                .getJsonObject(0)
+                .getString("uin"))
+        .isEqualTo("100000000502");
   }
 
   @Test
@@ -116,20 +128,27 @@ class AdminCliIT {
     assertThat(r.out().lines()).contains(TestServer.APP_ID, "1250000504");
     Run json = admin("accounts", "list", "--json");
     assertExit(json, 0);
-    assertThat(new JsonObject(json.out()).getJsonArray("accounts").getList()).contains(TestServer.APP_ID, "1250000504");
+    assertThat(new JsonObject(json.out()).getJsonArray("accounts").getList())
+        .contains(TestServer.APP_ID, "1250000504");
   }
 
   @Test
   void accountsShow_printsPrincipalsAndCredentialIds_butNeverKeys() {
     assertExit(admin("accounts", "create", "1250000505"), 0);
     assertExit(admin("principals", "add", "1250000505", "1250000515"), 0);
-    JsonObject cred = server.admin("POST", "/admin/v1/principals/1250000505/credentials", new JsonObject());
+    JsonObject cred =
+        server.admin("POST", "/admin/v1/principals/1250000505/credentials", new JsonObject());
 
     Run r = admin("accounts", "show", "1250000505");
     assertExit(r, 0);
-    assertThat(r.out()).contains("account  1250000505").contains("1250000515  sub").contains("owner")
-        .contains(cred.getString("secretId")).contains("enabled")
-        .doesNotContain(cred.getString("secretKey")).doesNotContainIgnoringCase("secretKey");
+    assertThat(r.out())
+        .contains("account  1250000505")
+        .contains("1250000515  sub")
+        .contains("owner")
+        .contains(cred.getString("secretId"))
+        .contains("enabled")
+        .doesNotContain(cred.getString("secretKey"))
+        .doesNotContainIgnoringCase("secretKey");
     Run json = admin("accounts", "show", "1250000505", "--json");
     assertExit(json, 0);
     assertThat(new JsonObject(json.out()).getString("appId")).isEqualTo("1250000505");
@@ -161,8 +180,16 @@ class AdminCliIT {
     assertExit(sub, 0);
     assertThat(sub.out()).contains("added sub principal 1250000516 to account 1250000506");
     assertExit(admin("principals", "add", "1250000506", "1250000526", "--type", "collaborator"), 0);
-    assertThat(server.admin("GET", "/admin/v1/accounts/1250000506", null).getJsonArray("principals").stream()
-        .map(p -> ((JsonObject) p).getString("uin") + "/" + ((JsonObject) p).getString("type")))
+    assertThat(
+            server
+                .admin("GET", "/admin/v1/accounts/1250000506", null)
+                .getJsonArray("principals")
+                .stream()
+                .map(
+                    p ->
+                        ((JsonObject) p).getString("uin")
+                            + "/"
+                            + ((JsonObject) p).getString("type")))
         .containsExactlyInAnyOrder("1250000506/owner", "1250000516/sub", "1250000526/collaborator");
   }
 
@@ -191,7 +218,9 @@ class AdminCliIT {
     JsonObject listed = new V2Client(server.port(), secretId, secretKey).call("ListKey");
     assertThat(listed.getInteger("code")).as(listed.encode()).isZero();
     // Nothing else ever shows it again.
-    assertThat(admin("accounts", "show", "1250000507").out()).contains(secretId).doesNotContain(secretKey);
+    assertThat(admin("accounts", "show", "1250000507").out())
+        .contains(secretId)
+        .doesNotContain(secretKey);
   }
 
   @Test
@@ -215,13 +244,17 @@ class AdminCliIT {
   @Test
   void credentialsRevoke_disablesTheCredential_andUnknownExits1() {
     assertExit(admin("accounts", "create", "1250000509"), 0);
-    JsonObject cred = server.admin("POST", "/admin/v1/principals/1250000509/credentials", new JsonObject());
-    V2Client client = new V2Client(server.port(), cred.getString("secretId"), cred.getString("secretKey"));
+    JsonObject cred =
+        server.admin("POST", "/admin/v1/principals/1250000509/credentials", new JsonObject());
+    V2Client client =
+        new V2Client(server.port(), cred.getString("secretId"), cred.getString("secretKey"));
     assertThat(client.call("ListKey").getInteger("code")).isZero();
 
     Run r = admin("credentials", "revoke", cred.getString("secretId"));
     assertExit(r, 0);
-    assertThat(r.out()).contains("revoked credential " + cred.getString("secretId")).doesNotContain(cred.getString("secretKey"));
+    assertThat(r.out())
+        .contains("revoked credential " + cred.getString("secretId"))
+        .doesNotContain(cred.getString("secretKey"));
     assertThat(client.call("ListKey").getInteger("code")).isEqualTo(4100);
     assertThat(admin("accounts", "show", "1250000509").out()).contains("revoked");
 
@@ -235,14 +268,22 @@ class AdminCliIT {
   @Test
   void limits_onTheRealServer_workOrReportTheMissingEndpointClearly() {
     assertExit(admin("accounts", "create", "1250000510"), 0);
-    boolean endpoint = server.adminResponse("GET", "/admin/v1/accounts/1250000510/limits", null, TestServer.ADMIN_TOKEN).status() != 404;
+    boolean endpoint =
+        server
+                .adminResponse(
+                    "GET", "/admin/v1/accounts/1250000510/limits", null, TestServer.ADMIN_TOKEN)
+                .status()
+            != 404;
     Run get = admin("limits", "get", "1250000510");
-    Run set = admin("limits", "set", "1250000510", "--crypto", "500", "--action", "GenerateDataKey=100");
+    Run set =
+        admin("limits", "set", "1250000510", "--crypto", "500", "--action", "GenerateDataKey=100");
     if (!endpoint) {
       // Servers without per-account limits (before the distributed-limiter work lands).
       for (Run r : List.of(get, set)) {
         assertExit(r, ExitCodes.REFUSED);
-        assertThat(r.err()).contains("HTTP 404 Not Found").contains("no per-account limits endpoint");
+        assertThat(r.err())
+            .contains("HTTP 404 Not Found")
+            .contains("no per-account limits endpoint");
       }
     } else {
       assertExit(set, 0);
@@ -266,32 +307,64 @@ class AdminCliIT {
   void limits_speakTheDocumentedShape() throws Exception {
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    JsonObject stored = new JsonObject().put("crypto", 10000).put("management", 100).put("actions", new JsonObject());
-    stub.createContext("/admin/v1/accounts/1250000001/limits", ex -> {
-      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      seen.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Authorization").startsWith("Bearer ") + " " + body);
-      if (ex.getRequestMethod().equals("PUT")) {
-        stored.mergeIn(new JsonObject(body));
-      }
-      respond(ex, 200, stored.encode());
-    });
-    stub.createContext("/admin/v1/accounts/1250000002/limits", ex -> respond(ex, 200, "<html>proxy page</html>"));
-    stub.createContext("/admin/v1/accounts/1250000003/limits", ex -> respond(ex, 500, "{\"error\":\"internal error\"}"));
+    JsonObject stored =
+        new JsonObject()
+            .put("crypto", 10000)
+            .put("management", 100)
+            .put("actions", new JsonObject());
+    stub.createContext(
+        "/admin/v1/accounts/1250000001/limits",
+        ex -> {
+          String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          seen.add(
+              ex.getRequestMethod()
+                  + " "
+                  + ex.getRequestHeaders().getFirst("Authorization").startsWith("Bearer ")
+                  + " "
+                  + body);
+          if (ex.getRequestMethod().equals("PUT")) {
+            stored.mergeIn(new JsonObject(body));
+          }
+          respond(ex, 200, stored.encode());
+        });
+    stub.createContext(
+        "/admin/v1/accounts/1250000002/limits", ex -> respond(ex, 200, "<html>proxy page</html>"));
+    stub.createContext(
+        "/admin/v1/accounts/1250000003/limits",
+        ex -> respond(ex, 500, "{\"error\":\"internal error\"}"));
     stub.createContext("/admin/v1/accounts/1250000004/limits", ex -> respond(ex, 503, ""));
     stub.start();
     try {
       String base = "http://127.0.0.1:" + stub.getAddress().getPort();
-      Run set = cli(tokenEnv(), withUrl(base, "limits", "set", "1250000001", "--crypto", "500", "--management", "50",
-          "--action", "GenerateDataKey=100"));
+      Run set =
+          cli(
+              tokenEnv(),
+              withUrl(
+                  base,
+                  "limits",
+                  "set",
+                  "1250000001",
+                  "--crypto",
+                  "500",
+                  "--management",
+                  "50",
+                  "--action",
+                  "GenerateDataKey=100"));
       assertExit(set, 0);
-      assertThat(seen).containsExactly("PUT true {\"crypto\":500,\"management\":50,\"actions\":{\"GenerateDataKey\":100}}");
-      assertThat(set.out()).contains("crypto      500/s").contains("management  50/s").contains("GenerateDataKey  100/s");
+      assertThat(seen)
+          .containsExactly(
+              "PUT true {\"crypto\":500,\"management\":50,\"actions\":{\"GenerateDataKey\":100}}");
+      assertThat(set.out())
+          .contains("crypto      500/s")
+          .contains("management  50/s")
+          .contains("GenerateDataKey  100/s");
 
       Run get = cli(tokenEnv(), withUrl(base, "limits", "get", "1250000001"));
       assertExit(get, 0);
       assertThat(seen).last().isEqualTo("GET true ");
       assertThat(get.out()).contains("account     1250000001").contains("crypto      500/s");
-      Run partial = cli(tokenEnv(), withUrl(base, "limits", "set", "1250000001", "--action", "Decrypt=7"));
+      Run partial =
+          cli(tokenEnv(), withUrl(base, "limits", "set", "1250000001", "--action", "Decrypt=7"));
       assertExit(partial, 0);
       assertThat(seen).last().isEqualTo("PUT true {\"actions\":{\"Decrypt\":7}}");
 
@@ -300,8 +373,11 @@ class AdminCliIT {
       assertThat(notJson.err()).contains("not a JSON object");
       Run failed = cli(tokenEnv(), withUrl(base, "limits", "get", "1250000003"));
       assertExit(failed, ExitCodes.UNAVAILABLE);
-      assertThat(failed.err()).contains("HTTP 500 Internal Server Error").contains("internal error");
-      assertExit(cli(tokenEnv(), withUrl(base, "limits", "get", "1250000004")), ExitCodes.UNAVAILABLE);
+      assertThat(failed.err())
+          .contains("HTTP 500 Internal Server Error")
+          .contains("internal error");
+      assertExit(
+          cli(tokenEnv(), withUrl(base, "limits", "get", "1250000004")), ExitCodes.UNAVAILABLE);
     } finally {
       stub.stop(0);
     }
@@ -321,28 +397,47 @@ class AdminCliIT {
 
   @Test
   void wrongToken_exits1_sayingTheTokenWasRefused() {
-    Run r = cli(Map.of("KMS_ADMIN_TOKEN", "not-the-admin-token"), withUrl(url(), "accounts", "list"));
+    Run r =
+        cli(Map.of("KMS_ADMIN_TOKEN", "not-the-admin-token"), withUrl(url(), "accounts", "list"));
     assertExit(r, ExitCodes.REFUSED);
-    assertThat(r.err()).contains("refused the admin token").contains("HTTP 401").doesNotContain("not-the-admin-token");
+    assertThat(r.err())
+        .contains("refused the admin token")
+        .contains("HTTP 401")
+        .doesNotContain("not-the-admin-token");
     assertThat(r.out()).isEmpty();
   }
 
   @Test
-  void token_comesFromTheOptionOrTheFileVariable_andIsNeverGuessed(@TempDir Path dir) throws Exception {
+  void token_comesFromTheOptionOrTheFileVariable_andIsNeverGuessed(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("token");
     Files.writeString(file, TestServer.ADMIN_TOKEN + "\n");
-    assertExit(cli(Map.of(), withUrl(url(), "accounts", "list", "--token-file", file.toString())), 0);
-    assertExit(cli(Map.of("KMS_ADMIN_TOKEN_FILE", file.toString()), withUrl(url(), "accounts", "list")), 0);
+    assertExit(
+        cli(Map.of(), withUrl(url(), "accounts", "list", "--token-file", file.toString())), 0);
+    assertExit(
+        cli(Map.of("KMS_ADMIN_TOKEN_FILE", file.toString()), withUrl(url(), "accounts", "list")),
+        0);
     // The option wins over the variables.
-    assertExit(cli(Map.of("KMS_ADMIN_TOKEN", "wrong-token-000000"), withUrl(url(), "accounts", "list", "--token-file", file.toString())), 0);
+    assertExit(
+        cli(
+            Map.of("KMS_ADMIN_TOKEN", "wrong-token-000000"),
+            withUrl(url(), "accounts", "list", "--token-file", file.toString())),
+        0);
 
     Run none = cli(Map.of(), withUrl(url(), "accounts", "list"));
     assertExit(none, ExitCodes.USAGE);
     assertThat(none.err()).contains("no admin token").contains("KMS_ADMIN_TOKEN_FILE");
-    Run both = cli(Map.of("KMS_ADMIN_TOKEN", TestServer.ADMIN_TOKEN, "KMS_ADMIN_TOKEN_FILE", file.toString()), withUrl(url(), "accounts", "list"));
+    Run both =
+        cli(
+            Map.of(
+                "KMS_ADMIN_TOKEN", TestServer.ADMIN_TOKEN, "KMS_ADMIN_TOKEN_FILE", file.toString()),
+            withUrl(url(), "accounts", "list"));
     assertExit(both, ExitCodes.USAGE);
     assertThat(both.err()).contains("only one of");
-    Run missing = cli(Map.of(), withUrl(url(), "accounts", "list", "--token-file", dir.resolve("absent").toString()));
+    Run missing =
+        cli(
+            Map.of(),
+            withUrl(url(), "accounts", "list", "--token-file", dir.resolve("absent").toString()));
     assertExit(missing, ExitCodes.USAGE);
     assertThat(missing.err()).contains("not a readable file");
     Run spaces = cli(Map.of("KMS_ADMIN_TOKEN", "two words"), withUrl(url(), "accounts", "list"));
@@ -361,21 +456,22 @@ class AdminCliIT {
 
   @Test
   void badUsage_exits2_withTheReasonAndTheUsage() {
-    List<String[]> cases = List.of(
-        new String[] {},
-        new String[] {"accounts"},
-        new String[] {"nonsense"},
-        new String[] {"accounts", "create"},
-        new String[] {"accounts", "show"},
-        new String[] {"accounts", "list", "--bogus"},
-        new String[] {"accounts", "list", "extra"},
-        new String[] {"principals", "add", "1250000001"},
-        new String[] {"credentials", "revoke"},
-        new String[] {"limits", "set", "1250000001"},
-        new String[] {"limits", "set", "1250000001", "--crypto", "many"},
-        new String[] {"limits", "set", "1250000001", "--action", "GenerateDataKey"},
-        new String[] {"accounts", "list", "--url", "ftp://127.0.0.1:9090"},
-        new String[] {"accounts", "list", "--url", "not a url"});
+    List<String[]> cases =
+        List.of(
+            new String[] {},
+            new String[] {"accounts"},
+            new String[] {"nonsense"},
+            new String[] {"accounts", "create"},
+            new String[] {"accounts", "show"},
+            new String[] {"accounts", "list", "--bogus"},
+            new String[] {"accounts", "list", "extra"},
+            new String[] {"principals", "add", "1250000001"},
+            new String[] {"credentials", "revoke"},
+            new String[] {"limits", "set", "1250000001"},
+            new String[] {"limits", "set", "1250000001", "--crypto", "many"},
+            new String[] {"limits", "set", "1250000001", "--action", "GenerateDataKey"},
+            new String[] {"accounts", "list", "--url", "ftp://127.0.0.1:9090"},
+            new String[] {"accounts", "list", "--url", "not a url"});
     for (String[] args : cases) {
       Run r = cli(tokenEnv(), args);
       assertThat(r.exit()).as("%s: %s", List.of(args), r.err()).isEqualTo(ExitCodes.USAGE);
@@ -383,13 +479,18 @@ class AdminCliIT {
       assertThat(r.out()).as("%s", List.of(args)).isEmpty();
     }
     assertThat(cli(tokenEnv(), "nonsense").err()).contains("Unmatched argument");
-    assertThat(cli(tokenEnv(), "accounts", "create").err()).contains("Missing required parameter").contains("Usage:");
-    assertThat(cli(tokenEnv(), "accounts").err()).contains("missing command: choose one of list, create, show");
+    assertThat(cli(tokenEnv(), "accounts", "create").err())
+        .contains("Missing required parameter")
+        .contains("Usage:");
+    assertThat(cli(tokenEnv(), "accounts").err())
+        .contains("missing command: choose one of list, create, show");
   }
 
   @Test
   void help_onEveryCommand_exits0_andPrintsItsUsageAndExitCodes() {
-    CommandLine root = AdminCli.commandLine(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    CommandLine root =
+        AdminCli.commandLine(
+            Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
     List<List<String>> paths = new ArrayList<>();
     collect(root, new ArrayList<>(), paths);
     assertThat(paths).hasSize(1 + 4 + 3 + 1 + 2 + 2);
@@ -399,22 +500,36 @@ class AdminCliIT {
         args.add(flag);
         Run r = cli(Map.of(), args.toArray(String[]::new));
         assertThat(r.exit()).as("%s", args).isZero();
-        assertThat(r.out()).as("%s", args).startsWith("Usage: java -jar kms.jar admin" + (path.isEmpty() ? "" : " " + String.join(" ", path)))
-            .contains("Exit codes:").contains("cannot connect");
+        assertThat(r.out())
+            .as("%s", args)
+            .startsWith(
+                "Usage: java -jar kms.jar admin"
+                    + (path.isEmpty() ? "" : " " + String.join(" ", path)))
+            .contains("Exit codes:")
+            .contains("cannot connect");
         assertThat(r.err()).isEmpty();
       }
     }
-    assertThat(cli(Map.of(), "--help").out()).contains("accounts").contains("principals").contains("credentials").contains("limits");
-    assertThat(cli(Map.of(), "credentials", "issue", "--help").out()).contains("--url").contains("--token-file").contains("--json");
+    assertThat(cli(Map.of(), "--help").out())
+        .contains("accounts")
+        .contains("principals")
+        .contains("credentials")
+        .contains("limits");
+    assertThat(cli(Map.of(), "credentials", "issue", "--help").out())
+        .contains("--url")
+        .contains("--token-file")
+        .contains("--json");
   }
 
   static void collect(CommandLine c, List<String> path, List<List<String>> out) {
     out.add(List.copyOf(path));
-    c.getSubcommands().forEach((name, sub) -> {
-      List<String> p = new ArrayList<>(path);
-      p.add(name);
-      collect(sub, p, out);
-    });
+    c.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              List<String> p = new ArrayList<>(path);
+              p.add(name);
+              collect(sub, p, out);
+            });
   }
 
   // --- the jar -----------------------------------------------------------------------------------
@@ -424,7 +539,9 @@ class AdminCliIT {
     Path jar = Path.of("target", "kms.jar");
     assertThat(jar).as("failsafe runs after package").exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "admin", "accounts", "list", "--url", url());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java, "-jar", jar.toString(), "admin", "accounts", "list", "--url", url());
     pb.environment().keySet().removeIf(k -> k.startsWith("KMS_"));
     pb.environment().put("KMS_ADMIN_TOKEN", TestServer.ADMIN_TOKEN);
     Process p = pb.start();
@@ -434,7 +551,10 @@ class AdminCliIT {
     OUTPUTS.add(out);
     OUTPUTS.add(err);
     assertThat(p.exitValue()).as(err).isZero();
-    assertThat(Stream.of(out.split("\n"))).as("stdout holds AppIds only").allMatch(l -> l.matches("[0-9]+")).contains(TestServer.APP_ID);
+    assertThat(Stream.of(out.split("\n")))
+        .as("stdout holds AppIds only")
+        .allMatch(l -> l.matches("[0-9]+"))
+        .contains(TestServer.APP_ID);
 
     Process usage = new ProcessBuilder(java, "-jar", jar.toString(), "admin", "nonsense").start();
     assertThat(usage.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -442,6 +562,10 @@ class AdminCliIT {
   }
 
   static String field(String text, String label) {
-    return text.lines().filter(l -> l.startsWith(label)).map(l -> l.substring(label.length()).trim()).findFirst().orElseThrow();
+    return text.lines()
+        .filter(l -> l.startsWith(label))
+        .map(l -> l.substring(label.length()).trim())
+        .findFirst()
+        .orElseThrow();
   }
 }

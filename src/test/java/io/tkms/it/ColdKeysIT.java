@@ -39,7 +39,10 @@ class ColdKeysIT {
   }
 
   static String blobFor(String keyId, String text) {
-    JsonObject r = client.call("Encrypt", id(keyId).put("Plaintext", Base64.getEncoder().encodeToString(text.getBytes())));
+    JsonObject r =
+        client.call(
+            "Encrypt",
+            id(keyId).put("Plaintext", Base64.getEncoder().encodeToString(text.getBytes())));
     assertThat(code(r)).as(r.encode()).isNull();
     return r.getString("CiphertextBlob");
   }
@@ -57,7 +60,11 @@ class ColdKeysIT {
       if (i % 4 == 0) {
         rotated.add(k);
         client.call("EnableKeyRotation", id(k).put("RotateDays", 7));
-        TestPostgres.execute(dbUrl, "UPDATE cmks SET next_rotate_time = now() - interval '1 second' WHERE key_id = '" + k + "'");
+        TestPostgres.execute(
+            dbUrl,
+            "UPDATE cmks SET next_rotate_time = now() - interval '1 second' WHERE key_id = '"
+                + k
+                + "'");
       }
     }
     assertThat(warm.runJobs().rotated()).hasSize(rotated.size());
@@ -71,7 +78,11 @@ class ColdKeysIT {
     cases.add(new Case(blobFor(purged, "gone"), null, "ResourceUnavailable.CmkNotFound"));
     client.call("DisableKey", id(purged));
     client.call("ScheduleKeyDeletion", id(purged).put("PendingWindowInDays", 7));
-    TestPostgres.execute(dbUrl, "UPDATE cmks SET deletion_date = now() - interval '1 second' WHERE key_id = '" + purged + "'");
+    TestPostgres.execute(
+        dbUrl,
+        "UPDATE cmks SET deletion_date = now() - interval '1 second' WHERE key_id = '"
+            + purged
+            + "'");
     assertThat(warm.runJobs().purged()).hasSize(1);
 
     // A second replica on the same database: nothing cached. Everything at once, twice over.
@@ -82,7 +93,9 @@ class ColdKeysIT {
         List<Future<JsonObject>> answers = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
           for (Case k : cases) {
-            answers.add(pool.submit(() -> c.call("Decrypt", new JsonObject().put("CiphertextBlob", k.blob()))));
+            answers.add(
+                pool.submit(
+                    () -> c.call("Decrypt", new JsonObject().put("CiphertextBlob", k.blob()))));
           }
         }
         for (int i = 0; i < answers.size(); i++) {
@@ -90,7 +103,8 @@ class ColdKeysIT {
           JsonObject r = answers.get(i).get();
           if (k.error() == null) {
             assertThat(code(r)).as(r.encode()).isNull();
-            assertThat(new String(Base64.getDecoder().decode(r.getString("Plaintext")))).isEqualTo(k.plaintext());
+            assertThat(new String(Base64.getDecoder().decode(r.getString("Plaintext"))))
+                .isEqualTo(k.plaintext());
           } else {
             assertThat(code(r)).as(r.encode()).isEqualTo(k.error());
           }

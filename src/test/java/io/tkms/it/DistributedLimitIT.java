@@ -23,9 +23,18 @@ class DistributedLimitIT {
   static final int L = 50;
   static final String PREFIX = TestRedis.uniquePrefix();
   static String redisUrl;
-  @RegisterExtension static final TestServer first = TestServer.perClass().withEnv(DistributedLimitIT::sharedRedis);
-  @RegisterExtension static final TestServer second = TestServer.perClass().onDatabaseOf(first).withEnv(DistributedLimitIT::sharedRedis);
-  @RegisterExtension static final TestServer third = TestServer.perClass().onDatabaseOf(first).withEnv(DistributedLimitIT::sharedRedis);
+
+  @RegisterExtension
+  static final TestServer first = TestServer.perClass().withEnv(DistributedLimitIT::sharedRedis);
+
+  @RegisterExtension
+  static final TestServer second =
+      TestServer.perClass().onDatabaseOf(first).withEnv(DistributedLimitIT::sharedRedis);
+
+  @RegisterExtension
+  static final TestServer third =
+      TestServer.perClass().onDatabaseOf(first).withEnv(DistributedLimitIT::sharedRedis);
+
   static final List<TestServer> servers = List.of(first, second, third);
   static String keyId;
 
@@ -35,7 +44,8 @@ class DistributedLimitIT {
     env.put("KMS_REDIS_KEY_PREFIX", PREFIX);
     env.put("KMS_DEFAULT_CRYPTO_QPS", Integer.toString(L));
     // Decisions, not timing, are tested here (a busy 2-core machine runs three servers and the
-    // load): a roomier timeout than the shipped 50 ms keeps Redis deciding. RedisOutageIT uses 50 ms.
+    // load): a roomier timeout than the shipped 50 ms keeps Redis deciding. RedisOutageIT uses 50
+    // ms.
     env.put("KMS_REDIS_TIMEOUT_MS", "250");
   }
 
@@ -53,32 +63,51 @@ class DistributedLimitIT {
 
   /** Heartbeats go out every few seconds; a replica counts the others once it has read theirs. */
   static void awaitLiveReplicas(TestServer s, int n) {
-    eventually(Duration.ofSeconds(10), () -> assertThat(s.kms().redisStats().orElseThrow().liveReplicas()).isEqualTo(n));
+    eventually(
+        Duration.ofSeconds(10),
+        () -> assertThat(s.kms().redisStats().orElseThrow().liveReplicas()).isEqualTo(n));
   }
 
   @Test
-  void oneAccountOfferedThreeTimesItsLimit_overThreeReplicas_isAdmittedAtTheLimitOnce() throws Exception {
+  void oneAccountOfferedThreeTimesItsLimit_overThreeReplicas_isAdmittedAtTheLimitOnce()
+      throws Exception {
     for (TestServer s : servers) {
       awaitLiveReplicas(s, 3);
     }
-    String plaintext = Base64.getEncoder().encodeToString("shared".getBytes(StandardCharsets.UTF_8));
+    String plaintext =
+        Base64.getEncoder().encodeToString("shared".getBytes(StandardCharsets.UTF_8));
     V2Client a = servers.get(0).bootstrapClient();
     V2Client b = servers.get(1).bootstrapClient();
     V3Client c = new V3Client(servers.get(2).port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
-    List<Callable<String>> targets = List.of(
-        () -> v2Code(a.call("Encrypt", "keyId", keyId, "plaintext", plaintext)),
-        () -> v2Code(b.call("Encrypt", "keyId", keyId, "plaintext", plaintext)),
-        () -> {
-          String code = V3Client.code(c.call("Encrypt", new JsonObject().put("KeyId", keyId).put("Plaintext", plaintext)));
-          return code == null ? "0" : code;
-        });
+    List<Callable<String>> targets =
+        List.of(
+            () -> v2Code(a.call("Encrypt", "keyId", keyId, "plaintext", plaintext)),
+            () -> v2Code(b.call("Encrypt", "keyId", keyId, "plaintext", plaintext)),
+            () -> {
+              String code =
+                  V3Client.code(
+                      c.call(
+                          "Encrypt",
+                          new JsonObject().put("KeyId", keyId).put("Plaintext", plaintext)));
+              return code == null ? "0" : code;
+            });
 
     OfferedLoad.Result r = OfferedLoad.run(targets, 3 * L, Duration.ofSeconds(10));
 
-    System.out.println("three replicas, limit " + L + "/s: " + r + "; Redis " + servers.get(0).kms().redisStats().orElseThrow());
+    System.out.println(
+        "three replicas, limit "
+            + L
+            + "/s: "
+            + r
+            + "; Redis "
+            + servers.get(0).kms().redisStats().orElseThrow());
     double expected = L * r.seconds() + L;
-    assertThat((double) r.admitted()).as("admitted of " + r).isBetween(0.7 * expected, 1.3 * expected);
-    assertThat(r.refusals().keySet()).as("every refusal is throttling").isSubsetOf("4420", "RequestLimitExceeded");
+    assertThat((double) r.admitted())
+        .as("admitted of " + r)
+        .isBetween(0.7 * expected, 1.3 * expected);
+    assertThat(r.refusals().keySet())
+        .as("every refusal is throttling")
+        .isSubsetOf("4420", "RequestLimitExceeded");
     for (int i = 0; i < 3; i++) {
       assertThat(r.admitted(i)).as("replica " + i + " admitted some").isPositive();
     }
@@ -101,8 +130,12 @@ class DistributedLimitIT {
   }
 
   static JsonObject listKey(TestServer s, String host, String ts, String nonce) {
-    return new V2Client(s.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY).request("ListKey")
-        .host(host).param("Timestamp", ts).param("Nonce", nonce).send();
+    return new V2Client(s.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY)
+        .request("ListKey")
+        .host(host)
+        .param("Timestamp", ts)
+        .param("Nonce", nonce)
+        .send();
   }
 
   static String v2Code(JsonObject r) {

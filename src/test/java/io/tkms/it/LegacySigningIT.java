@@ -21,7 +21,12 @@ class LegacySigningIT {
   }
 
   static V2Client.Req legacyV3(String action) {
-    return server.bootstrapClient().request(action).path("/").param("Version", "2019-01-18").param("Region", "ap-guangzhou");
+    return server
+        .bootstrapClient()
+        .request(action)
+        .path("/")
+        .param("Version", "2019-01-18")
+        .param("Region", "ap-guangzhou");
   }
 
   @Test
@@ -32,7 +37,8 @@ class LegacySigningIT {
 
   @Test
   void legacyApi3_acceptsANineteenDigitNonce() {
-    JsonObject r = legacyV3("ListKeys").param("Nonce", "9000000000000000002").send().getJsonObject("Response");
+    JsonObject r =
+        legacyV3("ListKeys").param("Nonce", "9000000000000000002").send().getJsonObject("Response");
     assertThat(r.getJsonObject("Error")).as(r.encode()).isNull();
     assertThat(r.getInteger("TotalCount")).isNotNull();
   }
@@ -43,7 +49,8 @@ class LegacySigningIT {
     assertThat(v2.getInteger("code")).isEqualTo(4000);
     assertThat(v2.getString("codeDesc")).isEqualTo("InvalidParameterValue");
     assertThat(v2.getString("message")).startsWith("(10350) ").contains("Nonce is out of range");
-    JsonObject v3 = legacyV3("ListKeys").param("Nonce", BEYOND_A_LONG).send().getJsonObject("Response");
+    JsonObject v3 =
+        legacyV3("ListKeys").param("Nonce", BEYOND_A_LONG).send().getJsonObject("Response");
     assertThat(v3.getJsonObject("Error").getString("Code")).isEqualTo("InvalidParameterValue");
     assertThat(v3.getJsonObject("Error").getString("Message")).contains("Nonce is out of range");
   }
@@ -51,7 +58,8 @@ class LegacySigningIT {
   @Test
   void legacyApi3_unknownAndUnsupportedActions_answerLikeTencent() {
     JsonObject unsupported = legacyV3("RotateKey").send().getJsonObject("Response");
-    assertThat(unsupported.getJsonObject("Error").getString("Code")).isEqualTo("UnsupportedOperation");
+    assertThat(unsupported.getJsonObject("Error").getString("Code"))
+        .isEqualTo("UnsupportedOperation");
     JsonObject unknown = legacyV3("NoSuchAction").send().getJsonObject("Response");
     assertThat(unknown.getJsonObject("Error").getString("Code")).isEqualTo("InvalidAction");
     // API 2.0 has no RotateKey: an action it does not know.

@@ -35,13 +35,19 @@ class MetricsIT {
   /** One sample line of the text exposition format. */
   record Sample(String name, Map<String, String> labels, double value) {}
 
-  private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
+  private static final Pattern LINE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
   static List<Sample> scrape() throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     List<Sample> out = new ArrayList<>();
@@ -68,11 +74,16 @@ class MetricsIT {
     for (int i = 0; i < labels.length; i += 2) {
       want.put(labels[i], labels[i + 1]);
     }
-    return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(want)).map(Sample::value).findFirst().orElse(null);
+    return samples.stream()
+        .filter(s -> s.name().equals(name) && s.labels().equals(want))
+        .map(Sample::value)
+        .findFirst()
+        .orElse(null);
   }
 
   static boolean present(List<Sample> samples, String name, String labelName, String labelValue) {
-    return samples.stream().anyMatch(s -> s.name().equals(name) && labelValue.equals(s.labels().get(labelName)));
+    return samples.stream()
+        .anyMatch(s -> s.name().equals(name) && labelValue.equals(s.labels().get(labelName)));
   }
 
   @Test
@@ -83,30 +94,103 @@ class MetricsIT {
     }
     assertThat(v2.call("NoSuchThing").getString("codeDesc")).isEqualTo("InvalidAction");
     for (int i = 0; i < 2; i++) {
-      assertThat(V3Client.code(v3.call("Encrypt", new JsonObject().put("KeyId", keyId).put("Plaintext", pt)))).isNull();
+      assertThat(
+              V3Client.code(
+                  v3.call("Encrypt", new JsonObject().put("KeyId", keyId).put("Plaintext", pt))))
+          .isNull();
     }
-    assertThat(V3Client.code(v3.call("Decrypt", new JsonObject().put("CiphertextBlob", "bm90IGEgY2lwaGVydGV4dA==")))).isNotNull();
+    assertThat(
+            V3Client.code(
+                v3.call(
+                    "Decrypt", new JsonObject().put("CiphertextBlob", "bm90IGEgY2lwaGVydGV4dA=="))))
+        .isNotNull();
 
     List<Sample> s = scrape();
-    assertThat(value(s, "kms_requests_total", "protocol", "v2", "action", "Encrypt", "result", "0")).isEqualTo(3.0);
-    assertThat(value(s, "kms_requests_total", "protocol", "v2", "action", "CreateKey", "result", "0")).isEqualTo(1.0);
-    assertThat(value(s, "kms_requests_total", "protocol", "v2", "action", "other", "result", "InvalidAction")).isEqualTo(1.0);
-    assertThat(value(s, "kms_requests_total", "protocol", "v3", "action", "Encrypt", "result", "0")).isEqualTo(2.0);
-    assertThat(s).anyMatch(x -> x.name().equals("kms_requests_total") && x.labels().get("protocol").equals("v3")
-        && x.labels().get("action").equals("Decrypt") && !x.labels().get("result").equals("0") && x.value() == 1.0);
-    assertThat(s).noneMatch(x -> x.name().equals("kms_requests_total") && "NoSuchThing".equals(x.labels().get("action")));
-
-    assertThat(value(s, "kms_request_duration_seconds_count", "protocol", "v2", "action", "Encrypt", "outcome", "success")).isEqualTo(3.0);
-    assertThat(value(s, "kms_request_duration_seconds_count", "protocol", "v3", "action", "Decrypt", "outcome", "error")).isEqualTo(1.0);
-    assertThat(value(s, "kms_request_duration_seconds_bucket", "protocol", "v2", "action", "Encrypt", "outcome", "success", "le", "+Inf"))
+    assertThat(value(s, "kms_requests_total", "protocol", "v2", "action", "Encrypt", "result", "0"))
         .isEqualTo(3.0);
-    assertThat(s.stream().filter(x -> x.name().equals("kms_request_duration_seconds_bucket")
-        && "Encrypt".equals(x.labels().get("action")) && "v2".equals(x.labels().get("protocol")))).hasSizeGreaterThan(10);
+    assertThat(
+            value(s, "kms_requests_total", "protocol", "v2", "action", "CreateKey", "result", "0"))
+        .isEqualTo(1.0);
+    assertThat(
+            value(
+                s,
+                "kms_requests_total",
+                "protocol",
+                "v2",
+                "action",
+                "other",
+                "result",
+                "InvalidAction"))
+        .isEqualTo(1.0);
+    assertThat(value(s, "kms_requests_total", "protocol", "v3", "action", "Encrypt", "result", "0"))
+        .isEqualTo(2.0);
+    assertThat(s)
+        .anyMatch(
+            x ->
+                x.name().equals("kms_requests_total")
+                    && x.labels().get("protocol").equals("v3")
+                    && x.labels().get("action").equals("Decrypt")
+                    && !x.labels().get("result").equals("0")
+                    && x.value() == 1.0);
+    assertThat(s)
+        .noneMatch(
+            x ->
+                x.name().equals("kms_requests_total")
+                    && "NoSuchThing".equals(x.labels().get("action")));
 
-    // The limiter admitted the five Encrypts (Decrypt's may fail before or after it; CreateKey is management).
-    assertThat(value(s, "kms_limiter_decisions_total", "group", "crypto", "decision", "admitted")).isGreaterThanOrEqualTo(5.0);
-    assertThat(value(s, "kms_limiter_decisions_total", "group", "management", "decision", "admitted")).isGreaterThanOrEqualTo(1.0);
-    assertThat(value(s, "kms_limiter_decisions_total", "group", "crypto", "decision", "rejected")).isZero();
+    assertThat(
+            value(
+                s,
+                "kms_request_duration_seconds_count",
+                "protocol",
+                "v2",
+                "action",
+                "Encrypt",
+                "outcome",
+                "success"))
+        .isEqualTo(3.0);
+    assertThat(
+            value(
+                s,
+                "kms_request_duration_seconds_count",
+                "protocol",
+                "v3",
+                "action",
+                "Decrypt",
+                "outcome",
+                "error"))
+        .isEqualTo(1.0);
+    assertThat(
+            value(
+                s,
+                "kms_request_duration_seconds_bucket",
+                "protocol",
+                "v2",
+                "action",
+                "Encrypt",
+                "outcome",
+                "success",
+                "le",
+                "+Inf"))
+        .isEqualTo(3.0);
+    assertThat(
+            s.stream()
+                .filter(
+                    x ->
+                        x.name().equals("kms_request_duration_seconds_bucket")
+                            && "Encrypt".equals(x.labels().get("action"))
+                            && "v2".equals(x.labels().get("protocol"))))
+        .hasSizeGreaterThan(10);
+
+    // The limiter admitted the five Encrypts (Decrypt's may fail before or after it; CreateKey is
+    // management).
+    assertThat(value(s, "kms_limiter_decisions_total", "group", "crypto", "decision", "admitted"))
+        .isGreaterThanOrEqualTo(5.0);
+    assertThat(
+            value(s, "kms_limiter_decisions_total", "group", "management", "decision", "admitted"))
+        .isGreaterThanOrEqualTo(1.0);
+    assertThat(value(s, "kms_limiter_decisions_total", "group", "crypto", "decision", "rejected"))
+        .isZero();
   }
 
   @Test
@@ -119,13 +203,20 @@ class MetricsIT {
     v2.call("Encrypt", "keyId", fresh, "plaintext", pt);
 
     List<Sample> s = scrape();
-    assertThat(valueOr0(s, "kms_key_cache_requests_total", "result", "miss") + valueOr0(s, "kms_key_cache_requests_total", "result", "hit"))
+    assertThat(
+            valueOr0(s, "kms_key_cache_requests_total", "result", "miss")
+                + valueOr0(s, "kms_key_cache_requests_total", "result", "hit"))
         .isEqualTo(missesBefore + hitsBefore + 2);
-    assertThat(valueOr0(s, "kms_key_cache_requests_total", "result", "hit")).isGreaterThan(hitsBefore);
+    assertThat(valueOr0(s, "kms_key_cache_requests_total", "result", "hit"))
+        .isGreaterThan(hitsBefore);
     assertThat(value(s, "kms_key_cache_size")).isGreaterThanOrEqualTo(1.0);
     assertThat(value(s, "kms_audit_dropped_total")).isZero();
-    assertThat(present(s, "vertx_pool_queue_pending", "pool_name", "kms-crypto")).as("crypto worker-pool queue").isTrue();
-    assertThat(present(s, "vertx_pool_in_use", "pool_type", "sql")).as("Postgres pool usage").isTrue();
+    assertThat(present(s, "vertx_pool_queue_pending", "pool_name", "kms-crypto"))
+        .as("crypto worker-pool queue")
+        .isTrue();
+    assertThat(present(s, "vertx_pool_in_use", "pool_type", "sql"))
+        .as("Postgres pool usage")
+        .isTrue();
     assertThat(s).anyMatch(x -> x.name().startsWith("jvm_memory_used_bytes"));
   }
 
@@ -133,10 +224,20 @@ class MetricsIT {
   void onlyGetMetrics_isServed() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + server.metricsPort();
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode())
         .isEqualTo(404);
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(405);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode())
+        .isEqualTo(405);
   }
 
   static double valueOr0(List<Sample> s, String name, String... labels) {

@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * Offers requests at a fixed total rate for a fixed time, round-robin over targets, each request
- * on its own thread so a slow answer never delays the next offer; records every answer's code and
+ * Offers requests at a fixed total rate for a fixed time, round-robin over targets, each request on
+ * its own thread so a slow answer never delays the next offer; records every answer's code and
  * latency. Bounded in count and time; loopback only.
  */
 public final class OfferedLoad {
@@ -33,7 +33,8 @@ public final class OfferedLoad {
 
     /** Codes other than success, counted. */
     public Map<String, Long> refusals() {
-      return answers.stream().filter(a -> !a.code().equals("0"))
+      return answers.stream()
+          .filter(a -> !a.code().equals("0"))
           .collect(Collectors.groupingBy(Answer::code, Collectors.counting()));
     }
 
@@ -43,15 +44,19 @@ public final class OfferedLoad {
 
     @Override
     public String toString() {
-      return String.format("%d offered over %.2f s: %d admitted, refusals %s, slowest %d ms",
+      return String.format(
+          "%d offered over %.2f s: %d admitted, refusals %s, slowest %d ms",
           answers.size(), seconds, admitted(), refusals(), maxMillis());
     }
   }
 
   private OfferedLoad() {}
 
-  /** Offers {@code perSecond} requests per second for {@code duration}, spread over {@code targets}. */
-  public static Result run(List<Callable<String>> targets, int perSecond, Duration duration) throws Exception {
+  /**
+   * Offers {@code perSecond} requests per second for {@code duration}, spread over {@code targets}.
+   */
+  public static Result run(List<Callable<String>> targets, int perSecond, Duration duration)
+      throws Exception {
     int total = (int) (perSecond * duration.toMillis() / 1000);
     long periodNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
     ExecutorService pool = Executors.newFixedThreadPool(48);
@@ -68,16 +73,18 @@ public final class OfferedLoad {
         last = System.nanoTime();
         int target = i % targets.size();
         Callable<String> call = targets.get(target);
-        pending.add(pool.submit(() -> {
-          long t0 = System.nanoTime();
-          String code;
-          try {
-            code = call.call();
-          } catch (Exception | AssertionError e) {
-            code = "failed: " + e;
-          }
-          return new Answer(target, code, System.nanoTime() - t0);
-        }));
+        pending.add(
+            pool.submit(
+                () -> {
+                  long t0 = System.nanoTime();
+                  String code;
+                  try {
+                    code = call.call();
+                  } catch (Exception | AssertionError e) {
+                    code = "failed: " + e;
+                  }
+                  return new Answer(target, code, System.nanoTime() - t0);
+                }));
       }
       List<Answer> answers = new ArrayList<>(total);
       for (Future<Answer> f : pending) {

@@ -15,9 +15,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * reaches the others through Postgres notifications within seconds, not through expiry.
  */
 class PropagationIT {
-  @RegisterExtension static final TestServer one = TestServer.perClass().withEnv(PropagationIT::hourLongTtls);
-  @RegisterExtension static final TestServer two = TestServer.perClass().onDatabaseOf(one).withEnv(PropagationIT::hourLongTtls);
-  @RegisterExtension static final TestServer three = TestServer.perClass().onDatabaseOf(one).withEnv(PropagationIT::hourLongTtls);
+  @RegisterExtension
+  static final TestServer one = TestServer.perClass().withEnv(PropagationIT::hourLongTtls);
+
+  @RegisterExtension
+  static final TestServer two =
+      TestServer.perClass().onDatabaseOf(one).withEnv(PropagationIT::hourLongTtls);
+
+  @RegisterExtension
+  static final TestServer three =
+      TestServer.perClass().onDatabaseOf(one).withEnv(PropagationIT::hourLongTtls);
 
   static void hourLongTtls(Map<String, String> env) {
     env.put("KMS_CACHE_KEY_CACHE_TTL_SECONDS", "3600");
@@ -32,19 +39,38 @@ class PropagationIT {
     V2Client c1 = one.bootstrapClient();
     V2Client c3 = three.bootstrapClient();
     String keyId = Keys.create(c1, "propagated");
-    assertThat(c3.call("Encrypt", "keyId", keyId, "plaintext", b64("warm the cache")).getInteger("code")).isZero();
+    assertThat(
+            c3.call("Encrypt", "keyId", keyId, "plaintext", b64("warm the cache"))
+                .getInteger("code"))
+        .isZero();
     assertThat(c1.call("DisableKey", "keyId", keyId).getInteger("code")).isZero();
-    eventually(PROPAGATION, "key disabled on replica 3", () -> c3.call("Encrypt", "keyId", keyId, "plaintext", b64("x")).getInteger("code") == 4550);
+    eventually(
+        PROPAGATION,
+        "key disabled on replica 3",
+        () -> c3.call("Encrypt", "keyId", keyId, "plaintext", b64("x")).getInteger("code") == 4550);
     assertThat(c1.call("EnableKey", "keyId", keyId).getInteger("code")).isZero();
-    eventually(PROPAGATION, "key enabled again on replica 3", () -> c3.call("Encrypt", "keyId", keyId, "plaintext", b64("x")).getInteger("code") == 0);
+    eventually(
+        PROPAGATION,
+        "key enabled again on replica 3",
+        () -> c3.call("Encrypt", "keyId", keyId, "plaintext", b64("x")).getInteger("code") == 0);
   }
 
   @Test
   void credentialRevokedOnTwo_failsOnOne() {
     V2Client onOne = one.newAccount("1250000901");
     assertThat(onOne.call("ListKey").getInteger("code")).isZero();
-    assertThat(two.adminResponse("DELETE", "/admin/v1/credentials/" + onOne.secretId(), null, TestServer.ADMIN_TOKEN).status()).isEqualTo(200);
-    eventually(PROPAGATION, "credential refused on replica 1", () -> onOne.call("ListKey").getInteger("code") == 4100);
+    assertThat(
+            two.adminResponse(
+                    "DELETE",
+                    "/admin/v1/credentials/" + onOne.secretId(),
+                    null,
+                    TestServer.ADMIN_TOKEN)
+                .status())
+        .isEqualTo(200);
+    eventually(
+        PROPAGATION,
+        "credential refused on replica 1",
+        () -> onOne.call("ListKey").getInteger("code") == 4100);
   }
 
   @Test
@@ -52,13 +78,25 @@ class PropagationIT {
     V3Client c1 = new V3Client(one.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
     V3Client c3 = new V3Client(three.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
     String keyId = Keys.create(c1, "rotating");
-    JsonObject first = c3.call("Encrypt", new JsonObject().put("KeyId", keyId).put("Plaintext", b64("v1")));
+    JsonObject first =
+        c3.call("Encrypt", new JsonObject().put("KeyId", keyId).put("Plaintext", b64("v1")));
     assertThat(LifecycleIT.version(first.getString("CiphertextBlob"))).isEqualTo(1);
     c1.call("EnableKeyRotation", new JsonObject().put("KeyId", keyId).put("RotateDays", 7));
-    TestPostgres.execute(one.environment().get("KMS_PG_URL"),
-        "UPDATE cmks SET next_rotate_time = now() - interval '1 second' WHERE key_id = '" + keyId + "'");
+    TestPostgres.execute(
+        one.environment().get("KMS_PG_URL"),
+        "UPDATE cmks SET next_rotate_time = now() - interval '1 second' WHERE key_id = '"
+            + keyId
+            + "'");
     assertThat(one.runJobs().rotated()).hasSize(1);
-    eventually(PROPAGATION, "replica 3 encrypts with version 2", () -> LifecycleIT.version(c3.call("Encrypt", new JsonObject().put("KeyId", keyId).put("Plaintext", b64("v2")))
-        .getString("CiphertextBlob")) == 2);
+    eventually(
+        PROPAGATION,
+        "replica 3 encrypts with version 2",
+        () ->
+            LifecycleIT.version(
+                    c3.call(
+                            "Encrypt",
+                            new JsonObject().put("KeyId", keyId).put("Plaintext", b64("v2")))
+                        .getString("CiphertextBlob"))
+                == 2);
   }
 }

@@ -31,8 +31,10 @@ public final class RawHttp {
   }
 
   /** As {@link #send(int, String, byte[])}, over TLS when {@code tls} is given. */
-  public static Response send(int port, String head, byte[] body, javax.net.ssl.SSLSocketFactory tls) {
-    try (Socket s = tls == null ? new Socket("127.0.0.1", port) : tls.createSocket("127.0.0.1", port)) {
+  public static Response send(
+      int port, String head, byte[] body, javax.net.ssl.SSLSocketFactory tls) {
+    try (Socket s =
+        tls == null ? new Socket("127.0.0.1", port) : tls.createSocket("127.0.0.1", port)) {
       s.setSoTimeout(20_000);
       OutputStream out = s.getOutputStream();
       StringBuilder h = new StringBuilder(head);
@@ -71,7 +73,9 @@ public final class RawHttp {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int c = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
+      headers.put(
+          lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(c + 1).trim());
     }
     byte[] body = java.util.Arrays.copyOfRange(raw, headEnd + 4, raw.length);
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

@@ -4,7 +4,6 @@ import static io.tkms.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tkms.adapter.ratelimit.RedisBackend;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +25,8 @@ class RedisOutageIT {
   static final List<TestServer> servers = new ArrayList<>();
   static TestRedis.OwnRedis redis;
   static String keyId;
-  static final String PLAINTEXT = Base64.getEncoder().encodeToString("outage".getBytes(StandardCharsets.UTF_8));
+  static final String PLAINTEXT =
+      Base64.getEncoder().encodeToString("outage".getBytes(StandardCharsets.UTF_8));
 
   @BeforeAll
   static void start() {
@@ -55,7 +55,9 @@ class RedisOutageIT {
 
   static Callable<String> encryptOn(TestServer s) {
     V2Client c = s.bootstrapClient();
-    return () -> Integer.toString(c.call("Encrypt", "keyId", keyId, "plaintext", PLAINTEXT).getInteger("code"));
+    return () ->
+        Integer.toString(
+            c.call("Encrypt", "keyId", keyId, "plaintext", PLAINTEXT).getInteger("code"));
   }
 
   /** Heartbeats, reconnects and the breaker's half-open probe run on real time: wait, bounded. */
@@ -70,18 +72,31 @@ class RedisOutageIT {
 
   static void assertAdmitted(OfferedLoad.Result r, double perSecond, String phase) {
     double expected = perSecond * r.seconds() + perSecond;
-    System.out.println(phase + ": " + r + " (expected about " + Math.round(expected) + "); A " + stats(servers.get(0)));
-    assertThat((double) r.admitted()).as(phase + ": " + r).isBetween(0.7 * expected, 1.3 * expected);
+    System.out.println(
+        phase
+            + ": "
+            + r
+            + " (expected about "
+            + Math.round(expected)
+            + "); A "
+            + stats(servers.get(0)));
+    assertThat((double) r.admitted())
+        .as(phase + ": " + r)
+        .isBetween(0.7 * expected, 1.3 * expected);
   }
 
   @Test
-  void redisKilledRestartedAndStalled_onlyThrottlingRefuses_sharesHold_andTheSharedLimitResumes() throws Exception {
+  void redisKilledRestartedAndStalled_onlyThrottlingRefuses_sharesHold_andTheSharedLimitResumes()
+      throws Exception {
     TestServer a = servers.get(0);
     TestServer b = servers.get(1);
-    await("both replicas counted", () -> stats(a).liveReplicas() == 2 && stats(b).liveReplicas() == 2);
+    await(
+        "both replicas counted",
+        () -> stats(a).liveReplicas() == 2 && stats(b).liveReplicas() == 2);
 
     // 1. Redis up: the two replicas share one limit.
-    OfferedLoad.Result shared = OfferedLoad.run(List.of(encryptOn(a), encryptOn(b)), 3 * L, Duration.ofSeconds(3));
+    OfferedLoad.Result shared =
+        OfferedLoad.run(List.of(encryptOn(a), encryptOn(b)), 3 * L, Duration.ofSeconds(3));
     assertOnlyThrottled(shared, 2000);
     assertAdmitted(shared, L, "Redis up, two replicas");
 
@@ -90,23 +105,29 @@ class RedisOutageIT {
     OfferedLoad.Result down = OfferedLoad.run(List.of(encryptOn(a)), 3 * L, Duration.ofSeconds(3));
     assertOnlyThrottled(down, 2000);
     assertAdmitted(down, L / 2.0, "Redis killed, replica A");
-    assertThat(RawHttp.send(a.port(), "GET /readyz HTTP/1.1\r\nHost: x", null).status()).isEqualTo(200);
+    assertThat(RawHttp.send(a.port(), "GET /readyz HTTP/1.1\r\nHost: x", null).status())
+        .isEqualTo(200);
     assertThat(stats(a).nonceFallbacks()).as("nonces checked locally, counted").isPositive();
     assertThat(stats(a).liveReplicas()).as("the last count is kept").isEqualTo(2);
     V2Client.Req once = a.bootstrapClient().request("ListKey");
     assertThat(once.send().getInteger("code")).isZero();
-    assertThat(once.send().getInteger("code")).as("a replay to the same replica is still refused").isEqualTo(4100);
+    assertThat(once.send().getInteger("code"))
+        .as("a replay to the same replica is still refused")
+        .isEqualTo(4100);
 
     // 3. Redis back on the same port: the replicas reconnect and share one limit again.
     redis.start();
-    await("replica A back on Redis", () -> stats(a).connected() && stats(a).breaker().equals("CLOSED"));
+    await(
+        "replica A back on Redis",
+        () -> stats(a).connected() && stats(a).breaker().equals("CLOSED"));
     OfferedLoad.Result back = OfferedLoad.run(List.of(encryptOn(a)), 3 * L, Duration.ofSeconds(3));
     assertOnlyThrottled(back, 2000);
     assertAdmitted(back, L, "Redis back, replica A");
 
     // 4. Redis stalled for 3 s with the connection open: answers come without waiting for it.
     assertThat(redis.command("CLIENT PAUSE 3000 ALL")).isEqualTo("+OK");
-    OfferedLoad.Result stalled = OfferedLoad.run(List.of(encryptOn(a), encryptOn(b)), 3 * L, Duration.ofSeconds(2));
+    OfferedLoad.Result stalled =
+        OfferedLoad.run(List.of(encryptOn(a), encryptOn(b)), 3 * L, Duration.ofSeconds(2));
     assertOnlyThrottled(stalled, 2000);
     assertThat(stalled.admitted()).as("stalled: " + stalled).isPositive();
     System.out.println("Redis stalled: " + stalled + "; A " + stats(a) + "; B " + stats(b));

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Keys and ciphertexts survive a restart; a wrong unseal key or a conflicting credential stops start-up. */
+/**
+ * Keys and ciphertexts survive a restart; a wrong unseal key or a conflicting credential stops
+ * start-up.
+ */
 class RestartIT {
   @Test
   void keysAndCiphertexts_surviveARestart() {
@@ -20,7 +23,9 @@ class RestartIT {
     try (TestServer s = TestServer.start(env)) {
       V2Client c = s.bootstrapClient();
       keyId = Keys.create(c, "durable");
-      blob = c.call("Encrypt", "keyId", keyId, "plaintext", b64("kept across restarts")).getString("ciphertextBlob");
+      blob =
+          c.call("Encrypt", "keyId", keyId, "plaintext", b64("kept across restarts"))
+              .getString("ciphertextBlob");
       assertThat(c.call("DisableKey", "keyId", keyId).getInteger("code")).isZero();
     }
     try (TestServer s = TestServer.start(env)) {
@@ -46,7 +51,9 @@ class RestartIT {
         .isInstanceOf(BootException.class)
         .hasMessageContaining("unseal key does not open the root key");
     env.put("KMS_UNSEAL_KEY", "c2hvcnQ=");
-    assertThatThrownBy(() -> TestServer.start(env)).isInstanceOf(BootException.class).hasMessageContaining("32 bytes");
+    assertThatThrownBy(() -> TestServer.start(env))
+        .isInstanceOf(BootException.class)
+        .hasMessageContaining("32 bytes");
   }
 
   @Test
@@ -56,7 +63,8 @@ class RestartIT {
     // Idempotent with the same key.
     TestServer.start(env).close();
     env.put("KMS_BOOTSTRAP_SECRET_KEY", "a-different-secret-key-0123456789");
-    assertThatThrownBy(() -> TestServer.start(env)).isInstanceOf(BootException.class)
+    assertThatThrownBy(() -> TestServer.start(env))
+        .isInstanceOf(BootException.class)
         .hasMessageContaining("bootstrap credential refused")
         .hasMessageNotContaining("a-different-secret-key");
   }
@@ -71,9 +79,12 @@ class RestartIT {
     env.remove("KMS_UNSEAL_KEY");
     try (TestServer s = TestServer.start(env)) {
       Path file = dataDir.resolve("dev-credentials");
-      assertThat(java.nio.file.Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
-          java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-      assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve("dev-unseal-key"))).hasSize(2);
+      assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+          .containsExactlyInAnyOrder(
+              java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+      assertThat(java.nio.file.Files.getPosixFilePermissions(dataDir.resolve("dev-unseal-key")))
+          .hasSize(2);
       java.util.Properties p = new java.util.Properties();
       try (var in = java.nio.file.Files.newInputStream(file)) {
         p.load(in);

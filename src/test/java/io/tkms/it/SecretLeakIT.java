@@ -91,16 +91,31 @@ class SecretLeakIT {
       } catch (DecodeException ex) {
         throw new AssertionError("audit line is not JSON: " + e.getFormattedMessage(), ex);
       }
-      assertThat(j.fieldNames()).as(j.encode()).contains("action", "result", "requestId", "secretId");
+      assertThat(j.fieldNames())
+          .as(j.encode())
+          .contains("action", "result", "requestId", "secretId");
       events.add(j);
     }
-    assertThat(events).anyMatch(j -> j.getString("action").equals("Encrypt") && j.getString("result").equals("0"));
-    assertThat(events).anyMatch(j -> j.getString("action").equals("GenerateDataKey") && j.getString("result").equals("0"));
-    assertThat(events).anyMatch(j -> j.getString("action").equals("Decrypt") && j.getString("result").equals("InvalidParameterValue.InvalidCiphertext"));
+    assertThat(events)
+        .anyMatch(
+            j -> j.getString("action").equals("Encrypt") && j.getString("result").equals("0"));
+    assertThat(events)
+        .anyMatch(
+            j ->
+                j.getString("action").equals("GenerateDataKey")
+                    && j.getString("result").equals("0"));
+    assertThat(events)
+        .anyMatch(
+            j ->
+                j.getString("action").equals("Decrypt")
+                    && j.getString("result").equals("InvalidParameterValue.InvalidCiphertext"));
     assertThat(events).anyMatch(j -> j.getString("result").equals("AuthFailure.SignatureFailure"));
-    assertThat(events).anyMatch(j -> j.getString("result").equals("ResourceUnavailable.CmkDisabled"));
-    assertThat(events).anyMatch(j -> j.getString("result").equals("ResourceUnavailable.CmkNotFound"));
-    assertThat(events).anyMatch(j -> j.getString("result").equals("InvalidParameterValue.InvalidPlaintext"));
+    assertThat(events)
+        .anyMatch(j -> j.getString("result").equals("ResourceUnavailable.CmkDisabled"));
+    assertThat(events)
+        .anyMatch(j -> j.getString("result").equals("ResourceUnavailable.CmkNotFound"));
+    assertThat(events)
+        .anyMatch(j -> j.getString("result").equals("InvalidParameterValue.InvalidPlaintext"));
 
     assertThat(needles).hasSizeGreaterThan(50);
     List<String> all = new ArrayList<>(logs);
@@ -129,61 +144,190 @@ class SecretLeakIT {
 
       // A credential issued through the management API, for a second account.
       String appId = "1250000301";
-      assertThat(server.adminResponse("POST", "/admin/v1/accounts", new JsonObject().put("appId", appId).put("uin", appId), TestServer.ADMIN_TOKEN).status()).isEqualTo(201);
-      JsonObject cred = server.admin("POST", "/admin/v1/principals/" + appId + "/credentials", new JsonObject());
+      assertThat(
+              server
+                  .adminResponse(
+                      "POST",
+                      "/admin/v1/accounts",
+                      new JsonObject().put("appId", appId).put("uin", appId),
+                      TestServer.ADMIN_TOKEN)
+                  .status())
+          .isEqualTo(201);
+      JsonObject cred =
+          server.admin("POST", "/admin/v1/principals/" + appId + "/credentials", new JsonObject());
       String issuedKey = cred.getString("secretKey");
       assertThat(issuedKey).hasSizeGreaterThanOrEqualTo(16);
       secret("issued SecretKey", issuedKey);
-      assertThat(server.adminResponse("GET", "/admin/v1/accounts", null, TestServer.ADMIN_TOKEN + "-wrong").status()).isEqualTo(401);
-      assertThat(server.adminResponse("POST", "/admin/v1/principals/99999/credentials", new JsonObject(), TestServer.ADMIN_TOKEN).status()).isEqualTo(404);
-      assertThat(server.adminResponse("GET", "/admin/v1/accounts/" + appId, null, TestServer.ADMIN_TOKEN).status()).isEqualTo(200);
+      assertThat(
+              server
+                  .adminResponse(
+                      "GET", "/admin/v1/accounts", null, TestServer.ADMIN_TOKEN + "-wrong")
+                  .status())
+          .isEqualTo(401);
+      assertThat(
+              server
+                  .adminResponse(
+                      "POST",
+                      "/admin/v1/principals/99999/credentials",
+                      new JsonObject(),
+                      TestServer.ADMIN_TOKEN)
+                  .status())
+          .isEqualTo(404);
+      assertThat(
+              server
+                  .adminResponse("GET", "/admin/v1/accounts/" + appId, null, TestServer.ADMIN_TOKEN)
+                  .status())
+          .isEqualTo(200);
 
       V2Client owner = server.bootstrapClient();
       V2Client issued = new V2Client(server.port(), cred.getString("secretId"), issuedKey);
 
       // Success paths, over each transport.
-      String key = ok(call(owner.request("CreateKey").param("alias", "leak-1"))).getJsonObject("keyMetadata").getString("keyId");
+      String key =
+          ok(call(owner.request("CreateKey").param("alias", "leak-1")))
+              .getJsonObject("keyMetadata")
+              .getString("keyId");
       String ctx = "{\"purpose\":\"leak-test\"}";
       String phraseB64 = b64(PHRASE.getBytes(StandardCharsets.UTF_8));
-      String blob1 = ok(call(owner.request("Encrypt").param("keyId", key).param("plaintext", phraseB64).param("encryptionContext", ctx))).getString("ciphertextBlob");
+      String blob1 =
+          ok(call(
+                  owner
+                      .request("Encrypt")
+                      .param("keyId", key)
+                      .param("plaintext", phraseB64)
+                      .param("encryptionContext", ctx)))
+              .getString("ciphertextBlob");
       ciphertext("phrase blob", blob1);
-      assertThat(ok(call(owner.request("Decrypt").param("ciphertextBlob", blob1).param("encryptionContext", ctx))).getString("plaintext")).isEqualTo(phraseB64);
-      ciphertext("phrase blob (GET)", ok(call(owner.request("Encrypt").param("keyId", key).param("plaintext", phraseB64).get())).getString("ciphertextBlob"));
-      ciphertext("phrase blob (multipart)", ok(call(owner.request("Encrypt").param("keyId", key).param("plaintext", phraseB64).multipart())).getString("ciphertextBlob"));
+      assertThat(
+              ok(call(
+                      owner
+                          .request("Decrypt")
+                          .param("ciphertextBlob", blob1)
+                          .param("encryptionContext", ctx)))
+                  .getString("plaintext"))
+          .isEqualTo(phraseB64);
+      ciphertext(
+          "phrase blob (GET)",
+          ok(call(owner.request("Encrypt").param("keyId", key).param("plaintext", phraseB64).get()))
+              .getString("ciphertextBlob"));
+      ciphertext(
+          "phrase blob (multipart)",
+          ok(call(
+                  owner
+                      .request("Encrypt")
+                      .param("keyId", key)
+                      .param("plaintext", phraseB64)
+                      .multipart()))
+              .getString("ciphertextBlob"));
 
-      String issuedKeyId = ok(call(issued.request("CreateKey").param("alias", "leak-2"))).getJsonObject("keyMetadata").getString("keyId");
-      String blob2 = ok(call(issued.request("Encrypt").param("keyId", issuedKeyId).param("plaintext", b64(random32)))).getString("ciphertextBlob");
+      String issuedKeyId =
+          ok(call(issued.request("CreateKey").param("alias", "leak-2")))
+              .getJsonObject("keyMetadata")
+              .getString("keyId");
+      String blob2 =
+          ok(call(
+                  issued
+                      .request("Encrypt")
+                      .param("keyId", issuedKeyId)
+                      .param("plaintext", b64(random32))))
+              .getString("ciphertextBlob");
       ciphertext("random blob", blob2);
-      assertThat(ok(call(issued.request("Decrypt").param("ciphertextBlob", blob2).sha1())).getString("plaintext")).isEqualTo(b64(random32));
+      assertThat(
+              ok(call(issued.request("Decrypt").param("ciphertextBlob", blob2).sha1()))
+                  .getString("plaintext"))
+          .isEqualTo(b64(random32));
 
-      JsonObject dk = ok(call(owner.request("GenerateDataKey").param("keyId", key).param("keySpec", "AES_256")));
+      JsonObject dk =
+          ok(
+              call(
+                  owner
+                      .request("GenerateDataKey")
+                      .param("keyId", key)
+                      .param("keySpec", "AES_256")));
       secret("data key", Base64.getDecoder().decode(dk.getString("plaintext")));
       ciphertext("data key blob", dk.getString("ciphertextBlob"));
-      assertThat(ok(call(owner.request("Decrypt").param("ciphertextBlob", dk.getString("ciphertextBlob")))).getString("plaintext")).isEqualTo(dk.getString("plaintext"));
+      assertThat(
+              ok(call(
+                      owner
+                          .request("Decrypt")
+                          .param("ciphertextBlob", dk.getString("ciphertextBlob"))))
+                  .getString("plaintext"))
+          .isEqualTo(dk.getString("plaintext"));
 
       // Error paths.
-      assertCode(call(owner.request("Encrypt").param("keyId", key).param("plaintext", phraseB64).signWith("not-the-secret-key")), 4100);
-      assertCode(call(issued.request("Decrypt").param("ciphertextBlob", blob2).signWith(TestServer.SECRET_KEY)), 4100);
-      assertCode(call(owner.request("Decrypt").param("ciphertextBlob", blob1).param("encryptionContext", "{\"purpose\":\"other\"}")), 4580);
-      assertCode(call(owner.request("Encrypt").param("keyId", UUID.randomUUID().toString()).param("plaintext", phraseB64)), 4530);
-      String disabled = ok(call(owner.request("CreateKey").param("alias", "leak-disabled"))).getJsonObject("keyMetadata").getString("keyId");
+      assertCode(
+          call(
+              owner
+                  .request("Encrypt")
+                  .param("keyId", key)
+                  .param("plaintext", phraseB64)
+                  .signWith("not-the-secret-key")),
+          4100);
+      assertCode(
+          call(
+              issued
+                  .request("Decrypt")
+                  .param("ciphertextBlob", blob2)
+                  .signWith(TestServer.SECRET_KEY)),
+          4100);
+      assertCode(
+          call(
+              owner
+                  .request("Decrypt")
+                  .param("ciphertextBlob", blob1)
+                  .param("encryptionContext", "{\"purpose\":\"other\"}")),
+          4580);
+      assertCode(
+          call(
+              owner
+                  .request("Encrypt")
+                  .param("keyId", UUID.randomUUID().toString())
+                  .param("plaintext", phraseB64)),
+          4530);
+      String disabled =
+          ok(call(owner.request("CreateKey").param("alias", "leak-disabled")))
+              .getJsonObject("keyMetadata")
+              .getString("keyId");
       ok(call(owner.request("DisableKey").param("keyId", disabled)));
-      assertCode(call(owner.request("Encrypt").param("keyId", disabled).param("plaintext", phraseB64)), 4550);
+      assertCode(
+          call(owner.request("Encrypt").param("keyId", disabled).param("plaintext", phraseB64)),
+          4550);
       byte[] tampered = Base64.getDecoder().decode(blob1);
       tampered[tampered.length - 20] ^= 0x01;
       ciphertext("tampered blob", b64(tampered));
-      assertCode(call(owner.request("Decrypt").param("ciphertextBlob", b64(tampered)).param("encryptionContext", ctx)), 4580);
-      assertCode(call(owner.request("Encrypt").param("keyId", key).param("plaintext", b64(tooLong))), 4000);
-      assertCode(call(issued.request("Decrypt").param("ciphertextBlob", blob1)), 4580); // another account's blob
+      assertCode(
+          call(
+              owner
+                  .request("Decrypt")
+                  .param("ciphertextBlob", b64(tampered))
+                  .param("encryptionContext", ctx)),
+          4580);
+      assertCode(
+          call(owner.request("Encrypt").param("keyId", key).param("plaintext", b64(tooLong))),
+          4000);
+      assertCode(
+          call(issued.request("Decrypt").param("ciphertextBlob", blob1)),
+          4580); // another account's blob
       // Broken requests that carry a plaintext or a secret in the unparsed body.
       v2Requests++;
-      RawHttp.Response broken = RawHttp.send(server.port(), "POST /v2/index.php HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
-          + "\r\nContent-Type: application/x-www-form-urlencoded", ("Action=Encrypt&plaintext=" + phraseB64 + "&x=%G1&k=" + TestServer.SECRET_KEY)
-          .getBytes(StandardCharsets.US_ASCII));
+      RawHttp.Response broken =
+          RawHttp.send(
+              server.port(),
+              "POST /v2/index.php HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + server.port()
+                  + "\r\nContent-Type: application/x-www-form-urlencoded",
+              ("Action=Encrypt&plaintext=" + phraseB64 + "&x=%G1&k=" + TestServer.SECRET_KEY)
+                  .getBytes(StandardCharsets.US_ASCII));
       assertThat(new JsonObject(broken.text()).getString("message")).startsWith("(10420)");
       v2Requests++;
-      RawHttp.Response json = RawHttp.send(server.port(), "POST /v2/index.php HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
-          + "\r\nContent-Type: application/json", ("{\"plaintext\":\"" + phraseB64 + "\",\"SecretKey\":\"" + issuedKey + "\"}").getBytes(StandardCharsets.US_ASCII));
+      RawHttp.Response json =
+          RawHttp.send(
+              server.port(),
+              "POST /v2/index.php HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + server.port()
+                  + "\r\nContent-Type: application/json",
+              ("{\"plaintext\":\"" + phraseB64 + "\",\"SecretKey\":\"" + issuedKey + "\"}")
+                  .getBytes(StandardCharsets.US_ASCII));
       assertThat(new JsonObject(json.text()).getString("message")).startsWith("(10420)");
       // A secret sent as the Action name: action names are echoed only when they look like names.
       assertCode(call(owner.request(TestServer.SECRET_KEY + "!")), 4000);
@@ -203,17 +347,23 @@ class SecretLeakIT {
     SecretBytes sb = SecretBytes.copyOf(unsealBytes);
     shown.add(sb.toString());
     assertThat(sb.toString()).contains("redacted");
-    shown.add(SecretBytes.copyOf(TestServer.SECRET_KEY.getBytes(StandardCharsets.UTF_8)).toString());
+    shown.add(
+        SecretBytes.copyOf(TestServer.SECRET_KEY.getBytes(StandardCharsets.UTF_8)).toString());
     shown.add(SecretRef.inline(TestServer.SECRET_KEY).toString());
-    assertThat(SecretRef.inline(TestServer.ADMIN_TOKEN).toString()).isEqualTo("SecretRef[inline, redacted]");
+    assertThat(SecretRef.inline(TestServer.ADMIN_TOKEN).toString())
+        .isEqualTo("SecretRef[inline, redacted]");
     shown.add(SecretRef.inline(TestServer.ADMIN_TOKEN).toString());
 
     // Inline secrets, as the test server is configured.
-    Map<String, String> env = TestServer.env("postgresql://kms@127.0.0.1:5432/kms", TestServer.tempDir());
+    Map<String, String> env =
+        TestServer.env("postgresql://kms@127.0.0.1:5432/kms", TestServer.tempDir());
     env.put("KMS_PG_PASSWORD", PG_PASSWORD);
     ConfigLoader.Loaded inline = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
-    assertThat(inline.config().toString()).contains(TestServer.SECRET_ID).contains("SecretRef[inline, redacted]");
-    assertThat(inline.config().admin().token().read()).isEqualTo(TestServer.ADMIN_TOKEN.getBytes(StandardCharsets.UTF_8));
+    assertThat(inline.config().toString())
+        .contains(TestServer.SECRET_ID)
+        .contains("SecretRef[inline, redacted]");
+    assertThat(inline.config().admin().token().read())
+        .isEqualTo(TestServer.ADMIN_TOKEN.getBytes(StandardCharsets.UTF_8));
     shown.add(inline.toString());
     shown.add(inline.config().toString());
     shown.add(inline.config().bootstrap().orElseThrow().toString());
@@ -221,7 +371,9 @@ class SecretLeakIT {
     // The same secrets given as files: toString names the file, never its content.
     Path dir = TestServer.tempDir();
     Map<String, String> fileEnv = TestServer.env("postgresql://kms@127.0.0.1:5432/kms", dir);
-    for (String var : List.of("KMS_ADMIN_TOKEN", "KMS_UNSEAL_KEY", "KMS_BOOTSTRAP_SECRET_KEY", "KMS_PG_PASSWORD")) {
+    for (String var :
+        List.of(
+            "KMS_ADMIN_TOKEN", "KMS_UNSEAL_KEY", "KMS_BOOTSTRAP_SECRET_KEY", "KMS_PG_PASSWORD")) {
       String value = fileEnv.getOrDefault(var, PG_PASSWORD);
       fileEnv.remove(var);
       Path f = dir.resolve(var.toLowerCase() + ".secret");
@@ -229,8 +381,10 @@ class SecretLeakIT {
       fileEnv.put(var + "_FILE", f.toString());
     }
     ConfigLoader.Loaded files = ConfigLoader.load(fileEnv, Path.of("conf", "kms.yaml"));
-    assertThat(files.config().toString()).contains("SecretRef[file=" + dir.resolve("kms_admin_token.secret"));
-    assertThat(files.config().seal().unsealKey().read()).isEqualTo(TestServer.UNSEAL_KEY.getBytes(StandardCharsets.UTF_8));
+    assertThat(files.config().toString())
+        .contains("SecretRef[file=" + dir.resolve("kms_admin_token.secret"));
+    assertThat(files.config().seal().unsealKey().read())
+        .isEqualTo(TestServer.UNSEAL_KEY.getBytes(StandardCharsets.UTF_8));
     shown.add(files.toString());
     shown.add(files.config().toString());
 
@@ -267,12 +421,17 @@ class SecretLeakIT {
     secret(label + " (UTF-8)", text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Secret bytes: standard and URL-safe Base64 (unpadded, so padded forms match too), hex, form-encoded, array. */
+  /**
+   * Secret bytes: standard and URL-safe Base64 (unpadded, so padded forms match too), hex,
+   * form-encoded, array.
+   */
   private void secret(String label, byte[] bytes) {
     String std = Base64.getEncoder().withoutPadding().encodeToString(bytes);
     needles.put(label + " as Base64", std);
     needles.put(label + " as form-encoded Base64", URLEncoder.encode(std, StandardCharsets.UTF_8));
-    needles.put(label + " as URL-safe Base64", Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    needles.put(
+        label + " as URL-safe Base64",
+        Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
     needles.put(label + " as hex", HexFormat.of().formatHex(bytes));
     needles.put(label + " as HEX", HexFormat.of().withUpperCase().formatHex(bytes));
     needles.put(label + " as byte array", Arrays.toString(bytes));
@@ -298,15 +457,24 @@ class SecretLeakIT {
     }
   }
 
-  /** Everything an encoder could write for each event: message, arguments, MDC, key-values, throwable. */
+  /**
+   * Everything an encoder could write for each event: message, arguments, MDC, key-values,
+   * throwable.
+   */
   private static List<String> render(ListAppender<ILoggingEvent> a) {
     List<String> out = new ArrayList<>();
     for (ILoggingEvent e : snapshot(a)) {
-      StringBuilder sb = new StringBuilder().append(e.getLevel()).append(' ').append(e.getLoggerName())
-          .append(" - ").append(e.getFormattedMessage());
+      StringBuilder sb =
+          new StringBuilder()
+              .append(e.getLevel())
+              .append(' ')
+              .append(e.getLoggerName())
+              .append(" - ")
+              .append(e.getFormattedMessage());
       if (e.getArgumentArray() != null) {
         for (Object arg : e.getArgumentArray()) {
-          sb.append(" | ").append(arg instanceof byte[] b ? Arrays.toString(b) : String.valueOf(arg));
+          sb.append(" | ")
+              .append(arg instanceof byte[] b ? Arrays.toString(b) : String.valueOf(arg));
         }
       }
       sb.append(" | ").append(e.getMDCPropertyMap());

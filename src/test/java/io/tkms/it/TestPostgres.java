@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.UUID;
 
 /**
- * Real Postgres for integration tests: the server named by {@code KMS_TEST_PG_URL} (CI points it
- * at the machine's Postgres), else one embedded Postgres per JVM. Each call makes a fresh
- * database, so runs and test classes never see each other's rows.
+ * Real Postgres for integration tests: the server named by {@code KMS_TEST_PG_URL} (CI points it at
+ * the machine's Postgres), else one embedded Postgres per JVM. Each call makes a fresh database, so
+ * runs and test classes never see each other's rows.
  */
 public final class TestPostgres {
   private static EmbeddedPostgres embedded;
@@ -27,15 +27,24 @@ public final class TestPostgres {
         admin = PgConnectOptions.fromUri(url);
       } else {
         Path dir = Files.createTempDirectory("kms-test-pg");
-        embedded = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start();
-        admin = new PgConnectOptions().setHost("localhost").setPort(embedded.getPort()).setUser("postgres").setDatabase("postgres");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            embedded.close();
-          } catch (Exception ignored) {
-            // best effort at JVM exit
-          }
-        }));
+        embedded =
+            EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start();
+        admin =
+            new PgConnectOptions()
+                .setHost("localhost")
+                .setPort(embedded.getPort())
+                .setUser("postgres")
+                .setDatabase("postgres");
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        embedded.close();
+                      } catch (Exception ignored) {
+                        // best effort at JVM exit
+                      }
+                    }));
       }
     }
     return admin;
@@ -54,7 +63,9 @@ public final class TestPostgres {
       } finally {
         vertx.close().await();
       }
-      String auth = a.getUser() + (a.getPassword() == null || a.getPassword().isEmpty() ? "" : ":" + a.getPassword());
+      String auth =
+          a.getUser()
+              + (a.getPassword() == null || a.getPassword().isEmpty() ? "" : ":" + a.getPassword());
       return "postgresql://" + auth + "@" + a.getHost() + ":" + a.getPort() + "/" + name;
     } catch (Exception e) {
       throw new IllegalStateException("cannot create a test database", e);
@@ -65,7 +76,8 @@ public final class TestPostgres {
   public static void execute(String url, String sql) {
     Vertx vertx = Vertx.vertx();
     try {
-      SqlClient c = PgBuilder.client().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
+      SqlClient c =
+          PgBuilder.client().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
       c.query(sql).execute().await();
       c.close().await();
     } finally {

@@ -52,8 +52,8 @@ public final class TestRedis {
   }
 
   /**
-   * A redis-server of the test's own, on a free port, that the test may kill and restart;
-   * {@code extraArgs} are added to its command line (e.g. {@code --requirepass x}).
+   * A redis-server of the test's own, on a free port, that the test may kill and restart; {@code
+   * extraArgs} are added to its command line (e.g. {@code --requirepass x}).
    */
   public static OwnRedis own(String... extraArgs) {
     if (!binaryOnPath()) {
@@ -75,7 +75,8 @@ public final class TestRedis {
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
-        KeyScanCursor<String> page = c.sync().scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
+        KeyScanCursor<String> page =
+            c.sync().scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
         if (!page.getKeys().isEmpty()) {
           c.sync().unlink(page.getKeys().toArray(new String[0]));
         }
@@ -89,10 +90,13 @@ public final class TestRedis {
   }
 
   private static void unavailable(String why) {
-    String msg = "\n********************************************************************************\n"
-        + "*** Redis tests SKIPPED: " + why + ".\n"
-        + "*** Set KMS_TEST_REDIS_URL=redis://127.0.0.1:6379 or put redis-server on the PATH.\n"
-        + "********************************************************************************";
+    String msg =
+        "\n********************************************************************************\n"
+            + "*** Redis tests SKIPPED: "
+            + why
+            + ".\n"
+            + "*** Set KMS_TEST_REDIS_URL=redis://127.0.0.1:6379 or put redis-server on the PATH.\n"
+            + "********************************************************************************";
     System.err.println(msg);
     if ("true".equals(System.getenv("CI"))) {
       throw new AssertionError("CI=true and no Redis for the tests: " + why);
@@ -167,17 +171,40 @@ public final class TestRedis {
     /** Starts (or restarts, on the same port) and waits until it answers. */
     public void start() {
       try {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--daemonize", "yes", "--pidfile", pidFile.toString(),
-            "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        List<String> cmd =
+            new ArrayList<>(
+                List.of(
+                    "redis-server",
+                    "--port",
+                    Integer.toString(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "yes",
+                    "--pidfile",
+                    pidFile.toString(),
+                    "--dir",
+                    dir.toString(),
+                    "--logfile",
+                    dir.resolve("redis.log").toString()));
         cmd.addAll(List.of(extraArgs));
-        Process p = new ProcessBuilder(cmd)
-            .redirectErrorStream(true).redirectOutput(dir.resolve("start.log").toFile()).start();
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("start.log").toFile())
+                .start();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
           p.destroyForcibly();
           throw new IllegalStateException("redis-server did not daemonize");
         }
-        eventually(Duration.ofSeconds(10), "redis-server answering on port " + port, () -> answers("127.0.0.1", port));
+        eventually(
+            Duration.ofSeconds(10),
+            "redis-server answering on port " + port,
+            () -> answers("127.0.0.1", port));
       } catch (IOException e) {
         throw new IllegalStateException(e);
       } catch (InterruptedException e) {
@@ -193,17 +220,21 @@ public final class TestRedis {
           return;
         }
         long pid = Long.parseLong(Files.readString(pidFile).trim());
-        ProcessHandle.of(pid).ifPresent(h -> {
-          h.destroyForcibly();
-          h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
-        });
+        ProcessHandle.of(pid)
+            .ifPresent(
+                h -> {
+                  h.destroyForcibly();
+                  h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+                });
         Files.deleteIfExists(pidFile);
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
     }
 
-    /** Sends one inline command (e.g. {@code CLIENT PAUSE 1500 ALL}); returns the first answer line. */
+    /**
+     * Sends one inline command (e.g. {@code CLIENT PAUSE 1500 ALL}); returns the first answer line.
+     */
     public String command(String inline) {
       return TestRedis.command("127.0.0.1", port, inline);
     }

@@ -25,12 +25,12 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A whole server in-process against a real Postgres database, with a bootstrap account
- * (AppId 1250000001, SecretId {@link #SECRET_ID}) and the management API on.
+ * A whole server in-process against a real Postgres database, with a bootstrap account (AppId
+ * 1250000001, SecretId {@link #SECRET_ID}) and the management API on.
  *
  * <p>Either started at once ({@link #start}, {@link #startFresh}; close it yourself), or one per
- * test class as a JUnit extension, started before the class's {@code @BeforeAll} methods and
- * closed after its {@code @AfterAll} methods:
+ * test class as a JUnit extension, started before the class's {@code @BeforeAll} methods and closed
+ * after its {@code @AfterAll} methods:
  *
  * <pre>{@code
  * @RegisterExtension static final TestServer server = TestServer.perClass();
@@ -47,13 +47,18 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   public static final String UNSEAL_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
   private final HttpClient http = HttpClient.newHttpClient();
+
   /** How a per-class server is made; null for one started at once. */
   private final Recipe recipe;
+
   private KmsServer server;
   private Map<String, String> env;
 
   /** The database (created on first use), environment changes and clock of a per-class server. */
-  private record Recipe(Supplier<String> database, List<Consumer<Map<String, String>>> envChanges, Clock clock,
+  private record Recipe(
+      Supplier<String> database,
+      List<Consumer<Map<String, String>>> envChanges,
+      Clock clock,
       ActionCatalog actions) {}
 
   private TestServer(KmsServer server, Map<String, String> env) {
@@ -67,36 +72,49 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   }
 
   /**
-   * A server for one test class (register it with {@code @RegisterExtension} on a static field):
-   * a fresh database, a temp data directory, the default test environment and the system clock.
+   * A server for one test class (register it with {@code @RegisterExtension} on a static field): a
+   * fresh database, a temp data directory, the default test environment and the system clock.
    */
   public static TestServer perClass() {
-    return new TestServer(new Recipe(memoized(TestPostgres::freshDatabase), List.of(), Clock.systemUTC(), ActionCatalog.standard()));
+    return new TestServer(
+        new Recipe(
+            memoized(TestPostgres::freshDatabase),
+            List.of(),
+            Clock.systemUTC(),
+            ActionCatalog.standard()));
   }
 
   /** This per-class server with {@code change} applied to its environment before it starts. */
   public TestServer withEnv(Consumer<Map<String, String>> change) {
     List<Consumer<Map<String, String>>> changes = new ArrayList<>(recipe().envChanges());
     changes.add(change);
-    return new TestServer(new Recipe(recipe().database(), List.copyOf(changes), recipe().clock(), recipe().actions()));
+    return new TestServer(
+        new Recipe(
+            recipe().database(), List.copyOf(changes), recipe().clock(), recipe().actions()));
   }
 
   /** This per-class server with its notion of "now" from {@code clock}. */
   public TestServer withClock(Clock clock) {
-    return new TestServer(new Recipe(recipe().database(), recipe().envChanges(), clock, recipe().actions()));
+    return new TestServer(
+        new Recipe(recipe().database(), recipe().envChanges(), clock, recipe().actions()));
   }
 
   /** This per-class server serving {@code actions} instead of the standard catalog. */
   public TestServer withActions(ActionCatalog actions) {
-    return new TestServer(new Recipe(recipe().database(), recipe().envChanges(), recipe().clock(), actions));
+    return new TestServer(
+        new Recipe(recipe().database(), recipe().envChanges(), recipe().clock(), actions));
   }
 
   /** This per-class server as a replica of {@code other}: the same database. */
   public TestServer onDatabaseOf(TestServer other) {
-    return new TestServer(new Recipe(other::databaseUrl, recipe().envChanges(), recipe().clock(), recipe().actions()));
+    return new TestServer(
+        new Recipe(
+            other::databaseUrl, recipe().envChanges(), recipe().clock(), recipe().actions()));
   }
 
-  /** The postgresql:// URL of this server's database (created now if a per-class one has none yet). */
+  /**
+   * The postgresql:// URL of this server's database (created now if a per-class one has none yet).
+   */
   public String databaseUrl() {
     return recipe != null ? recipe.database().get() : env.get("KMS_PG_URL");
   }
@@ -125,7 +143,8 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
   private KmsServer running() {
     if (server == null) {
-      throw new IllegalStateException("not started: register the TestServer with @RegisterExtension on a static field");
+      throw new IllegalStateException(
+          "not started: register the TestServer with @RegisterExtension on a static field");
     }
     return server;
   }
@@ -239,7 +258,8 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
   /** Creates an account with an owner credential through the management API. */
   public V2Client newAccount(String appId) {
     admin("POST", "/admin/v1/accounts", new JsonObject().put("appId", appId).put("uin", appId));
-    JsonObject cred = admin("POST", "/admin/v1/principals/" + appId + "/credentials", new JsonObject());
+    JsonObject cred =
+        admin("POST", "/admin/v1/principals/" + appId + "/credentials", new JsonObject());
     return new V2Client(port(), cred.getString("secretId"), cred.getString("secretKey"));
   }
 
@@ -253,14 +273,20 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
   public AdminResult adminResponse(String method, String path, JsonObject body, String token) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
-          .header("Content-Type", "application/json");
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path))
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body.encode()))
+              .header("Content-Type", "application/json");
       if (token != null) {
         b.header("Authorization", "Bearer " + token);
       }
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new AdminResult(r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
+      return new AdminResult(
+          r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

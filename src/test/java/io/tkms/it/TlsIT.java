@@ -33,20 +33,30 @@ class TlsIT {
     env.put("KMS_TLS_KEY_FILE", key.toString());
     try (TestServer s = TestServer.start(env)) {
       SSLSocketFactory tls = trusting(cert);
-      RawHttp.Response health = RawHttp.send(s.port(), "GET /healthz HTTP/1.1\r\nHost: localhost", null, tls);
+      RawHttp.Response health =
+          RawHttp.send(s.port(), "GET /healthz HTTP/1.1\r\nHost: localhost", null, tls);
       assertThat(health.status()).isEqualTo(200);
 
       V2Client client = s.bootstrapClient();
       java.util.Map<String, String> p = client.request("ListKey").signed();
-      RawHttp.Response r = RawHttp.send(s.port(), "POST /v2/index.php HTTP/1.1\r\nHost: 127.0.0.1:" + s.port()
-          + "\r\nContent-Type: application/x-www-form-urlencoded", V2Client.form(p).getBytes(), tls);
+      RawHttp.Response r =
+          RawHttp.send(
+              s.port(),
+              "POST /v2/index.php HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + s.port()
+                  + "\r\nContent-Type: application/x-www-form-urlencoded",
+              V2Client.form(p).getBytes(),
+              tls);
       assertThat(new JsonObject(r.text()).getInteger("code")).isZero();
 
       // Plain HTTP on the TLS port gets no KMS answer.
-      assertThatThrownBy(() -> {
-        RawHttp.Response plain = RawHttp.send(s.port(), "GET /healthz HTTP/1.1\r\nHost: localhost", null);
-        assertThat(plain.status()).isEqualTo(200);
-      }).isInstanceOf(Throwable.class);
+      assertThatThrownBy(
+              () -> {
+                RawHttp.Response plain =
+                    RawHttp.send(s.port(), "GET /healthz HTTP/1.1\r\nHost: localhost", null);
+                assertThat(plain.status()).isEqualTo(200);
+              })
+          .isInstanceOf(Throwable.class);
     }
   }
 
@@ -58,7 +68,8 @@ class TlsIT {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     ks.setCertificateEntry("test", cert);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);

@@ -33,16 +33,28 @@ class V2ApiIT {
 
   @Test
   void createKey_returnsMetadataOfAnEnabledKey() {
-    JsonObject r = client.call("CreateKey", "alias", "create-1", "description", "orders", "keyUsage", "ENCRYPT/DECRYPT", "type", "1");
+    JsonObject r =
+        client.call(
+            "CreateKey",
+            "alias",
+            "create-1",
+            "description",
+            "orders",
+            "keyUsage",
+            "ENCRYPT/DECRYPT",
+            "type",
+            "1");
     assertOk(r);
     JsonObject md = r.getJsonObject("keyMetadata");
-    assertThat(md.getString("keyId")).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(md.getString("keyId"))
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     assertThat(md.getString("alias")).isEqualTo("create-1");
     assertThat(md.getString("description")).isEqualTo("orders");
     assertThat(md.getString("keyState")).isEqualTo("Enabled");
     assertThat(md.getString("keyUsage")).isEqualTo("ENCRYPT/DECRYPT");
     assertThat(md.getInteger("type")).isEqualTo(1);
-    assertThat(md.getLong("createTime")).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
+    assertThat(md.getLong("createTime"))
+        .isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
   }
 
   @Test
@@ -65,7 +77,12 @@ class V2ApiIT {
   void setKeyAttributes_changesTheAlias() {
     String id = Keys.create(client, "set-1");
     assertOk(client.call("SetKeyAttributes", "keyId", id, "alias", "set-1-renamed"));
-    assertThat(client.call("GetKeyAttributes", "keyId", id).getJsonObject("keyMetadata").getString("alias")).isEqualTo("set-1-renamed");
+    assertThat(
+            client
+                .call("GetKeyAttributes", "keyId", id)
+                .getJsonObject("keyMetadata")
+                .getString("alias"))
+        .isEqualTo("set-1-renamed");
   }
 
   @Test
@@ -93,10 +110,21 @@ class V2ApiIT {
   void disableThenEnable_togglesStateAndUsability() {
     String id = Keys.create(client, "toggle-1");
     assertOk(client.call("DisableKey", "keyId", id));
-    assertThat(client.call("GetKeyAttributes", "keyId", id).getJsonObject("keyMetadata").getString("keyState")).isEqualTo("Disabled");
-    assertThat(client.call("Encrypt", "keyId", id, "plaintext", b64("x")).getInteger("code")).isEqualTo(4550);
+    assertThat(
+            client
+                .call("GetKeyAttributes", "keyId", id)
+                .getJsonObject("keyMetadata")
+                .getString("keyState"))
+        .isEqualTo("Disabled");
+    assertThat(client.call("Encrypt", "keyId", id, "plaintext", b64("x")).getInteger("code"))
+        .isEqualTo(4550);
     assertOk(client.call("EnableKey", "keyId", id));
-    assertThat(client.call("GetKeyAttributes", "keyId", id).getJsonObject("keyMetadata").getString("keyState")).isEqualTo("Enabled");
+    assertThat(
+            client
+                .call("GetKeyAttributes", "keyId", id)
+                .getJsonObject("keyMetadata")
+                .getString("keyState"))
+        .isEqualTo("Enabled");
     assertOk(client.call("Encrypt", "keyId", id, "plaintext", b64("x")));
   }
 
@@ -104,22 +132,41 @@ class V2ApiIT {
   void encryptThenDecrypt_roundTripsWithContext() {
     String id = Keys.create(client, "enc-1");
     String ctx = "{\"purpose\":\"orders\",\"tenant\":\"t1\"}";
-    JsonObject enc = client.call("Encrypt", "keyId", id, "plaintext", b64("database password"), "encryptionContext", ctx);
+    JsonObject enc =
+        client.call(
+            "Encrypt",
+            "keyId",
+            id,
+            "plaintext",
+            b64("database password"),
+            "encryptionContext",
+            ctx);
     assertOk(enc);
     assertThat(enc.getString("keyId")).isEqualTo(id);
     String blob = enc.getString("ciphertextBlob");
     assertThat(Base64.getDecoder().decode(blob)).hasSize(65 + "database password".length());
-    JsonObject dec = client.call("Decrypt", "ciphertextBlob", blob, "encryptionContext", "{\"tenant\":\"t1\",\"purpose\":\"orders\"}");
+    JsonObject dec =
+        client.call(
+            "Decrypt",
+            "ciphertextBlob",
+            blob,
+            "encryptionContext",
+            "{\"tenant\":\"t1\",\"purpose\":\"orders\"}");
     assertOk(dec);
     assertThat(dec.getString("keyId")).isEqualTo(id);
-    assertThat(new String(Base64.getDecoder().decode(dec.getString("plaintext")), StandardCharsets.UTF_8)).isEqualTo("database password");
+    assertThat(
+            new String(
+                Base64.getDecoder().decode(dec.getString("plaintext")), StandardCharsets.UTF_8))
+        .isEqualTo("database password");
   }
 
   @Test
   void encrypt_twice_givesDifferentBlobs() {
     String id = Keys.create(client, "enc-2");
-    String a = client.call("Encrypt", "keyId", id, "plaintext", b64("same")).getString("ciphertextBlob");
-    String b = client.call("Encrypt", "keyId", id, "plaintext", b64("same")).getString("ciphertextBlob");
+    String a =
+        client.call("Encrypt", "keyId", id, "plaintext", b64("same")).getString("ciphertextBlob");
+    String b =
+        client.call("Encrypt", "keyId", id, "plaintext", b64("same")).getString("ciphertextBlob");
     assertThat(a).isNotEqualTo(b);
   }
 
@@ -128,7 +175,8 @@ class V2ApiIT {
     String id = Keys.create(client, "enc-4096");
     byte[] pt = new byte[4096];
     java.util.Arrays.fill(pt, (byte) 7);
-    JsonObject enc = client.call("Encrypt", "keyId", id, "plaintext", Base64.getEncoder().encodeToString(pt));
+    JsonObject enc =
+        client.call("Encrypt", "keyId", id, "plaintext", Base64.getEncoder().encodeToString(pt));
     assertOk(enc);
     JsonObject dec = client.call("Decrypt", "ciphertextBlob", enc.getString("ciphertextBlob"));
     assertThat(Base64.getDecoder().decode(dec.getString("plaintext"))).isEqualTo(pt);
@@ -143,9 +191,11 @@ class V2ApiIT {
     JsonObject aes128 = client.call("GenerateDataKey", "keyId", id, "keySpec", "AES_128");
     assertThat(Base64.getDecoder().decode(aes128.getString("plaintext"))).hasSize(16);
     // The v2 Java SDK sends both; numberOfBytes > 0 wins.
-    JsonObject both = client.call("GenerateDataKey", "keyId", id, "keySpec", "AES_128", "numberOfBytes", "1024");
+    JsonObject both =
+        client.call("GenerateDataKey", "keyId", id, "keySpec", "AES_128", "numberOfBytes", "1024");
     assertThat(Base64.getDecoder().decode(both.getString("plaintext"))).hasSize(1024);
-    JsonObject zero = client.call("GenerateDataKey", "keyId", id, "keySpec", "AES_256", "numberOfBytes", "0");
+    JsonObject zero =
+        client.call("GenerateDataKey", "keyId", id, "keySpec", "AES_256", "numberOfBytes", "0");
     assertThat(Base64.getDecoder().decode(zero.getString("plaintext"))).hasSize(32);
     // The data key's blob decrypts to the same data key.
     JsonObject dec = client.call("Decrypt", "ciphertextBlob", aes256.getString("ciphertextBlob"));
@@ -155,11 +205,31 @@ class V2ApiIT {
   @Test
   void generateDataKey_withContext_needsTheSameContextToDecrypt() {
     String id = Keys.create(client, "gdk-ctx");
-    JsonObject dk = client.call("GenerateDataKey", "keyId", id, "keySpec", "AES_256", "encryptionContext", "{\"k\":\"v\"}");
+    JsonObject dk =
+        client.call(
+            "GenerateDataKey",
+            "keyId",
+            id,
+            "keySpec",
+            "AES_256",
+            "encryptionContext",
+            "{\"k\":\"v\"}");
     assertOk(dk);
-    assertThat(client.call("Decrypt", "ciphertextBlob", dk.getString("ciphertextBlob")).getInteger("code")).isEqualTo(4580);
-    assertThat(client.call("Decrypt", "ciphertextBlob", dk.getString("ciphertextBlob"), "encryptionContext", "{\"k\":\"v\"}")
-        .getString("plaintext")).isEqualTo(dk.getString("plaintext"));
+    assertThat(
+            client
+                .call("Decrypt", "ciphertextBlob", dk.getString("ciphertextBlob"))
+                .getInteger("code"))
+        .isEqualTo(4580);
+    assertThat(
+            client
+                .call(
+                    "Decrypt",
+                    "ciphertextBlob",
+                    dk.getString("ciphertextBlob"),
+                    "encryptionContext",
+                    "{\"k\":\"v\"}")
+                .getString("plaintext"))
+        .isEqualTo(dk.getString("plaintext"));
   }
 
   @Test
@@ -169,10 +239,30 @@ class V2ApiIT {
     assertOk(client.request("GetKeyAttributes").param("keyId", id).multipart().send());
     assertOk(client.request("GetKeyAttributes").param("keyId", id).sha1().send());
     // The region in the Host wins over the Region parameter; gz is ap-guangzhou.
-    assertOk(client.request("GetKeyAttributes").param("keyId", id).param("Region", "bj").host("kms-gz.api.qcloud.com").send());
+    assertOk(
+        client
+            .request("GetKeyAttributes")
+            .param("keyId", id)
+            .param("Region", "bj")
+            .host("kms-gz.api.qcloud.com")
+            .send());
     // The same key is not visible in another region.
-    assertThat(client.request("GetKeyAttributes").param("keyId", id).param("Region", "sh").send().getInteger("code")).isEqualTo(4530);
-    assertThat(client.request("GetKeyAttributes").param("keyId", id).param("Region", "ap-guangzhou").send().getInteger("code")).isZero();
+    assertThat(
+            client
+                .request("GetKeyAttributes")
+                .param("keyId", id)
+                .param("Region", "sh")
+                .send()
+                .getInteger("code"))
+        .isEqualTo(4530);
+    assertThat(
+            client
+                .request("GetKeyAttributes")
+                .param("keyId", id)
+                .param("Region", "ap-guangzhou")
+                .send()
+                .getInteger("code"))
+        .isZero();
   }
 
   @Test

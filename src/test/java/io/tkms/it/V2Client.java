@@ -92,7 +92,9 @@ public final class V2Client {
       return this;
     }
 
-    /** Signs for and sends to {@code p}: {@code /} is API 3.0's legacy form signing (add a Version). */
+    /**
+     * Signs for and sends to {@code p}: {@code /} is API 3.0's legacy form signing (add a Version).
+     */
     public Req path(String p) {
       path = p;
       return this;
@@ -122,29 +124,63 @@ public final class V2Client {
     public Map<String, String> signed() {
       Map<String, String> p = new LinkedHashMap<>(params);
       p.put("SignatureMethod", signatureMethod);
-      String sts = V2Signature.stringToSign(method.equals("GET") ? "GET" : "POST", signedHost == null ? host : signedHost, path, p);
+      String sts =
+          V2Signature.stringToSign(
+              method.equals("GET") ? "GET" : "POST",
+              signedHost == null ? host : signedHost,
+              path,
+              p);
       String key = keyOverride == null ? secretKey : keyOverride;
-      byte[] mac = V2Signature.compute(V2Signature.Algorithm.of(signatureMethod), key.getBytes(StandardCharsets.UTF_8), sts);
-      p.put("Signature", signatureOverride != null ? signatureOverride : java.util.Base64.getEncoder().encodeToString(mac));
+      byte[] mac =
+          V2Signature.compute(
+              V2Signature.Algorithm.of(signatureMethod), key.getBytes(StandardCharsets.UTF_8), sts);
+      p.put(
+          "Signature",
+          signatureOverride != null
+              ? signatureOverride
+              : java.util.Base64.getEncoder().encodeToString(mac));
       return p;
     }
 
     public RawHttp.Response sendRaw() {
       Map<String, String> p = signed();
       if (method.equals("GET")) {
-        return RawHttp.send(port, "GET " + path + "?" + form(p) + " HTTP/1.1\r\nHost: " + host, null);
+        return RawHttp.send(
+            port, "GET " + path + "?" + form(p) + " HTTP/1.1\r\nHost: " + host, null);
       }
       if (multipart) {
         String boundary = "----tkms" + NONCE.incrementAndGet();
         StringBuilder b = new StringBuilder();
-        p.forEach((k, v) -> b.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(k)
-            .append("\"\r\n\r\n").append(v).append("\r\n"));
+        p.forEach(
+            (k, v) ->
+                b.append("--")
+                    .append(boundary)
+                    .append("\r\nContent-Disposition: form-data; name=\"")
+                    .append(k)
+                    .append("\"\r\n\r\n")
+                    .append(v)
+                    .append("\r\n"));
         b.append("--").append(boundary).append("--\r\n");
-        return RawHttp.send(port, method + " " + path + " HTTP/1.1\r\nHost: " + host
-            + "\r\nContent-Type: multipart/form-data; boundary=" + boundary, b.toString().getBytes(StandardCharsets.UTF_8));
+        return RawHttp.send(
+            port,
+            method
+                + " "
+                + path
+                + " HTTP/1.1\r\nHost: "
+                + host
+                + "\r\nContent-Type: multipart/form-data; boundary="
+                + boundary,
+            b.toString().getBytes(StandardCharsets.UTF_8));
       }
-      return RawHttp.send(port, method + " " + path + " HTTP/1.1\r\nHost: " + host
-          + "\r\nContent-Type: application/x-www-form-urlencoded", form(p).getBytes(StandardCharsets.UTF_8));
+      return RawHttp.send(
+          port,
+          method
+              + " "
+              + path
+              + " HTTP/1.1\r\nHost: "
+              + host
+              + "\r\nContent-Type: application/x-www-form-urlencoded",
+          form(p).getBytes(StandardCharsets.UTF_8));
     }
 
     public JsonObject send() {
@@ -158,12 +194,15 @@ public final class V2Client {
 
   public static String form(Map<String, String> p) {
     StringBuilder sb = new StringBuilder();
-    p.forEach((k, v) -> {
-      if (sb.length() > 0) {
-        sb.append('&');
-      }
-      sb.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
-    });
+    p.forEach(
+        (k, v) -> {
+          if (sb.length() > 0) {
+            sb.append('&');
+          }
+          sb.append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+              .append('=')
+              .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+        });
     return sb.toString();
   }
 }

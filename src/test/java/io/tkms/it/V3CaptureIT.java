@@ -14,17 +14,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every captured request of the official SDKs, replayed byte for byte against a server whose
- * clock is set to the capture's timestamp and which knows the captures' credential: each passes
+ * Every captured request of the official SDKs, replayed byte for byte against a server whose clock
+ * is set to the capture's timestamp and which knows the captures' credential: each passes
  * authentication; with one signed byte changed, each fails with AuthFailure.SignatureFailure.
  */
 class V3CaptureIT {
   static final MutableClock clock = new MutableClock(Instant.now());
-  @RegisterExtension static final TestServer server = TestServer.perClass().withClock(clock).withEnv(env -> {
-    env.put("KMS_BOOTSTRAP_APPID", "1250000777");
-    env.put("KMS_BOOTSTRAP_SECRET_ID", "AKIDEXAMPLEID");
-    env.put("KMS_BOOTSTRAP_SECRET_KEY", "EXAMPLESECRETKEY");
-  });
+
+  @RegisterExtension
+  static final TestServer server =
+      TestServer.perClass()
+          .withClock(clock)
+          .withEnv(
+              env -> {
+                env.put("KMS_BOOTSTRAP_APPID", "1250000777");
+                env.put("KMS_BOOTSTRAP_SECRET_ID", "AKIDEXAMPLEID");
+                env.put("KMS_BOOTSTRAP_SECRET_KEY", "EXAMPLESECRETKEY");
+              });
 
   static Stream<String> captures() {
     return IntStream.rangeClosed(1, 16).mapToObj(i -> String.format("%02d", i));
@@ -61,7 +67,11 @@ class V3CaptureIT {
   static Capture load(String n) throws Exception {
     try (InputStream in = V3CaptureIT.class.getResourceAsStream("/sdk-captures/" + n + ".json")) {
       JsonObject j = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      return new Capture(j.getString("method"), j.getString("path"), j.getJsonArray("headers"), j.getString("body"));
+      return new Capture(
+          j.getString("method"),
+          j.getString("path"),
+          j.getJsonArray("headers"),
+          j.getString("body"));
     }
   }
 
@@ -97,18 +107,22 @@ class V3CaptureIT {
     // Changed first: a failed signature records no nonce, so the original can still be sent after.
     // One signed byte changed, keeping the request well-formed: the first digit of a parameter
     // value in the query (GET) or body (POST) becomes another digit.
-    String changedPath = c.method().equals("GET") ? changeFirstDigit(c.path(), c.path().indexOf('?')) : c.path();
+    String changedPath =
+        c.method().equals("GET") ? changeFirstDigit(c.path(), c.path().indexOf('?')) : c.path();
     String changedBody = c.method().equals("GET") ? c.body() : changeFirstDigit(c.body(), 0);
     RawHttp.Response changed = c.send(server.port(), changedPath, changedBody);
-    assertThat(errorCode(changed)).as("capture %s changed: %s", n, changed.text())
+    assertThat(errorCode(changed))
+        .as("capture %s changed: %s", n, changed.text())
         .isIn("AuthFailure.SignatureFailure", "AuthFailure.TokenFailure");
 
     String code = errorCode(c.send(server.port(), c.path(), c.body()));
     // The captures name keys that do not exist here (or tokens, which are refused): any answer
     // but an authentication failure shows the signature verified at the capture's own time.
-    assertThat(code).as("capture %s", n).satisfiesAnyOf(
-        x -> assertThat(x).isNull(),
-        x -> assertThat(x).doesNotStartWith("AuthFailure"),
-        x -> assertThat(x).isEqualTo("AuthFailure.TokenFailure"));
+    assertThat(code)
+        .as("capture %s", n)
+        .satisfiesAnyOf(
+            x -> assertThat(x).isNull(),
+            x -> assertThat(x).doesNotStartWith("AuthFailure"),
+            x -> assertThat(x).isEqualTo("AuthFailure.TokenFailure"));
   }
 }

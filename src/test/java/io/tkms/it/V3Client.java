@@ -125,17 +125,34 @@ public final class V3Client {
     }
 
     private String sign() {
-      String date = scopeDate != null ? scopeDate : Instant.ofEpochSecond(timestamp).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+      String date =
+          scopeDate != null
+              ? scopeDate
+              : Instant.ofEpochSecond(timestamp).atOffset(ZoneOffset.UTC).toLocalDate().toString();
       headers.put("X-TC-Timestamp", Long.toString(timestamp));
       byte[] payload = (signedBody != null ? signedBody : body).getBytes(StandardCharsets.UTF_8);
-      String hashed = unsignedPayload ? Hmacs.sha256Hex("UNSIGNED-PAYLOAD".getBytes(StandardCharsets.UTF_8)) : Hmacs.sha256Hex(payload);
+      String hashed =
+          unsignedPayload
+              ? Hmacs.sha256Hex("UNSIGNED-PAYLOAD".getBytes(StandardCharsets.UTF_8))
+              : Hmacs.sha256Hex(payload);
       Map<String, String> lower = new LinkedHashMap<>();
       headers.forEach((k, v) -> lower.put(k.toLowerCase(), v));
-      String canonical = Tc3Signature.canonicalRequest(method, query, lower::get, List.of("content-type", "host"), hashed);
+      String canonical =
+          Tc3Signature.canonicalRequest(
+              method, query, lower::get, List.of("content-type", "host"), hashed);
       String sts = Tc3Signature.stringToSign(timestamp, date, service, canonical);
-      byte[] key = Tc3Signature.signingKey(signWith.getBytes(StandardCharsets.UTF_8), date, service);
-      String sig = HexFormat.of().formatHex(Hmacs.hmacSha256(key, sts.getBytes(StandardCharsets.UTF_8)));
-      return "TC3-HMAC-SHA256 Credential=" + secretId + "/" + date + "/" + service + "/tc3_request, SignedHeaders=content-type;host, Signature=" + sig;
+      byte[] key =
+          Tc3Signature.signingKey(signWith.getBytes(StandardCharsets.UTF_8), date, service);
+      String sig =
+          HexFormat.of().formatHex(Hmacs.hmacSha256(key, sts.getBytes(StandardCharsets.UTF_8)));
+      return "TC3-HMAC-SHA256 Credential="
+          + secretId
+          + "/"
+          + date
+          + "/"
+          + service
+          + "/tc3_request, SignedHeaders=content-type;host, Signature="
+          + sig;
     }
 
     /** Every header the request would carry, Authorization included (for other HTTP clients). */
@@ -153,7 +170,8 @@ public final class V3Client {
     public RawHttp.Response sendRaw() {
       headers.put("X-TC-Timestamp", Long.toString(timestamp));
       String auth = authorization != null ? authorization : sign();
-      StringBuilder head = new StringBuilder(method + " /" + (query.isEmpty() ? "" : "?" + query) + " HTTP/1.1");
+      StringBuilder head =
+          new StringBuilder(method + " /" + (query.isEmpty() ? "" : "?" + query) + " HTTP/1.1");
       headers.forEach((k, v) -> head.append("\r\n").append(k).append(": ").append(v));
       head.append("\r\nAuthorization: ").append(auth);
       byte[] b = body.getBytes(StandardCharsets.UTF_8);

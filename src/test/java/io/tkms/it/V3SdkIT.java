@@ -11,14 +11,15 @@ import com.tencentcloudapi.kms.v20190118.KmsClient;
 import com.tencentcloudapi.kms.v20190118.models.*;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Tencent's own Java SDK, unmodified, against our server: every signing mode and the core actions. */
+/**
+ * Tencent's own Java SDK, unmodified, against our server: every signing mode and the core actions.
+ */
 class V3SdkIT {
   @RegisterExtension static final TestServer server = TestServer.perClass();
 
@@ -117,7 +118,8 @@ class V3SdkIT {
     DisableKeyRequest dis = new DisableKeyRequest();
     dis.setKeyId(keyId);
     kms.DisableKey(dis);
-    TencentCloudSDKException disabled = catchThrowableOfType(TencentCloudSDKException.class, () -> kms.Encrypt(enc));
+    TencentCloudSDKException disabled =
+        catchThrowableOfType(TencentCloudSDKException.class, () -> kms.Encrypt(enc));
     assertThat(disabled.getErrorCode()).isEqualTo("ResourceUnavailable.CmkDisabled");
     assertThat(disabled.getRequestId()).isNotBlank();
     EnableKeysRequest enableAll = new EnableKeysRequest();
@@ -134,7 +136,9 @@ class V3SdkIT {
 
     DescribeKeysRequest many = new DescribeKeysRequest();
     many.setKeyIds(new String[] {keyId});
-    assertThat(kms.DescribeKeys(many).getKeyMetadatas()).extracting(KeyMetadata::getKeyId).containsExactly(keyId);
+    assertThat(kms.DescribeKeys(many).getKeyMetadatas())
+        .extracting(KeyMetadata::getKeyId)
+        .containsExactly(keyId);
 
     ListKeysRequest list = new ListKeysRequest();
     list.setLimit(200L);
@@ -155,7 +159,8 @@ class V3SdkIT {
   }
 
   static Stream<Object[]> signings() {
-    return Stream.of(new Object[] {ClientProfile.SIGN_TC3_256}, new Object[] {ClientProfile.SIGN_SHA256});
+    return Stream.of(
+        new Object[] {ClientProfile.SIGN_TC3_256}, new Object[] {ClientProfile.SIGN_SHA256});
   }
 
   @ParameterizedTest(name = "{0}")
@@ -218,12 +223,14 @@ class V3SdkIT {
     ScheduleKeyDeletionRequest schedule = new ScheduleKeyDeletionRequest();
     schedule.setKeyId(keyId);
     schedule.setPendingWindowInDays(7L);
-    assertThat(code(() -> kms.ScheduleKeyDeletion(schedule))).isEqualTo("ResourceUnavailable.CmkShouldBeDisabled");
+    assertThat(code(() -> kms.ScheduleKeyDeletion(schedule)))
+        .isEqualTo("ResourceUnavailable.CmkShouldBeDisabled");
     DisableKeyRequest disable = new DisableKeyRequest();
     disable.setKeyId(keyId);
     kms.DisableKey(disable);
     ScheduleKeyDeletionResponse scheduled = kms.ScheduleKeyDeletion(schedule);
-    assertThat(scheduled.getDeletionDate()).isGreaterThan(System.currentTimeMillis() / 1000 + 6 * 86_400);
+    assertThat(scheduled.getDeletionDate())
+        .isGreaterThan(System.currentTimeMillis() / 1000 + 6 * 86_400);
     assertThat(kms.DescribeKey(describe).getKeyMetadata().getKeyState()).isEqualTo("PendingDelete");
     CancelKeyDeletionRequest cancel = new CancelKeyDeletionRequest();
     cancel.setKeyId(keyId);
@@ -235,16 +242,21 @@ class V3SdkIT {
     f.setTagKey("env");
     f.setTagValue(new String[] {"sdk"});
     byTag.setTagFilters(new TagFilter[] {f});
-    assertThat(kms.ListKeyDetail(byTag).getKeyMetadatas()).extracting(KeyMetadata::getKeyId).contains(keyId);
+    assertThat(kms.ListKeyDetail(byTag).getKeyMetadatas())
+        .extracting(KeyMetadata::getKeyId)
+        .contains(keyId);
   }
 
   @Test
   void serviceInformation() throws Exception {
     KmsClient kms = client(ClientProfile.SIGN_TC3_256, HttpProfile.REQ_POST);
     assertThat(kms.GetServiceStatus(new GetServiceStatusRequest()).getServiceEnabled()).isTrue();
-    assertThat(kms.GetRegions(new GetRegionsRequest()).getRegions()).containsExactly("ap-guangzhou", "ap-shanghai", "ap-beijing");
+    assertThat(kms.GetRegions(new GetRegionsRequest()).getRegions())
+        .containsExactly("ap-guangzhou", "ap-shanghai", "ap-beijing");
     ListAlgorithmsResponse algos = kms.ListAlgorithms(new ListAlgorithmsRequest());
-    assertThat(algos.getSymmetricAlgorithms()).extracting(AlgorithmInfo::getKeyUsage).containsExactly("ENCRYPT_DECRYPT");
+    assertThat(algos.getSymmetricAlgorithms())
+        .extracting(AlgorithmInfo::getKeyUsage)
+        .containsExactly("ENCRYPT_DECRYPT");
   }
 
   @Test
@@ -255,10 +267,12 @@ class V3SdkIT {
     assertThat(code(() -> kms.DescribeKey(unknown))).isEqualTo("ResourceUnavailable.CmkNotFound");
     DescribeKeyRequest malformed = new DescribeKeyRequest();
     malformed.setKeyId("k1");
-    assertThat(code(() -> kms.DescribeKey(malformed))).isEqualTo("InvalidParameterValue.InvalidKeyId");
+    assertThat(code(() -> kms.DescribeKey(malformed)))
+        .isEqualTo("InvalidParameterValue.InvalidKeyId");
     DecryptRequest garbage = new DecryptRequest();
     garbage.setCiphertextBlob("Z2FyYmFnZQ==");
-    assertThat(code(() -> kms.Decrypt(garbage))).isEqualTo("InvalidParameterValue.InvalidCiphertext");
+    assertThat(code(() -> kms.Decrypt(garbage)))
+        .isEqualTo("InvalidParameterValue.InvalidCiphertext");
     EncryptRequest notB64 = new EncryptRequest();
     notB64.setKeyId("00000000-0000-4000-8000-000000000000");
     notB64.setPlaintext("***");
@@ -269,8 +283,12 @@ class V3SdkIT {
     badAlias.setAlias("kms-reserved");
     assertThat(code(() -> kms.CreateKey(badAlias))).isEqualTo("InvalidParameterValue.InvalidAlias");
     DescribeKeysRequest dup = new DescribeKeysRequest();
-    dup.setKeyIds(new String[] {"00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000000"});
-    assertThat(code(() -> kms.DescribeKeys(dup))).isEqualTo("InvalidParameterValue.DuplicatedKeyId");
+    dup.setKeyIds(
+        new String[] {
+          "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000000"
+        });
+    assertThat(code(() -> kms.DescribeKeys(dup)))
+        .isEqualTo("InvalidParameterValue.DuplicatedKeyId");
     GetPublicKeyRequest publicKey = new GetPublicKeyRequest();
     publicKey.setKeyId("00000000-0000-4000-8000-000000000000");
     assertThat(code(() -> kms.GetPublicKey(publicKey))).isEqualTo("UnsupportedOperation");
@@ -285,17 +303,23 @@ class V3SdkIT {
       throw new AssertionError(e);
     }
 
-    KmsClient wrongKey = client(ClientProfile.SIGN_TC3_256, HttpProfile.REQ_POST, TestServer.SECRET_ID, "not-the-key");
-    assertThat(code(() -> wrongKey.ListKeys(new ListKeysRequest()))).isEqualTo("AuthFailure.SignatureFailure");
-    KmsClient stranger = client(ClientProfile.SIGN_SHA256, HttpProfile.REQ_POST, "AKIDnobody0000000000000000", "x");
-    assertThat(code(() -> stranger.ListKeys(new ListKeysRequest()))).isEqualTo("AuthFailure.SecretIdNotFound");
+    KmsClient wrongKey =
+        client(
+            ClientProfile.SIGN_TC3_256, HttpProfile.REQ_POST, TestServer.SECRET_ID, "not-the-key");
+    assertThat(code(() -> wrongKey.ListKeys(new ListKeysRequest())))
+        .isEqualTo("AuthFailure.SignatureFailure");
+    KmsClient stranger =
+        client(ClientProfile.SIGN_SHA256, HttpProfile.REQ_POST, "AKIDnobody0000000000000000", "x");
+    assertThat(code(() -> stranger.ListKeys(new ListKeysRequest())))
+        .isEqualTo("AuthFailure.SecretIdNotFound");
   }
 
   @Test
   void keysAndCiphertexts_crossBetweenApi2AndApi3() throws Exception {
     V2Client v2 = server.bootstrapClient();
     String v2Key = Keys.create(v2, "cross-protocol");
-    String v2Blob = v2.call("Encrypt", "keyId", v2Key, "plaintext", b64("from v2")).getString("ciphertextBlob");
+    String v2Blob =
+        v2.call("Encrypt", "keyId", v2Key, "plaintext", b64("from v2")).getString("ciphertextBlob");
     KmsClient v3 = client(ClientProfile.SIGN_TC3_256, HttpProfile.REQ_POST);
 
     DecryptRequest dec = new DecryptRequest();
@@ -306,7 +330,8 @@ class V3SdkIT {
     enc.setKeyId(v2Key);
     enc.setPlaintext(b64("from v3"));
     String v3Blob = v3.Encrypt(enc).getCiphertextBlob();
-    assertThat(v2.call("Decrypt", "ciphertextBlob", v3Blob).getString("plaintext")).isEqualTo(b64("from v3"));
+    assertThat(v2.call("Decrypt", "ciphertextBlob", v3Blob).getString("plaintext"))
+        .isEqualTo(b64("from v3"));
 
     DescribeKeyRequest d = new DescribeKeyRequest();
     d.setKeyId(v2Key);
@@ -331,5 +356,4 @@ class V3SdkIT {
     }
     throw new AssertionError("no error");
   }
-
 }

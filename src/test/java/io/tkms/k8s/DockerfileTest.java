@@ -39,7 +39,10 @@ class DockerfileTest {
       }
       logical.append(t);
       String[] parts = logical.toString().split("\\s+", 2);
-      instructions.add(new String[] {parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1].strip() : ""});
+      instructions.add(
+          new String[] {
+            parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1].strip() : ""
+          });
       logical.setLength(0);
     }
   }
@@ -58,20 +61,29 @@ class DockerfileTest {
       String image = words[0];
       if (!stages.contains(image)) {
         String afterRegistry = image.substring(image.lastIndexOf('/') + 1);
-        assertThat(afterRegistry).as("FROM " + from + " names a tag or digest").containsAnyOf(":", "@");
-        String tag = afterRegistry.contains("@") ? "digest" : afterRegistry.substring(afterRegistry.indexOf(':') + 1);
+        assertThat(afterRegistry)
+            .as("FROM " + from + " names a tag or digest")
+            .containsAnyOf(":", "@");
+        String tag =
+            afterRegistry.contains("@")
+                ? "digest"
+                : afterRegistry.substring(afterRegistry.indexOf(':') + 1);
         assertThat(tag).as("FROM " + from).isNotEqualTo("latest").matches(".*[0-9].*");
       }
       if (words.length == 3 && words[1].equalsIgnoreCase("AS")) {
         stages.add(words[2]);
       }
     }
-    assertThat(froms.get(froms.size() - 1)).as("the runtime stage is a JRE 17").contains("17").contains("jre");
+    assertThat(froms.get(froms.size() - 1))
+        .as("the runtime stage is a JRE 17")
+        .contains("17")
+        .contains("jre");
   }
 
   @Test
   void build_usesTheWrapper_andTheRuntimeCopiesTheJarAndConfig() {
-    assertThat(args("RUN")).anyMatch(r -> r.contains("./mvnw") && r.contains("package") && r.contains("-DskipTests"));
+    assertThat(args("RUN"))
+        .anyMatch(r -> r.contains("./mvnw") && r.contains("package") && r.contains("-DskipTests"));
     assertThat(args("COPY")).anyMatch(c -> c.startsWith("--from=") && c.contains("target/kms.jar"));
     assertThat(args("COPY")).anyMatch(c -> c.startsWith("conf/"));
   }
@@ -81,11 +93,14 @@ class DockerfileTest {
     List<String> users = args("USER");
     assertThat(users).isNotEmpty();
     String user = users.get(users.size() - 1);
-    assertThat(user).as("numeric uid[:gid], so runAsNonRoot can verify it").matches("[0-9]+(:[0-9]+)?");
+    assertThat(user)
+        .as("numeric uid[:gid], so runAsNonRoot can verify it")
+        .matches("[0-9]+(:[0-9]+)?");
     long uid = Long.parseLong(user.split(":")[0]);
     assertThat(uid).isPositive();
     Deployment d = Manifests.server(Manifests.parseFile(Manifests.BASE.resolve("deployment.yaml")));
-    assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser()).isEqualTo(uid);
+    assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser())
+        .isEqualTo(uid);
     // The last USER must follow the last FROM, or the runtime stage would run as root.
     int lastFrom = -1;
     int lastUser = -1;
@@ -105,20 +120,25 @@ class DockerfileTest {
         exposed.add(Integer.parseInt(p.replace("/tcp", "")));
       }
     }
-    assertThat(exposed).containsExactlyInAnyOrder(c.http().port(), c.admin().port(), c.observability().metricsPort());
+    assertThat(exposed)
+        .containsExactlyInAnyOrder(
+            c.http().port(), c.admin().port(), c.observability().metricsPort());
   }
 
   @Test
   void entrypoint_isExecFormJava() {
     List<String> entry = args("ENTRYPOINT");
     assertThat(entry).hasSize(1);
-    assertThat(entry.get(0)).as("exec form, so java is PID 1 and receives SIGTERM").startsWith("[\"java\"");
+    assertThat(entry.get(0))
+        .as("exec form, so java is PID 1 and receives SIGTERM")
+        .startsWith("[\"java\"");
     assertThat(entry.get(0)).contains("kms.jar");
   }
 
   @Test
   void dockerignore_keepsBuildOutputLocalStateAndGitOut() throws Exception {
-    List<String> ignored = Files.readAllLines(Path.of(".dockerignore")).stream().map(String::strip).toList();
+    List<String> ignored =
+        Files.readAllLines(Path.of(".dockerignore")).stream().map(String::strip).toList();
     assertThat(ignored).contains("target/", "data/", ".git");
   }
 }

@@ -73,8 +73,8 @@ final class Manifests {
   }
 
   /**
-   * One or more YAML documents as typed objects; fails on unknown kinds and unknown fields.
-   * {@code Serialization} is deprecated in fabric8 8 in favour of an instance of {@code
+   * One or more YAML documents as typed objects; fails on unknown kinds and unknown fields. {@code
+   * Serialization} is deprecated in fabric8 8 in favour of an instance of {@code
    * KubernetesSerialization}; it behaves the same, including the silent additionalProperties.
    */
   @SuppressWarnings("deprecation")
@@ -97,7 +97,9 @@ final class Manifests {
   static void requireNoUnknownFields(Object root, String where) {
     List<String> unknown = new ArrayList<>();
     walk(root, "", unknown, Collections.newSetFromMap(new IdentityHashMap<>()));
-    assertThat(unknown).as(where + ": fields the Kubernetes model does not know (typo or wrong level?)").isEmpty();
+    assertThat(unknown)
+        .as(where + ": fields the Kubernetes model does not know (typo or wrong level?)")
+        .isEmpty();
   }
 
   private static void walk(Object o, String path, List<String> unknown, Set<Object> seen) {
@@ -140,7 +142,9 @@ final class Manifests {
    * test is skipped (loudly), except with {@code CI=true}, where it fails.
    */
   static List<HasMetadata> rendered(String overlay) {
-    return RENDERED.computeIfAbsent(overlay, o -> parse(render(K8S.resolve("overlays").resolve(o)), "kubectl kustomize overlays/" + o));
+    return RENDERED.computeIfAbsent(
+        overlay,
+        o -> parse(render(K8S.resolve("overlays").resolve(o)), "kubectl kustomize overlays/" + o));
   }
 
   private static String render(Path dir) {
@@ -148,7 +152,10 @@ final class Manifests {
     try {
       p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).start();
     } catch (IOException e) {
-      String why = "kubectl is not installed (" + e.getMessage() + "): the rendered overlays are NOT checked";
+      String why =
+          "kubectl is not installed ("
+              + e.getMessage()
+              + "): the rendered overlays are NOT checked";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail(why + "; CI=true requires kubectl");
       }
@@ -188,7 +195,8 @@ final class Manifests {
   }
 
   static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> kind, String name) {
-    List<T> found = all(objects, kind).stream().filter(o -> o.getMetadata().getName().equals(name)).toList();
+    List<T> found =
+        all(objects, kind).stream().filter(o -> o.getMetadata().getName().equals(name)).toList();
     assertThat(found).as(kind.getSimpleName() + " " + name).hasSize(1);
     return found.get(0);
   }
@@ -205,7 +213,10 @@ final class Manifests {
   }
 
   static ConfigMap serverConfigMap(List<HasMetadata> objects) {
-    List<ConfigMap> cms = all(objects, ConfigMap.class).stream().filter(c -> c.getMetadata().getName().startsWith("kms-config")).toList();
+    List<ConfigMap> cms =
+        all(objects, ConfigMap.class).stream()
+            .filter(c -> c.getMetadata().getName().startsWith("kms-config"))
+            .toList();
     assertThat(cms).as("the generated kms-config ConfigMap").hasSize(1);
     return cms.get(0);
   }
@@ -213,8 +224,12 @@ final class Manifests {
   /** Pod templates of every workload, by "Kind/name". */
   static Map<String, PodTemplateSpec> podTemplates(List<HasMetadata> objects) {
     Map<String, PodTemplateSpec> out = new LinkedHashMap<>();
-    all(objects, Deployment.class).forEach(d -> out.put("Deployment/" + d.getMetadata().getName(), d.getSpec().getTemplate()));
-    all(objects, StatefulSet.class).forEach(s -> out.put("StatefulSet/" + s.getMetadata().getName(), s.getSpec().getTemplate()));
+    all(objects, Deployment.class)
+        .forEach(
+            d -> out.put("Deployment/" + d.getMetadata().getName(), d.getSpec().getTemplate()));
+    all(objects, StatefulSet.class)
+        .forEach(
+            s -> out.put("StatefulSet/" + s.getMetadata().getName(), s.getSpec().getTemplate()));
     return out;
   }
 
@@ -225,11 +240,18 @@ final class Manifests {
       if (f.getFileName().toString().endsWith(".example.yaml")) {
         for (Secret s : all(parseFile(f), Secret.class)) {
           Map<String, String> values = new TreeMap<>(s.getStringData());
-          s.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-          out.merge(s.getMetadata().getName(), values, (a, b) -> {
-            a.putAll(b);
-            return a;
-          });
+          s.getData()
+              .forEach(
+                  (k, v) ->
+                      values.put(
+                          k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+          out.merge(
+              s.getMetadata().getName(),
+              values,
+              (a, b) -> {
+                a.putAll(b);
+                return a;
+              });
         }
       }
     }
@@ -248,13 +270,14 @@ final class Manifests {
     }
     for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
       String v = labels.get(r.getKey());
-      boolean ok = switch (r.getOperator()) {
-        case "In" -> v != null && r.getValues().contains(v);
-        case "NotIn" -> v == null || !r.getValues().contains(v);
-        case "Exists" -> v != null;
-        case "DoesNotExist" -> v == null;
-        default -> throw new IllegalArgumentException("operator " + r.getOperator());
-      };
+      boolean ok =
+          switch (r.getOperator()) {
+            case "In" -> v != null && r.getValues().contains(v);
+            case "NotIn" -> v == null || !r.getValues().contains(v);
+            case "Exists" -> v != null;
+            case "DoesNotExist" -> v == null;
+            default -> throw new IllegalArgumentException("operator " + r.getOperator());
+          };
       if (!ok) {
         return false;
       }
@@ -264,6 +287,8 @@ final class Manifests {
 
   /** A Service's selector: every label must match; an empty one selects nothing. */
   static boolean selects(Map<String, String> serviceSelector, Map<String, String> labels) {
-    return !serviceSelector.isEmpty() && serviceSelector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    return !serviceSelector.isEmpty()
+        && serviceSelector.entrySet().stream()
+            .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
   }
 }

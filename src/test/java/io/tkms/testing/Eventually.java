@@ -48,11 +48,13 @@ public final class Eventually {
 
   /** Waits until {@code condition} is true; fails naming {@code what} after {@code timeout}. */
   public static void eventually(Duration timeout, String what, BooleanSupplier condition) {
-    eventually(timeout, () -> {
-      if (!condition.getAsBoolean()) {
-        throw new AssertionError("still waiting for " + what);
-      }
-    });
+    eventually(
+        timeout,
+        () -> {
+          if (!condition.getAsBoolean()) {
+            throw new AssertionError("still waiting for " + what);
+          }
+        });
   }
 
   private static void pause() {

@@ -6,12 +6,12 @@ import java.time.Instant;
 
 /**
  * Formats an audit event as its JSON line, field by field into one {@link StringBuilder}: the same
- * text as encoding a {@code JsonObject} of the fields in this order, without the map, the
- * generator and the per-event date formatting on the request path (see docs/performance.md).
- * Thread-safe.
+ * text as encoding a {@code JsonObject} of the fields in this order, without the map, the generator
+ * and the per-event date formatting on the request path (see docs/performance.md). Thread-safe.
  */
 final class AuditLine {
   private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
+
   /** The formatted second ({@code 2026-11-27T09:24:00}) of the latest event, shared by threads. */
   private static volatile Second second = new Second(Long.MIN_VALUE, "");
 
@@ -50,7 +50,10 @@ final class AuditLine {
     }
     b.append(s.text());
     if (ms != 0) {
-      b.append('.').append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10));
+      b.append('.')
+          .append((char) ('0' + ms / 100))
+          .append((char) ('0' + ms / 10 % 10))
+          .append((char) ('0' + ms % 10));
     }
     b.append('Z');
   }

@@ -18,9 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * queued lines with one write call. A request thread only formats the message and offers it to a
  * bounded queue: it never waits, never wakes another thread and never makes a system call (a
  * hand-off per event, as Logback's {@code AsyncAppender} does, cost a thread wake-up and a write
- * per request: see docs/performance.md). When the queue ({@code queueSize}, default 65,536) is
- * full the event is dropped and counted ({@link #dropped()}, reported as
- * {@code kms_audit_dropped_total}). Stopping the appender (Logback does at shutdown) writes what is
+ * per request: see docs/performance.md). When the queue ({@code queueSize}, default 65,536) is full
+ * the event is dropped and counted ({@link #dropped()}, reported as {@code
+ * kms_audit_dropped_total}). Stopping the appender (Logback does at shutdown) writes what is
  * queued. Lines reach the output at most {@code flushMillis} after the request; a crash loses at
  * most the lines of that window.
  */
@@ -34,7 +34,9 @@ public final class BatchingAuditAppender extends UnsynchronizedAppenderBase<ILog
   private Thread writer;
   private volatile boolean stopping;
 
-  /** Events offered to a full queue since the process started (process-wide: Logback creates it). */
+  /**
+   * Events offered to a full queue since the process started (process-wide: Logback creates it).
+   */
   public static long dropped() {
     return DROPPED.sum();
   }

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes each audit event as one JSON line to the dedicated logger {@code kms.audit}. The logging
- * configuration gives that logger a batching, never-blocking appender ({@link BatchingAuditAppender}); a failure to format
- * or write drops the event rather than the request.
+ * configuration gives that logger a batching, never-blocking appender ({@link
+ * BatchingAuditAppender}); a failure to format or write drops the event rather than the request.
  */
 public final class LogAuditSink implements AuditSink {
   /** The logger name operators route to their audit store. */

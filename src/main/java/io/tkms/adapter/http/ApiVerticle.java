@@ -39,7 +39,11 @@ public final class ApiVerticle extends VerticleBase {
     for (Route r : routes) {
       endpoints.put(r.path(), r.endpoint().apply(pipeline));
     }
-    server = vertx.createHttpServer(options).requestHandler(this::route).invalidRequestHandler(this::invalid);
+    server =
+        vertx
+            .createHttpServer(options)
+            .requestHandler(this::route)
+            .invalidRequestHandler(this::invalid);
     return server.listen();
   }
 
@@ -111,18 +115,39 @@ public final class ApiVerticle extends VerticleBase {
       json(req, 503, new JsonObject().put("status", "draining").put("database", "unknown"));
       return;
     }
-    services.readiness().checkDatabase().onComplete(ar -> {
-      if (ar.succeeded()) {
-        json(req, 200, new JsonObject().put("status", "ready").put("sealed", false).put("migrated", true).put("database", "up"));
-      } else {
-        json(req, 503, new JsonObject().put("status", "not ready").put("sealed", false).put("migrated", true).put("database", "down"));
-      }
-    });
+    services
+        .readiness()
+        .checkDatabase()
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                json(
+                    req,
+                    200,
+                    new JsonObject()
+                        .put("status", "ready")
+                        .put("sealed", false)
+                        .put("migrated", true)
+                        .put("database", "up"));
+              } else {
+                json(
+                    req,
+                    503,
+                    new JsonObject()
+                        .put("status", "not ready")
+                        .put("sealed", false)
+                        .put("migrated", true)
+                        .put("database", "down"));
+              }
+            });
   }
 
   private static void json(HttpServerRequest req, int status, JsonObject body) {
     if (!req.response().ended()) {
-      req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.toBuffer());
+      req.response()
+          .setStatusCode(status)
+          .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+          .end(body.toBuffer());
     }
   }
 }

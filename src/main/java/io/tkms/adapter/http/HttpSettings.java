@@ -13,7 +13,11 @@ import java.util.Optional;
  * @param maxBodyBytes largest request body accepted
  */
 public record HttpSettings(
-    List<String> regions, Map<String, String> regionAliases, String defaultRegion, int timestampWindowSeconds, int maxBodyBytes) {
+    List<String> regions,
+    Map<String, String> regionAliases,
+    String defaultRegion,
+    int timestampWindowSeconds,
+    int maxBodyBytes) {
 
   /** The canonical region for a name or alias, if it is served. */
   public Optional<String> region(String name) {

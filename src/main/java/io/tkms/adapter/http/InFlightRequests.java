@@ -7,10 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts API requests from their arrival until their response ends (or their connection closes),
- * so a graceful stop can wait for them. {@link #track} runs on the event loops: one atomic
- * increment and one small handler per request. {@link #awaitIdle} blocks and is for the shutdown
- * thread only.
+ * Counts API requests from their arrival until their response ends (or their connection closes), so
+ * a graceful stop can wait for them. {@link #track} runs on the event loops: one atomic increment
+ * and one small handler per request. {@link #awaitIdle} blocks and is for the shutdown thread only.
  */
 public final class InFlightRequests {
   private static final long POLL_MILLIS = 20;

@@ -10,15 +10,26 @@ import java.util.Set;
 
 /**
  * The legacy HmacSHA1/HmacSHA256 form signing, which both protocols accept: API 2.0 on {@code
- * /v2/index.php} and API 3.0 on {@code /} (with a {@code Version}). One chain for both: the
- * common parameters, the region, the token refusal, the credential, the signature over every
- * parameter, then the timestamp window, the collaborator refusal and the nonce. Call on the
- * request's event loop.
+ * /v2/index.php} and API 3.0 on {@code /} (with a {@code Version}). One chain for both: the common
+ * parameters, the region, the token refusal, the credential, the signature over every parameter,
+ * then the timestamp window, the collaborator refusal and the nonce. Call on the request's event
+ * loop.
  */
 public final class LegacySigning {
   /** The parameters of the legacy signing that are not action input. */
-  public static final Set<String> COMMON = Set.of("Action", "Version", "SecretId", "Signature", "SignatureMethod",
-      "Timestamp", "Nonce", "Region", "Token", "Language", "RequestClient");
+  public static final Set<String> COMMON =
+      Set.of(
+          "Action",
+          "Version",
+          "SecretId",
+          "Signature",
+          "SignatureMethod",
+          "Timestamp",
+          "Nonce",
+          "Region",
+          "Token",
+          "Language",
+          "RequestClient");
 
   private final Pipeline pipeline;
 
@@ -35,7 +46,12 @@ public final class LegacySigning {
    *     UNSUPPORTED_REGION, TOKEN_NOT_SUPPORTED, the credential and signature failures, or
    *     REPLAYED_NONCE
    */
-  public Future<Caller> authenticate(Exchange ex, HttpServerRequest req, Map<String, String> params, String path, String regionName) {
+  public Future<Caller> authenticate(
+      Exchange ex,
+      HttpServerRequest req,
+      Map<String, String> params,
+      String path,
+      String regionName) {
     String secretId = required(ex.protocol, params, "SecretId");
     String signature = required(ex.protocol, params, "Signature");
     long timestamp = unsigned(ex.protocol, params, "Timestamp");
@@ -45,14 +61,17 @@ public final class LegacySigning {
     Pipeline.refuseToken(params.get("Token"));
     String host = Pipeline.host(req);
     String method = req.method().name();
-    return pipeline.credential(ex, secretId).compose(cred -> {
-      String sts = V2Signature.stringToSign(method, host, path, params);
-      V2Signature.Algorithm alg = V2Signature.Algorithm.of(params.get("SignatureMethod"));
-      if (!V2Signature.verify(alg, cred.secretKey().bytes(), sts, signature)) {
-        return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
-      }
-      return pipeline.admit(ex, cred, timestamp, nonce, region);
-    });
+    return pipeline
+        .credential(ex, secretId)
+        .compose(
+            cred -> {
+              String sts = V2Signature.stringToSign(method, host, path, params);
+              V2Signature.Algorithm alg = V2Signature.Algorithm.of(params.get("SignatureMethod"));
+              if (!V2Signature.verify(alg, cred.secretKey().bytes(), sts, signature)) {
+                return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
+              }
+              return pipeline.admit(ex, cred, timestamp, nonce, region);
+            });
   }
 
   /** A present, non-empty parameter, else MISSING_PARAMETER worded for {@code protocol}. */
@@ -71,7 +90,8 @@ public final class LegacySigning {
   private static long unsigned(Protocol protocol, Map<String, String> params, String name) {
     String v = required(protocol, params, name);
     if (!digits(v, 19)) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " must be a non-negative integer");
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+          "parameter " + name + " must be a non-negative integer");
     }
     try {
       return Long.parseLong(v);
@@ -80,7 +100,9 @@ public final class LegacySigning {
     }
   }
 
-  /** Whether {@code s} is 1 to {@code max} ASCII digits (a regex here cost a Pattern per request). */
+  /**
+   * Whether {@code s} is 1 to {@code max} ASCII digits (a regex here cost a Pattern per request).
+   */
   public static boolean digits(String s, int max) {
     if (s.isEmpty() || s.length() > max) {
       return false;

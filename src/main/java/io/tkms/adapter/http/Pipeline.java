@@ -21,12 +21,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The protocol-independent steps of the request pipeline, in the order both endpoints run them:
  * bounded body, source throttle, credential, (the protocol's own signature check), timestamp
- * window, collaborator refusal, replay, account limiter; and the one place that answers and
- * audits. Call on the request's event loop.
+ * window, collaborator refusal, replay, account limiter; and the one place that answers and audits.
+ * Call on the request's event loop.
  */
 public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
+  private static final CharSequence JSON =
+      HttpHeaders.createOptimized("application/json; charset=utf-8");
   private final ApiServices services;
 
   public Pipeline(ApiServices services) {
@@ -49,51 +50,70 @@ public final class Pipeline {
    * {@code envelope} with HTTP 200 and audited once. Unexpected failures become INTERNAL_ERROR and
    * are logged by class name only.
    */
-  public void handle(HttpServerRequest req, Protocol protocol, Envelope envelope, Processor processor) {
+  public void handle(
+      HttpServerRequest req, Protocol protocol, Envelope envelope, Processor processor) {
     Exchange ex = start(req, protocol);
     int limit = services.settings().maxBodyBytes();
-    collect(req, body -> {
-      Future<JsonObject> result;
-      try {
-        if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.POST.equals(req.method())) {
-          throw ErrorCode.UNSUPPORTED_METHOD.exception();
-        }
-        String query = req.query();
-        if (query != null && query.length() > limit) {
-          throw ErrorCode.REQUEST_TOO_LARGE.exception("query string is longer than " + limit + " bytes");
-        }
-        result = processor.process(ex, body);
-      } catch (KmsException e) {
-        result = Future.failedFuture(e);
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
-      }
-      result.onComplete(ar -> {
-        if (ar.succeeded()) {
-          respond(req, ex, envelope.success(ex.requestId, ar.result()), "0");
-        } else {
-          fail(req, ex, envelope, ar.cause());
-        }
-      });
-    }, () -> fail(req, ex, envelope, ErrorCode.REQUEST_TOO_LARGE.exception("request body is larger than " + limit + " bytes")));
+    collect(
+        req,
+        body -> {
+          Future<JsonObject> result;
+          try {
+            if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.POST.equals(req.method())) {
+              throw ErrorCode.UNSUPPORTED_METHOD.exception();
+            }
+            String query = req.query();
+            if (query != null && query.length() > limit) {
+              throw ErrorCode.REQUEST_TOO_LARGE.exception(
+                  "query string is longer than " + limit + " bytes");
+            }
+            result = processor.process(ex, body);
+          } catch (KmsException e) {
+            result = Future.failedFuture(e);
+          } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+          }
+          result.onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  respond(req, ex, envelope.success(ex.requestId, ar.result()), "0");
+                } else {
+                  fail(req, ex, envelope, ar.cause());
+                }
+              });
+        },
+        () ->
+            fail(
+                req,
+                ex,
+                envelope,
+                ErrorCode.REQUEST_TOO_LARGE.exception(
+                    "request body is larger than " + limit + " bytes")));
   }
 
   private void fail(HttpServerRequest req, Exchange ex, Envelope envelope, Throwable failure) {
     KmsException e = KmsException.of(failure);
-    String detail = failure instanceof KmsException k ? k.internalDetail() : failure.getClass().getName();
+    String detail =
+        failure instanceof KmsException k ? k.internalDetail() : failure.getClass().getName();
     if (detail != null) {
       // The one log line of a failed request, carrying its id (and, in JSON logs, as a field).
-      LOG.atError().addKeyValue("requestId", ex.requestId)
-          .log("request {} failed in {} {}: {}", ex.requestId, ex.protocol.label(), safeName(ex.action), detail);
+      LOG.atError()
+          .addKeyValue("requestId", ex.requestId)
+          .log(
+              "request {} failed in {} {}: {}",
+              ex.requestId,
+              ex.protocol.label(),
+              safeName(ex.action),
+              detail);
     }
     respond(req, ex, envelope.error(ex.requestId, e.code(), e.getMessage()), e.code().v3Code());
   }
 
-
   /** A new exchange for {@code req}. */
   public Exchange start(HttpServerRequest req, Protocol protocol) {
     SocketAddress a = req.remoteAddress();
-    return new Exchange(RequestIds.next(), System.nanoTime(), a == null ? "unknown" : a.hostAddress(), protocol);
+    return new Exchange(
+        RequestIds.next(), System.nanoTime(), a == null ? "unknown" : a.hostAddress(), protocol);
   }
 
   /**
@@ -104,21 +124,23 @@ public final class Pipeline {
     int limit = services.settings().maxBodyBytes();
     Buffer body = Buffer.buffer();
     boolean[] over = {false};
-    req.handler(chunk -> {
-      if (!over[0] && body.length() + chunk.length() <= limit) {
-        body.appendBuffer(chunk);
-      } else {
-        over[0] = true;
-      }
-    });
+    req.handler(
+        chunk -> {
+          if (!over[0] && body.length() + chunk.length() <= limit) {
+            body.appendBuffer(chunk);
+          } else {
+            over[0] = true;
+          }
+        });
     req.exceptionHandler(e -> LOG.debug("request stream failed: {}", e.getClass().getSimpleName()));
-    req.endHandler(v -> {
-      if (over[0]) {
-        tooLarge.run();
-      } else {
-        then.accept(body);
-      }
-    });
+    req.endHandler(
+        v -> {
+          if (over[0]) {
+            tooLarge.run();
+          } else {
+            then.accept(body);
+          }
+        });
   }
 
   /** The Host header as received (with its port), or the HTTP/2 authority. */
@@ -144,20 +166,24 @@ public final class Pipeline {
     if (services.sourceLimiter().isBlocked(ex.source)) {
       return Future.failedFuture(ErrorCode.SOURCE_THROTTLED.exception());
     }
-    return services.credentials().find(secretId).compose(found -> {
-      if (found.isEmpty()) {
-        return authFailure(ex, ErrorCode.SECRET_ID_NOT_FOUND);
-      }
-      if (!found.get().enabled()) {
-        return authFailure(ex, ErrorCode.SECRET_ID_DISABLED);
-      }
-      return Future.succeededFuture(found.get());
-    });
+    return services
+        .credentials()
+        .find(secretId)
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                return authFailure(ex, ErrorCode.SECRET_ID_NOT_FOUND);
+              }
+              if (!found.get().enabled()) {
+                return authFailure(ex, ErrorCode.SECRET_ID_DISABLED);
+              }
+              return Future.succeededFuture(found.get());
+            });
   }
 
   /**
-   * Refuses temporary credentials: a non-empty token (API 3.0 {@code X-TC-Token}, the legacy
-   * {@code Token} parameter) fails with TOKEN_NOT_SUPPORTED.
+   * Refuses temporary credentials: a non-empty token (API 3.0 {@code X-TC-Token}, the legacy {@code
+   * Token} parameter) fails with TOKEN_NOT_SUPPORTED.
    */
   public static void refuseToken(String token) {
     if (token != null && !token.isEmpty()) {
@@ -175,7 +201,8 @@ public final class Pipeline {
    * After the signature verified: the timestamp window, the collaborator refusal, and the replay
    * check when the protocol has a nonce ({@code nonce} null for TC3).
    */
-  public Future<Caller> admit(Exchange ex, Credential cred, long timestamp, String nonce, String region) {
+  public Future<Caller> admit(
+      Exchange ex, Credential cred, long timestamp, String nonce, String region) {
     long now = services.clock().instant().getEpochSecond();
     int window = services.settings().timestampWindowSeconds();
     if (Math.abs(now - timestamp) > window) {
@@ -189,18 +216,30 @@ public final class Pipeline {
     if (nonce == null) {
       return Future.succeededFuture(caller);
     }
-    return services.replay().firstSeen(cred.secretId(), timestamp, nonce, timestamp + window)
-        .compose(first -> first ? Future.succeededFuture(caller) : authFailure(ex, ErrorCode.REPLAYED_NONCE));
+    return services
+        .replay()
+        .firstSeen(cred.secretId(), timestamp, nonce, timestamp + window)
+        .compose(
+            first ->
+                first ? Future.succeededFuture(caller) : authFailure(ex, ErrorCode.REPLAYED_NONCE));
   }
 
   /** The account's limits for the action and its group; throttled requests fail before any work. */
   public Future<Void> throttle(Caller caller, Group group, String action) {
-    return services.limits().admit(caller.appId(), group, action).compose(ok -> {
-      services.metrics().limiter(group, ok);
-      return ok
-          ? Future.<Void>succeededFuture()
-          : Future.failedFuture((group == Group.CRYPTO ? ErrorCode.CRYPTO_THROTTLED : ErrorCode.MANAGEMENT_THROTTLED).exception());
-    });
+    return services
+        .limits()
+        .admit(caller.appId(), group, action)
+        .compose(
+            ok -> {
+              services.metrics().limiter(group, ok);
+              return ok
+                  ? Future.<Void>succeededFuture()
+                  : Future.failedFuture(
+                      (group == Group.CRYPTO
+                              ? ErrorCode.CRYPTO_THROTTLED
+                              : ErrorCode.MANAGEMENT_THROTTLED)
+                          .exception());
+            });
   }
 
   /** Answers with HTTP 200 and {@code payload}, then records the metrics and the audit event. */
@@ -216,9 +255,21 @@ public final class Pipeline {
     long nanos = System.nanoTime() - ex.startNanos;
     services.metrics().request(ex.protocol.label(), ex.action, result, nanos);
     Caller c = ex.caller;
-    services.audit().record(new AuditEvent(System.currentTimeMillis(), ex.requestId, ex.protocol.label(),
-        c == null ? "" : c.appId(), c == null ? "" : c.uin(), ex.secretId.length() > 128 ? "" : ex.secretId,
-        safeName(ex.action), ex.keyId, result, ex.source, nanos / 1000));
+    services
+        .audit()
+        .record(
+            new AuditEvent(
+                System.currentTimeMillis(),
+                ex.requestId,
+                ex.protocol.label(),
+                c == null ? "" : c.appId(),
+                c == null ? "" : c.uin(),
+                ex.secretId.length() > 128 ? "" : ex.secretId,
+                safeName(ex.action),
+                ex.keyId,
+                result,
+                ex.source,
+                nanos / 1000));
   }
 
   /** Names are echoed into logs and audit only when they look like names. */

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The two wire protocols: API 2.0 on {@code /v2/index.php} and API 3.0 on {@code /}. They differ
- * in field spelling (API 2.0 writes API 3.0's {@code KeyId} as {@code keyId}), in the wording of a
+ * The two wire protocols: API 2.0 on {@code /v2/index.php} and API 3.0 on {@code /}. They differ in
+ * field spelling (API 2.0 writes API 3.0's {@code KeyId} as {@code keyId}), in the wording of a
  * missing parameter, and in their envelopes; everything else is shared. Immutable.
  */
 public enum Protocol {
@@ -62,7 +62,9 @@ public enum Protocol {
   /** This protocol's spelling of a field that API 3.0 spells {@code v3Name}. */
   public abstract String fieldName(String v3Name);
 
-  /** The MISSING_PARAMETER failure for {@code wireName}, worded as this protocol's clients expect. */
+  /**
+   * The MISSING_PARAMETER failure for {@code wireName}, worded as this protocol's clients expect.
+   */
   public abstract KmsException missing(String wireName);
 
   /**
@@ -72,6 +74,8 @@ public enum Protocol {
   public abstract KmsException invalidAction(String safeName);
 
   private static String lowerCamel(String name) {
-    return name.isEmpty() ? name : name.substring(0, 1).toLowerCase(Locale.ROOT) + name.substring(1);
+    return name.isEmpty()
+        ? name
+        : name.substring(0, 1).toLowerCase(Locale.ROOT) + name.substring(1);
   }
 }

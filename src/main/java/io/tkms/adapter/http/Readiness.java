@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import java.util.function.Supplier;
 
 /**
- * Readiness of this process: unsealed and migrated (true once the API is deployed, since boot
- * does both first), not draining, and the database answering. Also holds the in-flight count a
- * drain waits on.
+ * Readiness of this process: unsealed and migrated (true once the API is deployed, since boot does
+ * both first), not draining, and the database answering. Also holds the in-flight count a drain
+ * waits on.
  */
 public final class Readiness {
   private final Supplier<Future<Void>> databaseCheck;

@@ -4,8 +4,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Request ids: random version-4 UUIDs from a non-cryptographic generator. They are correlation
- * ids, not secrets, and SecureRandom would contend on the hot path.
+ * Request ids: random version-4 UUIDs from a non-cryptographic generator. They are correlation ids,
+ * not secrets, and SecureRandom would contend on the hot path.
  */
 public final class RequestIds {
   private RequestIds() {}

@@ -13,4 +13,5 @@ import java.util.function.Function;
  * @param envelope the protocol's envelope (also for requests the HTTP codec could not decode)
  * @param endpoint builds the path's handler for one event loop's pipeline
  */
-public record Route(String path, Envelope envelope, Function<Pipeline, Handler<HttpServerRequest>> endpoint) {}
+public record Route(
+    String path, Envelope envelope, Function<Pipeline, Handler<HttpServerRequest>> endpoint) {}

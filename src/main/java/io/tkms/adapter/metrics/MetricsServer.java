@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServerRequest;
 public final class MetricsServer {
   /** The path Prometheus scrapes. */
   public static final String PATH = "/metrics";
+
   private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Vertx vertx;
@@ -30,8 +31,11 @@ public final class MetricsServer {
 
   /** Listens on {@code host:port}; completes with the port bound. */
   public Future<Integer> listen(String host, int port) {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60))
-        .requestHandler(this::handle);
+    server =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60))
+            .requestHandler(this::handle);
     return server.listen().map(HttpServer::actualPort);
   }
 
@@ -44,13 +48,16 @@ public final class MetricsServer {
       req.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD").end();
       return;
     }
-    vertx.executeBlocking(registry::scrape, false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        req.response().putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE).end(ar.result());
-      } else {
-        req.response().setStatusCode(500).end();
-      }
-    });
+    vertx
+        .executeBlocking(registry::scrape, false)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                req.response().putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE).end(ar.result());
+              } else {
+                req.response().setStatusCode(500).end();
+              }
+            });
   }
 
   public Future<Void> close() {

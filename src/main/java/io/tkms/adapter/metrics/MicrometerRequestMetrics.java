@@ -42,10 +42,13 @@ public final class MicrometerRequestMetrics implements RequestMetrics {
   private final String[] protocols;
   private final String[] actions;
   private final String[] results;
+
   /** (protocol, action, result) → counter, filled on first use. */
   private final AtomicReferenceArray<Counter> counters;
+
   /** (protocol, action, success?) → timer, filled on first use. */
   private final AtomicReferenceArray<Timer> timers;
+
   private final Counter[] limiter = new Counter[4];
 
   /**
@@ -67,11 +70,12 @@ public final class MicrometerRequestMetrics implements RequestMetrics {
     timers = new AtomicReferenceArray<>(protocols.length * actions.length * 2);
     for (Group g : Group.values()) {
       for (boolean admitted : new boolean[] {true, false}) {
-        limiter[slot(g, admitted)] = Counter.builder("kms.limiter.decisions")
-            .description("Account limiter decisions")
-            .tag("group", g.name().toLowerCase(java.util.Locale.ROOT))
-            .tag("decision", admitted ? "admitted" : "rejected")
-            .register(registry);
+        limiter[slot(g, admitted)] =
+            Counter.builder("kms.limiter.decisions")
+                .description("Account limiter decisions")
+                .tag("group", g.name().toLowerCase(java.util.Locale.ROOT))
+                .tag("decision", admitted ? "admitted" : "rejected")
+                .register(registry);
       }
     }
   }
@@ -105,8 +109,13 @@ public final class MicrometerRequestMetrics implements RequestMetrics {
     int ci = (p * actions.length + a) * results.length + r;
     Counter c = counters.get(ci);
     if (c == null) {
-      c = Counter.builder("kms.requests").description("API requests answered, by protocol, action and result code")
-          .tag("protocol", protocols[p]).tag("action", actions[a]).tag("result", results[r]).register(registry);
+      c =
+          Counter.builder("kms.requests")
+              .description("API requests answered, by protocol, action and result code")
+              .tag("protocol", protocols[p])
+              .tag("action", actions[a])
+              .tag("result", results[r])
+              .register(registry);
       counters.set(ci, c);
     }
     c.increment();
@@ -114,12 +123,16 @@ public final class MicrometerRequestMetrics implements RequestMetrics {
     int ti = (p * actions.length + a) * 2 + (ok ? 0 : 1);
     Timer t = timers.get(ti);
     if (t == null) {
-      t = Timer.builder("kms.request.duration").description("Time from the request to its answer")
-          .tag("protocol", protocols[p]).tag("action", actions[a]).tag("outcome", ok ? "success" : "error")
-          .publishPercentileHistogram()
-          .minimumExpectedValue(Duration.ofNanos(100_000))
-          .maximumExpectedValue(Duration.ofSeconds(10))
-          .register(registry);
+      t =
+          Timer.builder("kms.request.duration")
+              .description("Time from the request to its answer")
+              .tag("protocol", protocols[p])
+              .tag("action", actions[a])
+              .tag("outcome", ok ? "success" : "error")
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(100_000))
+              .maximumExpectedValue(Duration.ofSeconds(10))
+              .register(registry);
       timers.set(ti, t);
     }
     t.record(latencyNanos, TimeUnit.NANOSECONDS);

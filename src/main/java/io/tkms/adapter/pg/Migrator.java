@@ -63,7 +63,10 @@ public final class Migrator {
                     .execute(Tuple.of(LOCK_ID))
                     .compose(r -> migrate(conn))
                     .compose(v -> underLock.get())
-                    .eventually(() -> conn.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(LOCK_ID)))
+                    .eventually(
+                        () ->
+                            conn.preparedQuery("SELECT pg_advisory_unlock($1)")
+                                .execute(Tuple.of(LOCK_ID)))
                     .eventually(conn::close));
   }
 
@@ -72,7 +75,8 @@ public final class Migrator {
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, name TEXT NOT NULL,"
                 + " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
         .execute()
-        .compose(r -> conn.query("SELECT coalesce(max(version), 0) FROM schema_migrations").execute())
+        .compose(
+            r -> conn.query("SELECT coalesce(max(version), 0) FROM schema_migrations").execute())
         .compose(
             rows -> {
               int current = rows.iterator().next().getInteger(0);
@@ -93,8 +97,11 @@ public final class Migrator {
             tx ->
                 conn.query(m.sql())
                     .execute()
-                    .compose(r -> conn.preparedQuery("INSERT INTO schema_migrations(version, name) VALUES ($1, $2)")
-                        .execute(Tuple.of(m.version(), m.name())))
+                    .compose(
+                        r ->
+                            conn.preparedQuery(
+                                    "INSERT INTO schema_migrations(version, name) VALUES ($1, $2)")
+                                .execute(Tuple.of(m.version(), m.name())))
                     .compose(r -> tx.commit())
                     .recover(e -> tx.rollback().transform(x -> Future.<Void>failedFuture(e))));
   }

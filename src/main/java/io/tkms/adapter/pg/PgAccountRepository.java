@@ -1,8 +1,8 @@
 package io.tkms.adapter.pg;
 
-import io.tkms.domain.LimitOverrides;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.Hsa;
+import io.tkms.domain.LimitOverrides;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -29,29 +29,37 @@ public final class PgAccountRepository implements AccountRepository {
             conn ->
                 conn.preparedQuery("INSERT INTO accounts (app_id) VALUES ($1)")
                     .execute(Tuple.of(appId))
-                    .compose(r -> conn.preparedQuery("INSERT INTO principals (uin, app_id, type) VALUES ($1, $2, 'owner')")
-                        .execute(Tuple.of(ownerUin, appId)))
+                    .compose(
+                        r ->
+                            conn.preparedQuery(
+                                    "INSERT INTO principals (uin, app_id, type) VALUES ($1, $2, 'owner')")
+                                .execute(Tuple.of(ownerUin, appId)))
                     .mapEmpty())
-        .recover(e -> PgErrors.isUniqueViolation(e)
-            ? Future.failedFuture(ErrorCode.CONFLICT.exception("the AppId or the uin already exists"))
-            : PgErrors.internal(e));
+        .recover(
+            e ->
+                PgErrors.isUniqueViolation(e)
+                    ? Future.failedFuture(
+                        ErrorCode.CONFLICT.exception("the AppId or the uin already exists"))
+                    : PgErrors.internal(e));
   }
 
   @Override
   public Future<List<String>> listAccounts() {
     return pool.query("SELECT app_id FROM accounts ORDER BY created_at, app_id")
         .execute()
-        .map(rows -> {
-          List<String> out = new ArrayList<>();
-          rows.forEach(r -> out.add(r.getString(0)));
-          return List.copyOf(out);
-        })
+        .map(
+            rows -> {
+              List<String> out = new ArrayList<>();
+              rows.forEach(r -> out.add(r.getString(0)));
+              return List.copyOf(out);
+            })
         .recover(PgErrors::internal);
   }
 
   @Override
   public Future<Optional<Account>> findAccount(String appId) {
-    return pool.preparedQuery("SELECT extract(epoch FROM created_at)::bigint FROM accounts WHERE app_id = $1")
+    return pool.preparedQuery(
+            "SELECT extract(epoch FROM created_at)::bigint FROM accounts WHERE app_id = $1")
         .execute(Tuple.of(appId))
         .compose(
             acc -> {
@@ -59,21 +67,42 @@ public final class PgAccountRepository implements AccountRepository {
                 return Future.succeededFuture(Optional.<Account>empty());
               }
               long created = acc.iterator().next().getLong(0);
-              return pool.preparedQuery("SELECT uin, type FROM principals WHERE app_id = $1 ORDER BY created_at, uin")
+              return pool.preparedQuery(
+                      "SELECT uin, type FROM principals WHERE app_id = $1 ORDER BY created_at, uin")
                   .execute(Tuple.of(appId))
-                  .compose(ps -> pool.preparedQuery(
-                          "SELECT c.secret_id, c.uin, c.enabled, extract(epoch FROM c.created_at)::bigint AS created"
-                              + " FROM credentials c JOIN principals p ON p.uin = c.uin WHERE p.app_id = $1"
-                              + " ORDER BY c.created_at, c.secret_id")
-                      .execute(Tuple.of(appId))
-                      .map(cs -> {
-                        List<Principal> principals = new ArrayList<>();
-                        ps.forEach(r -> principals.add(new Principal(r.getString("uin"), appId, type(r.getString("type")))));
-                        List<CredentialInfo> creds = new ArrayList<>();
-                        cs.forEach(r -> creds.add(new CredentialInfo(r.getString("secret_id"), r.getString("uin"),
-                            r.getBoolean("enabled"), r.getLong("created"))));
-                        return Optional.of(new Account(appId, created, List.copyOf(principals), List.copyOf(creds)));
-                      }));
+                  .compose(
+                      ps ->
+                          pool.preparedQuery(
+                                  "SELECT c.secret_id, c.uin, c.enabled, extract(epoch FROM c.created_at)::bigint AS created"
+                                      + " FROM credentials c JOIN principals p ON p.uin = c.uin WHERE p.app_id = $1"
+                                      + " ORDER BY c.created_at, c.secret_id")
+                              .execute(Tuple.of(appId))
+                              .map(
+                                  cs -> {
+                                    List<Principal> principals = new ArrayList<>();
+                                    ps.forEach(
+                                        r ->
+                                            principals.add(
+                                                new Principal(
+                                                    r.getString("uin"),
+                                                    appId,
+                                                    type(r.getString("type")))));
+                                    List<CredentialInfo> creds = new ArrayList<>();
+                                    cs.forEach(
+                                        r ->
+                                            creds.add(
+                                                new CredentialInfo(
+                                                    r.getString("secret_id"),
+                                                    r.getString("uin"),
+                                                    r.getBoolean("enabled"),
+                                                    r.getLong("created"))));
+                                    return Optional.of(
+                                        new Account(
+                                            appId,
+                                            created,
+                                            List.copyOf(principals),
+                                            List.copyOf(creds)));
+                                  }));
             })
         .recover(PgErrors::internal);
   }
@@ -82,13 +111,16 @@ public final class PgAccountRepository implements AccountRepository {
   public Future<Optional<Principal>> findPrincipal(String uin) {
     return pool.preparedQuery("SELECT uin, app_id, type FROM principals WHERE uin = $1")
         .execute(Tuple.of(uin))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.<Principal>empty();
-          }
-          Row r = rows.iterator().next();
-          return Optional.of(new Principal(r.getString("uin"), r.getString("app_id"), type(r.getString("type"))));
-        })
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.<Principal>empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(
+                  new Principal(
+                      r.getString("uin"), r.getString("app_id"), type(r.getString("type"))));
+            })
         .recover(PgErrors::internal);
   }
 
@@ -102,10 +134,12 @@ public final class PgAccountRepository implements AccountRepository {
 
   @Override
   public Future<Void> insertCredential(String secretId, String uin, Hsa.Wrapped secret) {
-    return pool.preparedQuery("INSERT INTO credentials (secret_id, uin, secret_wrapped, root_version) VALUES ($1, $2, $3, $4)")
+    return pool.preparedQuery(
+            "INSERT INTO credentials (secret_id, uin, secret_wrapped, root_version) VALUES ($1, $2, $3, $4)")
         .execute(Tuple.of(secretId, uin, Buffer.buffer(secret.bytes()), secret.rootVersion()))
         .<Void>mapEmpty()
-        .recover(e -> PgErrors.insertFailure(e, "the SecretId already exists", "no such principal"));
+        .recover(
+            e -> PgErrors.insertFailure(e, "the SecretId already exists", "no such principal"));
   }
 
   @Override
@@ -114,46 +148,61 @@ public final class PgAccountRepository implements AccountRepository {
             "SELECT c.secret_id, c.uin, p.app_id, p.type, c.enabled, c.secret_wrapped, c.root_version"
                 + " FROM credentials c JOIN principals p ON p.uin = c.uin WHERE c.secret_id = $1")
         .execute(Tuple.of(secretId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.<StoredCredential>empty();
-          }
-          Row r = rows.iterator().next();
-          return Optional.of(new StoredCredential(r.getString("secret_id"), r.getString("uin"), r.getString("app_id"),
-              type(r.getString("type")), r.getBoolean("enabled"),
-              new Hsa.Wrapped(r.getInteger("root_version"), r.getBuffer("secret_wrapped").getBytes())));
-        })
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.<StoredCredential>empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(
+                  new StoredCredential(
+                      r.getString("secret_id"),
+                      r.getString("uin"),
+                      r.getString("app_id"),
+                      type(r.getString("type")),
+                      r.getBoolean("enabled"),
+                      new Hsa.Wrapped(
+                          r.getInteger("root_version"), r.getBuffer("secret_wrapped").getBytes())));
+            })
         .recover(PgErrors::internal);
   }
 
   @Override
   public Future<List<String>> enabledSecretIds(int limit) {
-    return pool.preparedQuery("SELECT secret_id FROM credentials WHERE enabled ORDER BY created_at DESC LIMIT $1")
+    return pool.preparedQuery(
+            "SELECT secret_id FROM credentials WHERE enabled ORDER BY created_at DESC LIMIT $1")
         .execute(Tuple.of(limit))
-        .map(rows -> {
-          List<String> out = new ArrayList<>();
-          rows.forEach(r -> out.add(r.getString(0)));
-          return List.copyOf(out);
-        })
+        .map(
+            rows -> {
+              List<String> out = new ArrayList<>();
+              rows.forEach(r -> out.add(r.getString(0)));
+              return List.copyOf(out);
+            })
         .recover(PgErrors::internal);
   }
 
   @Override
   public Future<Optional<LimitOverrides>> findLimits(String appId) {
-    return pool.preparedQuery("SELECT crypto, management, actions FROM account_limits WHERE app_id = $1")
+    return pool.preparedQuery(
+            "SELECT crypto, management, actions FROM account_limits WHERE app_id = $1")
         .execute(Tuple.of(appId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.<LimitOverrides>empty();
-          }
-          Row r = rows.iterator().next();
-          java.util.Map<String, Integer> actions = new java.util.HashMap<>();
-          Object json = r.getValue("actions");
-          if (json instanceof io.vertx.core.json.JsonObject o) {
-            o.forEach(e -> actions.put(e.getKey(), ((Number) e.getValue()).intValue()));
-          }
-          return Optional.of(new LimitOverrides(optionalInt(r.getInteger("crypto")), optionalInt(r.getInteger("management")), actions));
-        })
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.<LimitOverrides>empty();
+              }
+              Row r = rows.iterator().next();
+              java.util.Map<String, Integer> actions = new java.util.HashMap<>();
+              Object json = r.getValue("actions");
+              if (json instanceof io.vertx.core.json.JsonObject o) {
+                o.forEach(e -> actions.put(e.getKey(), ((Number) e.getValue()).intValue()));
+              }
+              return Optional.of(
+                  new LimitOverrides(
+                      optionalInt(r.getInteger("crypto")),
+                      optionalInt(r.getInteger("management")),
+                      actions));
+            })
         .recover(PgErrors::internal);
   }
 
@@ -161,18 +210,22 @@ public final class PgAccountRepository implements AccountRepository {
   public Future<Void> saveLimits(String appId, LimitOverrides limits) {
     io.vertx.core.json.JsonObject actions = new io.vertx.core.json.JsonObject();
     limits.actions().forEach(actions::put);
-    return pool.preparedQuery("INSERT INTO account_limits (app_id, crypto, management, actions) VALUES ($1, $2, $3, $4)"
-            + " ON CONFLICT (app_id) DO UPDATE SET crypto = $2, management = $3, actions = $4, updated_at = now()")
+    return pool.preparedQuery(
+            "INSERT INTO account_limits (app_id, crypto, management, actions) VALUES ($1, $2, $3, $4)"
+                + " ON CONFLICT (app_id) DO UPDATE SET crypto = $2, management = $3, actions = $4, updated_at = now()")
         .execute(Tuple.of(appId, nullable(limits.crypto()), nullable(limits.management()), actions))
         .<Void>mapEmpty()
-        .recover(e -> PgErrors.isForeignKeyViolation(e)
-            ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such account"))
-            : PgErrors.internal(e));
+        .recover(
+            e ->
+                PgErrors.isForeignKeyViolation(e)
+                    ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such account"))
+                    : PgErrors.internal(e));
   }
 
   @Override
   public Future<Boolean> disableCredential(String secretId) {
-    return pool.preparedQuery("UPDATE credentials SET enabled = FALSE, disabled_at = coalesce(disabled_at, now()) WHERE secret_id = $1")
+    return pool.preparedQuery(
+            "UPDATE credentials SET enabled = FALSE, disabled_at = coalesce(disabled_at, now()) WHERE secret_id = $1")
         .execute(Tuple.of(secretId))
         .map(r -> r.rowCount() > 0)
         .recover(PgErrors::internal);

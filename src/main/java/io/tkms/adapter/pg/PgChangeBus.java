@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ChangeBus} over Postgres {@code LISTEN/NOTIFY}: every replica listens on one channel;
- * a change is announced with {@code pg_notify} after it committed. The subscription reconnects by
+ * {@link ChangeBus} over Postgres {@code LISTEN/NOTIFY}: every replica listens on one channel; a
+ * change is announced with {@code pg_notify} after it committed. The subscription reconnects by
  * itself; every (re)subscription is treated as "everything may have changed", since notifications
  * sent while it was down are lost.
  */
@@ -29,10 +29,12 @@ public final class PgChangeBus implements ChangeBus, AutoCloseable {
   public PgChangeBus(Vertx vertx, Pool pool, PgConnectOptions options) {
     this.pool = pool;
     this.subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1_000L);
-    subscriber.channel(CHANNEL)
+    subscriber
+        .channel(CHANNEL)
         .subscribeHandler(v -> deliver(new Change(Kind.ALL, "")))
         .handler(this::onPayload)
-        .exceptionHandler(e -> LOG.warn("change notifications interrupted: {}", e.getClass().getSimpleName()));
+        .exceptionHandler(
+            e -> LOG.warn("change notifications interrupted: {}", e.getClass().getSimpleName()));
   }
 
   /** Connects the subscription (retried in the background if the database is away). */

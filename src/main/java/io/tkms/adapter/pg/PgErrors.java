@@ -25,13 +25,14 @@ final class PgErrors {
     if (t instanceof KmsException k) {
       return Future.failedFuture(k);
     }
-    String state = t instanceof PgException p ? "SQL state " + p.getSqlState() : t.getClass().getSimpleName();
+    String state =
+        t instanceof PgException p ? "SQL state " + p.getSqlState() : t.getClass().getSimpleName();
     return Future.failedFuture(KmsException.internal("database operation failed: " + state));
   }
 
   /**
-   * For inserts: a unique violation becomes CONFLICT with {@code conflict}, a foreign-key
-   * violation NOT_FOUND with {@code missing}, anything else INTERNAL_ERROR.
+   * For inserts: a unique violation becomes CONFLICT with {@code conflict}, a foreign-key violation
+   * NOT_FOUND with {@code missing}, anything else INTERNAL_ERROR.
    */
   static <T> Future<T> insertFailure(Throwable t, String conflict, String missing) {
     if (isUniqueViolation(t)) {

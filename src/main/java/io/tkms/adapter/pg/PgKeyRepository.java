@@ -36,13 +36,18 @@ public final class PgKeyRepository implements KeyRepository {
   }
 
   @Override
-  public Future<Void> create(KeyMetadata md, StoredVersion first, int quota, java.util.Map<String, String> tags) {
+  public Future<Void> create(
+      KeyMetadata md, StoredVersion first, int quota, java.util.Map<String, String> tags) {
     return pool.<Void>withTransaction(
             conn ->
                 conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))")
                     .execute(Tuple.of(md.appId(), md.region()))
-                    .compose(r -> conn.preparedQuery("SELECT count(*) FROM cmks c WHERE c.app_id = $1 AND c.region = $2" + LIVE)
-                        .execute(Tuple.of(md.appId(), md.region())))
+                    .compose(
+                        r ->
+                            conn.preparedQuery(
+                                    "SELECT count(*) FROM cmks c WHERE c.app_id = $1 AND c.region = $2"
+                                        + LIVE)
+                                .execute(Tuple.of(md.appId(), md.region())))
                     .compose(
                         rows -> {
                           if (rows.iterator().next().getLong(0) >= quota) {
@@ -51,23 +56,52 @@ public final class PgKeyRepository implements KeyRepository {
                           return conn.preparedQuery(
                                   "INSERT INTO cmks (key_id, app_id, region, alias, description, key_state, creator_uin,"
                                       + " create_time, current_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                              .execute(Tuple.from(new Object[] {md.keyId().uuid(), md.appId(), md.region(), md.alias(),
-                                  md.description(), md.state().wireName(), md.creatorUin(), md.createTime(),
-                                  md.currentVersion()}));
+                              .execute(
+                                  Tuple.from(
+                                      new Object[] {
+                                        md.keyId().uuid(),
+                                        md.appId(),
+                                        md.region(),
+                                        md.alias(),
+                                        md.description(),
+                                        md.state().wireName(),
+                                        md.creatorUin(),
+                                        md.createTime(),
+                                        md.currentVersion()
+                                      }));
                         })
-                    .compose(r -> insertVersion(conn, md.keyId(), first.version(), first.material()))
-                    .compose(r -> tags.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
-                            "INSERT INTO cmk_tags (key_id, tag_key, tag_value) VALUES ($1, $2, $3)")
-                        .executeBatch(tags.entrySet().stream().map(t -> Tuple.of(md.keyId().uuid(), t.getKey(), t.getValue())).toList()))
+                    .compose(
+                        r -> insertVersion(conn, md.keyId(), first.version(), first.material()))
+                    .compose(
+                        r ->
+                            tags.isEmpty()
+                                ? Future.succeededFuture()
+                                : conn.preparedQuery(
+                                        "INSERT INTO cmk_tags (key_id, tag_key, tag_value) VALUES ($1, $2, $3)")
+                                    .executeBatch(
+                                        tags.entrySet().stream()
+                                            .map(
+                                                t ->
+                                                    Tuple.of(
+                                                        md.keyId().uuid(),
+                                                        t.getKey(),
+                                                        t.getValue()))
+                                            .toList()))
                     .mapEmpty())
-        .recover(e -> PgErrors.isUniqueViolation(e)
-            ? Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception())
-            : PgErrors.internal(e));
+        .recover(
+            e ->
+                PgErrors.isUniqueViolation(e)
+                    ? Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception())
+                    : PgErrors.internal(e));
   }
 
-  private static Future<?> insertVersion(SqlConnection conn, KeyId keyId, int version, Hsa.Wrapped material) {
-    return conn.preparedQuery("INSERT INTO cmk_versions (key_id, version, material_wrapped, root_version) VALUES ($1, $2, $3, $4)")
-        .execute(Tuple.of(keyId.uuid(), version, Buffer.buffer(material.bytes()), material.rootVersion()));
+  private static Future<?> insertVersion(
+      SqlConnection conn, KeyId keyId, int version, Hsa.Wrapped material) {
+    return conn.preparedQuery(
+            "INSERT INTO cmk_versions (key_id, version, material_wrapped, root_version) VALUES ($1, $2, $3, $4)")
+        .execute(
+            Tuple.of(
+                keyId.uuid(), version, Buffer.buffer(material.bytes()), material.rootVersion()));
   }
 
   /**
@@ -81,7 +115,9 @@ public final class PgKeyRepository implements KeyRepository {
     }
     UUID[] ids = keyIds.stream().map(KeyId::uuid).toArray(UUID[]::new);
     return pool.preparedQuery(
-            "SELECT " + COLUMNS + ", v.version, v.material_wrapped, v.root_version FROM cmks c"
+            "SELECT "
+                + COLUMNS
+                + ", v.version, v.material_wrapped, v.root_version FROM cmks c"
                 + " LEFT JOIN cmk_versions v ON v.key_id = c.key_id WHERE c.key_id = ANY($1) ORDER BY c.key_id, v.version")
         .execute(Tuple.of((Object) ids))
         .map(
@@ -93,12 +129,17 @@ public final class PgKeyRepository implements KeyRepository {
                 metadata.computeIfAbsent(id, k -> metadata(row));
                 List<StoredVersion> vs = versions.computeIfAbsent(id, k -> new ArrayList<>());
                 if (row.getInteger("version") != null) {
-                  vs.add(new StoredVersion(row.getInteger("version"),
-                      new Hsa.Wrapped(row.getInteger("root_version"), row.getBuffer("material_wrapped").getBytes())));
+                  vs.add(
+                      new StoredVersion(
+                          row.getInteger("version"),
+                          new Hsa.Wrapped(
+                              row.getInteger("root_version"),
+                              row.getBuffer("material_wrapped").getBytes())));
                 }
               }
               Map<KeyId, StoredKey> found = new HashMap<>();
-              metadata.forEach((id, md) -> found.put(id, new StoredKey(md, List.copyOf(versions.get(id)))));
+              metadata.forEach(
+                  (id, md) -> found.put(id, new StoredKey(md, List.copyOf(versions.get(id)))));
               return found;
             })
         .recover(PgErrors::internal);
@@ -113,60 +154,92 @@ public final class PgKeyRepository implements KeyRepository {
       where.append(" AND c.key_state = $").append(args.size());
     }
     if (q.search().isPresent()) {
-      args.add("%" + q.search().get().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-      where.append(" AND (c.key_id::text ILIKE $").append(args.size()).append(" OR c.alias ILIKE $").append(args.size()).append(")");
+      args.add(
+          "%"
+              + q.search().get().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+              + "%");
+      where
+          .append(" AND (c.key_id::text ILIKE $")
+          .append(args.size())
+          .append(" OR c.alias ILIKE $")
+          .append(args.size())
+          .append(")");
     }
     for (TagFilter f : q.tagFilters()) {
       args.add(f.key());
-      where.append(" AND EXISTS (SELECT 1 FROM cmk_tags t WHERE t.key_id = c.key_id AND t.tag_key = $").append(args.size());
+      where
+          .append(
+              " AND EXISTS (SELECT 1 FROM cmk_tags t WHERE t.key_id = c.key_id AND t.tag_key = $")
+          .append(args.size());
       if (!f.values().isEmpty()) {
         args.add(f.values().toArray(new String[0]));
         where.append(" AND t.tag_value = ANY($").append(args.size()).append(")");
       }
       where.append(")");
     }
-    String order = q.ascending() ? " ORDER BY c.create_time, c.key_id" : " ORDER BY c.create_time DESC, c.key_id DESC";
+    String order =
+        q.ascending()
+            ? " ORDER BY c.create_time, c.key_id"
+            : " ORDER BY c.create_time DESC, c.key_id DESC";
     List<Object> pageArgs = new ArrayList<>(args);
     pageArgs.add(q.offset());
     pageArgs.add(q.limit());
     return pool.preparedQuery("SELECT count(*) FROM cmks c" + where)
         .execute(Tuple.from(args))
-        .compose(count -> pool.preparedQuery("SELECT " + COLUMNS + " FROM cmks c" + where + order
-                + " OFFSET $" + (args.size() + 1) + " LIMIT $" + (args.size() + 2))
-            .execute(Tuple.from(pageArgs))
-            .map(rows -> {
-              List<KeyMetadata> keys = new ArrayList<>();
-              rows.forEach(r -> keys.add(metadata(r)));
-              return new Page(List.copyOf(keys), count.iterator().next().getLong(0));
-            }))
+        .compose(
+            count ->
+                pool.preparedQuery(
+                        "SELECT "
+                            + COLUMNS
+                            + " FROM cmks c"
+                            + where
+                            + order
+                            + " OFFSET $"
+                            + (args.size() + 1)
+                            + " LIMIT $"
+                            + (args.size() + 2))
+                    .execute(Tuple.from(pageArgs))
+                    .map(
+                        rows -> {
+                          List<KeyMetadata> keys = new ArrayList<>();
+                          rows.forEach(r -> keys.add(metadata(r)));
+                          return new Page(List.copyOf(keys), count.iterator().next().getLong(0));
+                        }))
         .recover(PgErrors::internal);
   }
 
   @Override
   public Future<Long> count(String appId, String region) {
-    return pool.preparedQuery("SELECT count(*) FROM cmks c WHERE c.app_id = $1 AND c.region = $2" + LIVE)
+    return pool.preparedQuery(
+            "SELECT count(*) FROM cmks c WHERE c.app_id = $1 AND c.region = $2" + LIVE)
         .execute(Tuple.of(appId, region))
         .map(rows -> rows.iterator().next().getLong(0))
         .recover(PgErrors::internal);
   }
 
   @Override
-  public Future<Boolean> setDescription(String appId, String region, KeyId keyId, String description) {
-    return update("description = $4", keyId, appId, region, description).recover(PgErrors::internal);
+  public Future<Boolean> setDescription(
+      String appId, String region, KeyId keyId, String description) {
+    return update("description = $4", keyId, appId, region, description)
+        .recover(PgErrors::internal);
   }
 
   @Override
   public Future<Boolean> setAlias(String appId, String region, KeyId keyId, String alias) {
     return update("alias = $4", keyId, appId, region, alias)
-        .recover(e -> PgErrors.isUniqueViolation(e)
-            ? Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception())
-            : PgErrors.internal(e));
+        .recover(
+            e ->
+                PgErrors.isUniqueViolation(e)
+                    ? Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception())
+                    : PgErrors.internal(e));
   }
 
   @Override
-  public Future<Boolean> transition(String appId, String region, KeyId keyId, KeyState expected, KeyState target) {
-    return pool.preparedQuery("UPDATE cmks SET key_state = $5, updated_at = now()"
-            + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = $4")
+  public Future<Boolean> transition(
+      String appId, String region, KeyId keyId, KeyState expected, KeyState target) {
+    return pool.preparedQuery(
+            "UPDATE cmks SET key_state = $5, updated_at = now()"
+                + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = $4")
         .execute(Tuple.of(keyId.uuid(), appId, region, expected.wireName(), target.wireName()))
         .map(r -> r.rowCount() > 0)
         .recover(PgErrors::internal);
@@ -174,33 +247,43 @@ public final class PgKeyRepository implements KeyRepository {
 
   @Override
   public Future<OptionalLong> scheduleDeletion(String appId, String region, KeyId keyId, int days) {
-    return pool.preparedQuery("UPDATE cmks SET key_state = 'PendingDelete', deletion_date = now() + make_interval(days => $4),"
-            + " updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = 'Disabled'"
-            + " RETURNING extract(epoch FROM deletion_date)::bigint")
+    return pool.preparedQuery(
+            "UPDATE cmks SET key_state = 'PendingDelete', deletion_date = now() + make_interval(days => $4),"
+                + " updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = 'Disabled'"
+                + " RETURNING extract(epoch FROM deletion_date)::bigint")
         .execute(Tuple.of(keyId.uuid(), appId, region, days))
-        .map(rows -> rows.size() == 0 ? OptionalLong.empty() : OptionalLong.of(rows.iterator().next().getLong(0)))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? OptionalLong.empty()
+                    : OptionalLong.of(rows.iterator().next().getLong(0)))
         .recover(PgErrors::internal);
   }
 
   @Override
   public Future<Boolean> cancelDeletion(String appId, String region, KeyId keyId) {
-    return pool.preparedQuery("UPDATE cmks SET key_state = 'Disabled', deletion_date = NULL, updated_at = now()"
-            + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = 'PendingDelete'")
+    return pool.preparedQuery(
+            "UPDATE cmks SET key_state = 'Disabled', deletion_date = NULL, updated_at = now()"
+                + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = 'PendingDelete'")
         .execute(Tuple.of(keyId.uuid(), appId, region))
         .map(r -> r.rowCount() > 0)
         .recover(PgErrors::internal);
   }
 
   @Override
-  public Future<Boolean> setRotation(String appId, String region, KeyId keyId, boolean enabled, int days) {
-    Future<io.vertx.sqlclient.RowSet<Row>> f = enabled
-        ? pool.preparedQuery("UPDATE cmks SET rotation_enabled = TRUE, rotate_days = $4, next_rotate_time = now()"
-                + " + make_interval(days => $4), updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3"
-                + " AND key_state <> 'Purged'")
-            .execute(Tuple.of(keyId.uuid(), appId, region, days))
-        : pool.preparedQuery("UPDATE cmks SET rotation_enabled = FALSE, next_rotate_time = NULL, updated_at = now()"
-                + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state <> 'Purged'")
-            .execute(Tuple.of(keyId.uuid(), appId, region));
+  public Future<Boolean> setRotation(
+      String appId, String region, KeyId keyId, boolean enabled, int days) {
+    Future<io.vertx.sqlclient.RowSet<Row>> f =
+        enabled
+            ? pool.preparedQuery(
+                    "UPDATE cmks SET rotation_enabled = TRUE, rotate_days = $4, next_rotate_time = now()"
+                        + " + make_interval(days => $4), updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3"
+                        + " AND key_state <> 'Purged'")
+                .execute(Tuple.of(keyId.uuid(), appId, region, days))
+            : pool.preparedQuery(
+                    "UPDATE cmks SET rotation_enabled = FALSE, next_rotate_time = NULL, updated_at = now()"
+                        + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state <> 'Purged'")
+                .execute(Tuple.of(keyId.uuid(), appId, region));
     return f.map(r -> r.rowCount() > 0).recover(PgErrors::internal);
   }
 
@@ -220,35 +303,47 @@ public final class PgKeyRepository implements KeyRepository {
 
   @Override
   public Future<List<KeyId>> rotateDue(int limit, MaterialSource material) {
-    return pool.<List<KeyId>>withTransaction(conn ->
-            conn.preparedQuery("SELECT key_id, current_version FROM cmks WHERE rotation_enabled AND key_state = 'Enabled'"
-                    + " AND next_rotate_time <= now() ORDER BY next_rotate_time LIMIT $1 FOR UPDATE SKIP LOCKED")
-                .execute(Tuple.of(limit))
-                .compose(rows -> {
-                  List<KeyId> rotated = new ArrayList<>();
-                  Future<Void> chain = Future.succeededFuture();
-                  for (Row r : rows) {
-                    KeyId id = new KeyId(r.getUUID("key_id"));
-                    int next = r.getInteger("current_version") + 1;
-                    chain = chain
-                        .compose(v -> material.generate(id, next))
-                        .compose(w -> insertVersion(conn, id, next, w))
-                        .compose(x -> conn.preparedQuery("UPDATE cmks SET current_version = $2, last_rotate_time = now(),"
-                                + " next_rotate_time = now() + make_interval(days => rotate_days), updated_at = now() WHERE key_id = $1")
-                            .execute(Tuple.of(id.uuid(), next)))
-                        .map(x -> {
-                          rotated.add(id);
-                          return null;
-                        });
-                  }
-                  return chain.map(v -> List.copyOf(rotated));
-                }))
+    return pool.<List<KeyId>>withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "SELECT key_id, current_version FROM cmks WHERE rotation_enabled AND key_state = 'Enabled'"
+                            + " AND next_rotate_time <= now() ORDER BY next_rotate_time LIMIT $1 FOR UPDATE SKIP LOCKED")
+                    .execute(Tuple.of(limit))
+                    .compose(
+                        rows -> {
+                          List<KeyId> rotated = new ArrayList<>();
+                          Future<Void> chain = Future.succeededFuture();
+                          for (Row r : rows) {
+                            KeyId id = new KeyId(r.getUUID("key_id"));
+                            int next = r.getInteger("current_version") + 1;
+                            chain =
+                                chain
+                                    .compose(v -> material.generate(id, next))
+                                    .compose(w -> insertVersion(conn, id, next, w))
+                                    .compose(
+                                        x ->
+                                            conn.preparedQuery(
+                                                    "UPDATE cmks SET current_version = $2, last_rotate_time = now(),"
+                                                        + " next_rotate_time = now() + make_interval(days => rotate_days), updated_at = now() WHERE key_id = $1")
+                                                .execute(Tuple.of(id.uuid(), next)))
+                                    .map(
+                                        x -> {
+                                          rotated.add(id);
+                                          return null;
+                                        });
+                          }
+                          return chain.map(v -> List.copyOf(rotated));
+                        }))
         .recover(PgErrors::internal);
   }
 
-  private Future<Boolean> update(String set, KeyId keyId, String appId, String region, Object value) {
-    return pool.preparedQuery("UPDATE cmks SET " + set + ", updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3"
-            + " AND key_state <> 'Purged'")
+  private Future<Boolean> update(
+      String set, KeyId keyId, String appId, String region, Object value) {
+    return pool.preparedQuery(
+            "UPDATE cmks SET "
+                + set
+                + ", updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3"
+                + " AND key_state <> 'Purged'")
         .execute(Tuple.of(keyId.uuid(), appId, region, value))
         .map(r -> r.rowCount() > 0);
   }

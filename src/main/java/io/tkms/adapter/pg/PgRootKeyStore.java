@@ -20,13 +20,14 @@ public final class PgRootKeyStore implements RootKeyStore {
   public Future<Optional<SealedRootKey>> loadCurrent() {
     return pool.query("SELECT version, sealed FROM root_keys ORDER BY version DESC LIMIT 1")
         .execute()
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.<SealedRootKey>empty();
-          }
-          Row r = rows.iterator().next();
-          return Optional.of(new SealedRootKey(r.getInteger(0), r.getBuffer(1).getBytes()));
-        });
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.<SealedRootKey>empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(new SealedRootKey(r.getInteger(0), r.getBuffer(1).getBytes()));
+            });
   }
 
   @Override

@@ -20,7 +20,10 @@ public final class LocalRateLimiter implements RateLimiter, GroupDefaults {
   private static final Future<Boolean> NO = Future.succeededFuture(false);
 
   private final Cache<String, Bucket> buckets =
-      Caches.onCallingThread().maximumSize(1_000_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+      Caches.onCallingThread()
+          .maximumSize(1_000_000)
+          .expireAfterAccess(Duration.ofMinutes(10))
+          .build();
   private final long cryptoQps;
   private final long managementQps;
   private final TimeMeter clock;
@@ -54,7 +57,9 @@ public final class LocalRateLimiter implements RateLimiter, GroupDefaults {
 
   /** A bucket of one second's worth of {@code qps}, refilled greedily by {@code clock}. */
   static Bucket perSecond(long qps, TimeMeter clock) {
-    return Bucket.builder().withCustomTimePrecision(clock)
-        .addLimit(limit -> limit.capacity(qps).refillGreedy(qps, Duration.ofSeconds(1))).build();
+    return Bucket.builder()
+        .withCustomTimePrecision(clock)
+        .addLimit(limit -> limit.capacity(qps).refillGreedy(qps, Duration.ofSeconds(1)))
+        .build();
   }
 }

@@ -11,40 +11,45 @@ import java.util.TreeMap;
 
 /**
  * In-process {@link ReplayGuard}: each (SecretId, Timestamp, Nonce) is remembered through its
- * expiry second (Timestamp + window), in sets of primitive 64-bit digests grouped by expiry
- * second. A triple's expiry is fixed by its timestamp, so a look-up touches one set; a second's
- * set is dropped whole {@value #GRACE_SECONDS} s after that second has passed. Nothing per triple
- * is an object: under API 2.0 traffic the collector has no per-request survivors to copy (a cache
- * of strings and entries made every young collection copy the last minutes of triples;
+ * expiry second (Timestamp + window), in sets of primitive 64-bit digests grouped by expiry second.
+ * A triple's expiry is fixed by its timestamp, so a look-up touches one set; a second's set is
+ * dropped whole {@value #GRACE_SECONDS} s after that second has passed. Nothing per triple is an
+ * object: under API 2.0 traffic the collector has no per-request survivors to copy (a cache of
+ * strings and entries made every young collection copy the last minutes of triples;
  * docs/performance.md, optimisation 6).
  *
  * <p>The digest is the first 64 bits of HMAC-SHA256 of the triple under a random key of this
  * process, so nobody can choose triples whose digests collide or crowd one part of a set. Two
- * different triples share a digest with probability about n / 2^64 for n remembered triples,
- * which can only make a fresh request look replayed, never let a replay through: the same triple
- * always has the same digest.
+ * different triples share a digest with probability about n / 2^64 for n remembered triples, which
+ * can only make a fresh request look replayed, never let a replay through: the same triple always
+ * has the same digest.
  *
  * <p>Time only moves forward here: the guard keeps the latest second it has seen, so a clock
- * stepping back does not bring dropped seconds back; a triple whose expiry lies before the
- * retained seconds is refused (the timestamp window refuses such requests earlier, except around
- * a clock step or a long stall), never admitted unchecked.
+ * stepping back does not bring dropped seconds back; a triple whose expiry lies before the retained
+ * seconds is refused (the timestamp window refuses such requests earlier, except around a clock
+ * step or a long stall), never admitted unchecked.
  *
  * <p>Bounded by {@code maxEntries}: past it the sets of the earliest expiry seconds are dropped
  * first, which re-opens replay for the oldest triples still inside the window (the trade-off of
- * docs/adr/0002-replay-protection.md). Thread safe: one lock, held for a probe of one set, or for
- * a set's rehash when it grows.
+ * docs/adr/0002-replay-protection.md). Thread safe: one lock, held for a probe of one set, or for a
+ * set's rehash when it grows.
  */
 public final class LocalReplayGuard implements ReplayGuard {
-  /** Seconds a set is kept after its expiry second: covers a request that passed the window
-   * check in one second and reaches the guard in the next. */
+  /**
+   * Seconds a set is kept after its expiry second: covers a request that passed the window check in
+   * one second and reaches the guard in the next.
+   */
   static final long GRACE_SECONDS = 5;
 
   private final Clock clock;
   private final long maxEntries;
   private final byte[] digestKey = new byte[32];
+
   /** Expiry second → the digests of the triples that expire then. */
   private final TreeMap<Long, DigestSet> byExpiry = new TreeMap<>();
+
   private long entries;
+
   /** The latest second this guard has seen. */
   private long latest = Long.MIN_VALUE;
 
@@ -58,12 +63,14 @@ public final class LocalReplayGuard implements ReplayGuard {
   }
 
   @Override
-  public Future<Boolean> firstSeen(String secretId, long timestamp, String nonce, long expiresAtEpochSecond) {
+  public Future<Boolean> firstSeen(
+      String secretId, long timestamp, String nonce, long expiresAtEpochSecond) {
     long digest = digest(digestKey, secretId, timestamp, nonce);
     synchronized (this) {
       long oldestKept = advance();
       if (expiresAtEpochSecond < oldestKept) {
-        return Future.succeededFuture(false); // its second is no longer remembered: refuse, never admit unchecked
+        return Future.succeededFuture(
+            false); // its second is no longer remembered: refuse, never admit unchecked
       }
       DigestSet set = byExpiry.get(expiresAtEpochSecond);
       if (set != null && set.contains(digest)) {
@@ -102,11 +109,12 @@ public final class LocalReplayGuard implements ReplayGuard {
   }
 
   /**
-   * The first 64 bits of HMAC-SHA256 under {@code key} of the triple, each part length-prefixed
-   * so no two triples share an input.
+   * The first 64 bits of HMAC-SHA256 under {@code key} of the triple, each part length-prefixed so
+   * no two triples share an input.
    */
   static long digest(byte[] key, String secretId, long timestamp, String nonce) {
-    String input = secretId.length() + ":" + secretId + "," + timestamp + "," + nonce.length() + ":" + nonce;
+    String input =
+        secretId.length() + ":" + secretId + "," + timestamp + "," + nonce.length() + ":" + nonce;
     byte[] h = Hmacs.hmacSha256(key, input.getBytes(StandardCharsets.UTF_8));
     long d = 0;
     for (int i = 0; i < 8; i++) {

@@ -8,10 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells operators about Redis trouble without flooding the log: the breaker opening is a warning
- * at most once per quiet period (with how often it opened), recovery is told once after each
- * warning, and once per quiet period a warning counts the decisions made without Redis that no
- * warning has told about yet. Safe from any thread.
+ * Tells operators about Redis trouble without flooding the log: the breaker opening is a warning at
+ * most once per quiet period (with how often it opened), recovery is told once after each warning,
+ * and once per quiet period a warning counts the decisions made without Redis that no warning has
+ * told about yet. Safe from any thread.
  */
 final class OutageReporter implements CircuitBreaker.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
@@ -41,16 +41,22 @@ final class OutageReporter implements CircuitBreaker.Listener {
     if (now - last >= QUIET.toNanos() && lastOpenReport.compareAndSet(last, now)) {
       openingsSinceReport.set(0);
       openReported.set(true);
-      LOG.warn("Redis at {} is unreachable or slow (breaker opened {} time(s) in the last {} s): account limits"
-          + " follow the failure mode and nonces are checked by this replica only (a request replayed to another"
-          + " replica is not caught) until it answers again", where, n, QUIET.toSeconds());
+      LOG.warn(
+          "Redis at {} is unreachable or slow (breaker opened {} time(s) in the last {} s): account limits"
+              + " follow the failure mode and nonces are checked by this replica only (a request replayed to another"
+              + " replica is not caught) until it answers again",
+          where,
+          n,
+          QUIET.toSeconds());
     }
   }
 
   @Override
   public void closed() {
     if (openReported.compareAndSet(true, false)) {
-      LOG.info("Redis at {} answers again: account limits and replay protection are cluster-wide again", where);
+      LOG.info(
+          "Redis at {} answers again: account limits and replay protection are cluster-wide again",
+          where);
     }
   }
 
@@ -66,8 +72,13 @@ final class OutageReporter implements CircuitBreaker.Listener {
     summarizedLimits += limits;
     summarizedNonces += nonces;
     if ((limits > 0 || nonces > 0) && now - lastOpenReport.get() >= QUIET.toNanos()) {
-      LOG.warn("Redis at {}: {} account-limit decision(s) and {} nonce check(s) were made without it in the last {} s"
-          + " (limits by the failure mode; nonces by this replica only)", where, limits, nonces, QUIET.toSeconds());
+      LOG.warn(
+          "Redis at {}: {} account-limit decision(s) and {} nonce check(s) were made without it in the last {} s"
+              + " (limits by the failure mode; nonces by this replica only)",
+          where,
+          limits,
+          nonces,
+          QUIET.toSeconds());
     }
   }
 }

@@ -40,12 +40,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisBackend implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
-  private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+  private static final RedisCodec<String, byte[]> CODEC =
+      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final int BREAKER_THRESHOLD = 3;
   private static final Duration BREAKER_OPEN = Duration.ofSeconds(1);
   private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
   static final long HEARTBEAT_MILLIS = 1000;
   static final long HEARTBEAT_EXPIRY_MILLIS = 5000;
+
   /**
    * Registers this replica (score: Redis's own clock, so replicas' clocks do not matter), forgets
    * replicas silent for longer than the expiry, and answers how many are left.
@@ -63,8 +65,13 @@ public final class RedisBackend implements AutoCloseable {
   public record Settings(String url, char[] password, int timeoutMillis, String keyPrefix) {}
 
   /** A snapshot of the backend's health, for logs, tests and (later) metrics. */
-  public record Stats(boolean connected, String breaker, long breakerOpenings, int liveReplicas,
-      long limiterFallbacks, long nonceFallbacks) {}
+  public record Stats(
+      boolean connected,
+      String breaker,
+      long breakerOpenings,
+      int liveReplicas,
+      long limiterFallbacks,
+      long nonceFallbacks) {}
 
   private final Vertx vertx;
   private final ClientResources resources;
@@ -76,7 +83,8 @@ public final class RedisBackend implements AutoCloseable {
   private final byte[] replicaIdBytes = replicaId.getBytes(StandardCharsets.UTF_8);
   private final OutageReporter reporter;
   private final CircuitBreaker breaker;
-  private final AtomicReference<StatefulRedisConnection<String, byte[]>> connection = new AtomicReference<>();
+  private final AtomicReference<StatefulRedisConnection<String, byte[]>> connection =
+      new AtomicReference<>();
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final AtomicBoolean connectFailureLogged = new AtomicBoolean();
   private final AtomicLong limiterFallbacks = new AtomicLong();
@@ -92,23 +100,35 @@ public final class RedisBackend implements AutoCloseable {
     this.uri = RedisURI.create(settings.url());
     if (settings.password() != null && settings.password().length > 0) {
       String user = java.net.URI.create(settings.url()).getUserInfo();
-      RedisCredentials credentials = RedisCredentials.just(user == null || user.isEmpty() ? null : user, settings.password().clone());
+      RedisCredentials credentials =
+          RedisCredentials.just(
+              user == null || user.isEmpty() ? null : user, settings.password().clone());
       uri.setCredentialsProvider(RedisCredentialsProvider.from(() -> credentials));
     }
     // The handshake (HELLO, AUTH) may take longer than one command, especially on a cold JVM.
     uri.setTimeout(HANDSHAKE_TIMEOUT);
-    this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-        .build();
+    this.resources =
+        ClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
     this.client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(HANDSHAKE_TIMEOUT).keepAlive(true).build())
-        .build());
-    this.reporter = new OutageReporter(uri.getHost() + ":" + uri.getPort(), limiterFallbacks::get, nonceFallbacks::get);
-    this.breaker = new CircuitBreaker(BREAKER_THRESHOLD, BREAKER_OPEN.toNanos(), System::nanoTime, reporter);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .socketOptions(
+                SocketOptions.builder().connectTimeout(HANDSHAKE_TIMEOUT).keepAlive(true).build())
+            .build());
+    this.reporter =
+        new OutageReporter(
+            uri.getHost() + ":" + uri.getPort(), limiterFallbacks::get, nonceFallbacks::get);
+    this.breaker =
+        new CircuitBreaker(BREAKER_THRESHOLD, BREAKER_OPEN.toNanos(), System::nanoTime, reporter);
   }
 
   /**
@@ -123,10 +143,13 @@ public final class RedisBackend implements AutoCloseable {
     } catch (Exception e) {
       // Logged by connect(); the heartbeat keeps trying.
     }
-    b.heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> {
-      CompletableFuture<Void> unused = b.heartbeat(); // it handles its own failures
-      b.reporter.summarize();
-    });
+    b.heartbeatTimer =
+        vertx.setPeriodic(
+            HEARTBEAT_MILLIS,
+            id -> {
+              CompletableFuture<Void> unused = b.heartbeat(); // it handles its own failures
+              b.reporter.summarize();
+            });
     return b;
   }
 
@@ -134,26 +157,34 @@ public final class RedisBackend implements AutoCloseable {
     if (closed || connection.get() != null || !connecting.compareAndSet(false, true)) {
       return CompletableFuture.completedFuture(null);
     }
-    return client.connectAsync(CODEC, uri).toCompletableFuture().handle((conn, err) -> {
-      connecting.set(false);
-      if (err != null) {
-        if (connectFailureLogged.compareAndSet(false, true)) {
-          LOG.warn("cannot connect to Redis at {} ({}): limits follow the failure mode, nonces are checked per replica; retrying every second",
-              where(), reason(err));
-        }
-        breaker.onFailure();
-        return null;
-      }
-      if (closed) {
-        CompletableFuture<Void> unused = conn.closeAsync(); // best effort, as close() is
-        return null;
-      }
-      conn.setTimeout(timeout);
-      connection.set(conn);
-      connectFailureLogged.set(false);
-      LOG.info("connected to Redis at {}: account limits and replay protection are shared by all replicas", where());
-      return null;
-    });
+    return client
+        .connectAsync(CODEC, uri)
+        .toCompletableFuture()
+        .handle(
+            (conn, err) -> {
+              connecting.set(false);
+              if (err != null) {
+                if (connectFailureLogged.compareAndSet(false, true)) {
+                  LOG.warn(
+                      "cannot connect to Redis at {} ({}): limits follow the failure mode, nonces are checked per replica; retrying every second",
+                      where(),
+                      reason(err));
+                }
+                breaker.onFailure();
+                return null;
+              }
+              if (closed) {
+                CompletableFuture<Void> unused = conn.closeAsync(); // best effort, as close() is
+                return null;
+              }
+              conn.setTimeout(timeout);
+              connection.set(conn);
+              connectFailureLogged.set(false);
+              LOG.info(
+                  "connected to Redis at {}: account limits and replay protection are shared by all replicas",
+                  where());
+              return null;
+            });
   }
 
   /** Refreshes this replica's heartbeat and the live-replica count; bypasses the breaker. */
@@ -167,26 +198,34 @@ public final class RedisBackend implements AutoCloseable {
     }
     CompletableFuture<Long> count;
     try {
-      count = c.async().<Long>eval(HEARTBEAT_SCRIPT, ScriptOutputType.INTEGER, new String[] {key("replicas")},
-          replicaIdBytes, Long.toString(HEARTBEAT_EXPIRY_MILLIS).getBytes(StandardCharsets.US_ASCII)).toCompletableFuture();
+      count =
+          c.async()
+              .<Long>eval(
+                  HEARTBEAT_SCRIPT,
+                  ScriptOutputType.INTEGER,
+                  new String[] {key("replicas")},
+                  replicaIdBytes,
+                  Long.toString(HEARTBEAT_EXPIRY_MILLIS).getBytes(StandardCharsets.US_ASCII))
+              .toCompletableFuture();
     } catch (RuntimeException e) {
       count = CompletableFuture.failedFuture(e);
     }
-    return count.handle((n, err) -> {
-      if (err == null && n != null) {
-        liveReplicas = (int) Math.max(1, Math.min(n, Integer.MAX_VALUE));
-        breaker.onSuccess();
-      } else {
-        breaker.onFailure();
-      }
-      return null;
-    });
+    return count.handle(
+        (n, err) -> {
+          if (err == null && n != null) {
+            liveReplicas = (int) Math.max(1, Math.min(n, Integer.MAX_VALUE));
+            breaker.onSuccess();
+          } else {
+            breaker.onFailure();
+          }
+          return null;
+        });
   }
 
   /**
    * Runs {@code call} a few times with a generous deadline so the first requests do not pay for
-   * class loading and a cold JIT inside the command timeout. Blocks at most about two seconds;
-   * call from boot.
+   * class loading and a cold JIT inside the command timeout. Blocks at most about two seconds; call
+   * from boot.
    */
   void warmUp(Supplier<CompletableFuture<?>> call) {
     if (connection.get() == null) {
@@ -233,14 +272,18 @@ public final class RedisBackend implements AutoCloseable {
   <T> Future<T> bridge(CompletableFuture<T> f) {
     CompletableFuture<T> bounded = f.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     Context ctx = Vertx.currentContext();
-    return ctx == null ? Future.fromCompletionStage(bounded) : Future.fromCompletionStage(bounded, ctx);
+    return ctx == null
+        ? Future.fromCompletionStage(bounded)
+        : Future.fromCompletionStage(bounded, ctx);
   }
 
   String key(String suffix) {
     return prefix + suffix;
   }
 
-  /** Live replicas counted by the last successful heartbeat (kept while Redis is down); at least 1. */
+  /**
+   * Live replicas counted by the last successful heartbeat (kept while Redis is down); at least 1.
+   */
   int liveReplicas() {
     return liveReplicas;
   }
@@ -255,11 +298,18 @@ public final class RedisBackend implements AutoCloseable {
 
   public Stats stats() {
     StatefulRedisConnection<String, byte[]> c = connection.get();
-    return new Stats(c != null && c.isOpen(), breaker.state().name(), breaker.openings(), liveReplicas,
-        limiterFallbacks.get(), nonceFallbacks.get());
+    return new Stats(
+        c != null && c.isOpen(),
+        breaker.state().name(),
+        breaker.openings(),
+        liveReplicas,
+        limiterFallbacks.get(),
+        nonceFallbacks.get());
   }
 
-  /** The innermost cause's class and message (Lettuce's messages name the host, never the password). */
+  /**
+   * The innermost cause's class and message (Lettuce's messages name the host, never the password).
+   */
   private static String reason(Throwable err) {
     Throwable t = err;
     while (t.getCause() != null && t.getCause() != t) {
@@ -282,18 +332,28 @@ public final class RedisBackend implements AutoCloseable {
     StatefulRedisConnection<String, byte[]> c = connection.getAndSet(null);
     if (c != null) {
       try {
-        c.async().zrem(key("replicas"), replicaIdBytes).toCompletableFuture().get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        c.async()
+            .zrem(key("replicas"), replicaIdBytes)
+            .toCompletableFuture()
+            .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.debug("could not leave the replica count: {}", e.getClass().getSimpleName());
       }
       c.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // not awaited: close() does not block on it
+    var unused =
+        resources.shutdown(0, 2, TimeUnit.SECONDS); // not awaited: close() does not block on it
   }
 
   @Override
   public String toString() {
-    return "RedisBackend[" + where() + ", breaker " + breaker.state() + ", " + liveReplicas + " live replicas]";
+    return "RedisBackend["
+        + where()
+        + ", breaker "
+        + breaker.state()
+        + ", "
+        + liveReplicas
+        + " live replicas]";
   }
 }

@@ -7,10 +7,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@link CryptoExecutor} that runs the task at once on the calling thread (an event loop) and
- * returns a completed future. Only for work that is CPU-bound, bounded and a few microseconds
- * long: the per-request software AES-GCM of at most 8 KB (ADR 0004), where a hop to the worker
- * pool costs more than the work. Never for HSA calls or key wrap/unwrap. Failures map exactly as
- * in {@link WorkerCryptoExecutor}.
+ * returns a completed future. Only for work that is CPU-bound, bounded and a few microseconds long:
+ * the per-request software AES-GCM of at most 8 KB (ADR 0004), where a hop to the worker pool costs
+ * more than the work. Never for HSA calls or key wrap/unwrap. Failures map exactly as in {@link
+ * WorkerCryptoExecutor}.
  */
 public final class InlineCryptoExecutor implements CryptoExecutor {
 
@@ -22,7 +22,8 @@ public final class InlineCryptoExecutor implements CryptoExecutor {
       return Future.failedFuture(e);
     } catch (Exception e) {
       // Class name only: messages of crypto exceptions can carry inputs.
-      return Future.failedFuture(KmsException.internal("crypto task failed: " + e.getClass().getName()));
+      return Future.failedFuture(
+          KmsException.internal("crypto task failed: " + e.getClass().getName()));
     }
   }
 }

@@ -28,8 +28,8 @@ public final class VertxEventLoops implements EventLoops {
   }
 
   /**
-   * The current event-loop context when the calling thread is its loop. The thread check matters:
-   * a blocking task started from an event loop runs on a worker with that loop's context current.
+   * The current event-loop context when the calling thread is its loop. The thread check matters: a
+   * blocking task started from an event loop runs on a worker with that loop's context current.
    */
   private static Context loopContext() {
     Context ctx = Vertx.currentContext();

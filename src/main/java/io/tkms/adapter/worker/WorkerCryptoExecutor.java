@@ -20,14 +20,16 @@ public final class WorkerCryptoExecutor implements CryptoExecutor, AutoCloseable
 
   @Override
   public <T> Future<T> execute(Callable<T> task) {
-    return worker.<T>executeBlocking(task, false)
+    return worker
+        .<T>executeBlocking(task, false)
         .recover(
             e -> {
               if (e instanceof KmsException) {
                 return Future.failedFuture(e);
               }
               // Class name only: messages of crypto exceptions can carry inputs.
-              return Future.failedFuture(KmsException.internal("crypto task failed: " + e.getClass().getName()));
+              return Future.failedFuture(
+                  KmsException.internal("crypto task failed: " + e.getClass().getName()));
             });
   }
 

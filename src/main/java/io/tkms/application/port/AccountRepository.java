@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Accounts, principals and credentials. Credential secrets are stored only wrapped by the root
- * key. Non-blocking.
+ * Accounts, principals and credentials. Credential secrets are stored only wrapped by the root key.
+ * Non-blocking.
  */
 public interface AccountRepository {
   /** Principal types: the owner, sub-users (owner's rights) and collaborators (refused). */
@@ -23,9 +23,16 @@ public interface AccountRepository {
   record Principal(String uin, String appId, PrincipalType type) {}
 
   /** A credential as stored; {@code secret} is wrapped, never plaintext. */
-  record StoredCredential(String secretId, String uin, String appId, PrincipalType type, boolean enabled, Hsa.Wrapped secret) {}
+  record StoredCredential(
+      String secretId,
+      String uin,
+      String appId,
+      PrincipalType type,
+      boolean enabled,
+      Hsa.Wrapped secret) {}
 
-  record Account(String appId, long createdAt, List<Principal> principals, List<CredentialInfo> credentials) {}
+  record Account(
+      String appId, long createdAt, List<Principal> principals, List<CredentialInfo> credentials) {}
 
   /** What may be shown about a credential: never its secret. */
   record CredentialInfo(String secretId, String uin, boolean enabled, long createdAt) {}

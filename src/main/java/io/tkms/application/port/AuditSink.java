@@ -1,8 +1,8 @@
 package io.tkms.application.port;
 
 /**
- * Receives one event per API request. Must never block the caller nor fail it: implementations
- * drop (and count) events they cannot take. Events hold no plaintext, ciphertext or secret.
+ * Receives one event per API request. Must never block the caller nor fail it: implementations drop
+ * (and count) events they cannot take. Events hold no plaintext, ciphertext or secret.
  */
 public interface AuditSink {
   /**

@@ -4,9 +4,9 @@ import java.util.function.Consumer;
 
 /**
  * Tells every replica that something which decides whether a request is allowed has changed (a
- * key's state, alias or versions; a credential; an account's principals or limits), so their
- * caches drop it at once instead of waiting for a TTL. Delivery is best effort and fast; the
- * caches' bounded TTLs remain the safety net. Non-blocking.
+ * key's state, alias or versions; a credential; an account's principals or limits), so their caches
+ * drop it at once instead of waiting for a TTL. Delivery is best effort and fast; the caches'
+ * bounded TTLs remain the safety net. Non-blocking.
  */
 public interface ChangeBus {
   /** What changed. */

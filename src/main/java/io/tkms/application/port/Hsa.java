@@ -4,8 +4,8 @@ import io.tkms.domain.SecretBytes;
 
 /**
  * The hardened security appliance: holds the root key and wraps/unwraps key material under it.
- * Every method blocks and must run inside the {@link CryptoExecutor}. The root key never leaves
- * the implementation.
+ * Every method blocks and must run inside the {@link CryptoExecutor}. The root key never leaves the
+ * implementation.
  */
 public interface Hsa {
   /** Wrapped bytes plus the root-key version that wrapped them. */
@@ -15,14 +15,12 @@ public interface Hsa {
   int rootVersion();
 
   /**
-   * Generates fresh 256-bit key material from the HSA's RNG and returns it wrapped, bound to
-   * {@code context} (for example the key id and version).
+   * Generates fresh 256-bit key material from the HSA's RNG and returns it wrapped, bound to {@code
+   * context} (for example the key id and version).
    */
   Wrapped generateWrapped(String context);
 
-  /**
-   * Wraps caller-provided secret bytes (the caller keeps ownership of {@code secret}).
-   */
+  /** Wraps caller-provided secret bytes (the caller keeps ownership of {@code secret}). */
   Wrapped wrap(byte[] secret, String context);
 
   /**

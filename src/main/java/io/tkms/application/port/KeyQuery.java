@@ -14,7 +14,12 @@ import java.util.Optional;
  *
  * <pre>{@code KeyQuery.page(0, 20).withState(KeyState.ENABLED).withSearch("orders")}</pre>
  */
-public record KeyQuery(int offset, int limit, boolean ascending, Optional<KeyState> state, Optional<String> search,
+public record KeyQuery(
+    int offset,
+    int limit,
+    boolean ascending,
+    Optional<KeyState> state,
+    Optional<String> search,
     List<KeyRepository.TagFilter> tagFilters) {
   public KeyQuery {
     Objects.requireNonNull(state, "state");
@@ -23,7 +28,9 @@ public record KeyQuery(int offset, int limit, boolean ascending, Optional<KeySta
     tagFilters = List.copyOf(tagFilters);
   }
 
-  /** Keys {@code offset} to {@code offset + limit - 1}, oldest first, every live state, no filter. */
+  /**
+   * Keys {@code offset} to {@code offset + limit - 1}, oldest first, every live state, no filter.
+   */
   public static KeyQuery page(int offset, int limit) {
     return new KeyQuery(offset, limit, true, Optional.empty(), Optional.empty(), List.of());
   }

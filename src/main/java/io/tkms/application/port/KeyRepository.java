@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * CMK metadata and wrapped material. All methods are non-blocking; results complete on the
- * caller's context.
+ * CMK metadata and wrapped material. All methods are non-blocking; results complete on the caller's
+ * context.
  */
 public interface KeyRepository {
   /** One stored key version. */
@@ -31,7 +31,8 @@ public interface KeyRepository {
    *
    * @return fails with ALIAS_EXISTS or CMK_LIMIT_EXCEEDED ({@code quota} keys per account/region)
    */
-  Future<Void> create(KeyMetadata metadata, StoredVersion first, int quota, Map<String, String> tags);
+  Future<Void> create(
+      KeyMetadata metadata, StoredVersion first, int quota, Map<String, String> tags);
 
   /** One key with all its versions, or empty; {@link #findAll} for one id. */
   default Future<Optional<StoredKey>> find(KeyId keyId) {
@@ -62,7 +63,8 @@ public interface KeyRepository {
    * Moves the key from {@code expected} to {@code target} (compare-and-set on the state); false
    * when the key is not there or its state is no longer {@code expected}.
    */
-  Future<Boolean> transition(String appId, String region, KeyId keyId, KeyState expected, KeyState target);
+  Future<Boolean> transition(
+      String appId, String region, KeyId keyId, KeyState expected, KeyState target);
 
   /**
    * Disabled → PendingDelete with the deletion date {@code days} after the database's now().
@@ -96,10 +98,10 @@ public interface KeyRepository {
   }
 
   /**
-   * Rotates enabled keys whose next rotation is due by the database's clock: one new version
-   * each, current version moved to it, next rotation one period later. Rows are claimed with
-   * {@code FOR UPDATE SKIP LOCKED} in one transaction, so one due date rotates exactly once even
-   * with several replicas running the job.
+   * Rotates enabled keys whose next rotation is due by the database's clock: one new version each,
+   * current version moved to it, next rotation one period later. Rows are claimed with {@code FOR
+   * UPDATE SKIP LOCKED} in one transaction, so one due date rotates exactly once even with several
+   * replicas running the job.
    *
    * @return the rotated keys
    */

@@ -14,10 +14,9 @@ public interface RateLimiter {
   }
 
   /**
-   * Takes one token from the account's bucket for {@code scope} (an action group's name, or
-   * {@code action:<Name>} for a per-action limit), whose capacity is one second's worth of {@code
-   * qps}. A bucket is identified by (appId, scope, qps): changing an account's limit starts a
-   * fresh bucket.
+   * Takes one token from the account's bucket for {@code scope} (an action group's name, or {@code
+   * action:<Name>} for a per-action limit), whose capacity is one second's worth of {@code qps}. A
+   * bucket is identified by (appId, scope, qps): changing an account's limit starts a fresh bucket.
    */
   Future<Boolean> tryAcquire(String appId, String scope, long qps);
 }

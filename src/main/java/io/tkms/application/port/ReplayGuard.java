@@ -9,5 +9,6 @@ public interface ReplayGuard {
    *
    * @param expiresAtEpochSecond when the triple may be forgotten (Timestamp + window)
    */
-  Future<Boolean> firstSeen(String secretId, long timestamp, String nonce, long expiresAtEpochSecond);
+  Future<Boolean> firstSeen(
+      String secretId, long timestamp, String nonce, long expiresAtEpochSecond);
 }

@@ -4,9 +4,9 @@ import io.tkms.application.port.RateLimiter.Group;
 
 /**
  * Counts what the API answered, for operators (Prometheus) and for the benchmark's correctness
- * check. Called on event loops once per request, so implementations must be lock-free, never
- * block, never fail, and cost well under a microsecond. Bounded: names outside the known
- * vocabulary are counted under one catch-all label.
+ * check. Called on event loops once per request, so implementations must be lock-free, never block,
+ * never fail, and cost well under a microsecond. Bounded: names outside the known vocabulary are
+ * counted under one catch-all label.
  */
 public interface RequestMetrics {
   /**
@@ -23,11 +23,12 @@ public interface RequestMetrics {
   void limiter(Group group, boolean admitted);
 
   /** Counts nothing (metrics turned off). */
-  RequestMetrics NONE = new RequestMetrics() {
-    @Override
-    public void request(String protocol, String action, String result, long latencyNanos) {}
+  RequestMetrics NONE =
+      new RequestMetrics() {
+        @Override
+        public void request(String protocol, String action, String result, long latencyNanos) {}
 
-    @Override
-    public void limiter(Group group, boolean admitted) {}
-  };
+        @Override
+        public void limiter(Group group, boolean admitted) {}
+      };
 }

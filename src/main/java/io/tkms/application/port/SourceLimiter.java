@@ -1,8 +1,8 @@
 package io.tkms.application.port;
 
 /**
- * Limits failed authentications per source address, so that guessing costs the guesser, never
- * the account being guessed at. Synchronous and cheap: call on the event loop.
+ * Limits failed authentications per source address, so that guessing costs the guesser, never the
+ * account being guessed at. Synchronous and cheap: call on the event loop.
  */
 public interface SourceLimiter {
   /** True when this source has used up its failure budget for now. */

@@ -28,8 +28,18 @@ class AuditLineTest {
   }
 
   private static AuditEvent event(long time, String secretId, String action) {
-    return new AuditEvent(time, "8f0e4c1a-3b7d-4f2e-9a61-2c5d8e7f0b13", "v3", "1250000000", "100000000001", secretId,
-        action, "c2a6f0d4-1b3e-4a5f-8d7c-9e0f1a2b3c4d", "0", "127.0.0.1", 42);
+    return new AuditEvent(
+        time,
+        "8f0e4c1a-3b7d-4f2e-9a61-2c5d8e7f0b13",
+        "v3",
+        "1250000000",
+        "100000000001",
+        secretId,
+        action,
+        "c2a6f0d4-1b3e-4a5f-8d7c-9e0f1a2b3c4d",
+        "0",
+        "127.0.0.1",
+        42);
   }
 
   @Test
@@ -41,13 +51,25 @@ class AuditLineTest {
   @Test
   void wholeSecondsHaveNoFraction() {
     AuditEvent e = event(1_795_000_000_000L, "AKIDexample", "Encrypt");
-    assertThat(AuditLine.format(e)).contains("\"time\":\"2026-11-18T").doesNotContain(".000Z").isEqualTo(reference(e));
+    assertThat(AuditLine.format(e))
+        .contains("\"time\":\"2026-11-18T")
+        .doesNotContain(".000Z")
+        .isEqualTo(reference(e));
   }
 
   @Test
   void millisecondsArePaddedAndTheSecondCacheFollowsTime() {
-    for (long t : new long[] {1_795_000_000_001L, 1_795_000_000_010L, 1_795_000_001_100L, 1_795_000_000_999L, 0L, 86_399_999L,
-        -1L, 4_102_444_800_500L}) {
+    for (long t :
+        new long[] {
+          1_795_000_000_001L,
+          1_795_000_000_010L,
+          1_795_000_001_100L,
+          1_795_000_000_999L,
+          0L,
+          86_399_999L,
+          -1L,
+          4_102_444_800_500L
+        }) {
       AuditEvent e = event(t, "s", "a");
       assertThat(AuditLine.format(e)).isEqualTo(reference(e));
     }
@@ -61,12 +83,13 @@ class AuditLineTest {
       int len = r.nextInt(40);
       for (int i = 0; i < len; i++) {
         int kind = r.nextInt(4);
-        s.append(switch (kind) {
-          case 0 -> (char) r.nextInt(0x20);
-          case 1 -> "\"\\/\u007f".charAt(r.nextInt(4));
-          case 2 -> (char) (0x20 + r.nextInt(0x5f));
-          default -> (char) (0xa0 + r.nextInt(0x5000));
-        });
+        s.append(
+            switch (kind) {
+              case 0 -> (char) r.nextInt(0x20);
+              case 1 -> "\"\\/\u007f".charAt(r.nextInt(4));
+              case 2 -> (char) (0x20 + r.nextInt(0x5f));
+              default -> (char) (0xa0 + r.nextInt(0x5000));
+            });
       }
       AuditEvent e = event(1_795_000_000_000L + n, s.toString(), s.reverse().toString());
       assertThat(AuditLine.format(e)).isEqualTo(reference(e));
@@ -75,7 +98,8 @@ class AuditLineTest {
 
   @Test
   void nullFieldsAreJsonNull() {
-    AuditEvent e = new AuditEvent(1_795_000_000_000L, "r", "v2", null, "", "", "", "", "4000", "::1", 0);
+    AuditEvent e =
+        new AuditEvent(1_795_000_000_000L, "r", "v2", null, "", "", "", "", "4000", "::1", 0);
     assertThat(AuditLine.format(e)).isEqualTo(reference(e)).contains("\"appId\":null");
   }
 }

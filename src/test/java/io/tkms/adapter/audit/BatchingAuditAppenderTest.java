@@ -41,7 +41,8 @@ class BatchingAuditAppenderTest {
   }
 
   private LoggingEvent event(String message) {
-    return new LoggingEvent("test", context.getLogger("kms.audit"), Level.INFO, message, null, null);
+    return new LoggingEvent(
+        "test", context.getLogger("kms.audit"), Level.INFO, message, null, null);
   }
 
   private String out() {
@@ -86,7 +87,14 @@ class BatchingAuditAppenderTest {
   }
 
   private static void awaitParked(String threadName) {
-    eventually(Duration.ofSeconds(10), threadName + " parked", () -> Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().equals(threadName) && t.getState() == Thread.State.TIMED_WAITING));
+    eventually(
+        Duration.ofSeconds(10),
+        threadName + " parked",
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(
+                    t ->
+                        t.getName().equals(threadName)
+                            && t.getState() == Thread.State.TIMED_WAITING));
   }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The drain's in-flight count over a real Vert.x listener: up on arrival, down on end or hang-up. */
+/**
+ * The drain's in-flight count over a real Vert.x listener: up on arrival, down on end or hang-up.
+ */
 class InFlightRequestsTest {
   private final InFlightRequests inFlight = new InFlightRequests();
   private final BlockingQueue<HttpServerRequest> held = new LinkedBlockingQueue<>();
@@ -27,10 +29,14 @@ class InFlightRequestsTest {
   @BeforeEach
   void listen() {
     vertx = Vertx.vertx();
-    HttpServer server = vertx.createHttpServer().requestHandler(req -> {
-      inFlight.track(req);
-      held.add(req); // answered by the test
-    });
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  inFlight.track(req);
+                  held.add(req); // answered by the test
+                });
     port = server.listen(0, "127.0.0.1").await().actualPort();
   }
 
@@ -48,7 +54,8 @@ class InFlightRequestsTest {
       vertx.runOnContext(v -> req.response().end("done"));
       assertThat(inFlight.awaitIdle(Duration.ofSeconds(5))).isZero();
       assertThat(inFlight.count()).isZero();
-      assertThat(new String(client.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+      assertThat(new String(client.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 200");
     }
   }
 
@@ -63,13 +70,14 @@ class InFlightRequestsTest {
     // Vert.x may call both the end and the close handler: the count must not go negative. It calls
     // the end handler (if at all) inside end() itself, so once end() has returned it is decided.
     CountDownLatch ended = new CountDownLatch(1);
-    vertx.runOnContext(v -> {
-      try {
-        req.response().end();
-      } finally {
-        ended.countDown();
-      }
-    });
+    vertx.runOnContext(
+        v -> {
+          try {
+            req.response().end();
+          } finally {
+            ended.countDown();
+          }
+        });
     assertThat(ended.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(inFlight.count()).isZero();
   }
@@ -80,7 +88,8 @@ class InFlightRequestsTest {
       assertThat(held.poll(5, TimeUnit.SECONDS)).isNotNull();
       long started = System.nanoTime();
       assertThat(inFlight.awaitIdle(Duration.ofMillis(200))).isEqualTo(1);
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(200));
       assertThat(client.isConnected()).isTrue();
     }
   }

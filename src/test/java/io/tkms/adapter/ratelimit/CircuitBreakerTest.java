@@ -10,17 +10,22 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakerTest {
   final AtomicLong now = new AtomicLong();
   final List<String> events = new ArrayList<>();
-  final CircuitBreaker breaker = new CircuitBreaker(3, 1000, now::get, new CircuitBreaker.Listener() {
-    @Override
-    public void opened() {
-      events.add("opened");
-    }
+  final CircuitBreaker breaker =
+      new CircuitBreaker(
+          3,
+          1000,
+          now::get,
+          new CircuitBreaker.Listener() {
+            @Override
+            public void opened() {
+              events.add("opened");
+            }
 
-    @Override
-    public void closed() {
-      events.add("closed");
-    }
-  });
+            @Override
+            public void closed() {
+              events.add("closed");
+            }
+          });
 
   @Test
   void consecutiveFailures_openIt_andASuccessInBetweenResetsTheCount() {

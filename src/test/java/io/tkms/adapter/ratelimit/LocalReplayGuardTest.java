@@ -12,7 +12,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The in-process replay cache against the {@link ReplayGuardContract}, plus its own bound and expiry. */
+/**
+ * The in-process replay cache against the {@link ReplayGuardContract}, plus its own bound and
+ * expiry.
+ */
 class LocalReplayGuardTest extends ReplayGuardContract {
   @Override
   protected ReplayGuard guard() {
@@ -64,7 +67,9 @@ class LocalReplayGuardTest extends ReplayGuardContract {
     assertThat(g.size()).isEqualTo(1);
     clock.millis.addAndGet(1); // past the grace period: the second is dropped
     assertThat(g.size()).isZero();
-    assertThat(first(g, "AKIDx", now, "n", expiry)).as("stale: refused, not admitted unchecked").isFalse();
+    assertThat(first(g, "AKIDx", now, "n", expiry))
+        .as("stale: refused, not admitted unchecked")
+        .isFalse();
     assertThat(g.size()).isZero();
   }
 
@@ -78,7 +83,9 @@ class LocalReplayGuardTest extends ReplayGuardContract {
     assertThat(g.size()).isZero();
     clock.millis.addAndGet(-3_600_000); // the clock steps back to where it was
     assertThat(first(g, "AKIDc", now, "n", now + 300)).as("the replay is still refused").isFalse();
-    assertThat(first(g, "AKIDc", now + 3_600, "m", now + 3_900)).as("current triples still work").isTrue();
+    assertThat(first(g, "AKIDc", now + 3_600, "m", now + 3_900))
+        .as("current triples still work")
+        .isTrue();
   }
 
   @Test
@@ -93,7 +100,9 @@ class LocalReplayGuardTest extends ReplayGuardContract {
     assertThat(first(g, "AKIDb", now, "late", now + 300)).isTrue();
     assertThat(g.size()).isEqualTo(1);
     assertThat(first(g, "AKIDb", now, "late", now + 300)).isFalse();
-    assertThat(first(g, "AKIDb", now - 10, "early0", now + 290)).as("forgotten past the bound").isTrue();
+    assertThat(first(g, "AKIDb", now - 10, "early0", now + 290))
+        .as("forgotten past the bound")
+        .isTrue();
   }
 
   @Test
@@ -129,8 +138,10 @@ class LocalReplayGuardTest extends ReplayGuardContract {
     assertThat(LocalReplayGuard.digest(key, "AKIDa", 2, "n")).isNotEqualTo(base);
     assertThat(LocalReplayGuard.digest(key, "AKIDa", 1, "m")).isNotEqualTo(base);
     // Length prefixes keep shifted boundaries apart.
-    assertThat(LocalReplayGuard.digest(key, "AKIDa1", 1, "n")).isNotEqualTo(LocalReplayGuard.digest(key, "AKIDa", 11, "n"));
-    assertThat(LocalReplayGuard.digest(key, "a,1,1:n", 1, "n")).isNotEqualTo(LocalReplayGuard.digest(key, "a", 1, "n,1,1:n"));
+    assertThat(LocalReplayGuard.digest(key, "AKIDa1", 1, "n"))
+        .isNotEqualTo(LocalReplayGuard.digest(key, "AKIDa", 11, "n"));
+    assertThat(LocalReplayGuard.digest(key, "a,1,1:n", 1, "n"))
+        .isNotEqualTo(LocalReplayGuard.digest(key, "a", 1, "n,1,1:n"));
     byte[] other = new byte[32];
     other[0] = 1;
     assertThat(LocalReplayGuard.digest(other, "AKIDa", 1, "n")).isNotEqualTo(base);

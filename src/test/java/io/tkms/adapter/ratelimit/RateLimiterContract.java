@@ -2,8 +2,8 @@ package io.tkms.adapter.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.application.port.RateLimiter;
+import io.tkms.application.port.RateLimiter.Group;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +16,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link RateLimiter} adapter must do: one bucket per (AppId, group), capacity one
- * second's worth of the limit, refilled greedily, rejections as values. Run by
- * {@code LocalRateLimiterTest} and {@code RedisRateLimiterIT}. Time is {@link #clock}, which the
- * adapters' limiters read and only the tests move: refill is driven, never waited for.
+ * second's worth of the limit, refilled greedily, rejections as values. Run by {@code
+ * LocalRateLimiterTest} and {@code RedisRateLimiterIT}. Time is {@link #clock}, which the adapters'
+ * limiters read and only the tests move: refill is driven, never waited for.
  */
 abstract class RateLimiterContract {
   /** The clock of the limiters under test; it moves only when a test advances it. */
   protected final ManualTimeMeter clock = new ManualTimeMeter();
 
-  /** A limiter with these per-second limits that has seen no traffic yet, reading {@link #clock}. */
+  /**
+   * A limiter with these per-second limits that has seen no traffic yet, reading {@link #clock}.
+   */
   protected abstract RateLimiter limiter(long cryptoQps, long managementQps);
 
   static boolean acquire(RateLimiter l, String appId, Group g) {
@@ -113,10 +115,12 @@ abstract class RateLimiterContract {
     try {
       List<Future<Integer>> parts = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        parts.add(pool.submit(() -> {
-          go.await();
-          return admitted(l, "1250000001", Group.MANAGEMENT, 25);
-        }));
+        parts.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return admitted(l, "1250000001", Group.MANAGEMENT, 25);
+                }));
       }
       long start = clock.currentTimeNanos();
       go.countDown();

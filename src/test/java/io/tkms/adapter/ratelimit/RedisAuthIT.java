@@ -14,14 +14,28 @@ class RedisAuthIT {
   void password_authenticates_andAWrongOneIsRefusedWithoutStallingAnything() {
     Vertx vertx = Vertx.vertx();
     try (TestRedis.OwnRedis redis = TestRedis.own("--requirepass", "redis-test-password")) {
-      RedisBackend good = RedisBackend.start(vertx, new RedisBackend.Settings(redis.url(), "redis-test-password".toCharArray(), 1000, "auth:"));
-      RedisBackend bad = RedisBackend.start(vertx, new RedisBackend.Settings(redis.url(), "wrong".toCharArray(), 50, "auth:"));
+      RedisBackend good =
+          RedisBackend.start(
+              vertx,
+              new RedisBackend.Settings(
+                  redis.url(), "redis-test-password".toCharArray(), 1000, "auth:"));
+      RedisBackend bad =
+          RedisBackend.start(
+              vertx, new RedisBackend.Settings(redis.url(), "wrong".toCharArray(), 50, "auth:"));
       try {
         assertThat(good.stats().connected()).isTrue();
-        assertThat(new RedisRateLimiter(good, FailureMode.FAIL_CLOSED, 1, 1).tryAcquire("1", Group.CRYPTO).await()).isTrue();
+        assertThat(
+                new RedisRateLimiter(good, FailureMode.FAIL_CLOSED, 1, 1)
+                    .tryAcquire("1", Group.CRYPTO)
+                    .await())
+            .isTrue();
         assertThat(good.stats().limiterFallbacks()).isZero();
         assertThat(bad.stats().connected()).isFalse();
-        assertThat(new RedisRateLimiter(bad, FailureMode.FAIL_OPEN, 1, 1).tryAcquire("1", Group.CRYPTO).await()).isTrue();
+        assertThat(
+                new RedisRateLimiter(bad, FailureMode.FAIL_OPEN, 1, 1)
+                    .tryAcquire("1", Group.CRYPTO)
+                    .await())
+            .isTrue();
         assertThat(bad.stats().limiterFallbacks()).isEqualTo(1);
       } finally {
         good.close();

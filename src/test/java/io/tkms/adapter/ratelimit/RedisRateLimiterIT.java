@@ -4,8 +4,8 @@ import static io.tkms.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tkms.adapter.ratelimit.RedisRateLimiter.FailureMode;
-import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.application.port.RateLimiter;
+import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.it.TestRedis;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -16,7 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The Redis limiter against the {@link RateLimiterContract}, plus what only a shared store can do. */
+/**
+ * The Redis limiter against the {@link RateLimiterContract}, plus what only a shared store can do.
+ */
 class RedisRateLimiterIT extends RateLimiterContract {
   private final List<RedisFixture> fixtures = new ArrayList<>();
 
@@ -33,14 +35,18 @@ class RedisRateLimiterIT extends RateLimiterContract {
 
   @Override
   protected RateLimiter limiter(long cryptoQps, long managementQps) {
-    return new RedisRateLimiter(fixture().backend(), FailureMode.FAIL_CLOSED, cryptoQps, managementQps, clock).warmUp();
+    return new RedisRateLimiter(
+            fixture().backend(), FailureMode.FAIL_CLOSED, cryptoQps, managementQps, clock)
+        .warmUp();
   }
 
   @Test
   void twoReplicas_shareOneBudget() {
     RedisFixture f = fixture();
-    RateLimiter a = new RedisRateLimiter(f.backend(), FailureMode.FAIL_CLOSED, 4, 100, clock).warmUp();
-    RateLimiter b = new RedisRateLimiter(f.backend(), FailureMode.FAIL_CLOSED, 4, 100, clock).warmUp();
+    RateLimiter a =
+        new RedisRateLimiter(f.backend(), FailureMode.FAIL_CLOSED, 4, 100, clock).warmUp();
+    RateLimiter b =
+        new RedisRateLimiter(f.backend(), FailureMode.FAIL_CLOSED, 4, 100, clock).warmUp();
     int n = 0;
     for (int i = 0; i < 4; i++) {
       n += acquire(a, "1250000001", Group.CRYPTO) ? 1 : 0;
@@ -58,8 +64,14 @@ class RedisRateLimiterIT extends RateLimiterContract {
     try {
       Context ctx = vertx.getOrCreateContext();
       Promise<Boolean> sameContext = Promise.promise();
-      ctx.runOnContext(v -> ((GroupDefaults) l).tryAcquire("1250000001", Group.CRYPTO)
-          .onComplete(ar -> sameContext.complete(ar.succeeded() && ar.result() && Vertx.currentContext() == ctx)));
+      ctx.runOnContext(
+          v ->
+              ((GroupDefaults) l)
+                  .tryAcquire("1250000001", Group.CRYPTO)
+                  .onComplete(
+                      ar ->
+                          sameContext.complete(
+                              ar.succeeded() && ar.result() && Vertx.currentContext() == ctx)));
       assertThat(sameContext.future().await()).isTrue();
     } finally {
       vertx.close().await();
@@ -76,6 +88,8 @@ class RedisRateLimiterIT extends RateLimiterContract {
     eventually(Duration.ofSeconds(5), () -> assertThat(a.liveReplicas()).isEqualTo(3));
     c.close();
     b.close();
-    eventually(Duration.ofSeconds(5), () -> assertThat(a.liveReplicas()).as("a replica leaving says so").isEqualTo(1));
+    eventually(
+        Duration.ofSeconds(5),
+        () -> assertThat(a.liveReplicas()).as("a replica leaving says so").isEqualTo(1));
   }
 }

@@ -35,9 +35,9 @@ class RedisReplayGuardIT extends ReplayGuardContract {
   }
 
   /**
-   * Replaces the contract's: a replica's own in-process guard keeps refusing a triple a few
-   * seconds past its expiry (LocalReplayGuard), while Redis forgets it at its expiry, so a replica
-   * that has not seen it accepts it again.
+   * Replaces the contract's: a replica's own in-process guard keeps refusing a triple a few seconds
+   * past its expiry (LocalReplayGuard), while Redis forgets it at its expiry, so a replica that has
+   * not seen it accepts it again.
    */
   @Override
   @Test
@@ -48,10 +48,18 @@ class RedisReplayGuardIT extends ReplayGuardContract {
     // Redis drops the key at its EXAT second by its own clock: real time must pass, so wait for it,
     // bounded. Every attempt asks a replica that has not seen the triple: only Redis can refuse it.
     RedisBackend other = f.backend();
-    eventually(EXPIRY_WAIT, () -> assertThat(first(replica(other), "AKIDexp", ts, "7", expiryOf(ts))).as("Redis has forgotten it").isTrue());
+    eventually(
+        EXPIRY_WAIT,
+        () ->
+            assertThat(first(replica(other), "AKIDexp", ts, "7", expiryOf(ts)))
+                .as("Redis has forgotten it")
+                .isTrue());
     assertThat(other.stats().nonceFallbacks()).as("decided by Redis, not by a fallback").isZero();
-    // Its own guard keeps the triple a grace period past the expiry second, which has only just passed.
-    assertThat(first(a, "AKIDexp", ts, "7", expiryOf(ts))).as("the replica that saw it still refuses it").isFalse();
+    // Its own guard keeps the triple a grace period past the expiry second, which has only just
+    // passed.
+    assertThat(first(a, "AKIDexp", ts, "7", expiryOf(ts)))
+        .as("the replica that saw it still refuses it")
+        .isFalse();
   }
 
   @Test

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** With no Redis to be had, every failure mode decides at once and nonces fall back to the local cache. */
+/**
+ * With no Redis to be had, every failure mode decides at once and nonces fall back to the local
+ * cache.
+ */
 class RedisUnreachableTest {
   static Vertx vertx;
   static RedisBackend backend;
@@ -25,7 +28,9 @@ class RedisUnreachableTest {
       port = s.getLocalPort();
     }
     vertx = Vertx.vertx();
-    backend = RedisBackend.start(vertx, new RedisBackend.Settings("redis://127.0.0.1:" + port, null, 50, "t:"));
+    backend =
+        RedisBackend.start(
+            vertx, new RedisBackend.Settings("redis://127.0.0.1:" + port, null, 50, "t:"));
   }
 
   @AfterAll
@@ -44,7 +49,8 @@ class RedisUnreachableTest {
 
   @Test
   void failOpen_admitsEverything() {
-    assertThat(admitted(new RedisRateLimiter(backend, FailureMode.FAIL_OPEN, 5, 5), 20)).isEqualTo(20);
+    assertThat(admitted(new RedisRateLimiter(backend, FailureMode.FAIL_OPEN, 5, 5), 20))
+        .isEqualTo(20);
   }
 
   @Test
@@ -57,18 +63,25 @@ class RedisUnreachableTest {
     long before = backend.stats().limiterFallbacks();
     long start = System.nanoTime();
     // A clock that stands still: the local share cannot refill while the calls run.
-    int n = admitted(new RedisRateLimiter(backend, FailureMode.LOCAL_SHARE, 5, 5, new ManualTimeMeter()), 100);
+    int n =
+        admitted(
+            new RedisRateLimiter(backend, FailureMode.LOCAL_SHARE, 5, 5, new ManualTimeMeter()),
+            100);
     // The promise is at most KMS_REDIS_TIMEOUT_MS (50 here) per decision; with no connection a call
     // must not wait at all. 100 calls that each waited out the timeout would take 5 s: half of that
     // catches it, with a wide margin for a busy machine.
-    assertThat((System.nanoTime() - start) / 1_000_000).as("no call waited on Redis").isLessThan(2_500);
+    assertThat((System.nanoTime() - start) / 1_000_000)
+        .as("no call waited on Redis")
+        .isLessThan(2_500);
     assertThat(n).isEqualTo(5);
     assertThat(backend.stats().limiterFallbacks() - before).isEqualTo(100);
   }
 
   @Test
   void nonces_fallBackToTheLocalCache_andAreCounted() {
-    ReplayGuard g = new RedisReplayGuard(backend, new LocalReplayGuard(Clock.systemUTC(), 1000), Clock.systemUTC());
+    ReplayGuard g =
+        new RedisReplayGuard(
+            backend, new LocalReplayGuard(Clock.systemUTC(), 1000), Clock.systemUTC());
     long before = backend.stats().nonceFallbacks();
     long ts = Clock.systemUTC().instant().getEpochSecond();
     assertThat(g.firstSeen("AKIDx", ts, "1", ts + 300).await()).isTrue();

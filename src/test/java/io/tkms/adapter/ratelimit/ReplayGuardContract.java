@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link ReplayGuard} adapter must do: a (SecretId, Timestamp, Nonce) triple is first
  * seen exactly once until it expires, and triples differing in any part are independent. Run by
- * {@code LocalReplayGuardTest} (which replaces the expiry test: the in-process guard keeps a
- * triple a few seconds past its expiry and then refuses it) and {@code RedisReplayGuardIT}.
+ * {@code LocalReplayGuardTest} (which replaces the expiry test: the in-process guard keeps a triple
+ * a few seconds past its expiry and then refuses it) and {@code RedisReplayGuardIT}.
  */
 abstract class ReplayGuardContract {
   protected static final Clock CLOCK = Clock.systemUTC();
@@ -61,7 +61,10 @@ abstract class ReplayGuardContract {
    */
   static final Duration EXPIRY_WAIT = Duration.ofSeconds(10);
 
-  /** Expiry of the triple {@link #record} makes: two seconds after its timestamp, a second or more ahead. */
+  /**
+   * Expiry of the triple {@link #record} makes: two seconds after its timestamp, a second or more
+   * ahead.
+   */
   static long expiryOf(long ts) {
     return ts + 2;
   }
@@ -90,10 +93,12 @@ abstract class ReplayGuardContract {
     try {
       List<Future<Boolean>> uses = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        uses.add(pool.submit(() -> {
-          go.await();
-          return first(g, "AKIDrace", ts, "42", ts + 300);
-        }));
+        uses.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return first(g, "AKIDrace", ts, "42", ts + 300);
+                }));
       }
       go.countDown();
       int firsts = 0;

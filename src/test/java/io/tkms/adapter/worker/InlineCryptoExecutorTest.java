@@ -20,18 +20,22 @@ class InlineCryptoExecutorTest {
 
   @Test
   void execute_withKmsException_failsWithItUnchanged() {
-    Future<Object> f = executor.execute(() -> {
-      throw ErrorCode.INVALID_CIPHERTEXT.exception();
-    });
+    Future<Object> f =
+        executor.execute(
+            () -> {
+              throw ErrorCode.INVALID_CIPHERTEXT.exception();
+            });
     assertThat(f.failed()).isTrue();
     assertThat(((KmsException) f.cause()).code()).isEqualTo(ErrorCode.INVALID_CIPHERTEXT);
   }
 
   @Test
   void execute_withAnyOtherFailure_failsWithInternalError() {
-    Future<Object> f = executor.execute(() -> {
-      throw new javax.crypto.AEADBadTagException("secret detail");
-    });
+    Future<Object> f =
+        executor.execute(
+            () -> {
+              throw new javax.crypto.AEADBadTagException("secret detail");
+            });
     assertThat(f.failed()).isTrue();
     assertThat(((KmsException) f.cause()).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
     assertThat(f.cause().getMessage()).doesNotContain("secret detail");

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link RateLimiter} whose buckets start full ({@code qps} tokens) and never refill, since no
- * time passes in a unit test; remembers every call.
+ * {@link RateLimiter} whose buckets start full ({@code qps} tokens) and never refill, since no time
+ * passes in a unit test; remembers every call.
  */
 public final class CountingRateLimiter implements RateLimiter {
   /** One {@link #tryAcquire} call and its answer. */

@@ -50,7 +50,8 @@ public final class FakeHsa implements Hsa {
     unwraps++;
     byte[] prefix = prefix(context);
     byte[] b = wrapped.bytes();
-    if (refused.contains(ByteBuffer.wrap(b)) || b.length < prefix.length
+    if (refused.contains(ByteBuffer.wrap(b))
+        || b.length < prefix.length
         || !Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length)) {
       throw KmsException.internal("wrapped material does not open");
     }

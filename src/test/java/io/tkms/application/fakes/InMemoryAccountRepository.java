@@ -1,8 +1,8 @@
 package io.tkms.application.fakes;
 
-import io.tkms.domain.LimitOverrides;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.Hsa;
+import io.tkms.domain.LimitOverrides;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * {@link AccountRepository} in memory, with the Postgres one's conflicts (an AppId, uin or SecretId
- * exists once) and NOT_FOUND for a missing account; answers complete at once. Counts
- * {@link #findLimits} calls, so cache tests can tell a hit from a load.
+ * exists once) and NOT_FOUND for a missing account; answers complete at once. Counts {@link
+ * #findLimits} calls, so cache tests can tell a hit from a load.
  */
 public final class InMemoryAccountRepository implements AccountRepository {
   private record StoredAccount(String appId, long createdAt) {}
@@ -65,8 +65,13 @@ public final class InMemoryAccountRepository implements AccountRepository {
     }
     List<Principal> ps = principals.values().stream().filter(p -> p.appId().equals(appId)).toList();
     List<CredentialInfo> cs = new ArrayList<>();
-    credentials.values().stream().filter(c -> c.appId().equals(appId))
-        .forEach(c -> cs.add(new CredentialInfo(c.secretId(), c.uin(), c.enabled(), credentialCreated.get(c.secretId()))));
+    credentials.values().stream()
+        .filter(c -> c.appId().equals(appId))
+        .forEach(
+            c ->
+                cs.add(
+                    new CredentialInfo(
+                        c.secretId(), c.uin(), c.enabled(), credentialCreated.get(c.secretId()))));
     return Future.succeededFuture(Optional.of(new Account(appId, a.createdAt(), ps, cs)));
   }
 
@@ -96,7 +101,8 @@ public final class InMemoryAccountRepository implements AccountRepository {
     if (credentials.containsKey(secretId)) {
       return Future.failedFuture(ErrorCode.CONFLICT.exception("SecretId exists"));
     }
-    credentials.put(secretId, new StoredCredential(secretId, uin, p.appId(), p.type(), true, secret));
+    credentials.put(
+        secretId, new StoredCredential(secretId, uin, p.appId(), p.type(), true, secret));
     credentialCreated.put(secretId, clock.instant().getEpochSecond());
     return Future.succeededFuture();
   }
@@ -108,8 +114,12 @@ public final class InMemoryAccountRepository implements AccountRepository {
 
   @Override
   public Future<List<String>> enabledSecretIds(int limit) {
-    return Future.succeededFuture(credentials.values().stream().filter(StoredCredential::enabled)
-        .map(StoredCredential::secretId).limit(limit).toList());
+    return Future.succeededFuture(
+        credentials.values().stream()
+            .filter(StoredCredential::enabled)
+            .map(StoredCredential::secretId)
+            .limit(limit)
+            .toList());
   }
 
   @Override
@@ -133,7 +143,9 @@ public final class InMemoryAccountRepository implements AccountRepository {
     if (c == null) {
       return Future.succeededFuture(false);
     }
-    credentials.put(secretId, new StoredCredential(c.secretId(), c.uin(), c.appId(), c.type(), false, c.secret()));
+    credentials.put(
+        secretId,
+        new StoredCredential(c.secretId(), c.uin(), c.appId(), c.type(), false, c.secret()));
     return Future.succeededFuture(true);
   }
 }

@@ -54,7 +54,8 @@ public final class InMemoryKeyRepository implements KeyRepository {
 
   /** The stored metadata of {@code keyId}. */
   public KeyMetadata metadata(KeyId keyId) {
-    return Optional.ofNullable(keys.get(keyId)).orElseThrow(() -> new AssertionError("no key " + keyId));
+    return Optional.ofNullable(keys.get(keyId))
+        .orElseThrow(() -> new AssertionError("no key " + keyId));
   }
 
   /** Moves {@code keyId} to {@code state} directly (test setup), as if a past request had. */
@@ -87,7 +88,8 @@ public final class InMemoryKeyRepository implements KeyRepository {
   // ---- the port -----------------------------------------------------------------------------
 
   @Override
-  public Future<Void> create(KeyMetadata md, StoredVersion first, int quota, Map<String, String> keyTags) {
+  public Future<Void> create(
+      KeyMetadata md, StoredVersion first, int quota, Map<String, String> keyTags) {
     if (live(md.appId(), md.region()).count() >= quota) {
       return Future.failedFuture(ErrorCode.CMK_LIMIT_EXCEEDED.exception());
     }
@@ -119,15 +121,25 @@ public final class InMemoryKeyRepository implements KeyRepository {
 
   @Override
   public Future<Page> query(String appId, String region, KeyQuery q) {
-    Predicate<KeyMetadata> match = md -> q.state().map(s -> md.state() == s).orElse(true)
-        && q.search().map(s -> contains(md.keyId().toString(), s) || contains(md.alias(), s)).orElse(true)
-        && q.tagFilters().stream().allMatch(f -> {
-          String value = tags.get(md.keyId()).get(f.key());
-          return value != null && (f.values().isEmpty() || f.values().contains(value));
-        });
+    Predicate<KeyMetadata> match =
+        md ->
+            q.state().map(s -> md.state() == s).orElse(true)
+                && q.search()
+                    .map(s -> contains(md.keyId().toString(), s) || contains(md.alias(), s))
+                    .orElse(true)
+                && q.tagFilters().stream()
+                    .allMatch(
+                        f -> {
+                          String value = tags.get(md.keyId()).get(f.key());
+                          return value != null
+                              && (f.values().isEmpty() || f.values().contains(value));
+                        });
     // Postgres orders uuids bytewise, which is the order of their hex text.
-    Comparator<KeyMetadata> order = Comparator.comparingLong(KeyMetadata::createTime).thenComparing(md -> md.keyId().toString());
-    List<KeyMetadata> all = live(appId, region).filter(match).sorted(q.ascending() ? order : order.reversed()).toList();
+    Comparator<KeyMetadata> order =
+        Comparator.comparingLong(KeyMetadata::createTime)
+            .thenComparing(md -> md.keyId().toString());
+    List<KeyMetadata> all =
+        live(appId, region).filter(match).sorted(q.ascending() ? order : order.reversed()).toList();
     List<KeyMetadata> page = all.stream().skip(q.offset()).limit(q.limit()).toList();
     return Future.succeededFuture(new Page(page, all.size()));
   }
@@ -138,10 +150,29 @@ public final class InMemoryKeyRepository implements KeyRepository {
   }
 
   @Override
-  public Future<Boolean> setDescription(String appId, String region, KeyId keyId, String description) {
-    return update(appId, region, keyId, md -> true, md -> new KeyMetadata(md.keyId(), md.appId(), md.region(), md.alias(),
-        description, md.createTime(), md.state(), md.creatorUin(), md.currentVersion(), md.deletionDate(),
-        md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(), md.nextRotateTime()));
+  public Future<Boolean> setDescription(
+      String appId, String region, KeyId keyId, String description) {
+    return update(
+        appId,
+        region,
+        keyId,
+        md -> true,
+        md ->
+            new KeyMetadata(
+                md.keyId(),
+                md.appId(),
+                md.region(),
+                md.alias(),
+                description,
+                md.createTime(),
+                md.state(),
+                md.creatorUin(),
+                md.currentVersion(),
+                md.deletionDate(),
+                md.rotationEnabled(),
+                md.rotateDays(),
+                md.lastRotateTime(),
+                md.nextRotateTime()));
   }
 
   @Override
@@ -150,62 +181,151 @@ public final class InMemoryKeyRepository implements KeyRepository {
     if (aliasTaken(appId, region, alias, keyId)) {
       return Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception());
     }
-    return update(appId, region, keyId, md -> true, md -> new KeyMetadata(md.keyId(), md.appId(), md.region(), alias,
-        md.description(), md.createTime(), md.state(), md.creatorUin(), md.currentVersion(), md.deletionDate(),
-        md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(), md.nextRotateTime()));
+    return update(
+        appId,
+        region,
+        keyId,
+        md -> true,
+        md ->
+            new KeyMetadata(
+                md.keyId(),
+                md.appId(),
+                md.region(),
+                alias,
+                md.description(),
+                md.createTime(),
+                md.state(),
+                md.creatorUin(),
+                md.currentVersion(),
+                md.deletionDate(),
+                md.rotationEnabled(),
+                md.rotateDays(),
+                md.lastRotateTime(),
+                md.nextRotateTime()));
   }
 
   @Override
-  public Future<Boolean> transition(String appId, String region, KeyId keyId, KeyState expected, KeyState target) {
+  public Future<Boolean> transition(
+      String appId, String region, KeyId keyId, KeyState expected, KeyState target) {
     return update(appId, region, keyId, md -> md.state() == expected, md -> with(md, target));
   }
 
   @Override
   public Future<OptionalLong> scheduleDeletion(String appId, String region, KeyId keyId, int days) {
     long date = now() + days * DAY;
-    return update(appId, region, keyId, md -> md.state() == KeyState.DISABLED, md -> new KeyMetadata(md.keyId(), md.appId(),
-        md.region(), md.alias(), md.description(), md.createTime(), KeyState.PENDING_DELETE, md.creatorUin(), md.currentVersion(),
-        date, md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(), md.nextRotateTime()))
+    return update(
+            appId,
+            region,
+            keyId,
+            md -> md.state() == KeyState.DISABLED,
+            md ->
+                new KeyMetadata(
+                    md.keyId(),
+                    md.appId(),
+                    md.region(),
+                    md.alias(),
+                    md.description(),
+                    md.createTime(),
+                    KeyState.PENDING_DELETE,
+                    md.creatorUin(),
+                    md.currentVersion(),
+                    date,
+                    md.rotationEnabled(),
+                    md.rotateDays(),
+                    md.lastRotateTime(),
+                    md.nextRotateTime()))
         .map(done -> done ? OptionalLong.of(date) : OptionalLong.empty());
   }
 
   @Override
   public Future<Boolean> cancelDeletion(String appId, String region, KeyId keyId) {
-    return update(appId, region, keyId, md -> md.state() == KeyState.PENDING_DELETE, md -> new KeyMetadata(md.keyId(),
-        md.appId(), md.region(), md.alias(), md.description(), md.createTime(), KeyState.DISABLED, md.creatorUin(),
-        md.currentVersion(), 0, md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(), md.nextRotateTime()));
+    return update(
+        appId,
+        region,
+        keyId,
+        md -> md.state() == KeyState.PENDING_DELETE,
+        md ->
+            new KeyMetadata(
+                md.keyId(),
+                md.appId(),
+                md.region(),
+                md.alias(),
+                md.description(),
+                md.createTime(),
+                KeyState.DISABLED,
+                md.creatorUin(),
+                md.currentVersion(),
+                0,
+                md.rotationEnabled(),
+                md.rotateDays(),
+                md.lastRotateTime(),
+                md.nextRotateTime()));
   }
 
   @Override
-  public Future<Boolean> setRotation(String appId, String region, KeyId keyId, boolean enabled, int days) {
-    return update(appId, region, keyId, md -> true, md -> new KeyMetadata(md.keyId(), md.appId(), md.region(), md.alias(),
-        md.description(), md.createTime(), md.state(), md.creatorUin(), md.currentVersion(), md.deletionDate(), enabled,
-        enabled ? days : md.rotateDays(), md.lastRotateTime(), enabled ? now() + days * DAY : 0));
+  public Future<Boolean> setRotation(
+      String appId, String region, KeyId keyId, boolean enabled, int days) {
+    return update(
+        appId,
+        region,
+        keyId,
+        md -> true,
+        md ->
+            new KeyMetadata(
+                md.keyId(),
+                md.appId(),
+                md.region(),
+                md.alias(),
+                md.description(),
+                md.createTime(),
+                md.state(),
+                md.creatorUin(),
+                md.currentVersion(),
+                md.deletionDate(),
+                enabled,
+                enabled ? days : md.rotateDays(),
+                md.lastRotateTime(),
+                enabled ? now() + days * DAY : 0));
   }
 
   @Override
   public Future<List<KeyId>> purgeDue(int limit) {
-    List<KeyId> due = keys.values().stream()
-        .filter(md -> md.state() == KeyState.PENDING_DELETE && md.deletionDate() <= now())
-        .sorted(Comparator.comparingLong(KeyMetadata::deletionDate)).limit(limit).map(KeyMetadata::keyId).toList();
+    List<KeyId> due =
+        keys.values().stream()
+            .filter(md -> md.state() == KeyState.PENDING_DELETE && md.deletionDate() <= now())
+            .sorted(Comparator.comparingLong(KeyMetadata::deletionDate))
+            .limit(limit)
+            .map(KeyMetadata::keyId)
+            .toList();
     due.forEach(id -> forceState(id, KeyState.PURGED));
     return Future.succeededFuture(due);
   }
 
   @Override
   public Future<List<KeyId>> rotateDue(int limit, MaterialSource material) {
-    List<KeyMetadata> due = keys.values().stream()
-        .filter(md -> md.rotationEnabled() && md.state() == KeyState.ENABLED && md.nextRotateTime() <= now())
-        .sorted(Comparator.comparingLong(KeyMetadata::nextRotateTime)).limit(limit).toList();
+    List<KeyMetadata> due =
+        keys.values().stream()
+            .filter(
+                md ->
+                    md.rotationEnabled()
+                        && md.state() == KeyState.ENABLED
+                        && md.nextRotateTime() <= now())
+            .sorted(Comparator.comparingLong(KeyMetadata::nextRotateTime))
+            .limit(limit)
+            .toList();
     List<KeyId> rotated = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (KeyMetadata md : due) {
       int next = md.currentVersion() + 1;
-      chain = chain.compose(v -> material.generate(md.keyId(), next)).map(w -> {
-        rotate(md.keyId(), next, w);
-        rotated.add(md.keyId());
-        return null;
-      });
+      chain =
+          chain
+              .compose(v -> material.generate(md.keyId(), next))
+              .map(
+                  w -> {
+                    rotate(md.keyId(), next, w);
+                    rotated.add(md.keyId());
+                    return null;
+                  });
     }
     return chain.map(v -> List.copyOf(rotated));
   }
@@ -215,17 +335,38 @@ public final class InMemoryKeyRepository implements KeyRepository {
   private void rotate(KeyId keyId, int version, Hsa.Wrapped material) {
     versions.get(keyId).add(new StoredVersion(version, material));
     KeyMetadata md = keys.get(keyId);
-    keys.put(keyId, new KeyMetadata(md.keyId(), md.appId(), md.region(), md.alias(), md.description(), md.createTime(),
-        md.state(), md.creatorUin(), version, md.deletionDate(), md.rotationEnabled(), md.rotateDays(), now(),
-        now() + md.rotateDays() * DAY));
+    keys.put(
+        keyId,
+        new KeyMetadata(
+            md.keyId(),
+            md.appId(),
+            md.region(),
+            md.alias(),
+            md.description(),
+            md.createTime(),
+            md.state(),
+            md.creatorUin(),
+            version,
+            md.deletionDate(),
+            md.rotationEnabled(),
+            md.rotateDays(),
+            now(),
+            now() + md.rotateDays() * DAY));
   }
 
   /** Applies {@code change} to a live key of the account and region that satisfies {@code when}. */
-  private Future<Boolean> update(String appId, String region, KeyId keyId, Predicate<KeyMetadata> when,
+  private Future<Boolean> update(
+      String appId,
+      String region,
+      KeyId keyId,
+      Predicate<KeyMetadata> when,
       java.util.function.UnaryOperator<KeyMetadata> change) {
     runBeforeWrite();
     KeyMetadata md = keys.get(keyId);
-    if (md == null || !md.ownedBy(appId, region) || md.state() == KeyState.PURGED || !when.test(md)) {
+    if (md == null
+        || !md.ownedBy(appId, region)
+        || md.state() == KeyState.PURGED
+        || !when.test(md)) {
       return Future.succeededFuture(false);
     }
     keys.put(keyId, change.apply(md));
@@ -241,11 +382,13 @@ public final class InMemoryKeyRepository implements KeyRepository {
   }
 
   private java.util.stream.Stream<KeyMetadata> live(String appId, String region) {
-    return keys.values().stream().filter(md -> md.ownedBy(appId, region) && md.state() != KeyState.PURGED);
+    return keys.values().stream()
+        .filter(md -> md.ownedBy(appId, region) && md.state() != KeyState.PURGED);
   }
 
   private boolean aliasTaken(String appId, String region, String alias, KeyId self) {
-    return !alias.isEmpty() && live(appId, region).anyMatch(md -> md.alias().equals(alias) && !md.keyId().equals(self));
+    return !alias.isEmpty()
+        && live(appId, region).anyMatch(md -> md.alias().equals(alias) && !md.keyId().equals(self));
   }
 
   private long now() {
@@ -257,8 +400,20 @@ public final class InMemoryKeyRepository implements KeyRepository {
   }
 
   private static KeyMetadata with(KeyMetadata md, KeyState state) {
-    return new KeyMetadata(md.keyId(), md.appId(), md.region(), md.alias(), md.description(), md.createTime(), state,
-        md.creatorUin(), md.currentVersion(), md.deletionDate(), md.rotationEnabled(), md.rotateDays(), md.lastRotateTime(),
+    return new KeyMetadata(
+        md.keyId(),
+        md.appId(),
+        md.region(),
+        md.alias(),
+        md.description(),
+        md.createTime(),
+        state,
+        md.creatorUin(),
+        md.currentVersion(),
+        md.deletionDate(),
+        md.rotationEnabled(),
+        md.rotateDays(),
+        md.lastRotateTime(),
         md.nextRotateTime());
   }
 }

@@ -20,7 +20,8 @@ public final class InlineExecutor implements CryptoExecutor {
     } catch (KmsException e) {
       return Future.failedFuture(e);
     } catch (Exception e) {
-      return Future.failedFuture(KmsException.internal("crypto task failed: " + e.getClass().getName()));
+      return Future.failedFuture(
+          KmsException.internal("crypto task failed: " + e.getClass().getName()));
     }
   }
 

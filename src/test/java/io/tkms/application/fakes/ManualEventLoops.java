@@ -24,10 +24,11 @@ public final class ManualEventLoops implements EventLoops {
     T result = asLoopTask(body);
     while (!afterTurn.isEmpty()) {
       Runnable next = afterTurn.poll();
-      asLoopTask(() -> {
-        next.run();
-        return null;
-      });
+      asLoopTask(
+          () -> {
+            next.run();
+            return null;
+          });
     }
     return result;
   }

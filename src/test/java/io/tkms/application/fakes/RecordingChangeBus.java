@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * {@link ChangeBus} of one replica: remembers what was published and delivers every change to
- * the subscribers at once (the real bus delivers to this replica too, a moment later).
+ * {@link ChangeBus} of one replica: remembers what was published and delivers every change to the
+ * subscribers at once (the real bus delivers to this replica too, a moment later).
  */
 public final class RecordingChangeBus implements ChangeBus {
   private final List<Change> published = new ArrayList<>();

@@ -42,10 +42,15 @@ public class CodecBenchmark {
   @Setup
   public void setup() {
     String pt = Base64.getEncoder().encodeToString(new byte[1024]);
-    jsonBody = Buffer.buffer("{\"KeyId\":\"3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11\",\"Plaintext\":\"" + pt + "\"}");
-    formBody = ("Action=Encrypt&Nonce=12345&Region=gz&SecretId=AKIDbenchmark000000000000000000001&SignatureMethod=HmacSHA256"
-        + "&Timestamp=1700000000&keyId=3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11&plaintext="
-        + java.net.URLEncoder.encode(pt, StandardCharsets.UTF_8) + "&Signature=abc%2Bdef%3D").getBytes(StandardCharsets.UTF_8);
+    jsonBody =
+        Buffer.buffer(
+            "{\"KeyId\":\"3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11\",\"Plaintext\":\"" + pt + "\"}");
+    formBody =
+        ("Action=Encrypt&Nonce=12345&Region=gz&SecretId=AKIDbenchmark000000000000000000001&SignatureMethod=HmacSHA256"
+                + "&Timestamp=1700000000&keyId=3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11&plaintext="
+                + java.net.URLEncoder.encode(pt, StandardCharsets.UTF_8)
+                + "&Signature=abc%2Bdef%3D")
+            .getBytes(StandardCharsets.UTF_8);
     ciphertext = Base64.getEncoder().encodeToString(new byte[1024 + 77]);
   }
 
@@ -62,13 +67,19 @@ public class CodecBenchmark {
 
   @Benchmark
   public Buffer v3EncodeResponse() {
-    return V3Response.success("7d0bd9b8-7ad0-4a6e-bb58-3c0b0f6f3a21",
-        new JsonObject().put("CiphertextBlob", ciphertext).put("KeyId", "3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11"));
+    return V3Response.success(
+        "7d0bd9b8-7ad0-4a6e-bb58-3c0b0f6f3a21",
+        new JsonObject()
+            .put("CiphertextBlob", ciphertext)
+            .put("KeyId", "3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11"));
   }
 
   @Benchmark
   public Buffer v2EncodeResponse() {
-    return V2Codec.success("7d0bd9b8-7ad0-4a6e-bb58-3c0b0f6f3a21",
-        new JsonObject().put("ciphertextBlob", ciphertext).put("keyId", "3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11"));
+    return V2Codec.success(
+        "7d0bd9b8-7ad0-4a6e-bb58-3c0b0f6f3a21",
+        new JsonObject()
+            .put("ciphertextBlob", ciphertext)
+            .put("keyId", "3c1b2a53-9d86-4f4a-8d2b-5c3b2f0c1a11"));
   }
 }

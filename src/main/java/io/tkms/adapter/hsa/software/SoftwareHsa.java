@@ -11,9 +11,9 @@ import java.util.Arrays;
 
 /**
  * A software HSA: the root key lives in this process's memory only, and in Postgres only sealed
- * (AES-256-GCM) under the operator's unseal key. Wrapped material = nonce (12) || AES-256-GCM
- * under the root key, with the wrap context as AAD. All methods block briefly; call them in the
- * crypto executor.
+ * (AES-256-GCM) under the operator's unseal key. Wrapped material = nonce (12) || AES-256-GCM under
+ * the root key, with the wrap context as AAD. All methods block briefly; call them in the crypto
+ * executor.
  */
 public final class SoftwareHsa implements Hsa {
   private static final byte[] MAGIC = {'T', 'K', 'R', 'K', 1};
@@ -42,7 +42,9 @@ public final class SoftwareHsa implements Hsa {
   /** The result of creating a root key: the HSA and the sealed form to store. */
   public record Created(SoftwareHsa hsa, SealedRootKey sealed) {}
 
-  /** Creates root key version 1 from the RNG and seals it under {@code unsealKey} (caller keeps it). */
+  /**
+   * Creates root key version 1 from the RNG and seals it under {@code unsealKey} (caller keeps it).
+   */
   public static Created create(byte[] unsealKey, RandomSource random) {
     checkUnsealKey(unsealKey);
     byte[] root = new byte[KEY];
@@ -55,7 +57,9 @@ public final class SoftwareHsa implements Hsa {
     System.arraycopy(MAGIC, 0, sealed, 0, MAGIC.length);
     System.arraycopy(nonce, 0, sealed, MAGIC.length, NONCE);
     System.arraycopy(ct, 0, sealed, MAGIC.length + NONCE, ct.length);
-    return new Created(new SoftwareHsa(version, SecretBytes.wrap(root), random), new SealedRootKey(version, sealed));
+    return new Created(
+        new SoftwareHsa(version, SecretBytes.wrap(root), random),
+        new SealedRootKey(version, sealed));
   }
 
   /**
@@ -66,12 +70,20 @@ public final class SoftwareHsa implements Hsa {
   public static SoftwareHsa open(byte[] unsealKey, SealedRootKey stored, RandomSource random) {
     checkUnsealKey(unsealKey);
     byte[] s = stored.sealed();
-    if (s.length != MAGIC.length + NONCE + KEY + 16 || !Arrays.equals(Arrays.copyOf(s, MAGIC.length), MAGIC)) {
+    if (s.length != MAGIC.length + NONCE + KEY + 16
+        || !Arrays.equals(Arrays.copyOf(s, MAGIC.length), MAGIC)) {
       throw new UnsealException("the stored root key has an unknown format");
     }
     byte[] nonce = Arrays.copyOfRange(s, MAGIC.length, MAGIC.length + NONCE);
     try {
-      byte[] root = AesGcm.open(unsealKey, nonce, s, MAGIC.length + NONCE, s.length - MAGIC.length - NONCE, sealAad(stored.version()));
+      byte[] root =
+          AesGcm.open(
+              unsealKey,
+              nonce,
+              s,
+              MAGIC.length + NONCE,
+              s.length - MAGIC.length - NONCE,
+              sealAad(stored.version()));
       return new SoftwareHsa(stored.version(), SecretBytes.wrap(root), random);
     } catch (KmsException e) {
       throw new UnsealException(
@@ -110,7 +122,8 @@ public final class SoftwareHsa implements Hsa {
   public Wrapped wrap(byte[] secret, String context) {
     byte[] nonce = new byte[NONCE];
     random.nextBytes(nonce);
-    byte[] ct = AesGcm.seal(rootKey.bytes(), nonce, secret, context.getBytes(StandardCharsets.UTF_8));
+    byte[] ct =
+        AesGcm.seal(rootKey.bytes(), nonce, secret, context.getBytes(StandardCharsets.UTF_8));
     byte[] out = new byte[NONCE + ct.length];
     System.arraycopy(nonce, 0, out, 0, NONCE);
     System.arraycopy(ct, 0, out, NONCE, ct.length);
@@ -121,11 +134,18 @@ public final class SoftwareHsa implements Hsa {
   public SecretBytes unwrap(Wrapped wrapped, String context) {
     byte[] w = wrapped.bytes();
     if (wrapped.rootVersion() != rootVersion || w.length < NONCE + 16) {
-      throw KmsException.internal("wrapped material for root-key version " + wrapped.rootVersion() + " cannot be opened");
+      throw KmsException.internal(
+          "wrapped material for root-key version " + wrapped.rootVersion() + " cannot be opened");
     }
     try {
-      return SecretBytes.wrap(AesGcm.open(rootKey.bytes(), Arrays.copyOf(w, NONCE), w, NONCE, w.length - NONCE,
-          context.getBytes(StandardCharsets.UTF_8)));
+      return SecretBytes.wrap(
+          AesGcm.open(
+              rootKey.bytes(),
+              Arrays.copyOf(w, NONCE),
+              w,
+              NONCE,
+              w.length - NONCE,
+              context.getBytes(StandardCharsets.UTF_8)));
     } catch (KmsException e) {
       throw KmsException.internal("wrapped material failed its integrity check");
     }

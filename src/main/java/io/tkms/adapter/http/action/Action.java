@@ -12,12 +12,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One API action, declared once: its wire name in each protocol that has it, its limiter group,
- * its input fields (decoded and checked in this order before the handler runs), its output fields,
- * and its handler. Routing for both protocols, the metrics labels, the API reference
- * ({@code docs/api.md}) and the limiter group all come from these declarations ({@link
- * ActionCatalog}). An action without a handler is a Tencent action this server does not build: it
- * answers UNSUPPORTED_OPERATION. Immutable and thread safe.
+ * One API action, declared once: its wire name in each protocol that has it, its limiter group, its
+ * input fields (decoded and checked in this order before the handler runs), its output fields, and
+ * its handler. Routing for both protocols, the metrics labels, the API reference ({@code
+ * docs/api.md}) and the limiter group all come from these declarations ({@link ActionCatalog}). An
+ * action without a handler is a Tencent action this server does not build: it answers
+ * UNSUPPORTED_OPERATION. Immutable and thread safe.
  */
 public final class Action {
   /** Runs an action whose inputs decoded; called on the request's event loop. */
@@ -60,12 +60,17 @@ public final class Action {
     }
   }
 
-  /** An action of the crypto limiter group, API 3.0 only until {@link Builder#v2} says otherwise. */
+  /**
+   * An action of the crypto limiter group, API 3.0 only until {@link Builder#v2} says otherwise.
+   */
   public static Builder crypto(String name) {
     return new Builder(name, Group.CRYPTO);
   }
 
-  /** An action of the management limiter group, API 3.0 only until {@link Builder#v2} says otherwise. */
+  /**
+   * An action of the management limiter group, API 3.0 only until {@link Builder#v2} says
+   * otherwise.
+   */
   public static Builder management(String name) {
     return new Builder(name, Group.MANAGEMENT);
   }
@@ -157,7 +162,9 @@ public final class Action {
       return this;
     }
 
-    /** The output fields in every protocol (API 3.0 spelling; API 2.0 writes them lower camel case). */
+    /**
+     * The output fields in every protocol (API 3.0 spelling; API 2.0 writes them lower camel case).
+     */
     public Builder outputs(String... fields) {
       for (Protocol p : Protocol.values()) {
         outputs.put(p, List.of(fields));

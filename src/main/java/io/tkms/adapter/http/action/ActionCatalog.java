@@ -28,11 +28,14 @@ public final class ActionCatalog {
         throw new IllegalArgumentException("the action " + a.name() + " is declared twice");
       }
       for (Protocol p : Protocol.values()) {
-        a.wireName(p).ifPresent(n -> {
-          if (byWireName.get(p).putIfAbsent(n, a) != null) {
-            throw new IllegalArgumentException("two actions are called " + n + " in " + p.label());
-          }
-        });
+        a.wireName(p)
+            .ifPresent(
+                n -> {
+                  if (byWireName.get(p).putIfAbsent(n, a) != null) {
+                    throw new IllegalArgumentException(
+                        "two actions are called " + n + " in " + p.label());
+                  }
+                });
       }
     }
   }
@@ -67,8 +70,8 @@ public final class ActionCatalog {
   }
 
   /**
-   * Every wire name of every action, each once: the vocabulary of the metrics' {@code action}
-   * label (requests name the action as their protocol spells it).
+   * Every wire name of every action, each once: the vocabulary of the metrics' {@code action} label
+   * (requests name the action as their protocol spells it).
    */
   public List<String> wireNames() {
     Set<String> out = new LinkedHashSet<>();

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a handler sees of one request: the authenticated caller, the decoded input fields, the
- * use cases, and the answer it builds. Event-loop confined.
+ * What a handler sees of one request: the authenticated caller, the decoded input fields, the use
+ * cases, and the answer it builds. Event-loop confined.
  */
 public final class Call {
   private final Action action;
@@ -22,7 +22,13 @@ public final class Call {
   private final ApiServices services;
   private final Object[] values;
 
-  Call(Action action, Protocol protocol, Exchange exchange, Caller caller, ApiServices services, Object[] values) {
+  Call(
+      Action action,
+      Protocol protocol,
+      Exchange exchange,
+      Caller caller,
+      ApiServices services,
+      Object[] values) {
     this.action = action;
     this.protocol = protocol;
     this.exchange = exchange;
@@ -57,7 +63,8 @@ public final class Call {
   public <T> T get(Field<T> field) {
     T v = value(field);
     if (v == null) {
-      throw new IllegalStateException(action.name() + ": " + field.name() + " is optional without a fallback: use find");
+      throw new IllegalStateException(
+          action.name() + ": " + field.name() + " is optional without a fallback: use find");
     }
     return v;
   }

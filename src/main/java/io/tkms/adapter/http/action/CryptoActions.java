@@ -23,77 +23,128 @@ import java.util.List;
 final class CryptoActions {
   private CryptoActions() {}
 
-  static final Action ENCRYPT = Action.crypto("Encrypt").v2()
-      .inputs(KEY_ID, PLAINTEXT, ENCRYPTION_CONTEXT)
-      .outputs("CiphertextBlob", "KeyId")
-      .handler(CryptoActions::encrypt);
+  static final Action ENCRYPT =
+      Action.crypto("Encrypt")
+          .v2()
+          .inputs(KEY_ID, PLAINTEXT, ENCRYPTION_CONTEXT)
+          .outputs("CiphertextBlob", "KeyId")
+          .handler(CryptoActions::encrypt);
 
-  static final Action DECRYPT = Action.crypto("Decrypt").v2()
-      .inputs(ENCRYPTION_PUBLIC_KEY, CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT)
-      .outputs("KeyId", "Plaintext")
-      .handler(CryptoActions::decrypt);
+  static final Action DECRYPT =
+      Action.crypto("Decrypt")
+          .v2()
+          .inputs(ENCRYPTION_PUBLIC_KEY, CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT)
+          .outputs("KeyId", "Plaintext")
+          .handler(CryptoActions::decrypt);
 
-  static final Action GENERATE_DATA_KEY = Action.crypto("GenerateDataKey").v2()
-      .inputs(ENCRYPTION_PUBLIC_KEY, IS_HOSTED_BY_KMS, KEY_ID, NUMBER_OF_BYTES, KEY_SPEC, ENCRYPTION_CONTEXT)
-      .outputs("KeyId", "Plaintext", "CiphertextBlob")
-      .note("one of NumberOfBytes and KeySpec is required; NumberOfBytes wins (KeySpec is then not read)")
-      .handler(CryptoActions::generateDataKey);
+  static final Action GENERATE_DATA_KEY =
+      Action.crypto("GenerateDataKey")
+          .v2()
+          .inputs(
+              ENCRYPTION_PUBLIC_KEY,
+              IS_HOSTED_BY_KMS,
+              KEY_ID,
+              NUMBER_OF_BYTES,
+              KEY_SPEC,
+              ENCRYPTION_CONTEXT)
+          .outputs("KeyId", "Plaintext", "CiphertextBlob")
+          .note(
+              "one of NumberOfBytes and KeySpec is required; NumberOfBytes wins (KeySpec is then not read)")
+          .handler(CryptoActions::generateDataKey);
 
-  static final Action RE_ENCRYPT = Action.crypto("ReEncrypt")
-      .inputs(ENCRYPTION_PUBLIC_KEY, CIPHERTEXT_BLOB, DESTINATION_KEY_ID, SOURCE_ENCRYPTION_CONTEXT, DESTINATION_ENCRYPTION_CONTEXT)
-      .outputs("CiphertextBlob", "KeyId", "SourceKeyId", "ReEncrypted")
-      .note("to another CMK or the newest version; ReEncrypted false (the blob unchanged) when nothing would change")
-      .handler(CryptoActions::reEncrypt);
+  static final Action RE_ENCRYPT =
+      Action.crypto("ReEncrypt")
+          .inputs(
+              ENCRYPTION_PUBLIC_KEY,
+              CIPHERTEXT_BLOB,
+              DESTINATION_KEY_ID,
+              SOURCE_ENCRYPTION_CONTEXT,
+              DESTINATION_ENCRYPTION_CONTEXT)
+          .outputs("CiphertextBlob", "KeyId", "SourceKeyId", "ReEncrypted")
+          .note(
+              "to another CMK or the newest version; ReEncrypted false (the blob unchanged) when nothing would change")
+          .handler(CryptoActions::reEncrypt);
 
   static final Field<Integer> RANDOM_BYTES = NUMBER_OF_BYTES.required();
 
-  static final Action GENERATE_RANDOM = Action.crypto("GenerateRandom")
-      .inputs(RANDOM_BYTES)
-      .outputs("Plaintext")
-      .handler(CryptoActions::generateRandom);
+  static final Action GENERATE_RANDOM =
+      Action.crypto("GenerateRandom")
+          .inputs(RANDOM_BYTES)
+          .outputs("Plaintext")
+          .handler(CryptoActions::generateRandom);
 
-  static final List<Action> ALL = List.of(ENCRYPT, DECRYPT, GENERATE_DATA_KEY, RE_ENCRYPT, GENERATE_RANDOM);
+  static final List<Action> ALL =
+      List.of(ENCRYPT, DECRYPT, GENERATE_DATA_KEY, RE_ENCRYPT, GENERATE_RANDOM);
 
   private static String base64(byte[] bytes) {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
   private static Future<Result> encrypt(Call c) {
-    return c.crypto().encrypt(c.caller(), c.get(KEY_ID), c.get(PLAINTEXT), c.get(ENCRYPTION_CONTEXT))
-        .map(r -> c.result().put("CiphertextBlob", base64(r.blob())).put("KeyId", r.keyId().toString()));
+    return c.crypto()
+        .encrypt(c.caller(), c.get(KEY_ID), c.get(PLAINTEXT), c.get(ENCRYPTION_CONTEXT))
+        .map(
+            r ->
+                c.result()
+                    .put("CiphertextBlob", base64(r.blob()))
+                    .put("KeyId", r.keyId().toString()));
   }
 
   private static Future<Result> decrypt(Call c) {
-    return c.crypto().decrypt(c.caller(), c.get(CIPHERTEXT_BLOB), c.get(ENCRYPTION_CONTEXT)).map(r -> {
-      try (SecretBytes pt = r.plaintext()) {
-        return c.result().put("KeyId", r.keyId().toString()).put("Plaintext", base64(pt.bytes()));
-      }
-    });
+    return c.crypto()
+        .decrypt(c.caller(), c.get(CIPHERTEXT_BLOB), c.get(ENCRYPTION_CONTEXT))
+        .map(
+            r -> {
+              try (SecretBytes pt = r.plaintext()) {
+                return c.result()
+                    .put("KeyId", r.keyId().toString())
+                    .put("Plaintext", base64(pt.bytes()));
+              }
+            });
   }
 
   private static Future<Result> generateDataKey(Call c) {
     int length = c.find(NUMBER_OF_BYTES).orElseGet(() -> c.get(KEY_SPEC).bytes());
-    return c.crypto().generateDataKey(c.caller(), c.get(KEY_ID), length, c.get(ENCRYPTION_CONTEXT)).map(r -> {
-      try (SecretBytes pt = r.plaintext()) {
-        return c.result().put("KeyId", r.keyId().toString()).put("Plaintext", base64(pt.bytes()))
-            .put("CiphertextBlob", base64(r.blob()));
-      }
-    });
+    return c.crypto()
+        .generateDataKey(c.caller(), c.get(KEY_ID), length, c.get(ENCRYPTION_CONTEXT))
+        .map(
+            r -> {
+              try (SecretBytes pt = r.plaintext()) {
+                return c.result()
+                    .put("KeyId", r.keyId().toString())
+                    .put("Plaintext", base64(pt.bytes()))
+                    .put("CiphertextBlob", base64(r.blob()));
+              }
+            });
   }
 
   private static Future<Result> reEncrypt(Call c) {
     CiphertextBlob blob = c.get(CIPHERTEXT_BLOB);
-    return c.crypto().reEncrypt(c.caller(), new CryptoService.ReEncryption(blob, c.get(SOURCE_ENCRYPTION_CONTEXT),
-            c.find(DESTINATION_KEY_ID).orElse(blob.keyId()), c.get(DESTINATION_ENCRYPTION_CONTEXT)))
-        .map(r -> c.result().put("CiphertextBlob", base64(r.blob())).put("KeyId", r.keyId().toString())
-            .put("SourceKeyId", r.sourceKeyId().toString()).put("ReEncrypted", r.reEncrypted()));
+    return c.crypto()
+        .reEncrypt(
+            c.caller(),
+            new CryptoService.ReEncryption(
+                blob,
+                c.get(SOURCE_ENCRYPTION_CONTEXT),
+                c.find(DESTINATION_KEY_ID).orElse(blob.keyId()),
+                c.get(DESTINATION_ENCRYPTION_CONTEXT)))
+        .map(
+            r ->
+                c.result()
+                    .put("CiphertextBlob", base64(r.blob()))
+                    .put("KeyId", r.keyId().toString())
+                    .put("SourceKeyId", r.sourceKeyId().toString())
+                    .put("ReEncrypted", r.reEncrypted()));
   }
 
   private static Future<Result> generateRandom(Call c) {
-    return c.crypto().random(c.get(RANDOM_BYTES)).map(r -> {
-      try (SecretBytes b = r) {
-        return c.result().put("Plaintext", base64(b.bytes()));
-      }
-    });
+    return c.crypto()
+        .random(c.get(RANDOM_BYTES))
+        .map(
+            r -> {
+              try (SecretBytes b = r) {
+                return c.result().put("Plaintext", base64(b.bytes()));
+              }
+            });
   }
 }

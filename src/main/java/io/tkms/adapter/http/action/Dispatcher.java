@@ -16,8 +16,8 @@ import java.util.List;
  * Runs an authenticated request's action, the same way for both protocols: look it up (unknown:
  * INVALID_ACTION; a Tencent action not built here: UNSUPPORTED_OPERATION), take a token from the
  * account's limiter for its group (throttled requests cost nothing more), decode and check its
- * input fields in declaration order, then run its handler. One per protocol and event loop; call
- * on that event loop.
+ * input fields in declaration order, then run its handler. One per protocol and event loop; call on
+ * that event loop.
  */
 public final class Dispatcher {
   private final ActionCatalog catalog;
@@ -30,16 +30,23 @@ public final class Dispatcher {
     this.protocol = protocol;
   }
 
-  /** Runs action {@code name} for {@code caller} with {@code input}; the answer's fields or its failure. */
+  /**
+   * Runs action {@code name} for {@code caller} with {@code input}; the answer's fields or its
+   * failure.
+   */
   public Future<JsonObject> dispatch(Exchange ex, Caller caller, String name, ActionInput input) {
     Action action = catalog.find(protocol, name);
     if (action == null) {
       return Future.failedFuture(protocol.invalidAction(Pipeline.safeName(name)));
     }
     if (!action.supported()) {
-      return Future.failedFuture(ErrorCode.UNSUPPORTED_OPERATION.exception("the action " + name + " is not supported by this server yet"));
+      return Future.failedFuture(
+          ErrorCode.UNSUPPORTED_OPERATION.exception(
+              "the action " + name + " is not supported by this server yet"));
     }
-    return pipeline.throttle(caller, action.group(), name).compose(v -> run(action, ex, caller, input));
+    return pipeline
+        .throttle(caller, action.group(), name)
+        .compose(v -> run(action, ex, caller, input));
   }
 
   /** Decodes the inputs and runs the handler (after the lookup and the limiter). */
@@ -58,7 +65,10 @@ public final class Dispatcher {
           ex.keyId = key.toString();
         }
       }
-      return action.handler().handle(new Call(action, protocol, ex, caller, pipeline.services(), values)).map(Result::json);
+      return action
+          .handler()
+          .handle(new Call(action, protocol, ex, caller, pipeline.services(), values))
+          .map(Result::json);
     } catch (KmsException e) {
       // A later field's failure, or the handler's before it took ownership: plaintexts decoded so
       // far are zeroed here, once for every action.

@@ -51,7 +51,13 @@ public final class Field<T> {
    * @param max largest integer, longest string the parser allows, or most list items
    * @param zeroIsAbsent an integer 0 counts as "not given" (API 2.0 SDKs send 0 for unset numbers)
    */
-  public record Spec(Protocol protocol, List<String> names, boolean required, long min, long max, boolean zeroIsAbsent) {
+  public record Spec(
+      Protocol protocol,
+      List<String> names,
+      boolean required,
+      long min,
+      long max,
+      boolean zeroIsAbsent) {
     public Spec {
       names = List.copyOf(names);
     }
@@ -78,7 +84,9 @@ public final class Field<T> {
     }
   }
 
-  /** Turns a present value of the wire type into the field's value; may fail with a KmsException. */
+  /**
+   * Turns a present value of the wire type into the field's value; may fail with a KmsException.
+   */
   @FunctionalInterface
   public interface Parser<T> {
     T parse(Object wireValue, Spec spec);
@@ -96,8 +104,15 @@ public final class Field<T> {
   /** What {@link #decode} answers for a field the request did not give. */
   static final Object ABSENT = new Object();
 
-  private Field(String name, Type type, Map<Protocol, Spec> specs, Parser<T> parser, T fallback, String doc,
-      Function<T, KeyId> auditedKey, String unless) {
+  private Field(
+      String name,
+      Type type,
+      Map<Protocol, Spec> specs,
+      Parser<T> parser,
+      T fallback,
+      String doc,
+      Function<T, KeyId> auditedKey,
+      String unless) {
     this.name = name;
     this.type = type;
     this.specs = Collections.unmodifiableMap(new EnumMap<>(specs));
@@ -194,11 +209,13 @@ public final class Field<T> {
 
   /** Also accepts {@code alias} as this field's name in {@code protocol}. */
   public Field<T> alsoNamed(Protocol protocol, String alias) {
-    return withSpecs(s -> {
-      List<String> n = new ArrayList<>(s.names());
-      n.add(alias);
-      return s.withNames(n);
-    }, protocol);
+    return withSpecs(
+        s -> {
+          List<String> n = new ArrayList<>(s.names());
+          n.add(alias);
+          return s.withNames(n);
+        },
+        protocol);
   }
 
   /** The field exists in {@code protocol} only. */
@@ -226,13 +243,15 @@ public final class Field<T> {
   /** This field with its value turned into {@code U} by {@code f} (a domain rule). */
   public <U> Field<U> map(Function<? super T, ? extends U> f) {
     Parser<T> p = parser;
-    return new Field<>(name, type, specs, (v, s) -> f.apply(p.parse(v, s)), null, doc, null, unless);
+    return new Field<>(
+        name, type, specs, (v, s) -> f.apply(p.parse(v, s)), null, doc, null, unless);
   }
 
   /** As {@link #map(Function)}, for rules that depend on the protocol's bounds. */
   public <U> Field<U> mapBounded(BiFunction<? super T, Spec, ? extends U> f) {
     Parser<T> p = parser;
-    return new Field<>(name, type, specs, (v, s) -> f.apply(p.parse(v, s), s), null, doc, null, unless);
+    return new Field<>(
+        name, type, specs, (v, s) -> f.apply(p.parse(v, s), s), null, doc, null, unless);
   }
 
   /** The API 3.0 name, which also identifies the field within an action. */
@@ -267,12 +286,13 @@ public final class Field<T> {
 
   /**
    * This field's value in a request of {@code protocol}: {@link #ABSENT} when the request does not
-   * give it (or the protocol does not have it, or the field is the alternative of one given),
-   * else the parsed value.
+   * give it (or the protocol does not have it, or the field is the alternative of one given), else
+   * the parsed value.
    *
    * @param given whether the request gave a field (by name) declared before this one
-   * @throws io.tkms.error.KmsException MISSING_PARAMETER for a required field, INVALID_PARAMETER_VALUE
-   *     or PARAMETER_BATCH_TOO_LARGE for a wrong type or bounds, or whatever the parser refuses
+   * @throws io.tkms.error.KmsException MISSING_PARAMETER for a required field,
+   *     INVALID_PARAMETER_VALUE or PARAMETER_BATCH_TOO_LARGE for a wrong type or bounds, or
+   *     whatever the parser refuses
    */
   Object decode(Protocol protocol, ActionInput input, java.util.function.Predicate<String> given) {
     Spec spec = specs.get(protocol);
@@ -288,10 +308,14 @@ public final class Field<T> {
         break;
       }
     }
-    Object value = raw == null || (raw instanceof String s && s.isEmpty()) ? null : WireValues.of(type, raw, wireName, spec);
+    Object value =
+        raw == null || (raw instanceof String s && s.isEmpty())
+            ? null
+            : WireValues.of(type, raw, wireName, spec);
     if (value == null) {
       if (spec.required()) {
-        throw protocol.missing(unless == null ? spec.name() : spec.name() + " or " + protocol.fieldName(unless));
+        throw protocol.missing(
+            unless == null ? spec.name() : spec.name() + " or " + protocol.fieldName(unless));
       }
       return ABSENT;
     }

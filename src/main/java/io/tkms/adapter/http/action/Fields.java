@@ -22,101 +22,167 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The input fields actions share, each declared once with its rules per protocol. Actions list
- * them (adjusted where one action differs, e.g. {@code ALIAS.optional(V2)}); handlers read them
- * with {@link Call#get} and {@link Call#find}.
+ * The input fields actions share, each declared once with its rules per protocol. Actions list them
+ * (adjusted where one action differs, e.g. {@code ALIAS.optional(V2)}); handlers read them with
+ * {@link Call#get} and {@link Call#find}.
  */
 final class Fields {
   private Fields() {}
 
-  static final Field<KeyId> KEY_ID = Field.string("KeyId").required()
-      // One API 2.0 SDK (Python) sends "KeyId" for the deletion actions: API 2.0 accepts either spelling.
-      .alsoNamed(V2, "KeyId")
-      .map(KeyId::parse).audited(id -> id).doc("a CMK id");
+  static final Field<KeyId> KEY_ID =
+      Field.string("KeyId")
+          .required()
+          // One API 2.0 SDK (Python) sends "KeyId" for the deletion actions: API 2.0 accepts either
+          // spelling.
+          .alsoNamed(V2, "KeyId")
+          .map(KeyId::parse)
+          .audited(id -> id)
+          .doc("a CMK id");
 
-  static final Field<byte[]> PLAINTEXT = Field.string("Plaintext").required()
-      .mapBounded((text, spec) -> Plaintexts.decode(text, spec.name()))
-      .doc("base64 of 1 to " + CryptoService.MAX_PLAINTEXT + " bytes");
+  static final Field<byte[]> PLAINTEXT =
+      Field.string("Plaintext")
+          .required()
+          .mapBounded((text, spec) -> Plaintexts.decode(text, spec.name()))
+          .doc("base64 of 1 to " + CryptoService.MAX_PLAINTEXT + " bytes");
 
   static final Field<EncryptionContext> ENCRYPTION_CONTEXT = context("EncryptionContext");
-  static final Field<EncryptionContext> SOURCE_ENCRYPTION_CONTEXT = context("SourceEncryptionContext");
-  static final Field<EncryptionContext> DESTINATION_ENCRYPTION_CONTEXT = context("DestinationEncryptionContext");
+  static final Field<EncryptionContext> SOURCE_ENCRYPTION_CONTEXT =
+      context("SourceEncryptionContext");
+  static final Field<EncryptionContext> DESTINATION_ENCRYPTION_CONTEXT =
+      context("DestinationEncryptionContext");
 
-  static final Field<CiphertextBlob> CIPHERTEXT_BLOB = Field.string("CiphertextBlob").required()
-      .map(CiphertextBlob::decodeBase64).audited(CiphertextBlob::keyId).doc("base64, as Encrypt or GenerateDataKey answered it");
+  static final Field<CiphertextBlob> CIPHERTEXT_BLOB =
+      Field.string("CiphertextBlob")
+          .required()
+          .map(CiphertextBlob::decodeBase64)
+          .audited(CiphertextBlob::keyId)
+          .doc("base64, as Encrypt or GenerateDataKey answered it");
 
-  static final Field<KeyId> DESTINATION_KEY_ID = Field.string("DestinationKeyId")
-      .map(KeyId::parse).audited(id -> id).doc("a CMK id; default: the blob's own CMK");
+  static final Field<KeyId> DESTINATION_KEY_ID =
+      Field.string("DestinationKeyId")
+          .map(KeyId::parse)
+          .audited(id -> id)
+          .doc("a CMK id; default: the blob's own CMK");
 
   static final Field<Object> ENCRYPTION_PUBLIC_KEY =
       refused("EncryptionPublicKey", "EncryptionPublicKey is not supported by this server yet");
 
-  static final Field<Integer> IS_HOSTED_BY_KMS = Field.integer("IsHostedByKms", 0, 1).only(V3)
-      .map(hosted -> {
-        if (hosted == 1) {
-          throw ErrorCode.UNSUPPORTED_OPERATION.exception("data keys hosted by KMS are not supported by this server yet");
-        }
-        return hosted;
-      }).orElse(0).doc("1 (hosted data keys) answers UnsupportedOperation");
+  static final Field<Integer> IS_HOSTED_BY_KMS =
+      Field.integer("IsHostedByKms", 0, 1)
+          .only(V3)
+          .map(
+              hosted -> {
+                if (hosted == 1) {
+                  throw ErrorCode.UNSUPPORTED_OPERATION.exception(
+                      "data keys hosted by KMS are not supported by this server yet");
+                }
+                return hosted;
+              })
+          .orElse(0)
+          .doc("1 (hosted data keys) answers UnsupportedOperation");
 
   /** GenerateDataKey's length; wins over KeySpec. API 2.0 SDKs send 0 when it is unset. */
-  static final Field<Integer> NUMBER_OF_BYTES = Field.integer("NumberOfBytes", 1, CryptoService.MAX_DATA_KEY).zeroIsAbsent(V2);
+  static final Field<Integer> NUMBER_OF_BYTES =
+      Field.integer("NumberOfBytes", 1, CryptoService.MAX_DATA_KEY).zeroIsAbsent(V2);
 
   /** GenerateDataKey's other way to give the length: read only when NumberOfBytes is not given. */
-  static final Field<KeySpec> KEY_SPEC = Field.string("KeySpec")
-      .mapBounded((text, spec) -> KeySpec.parse(text, spec.name()))
-      .requiredUnless(NUMBER_OF_BYTES).doc("`AES_128` or `AES_256`");
+  static final Field<KeySpec> KEY_SPEC =
+      Field.string("KeySpec")
+          .mapBounded((text, spec) -> KeySpec.parse(text, spec.name()))
+          .requiredUnless(NUMBER_OF_BYTES)
+          .doc("`AES_128` or `AES_256`");
 
-  static final Field<String> ALIAS = Field.string("Alias").required()
-      .bounds(1, Alias.V2_MAX, V2).bounds(1, Alias.V3_MAX, V3)
-      .mapBounded((alias, spec) -> Alias.validate(alias, (int) spec.max()))
-      .doc("letters, digits, `_` and `-`, starting with a letter or digit; unique; `kms-` is reserved");
+  static final Field<String> ALIAS =
+      Field.string("Alias")
+          .required()
+          .bounds(1, Alias.V2_MAX, V2)
+          .bounds(1, Alias.V3_MAX, V3)
+          .mapBounded((alias, spec) -> Alias.validate(alias, (int) spec.max()))
+          .doc(
+              "letters, digits, `_` and `-`, starting with a letter or digit; unique; `kms-` is reserved");
 
-  static final Field<String> DESCRIPTION = Field.string("Description")
-      .mapBounded((text, spec) -> Description.validate(text, spec.name())).doc("at most " + Description.MAX_BYTES + " bytes");
+  static final Field<String> DESCRIPTION =
+      Field.string("Description")
+          .mapBounded((text, spec) -> Description.validate(text, spec.name()))
+          .doc("at most " + Description.MAX_BYTES + " bytes");
 
-  static final Field<KeyUsage> KEY_USAGE = Field.string("KeyUsage")
-      .mapBounded((text, spec) -> Spellings.keyUsage(spec.protocol(), text))
-      .orElse(KeyUsage.ENCRYPT_DECRYPT).doc("`ENCRYPT_DECRYPT` (API 2.0: `ENCRYPT/DECRYPT`)");
+  static final Field<KeyUsage> KEY_USAGE =
+      Field.string("KeyUsage")
+          .mapBounded((text, spec) -> Spellings.keyUsage(spec.protocol(), text))
+          .orElse(KeyUsage.ENCRYPT_DECRYPT)
+          .doc("`ENCRYPT_DECRYPT` (API 2.0: `ENCRYPT/DECRYPT`)");
 
-  static final Field<Integer> KEY_TYPE = Field.integer("Type", 1, 2).bounds(1, 1, V2)
-      .map(type -> {
-        if (type == 2) {
-          throw ErrorCode.UNSUPPORTED_OPERATION.exception("keys with imported material (Type 2) are not supported yet");
-        }
-        return type;
-      }).orElse(1).doc("1: material made by the server; 2 (imported) answers UnsupportedOperation");
+  static final Field<Integer> KEY_TYPE =
+      Field.integer("Type", 1, 2)
+          .bounds(1, 1, V2)
+          .map(
+              type -> {
+                if (type == 2) {
+                  throw ErrorCode.UNSUPPORTED_OPERATION.exception(
+                      "keys with imported material (Type 2) are not supported yet");
+                }
+                return type;
+              })
+          .orElse(1)
+          .doc("1: material made by the server; 2 (imported) answers UnsupportedOperation");
 
-  static final Field<Object> HSM_CLUSTER_ID = refused("HsmClusterId", "dedicated HSM clusters are not supported");
+  static final Field<Object> HSM_CLUSTER_ID =
+      refused("HsmClusterId", "dedicated HSM clusters are not supported");
 
-  static final Field<Map<String, String>> TAGS = Field.objects("Tags", 50).only(V3).map(Fields::tags).orElse(Map.of())
-      .doc("`{TagKey, TagValue}`: TagKey 1–128 and TagValue at most 256 characters, each TagKey once");
+  static final Field<Map<String, String>> TAGS =
+      Field.objects("Tags", 50)
+          .only(V3)
+          .map(Fields::tags)
+          .orElse(Map.of())
+          .doc(
+              "`{TagKey, TagValue}`: TagKey 1–128 and TagValue at most 256 characters, each TagKey once");
 
-  static final Field<List<KeyId>> KEY_IDS = Field.strings("KeyIds", 100).required().map(Fields::keyIds)
-      .doc("CMK ids, each once");
+  static final Field<List<KeyId>> KEY_IDS =
+      Field.strings("KeyIds", 100).required().map(Fields::keyIds).doc("CMK ids, each once");
 
   static final Field<Integer> OFFSET = Field.integer("Offset", 0, Integer.MAX_VALUE).orElse(0);
   static final Field<Integer> LIMIT = Field.integer("Limit", 1, 200).orElse(10);
-  static final Field<Integer> ROLE = Field.integer("Role", 0, 1).only(V3).orElse(0)
-      .doc("1 (keys created by cloud products) lists none");
+  static final Field<Integer> ROLE =
+      Field.integer("Role", 0, 1)
+          .only(V3)
+          .orElse(0)
+          .doc("1 (keys created by cloud products) lists none");
 
-  static final Field<List<TagFilter>> TAG_FILTERS = Field.objects("TagFilters", 50).map(Fields::tagFilters).orElse(List.of())
-      .doc("`{TagKey, TagValue: [..]}`: every filter must match; no TagValue matches any value");
+  static final Field<List<TagFilter>> TAG_FILTERS =
+      Field.objects("TagFilters", 50)
+          .map(Fields::tagFilters)
+          .orElse(List.of())
+          .doc(
+              "`{TagKey, TagValue: [..]}`: every filter must match; no TagValue matches any value");
 
-  static final Field<Integer> PENDING_WINDOW_IN_DAYS = Field.anyInteger("PendingWindowInDays").required()
-      .map(DeletionWindow::days)
-      .doc(DeletionWindow.MIN_DAYS + " to " + DeletionWindow.MAX_DAYS + " days (InvalidParameter.InvalidPendingWindowInDays otherwise)");
+  static final Field<Integer> PENDING_WINDOW_IN_DAYS =
+      Field.anyInteger("PendingWindowInDays")
+          .required()
+          .map(DeletionWindow::days)
+          .doc(
+              DeletionWindow.MIN_DAYS
+                  + " to "
+                  + DeletionWindow.MAX_DAYS
+                  + " days (InvalidParameter.InvalidPendingWindowInDays otherwise)");
 
   private static Field<EncryptionContext> context(String name) {
-    return Field.string(name).map(EncryptionContext::parse).orElse(EncryptionContext.EMPTY)
+    return Field.string(name)
+        .map(EncryptionContext::parse)
+        .orElse(EncryptionContext.EMPTY)
         .doc("a JSON object of strings, at most " + EncryptionContext.MAX_JSON_BYTES + " bytes");
   }
 
-  /** An API 3.0 field this server refuses with UNSUPPORTED_OPERATION when it is given, in any form. */
+  /**
+   * An API 3.0 field this server refuses with UNSUPPORTED_OPERATION when it is given, in any form.
+   */
   private static Field<Object> refused(String name, String message) {
-    return Field.any(name).only(V3).map(v -> {
-      throw ErrorCode.UNSUPPORTED_OPERATION.exception(message);
-    }).doc("answers UnsupportedOperation when given");
+    return Field.any(name)
+        .only(V3)
+        .map(
+            v -> {
+              throw ErrorCode.UNSUPPORTED_OPERATION.exception(message);
+            })
+        .doc("answers UnsupportedOperation when given");
   }
 
   private static Map<String, String> tags(List<Map<String, Object>> items) {
@@ -124,7 +190,11 @@ final class Fields {
     for (Map<String, Object> t : items) {
       Object k = t.get("TagKey");
       Object v = t.get("TagValue");
-      if (!(k instanceof String key) || key.isEmpty() || key.length() > 128 || !(v instanceof String value) || value.length() > 256) {
+      if (!(k instanceof String key)
+          || key.isEmpty()
+          || key.length() > 128
+          || !(v instanceof String value)
+          || value.length() > 256) {
         throw ErrorCode.INVALID_TAG.exception();
       }
       if (out.put(key, value) != null) {

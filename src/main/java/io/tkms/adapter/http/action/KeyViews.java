@@ -27,7 +27,9 @@ final class KeyViews {
         .put("deleteTime", md.deletionDate());
   }
 
-  /** API 3.0's {@code KeyMetadata} as the reference spells it; {@code CreatorUin} is a JSON number. */
+  /**
+   * API 3.0's {@code KeyMetadata} as the reference spells it; {@code CreatorUin} is a JSON number.
+   */
   private static JsonObject v3(KeyMetadata md) {
     return new JsonObject()
         .put("KeyId", md.keyId().toString())

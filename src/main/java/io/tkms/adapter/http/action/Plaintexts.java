@@ -33,7 +33,8 @@ final class Plaintexts {
       throw ErrorCode.PLAINTEXT_TOO_LONG.exception();
     }
     if (plaintext.length == 0) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " must hold 1 to 4096 bytes");
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+          "parameter " + name + " must hold 1 to 4096 bytes");
     }
     return plaintext;
   }

@@ -15,7 +15,9 @@ public final class Result {
   private final List<String> declared;
   private final Map<String, Object> fields = new LinkedHashMap<>(8);
 
-  /** @param declared the action's output fields, or null for an object nested in the answer */
+  /**
+   * @param declared the action's output fields, or null for an object nested in the answer
+   */
   Result(Protocol protocol, List<String> declared) {
     this.protocol = protocol;
     this.declared = declared;

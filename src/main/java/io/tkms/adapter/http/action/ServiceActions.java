@@ -10,27 +10,62 @@ import java.util.List;
 final class ServiceActions {
   private ServiceActions() {}
 
-  static final Action GET_SERVICE_STATUS = Action.management("GetServiceStatus")
-      .outputs("ServiceEnabled", "InvalidType", "UserLevel", "CmkLimit", "CmkUserCount", "ExclusiveVSMEnabled",
-          "ExclusiveHSMEnabled", "IsAllowedDataKeyHosted")
-      .note("CmkLimit is KMS_CMK_QUOTA; CmkUserCount the caller's keys in the region")
-      .handler(c -> c.keys().count(c.caller()).map(n -> c.result().put("ServiceEnabled", true).put("InvalidType", 1)
-          .put("UserLevel", 0).put("CmkLimit", c.keys().quota()).put("CmkUserCount", n).put("ExclusiveVSMEnabled", false)
-          .put("ExclusiveHSMEnabled", false).put("IsAllowedDataKeyHosted", false)));
+  static final Action GET_SERVICE_STATUS =
+      Action.management("GetServiceStatus")
+          .outputs(
+              "ServiceEnabled",
+              "InvalidType",
+              "UserLevel",
+              "CmkLimit",
+              "CmkUserCount",
+              "ExclusiveVSMEnabled",
+              "ExclusiveHSMEnabled",
+              "IsAllowedDataKeyHosted")
+          .note("CmkLimit is KMS_CMK_QUOTA; CmkUserCount the caller's keys in the region")
+          .handler(
+              c ->
+                  c.keys()
+                      .count(c.caller())
+                      .map(
+                          n ->
+                              c.result()
+                                  .put("ServiceEnabled", true)
+                                  .put("InvalidType", 1)
+                                  .put("UserLevel", 0)
+                                  .put("CmkLimit", c.keys().quota())
+                                  .put("CmkUserCount", n)
+                                  .put("ExclusiveVSMEnabled", false)
+                                  .put("ExclusiveHSMEnabled", false)
+                                  .put("IsAllowedDataKeyHosted", false)));
 
-  static final Action GET_REGIONS = Action.management("GetRegions")
-      .outputs("Regions")
-      .note("the regions of KMS_REGIONS")
-      .handler(c -> Future.succeededFuture(c.result().put("Regions", new JsonArray(new ArrayList<Object>(c.regions())))));
+  static final Action GET_REGIONS =
+      Action.management("GetRegions")
+          .outputs("Regions")
+          .note("the regions of KMS_REGIONS")
+          .handler(
+              c ->
+                  Future.succeededFuture(
+                      c.result()
+                          .put("Regions", new JsonArray(new ArrayList<Object>(c.regions())))));
 
-  static final Action LIST_ALGORITHMS = Action.management("ListAlgorithms")
-      .outputs("SymmetricAlgorithms", "AsymmetricAlgorithms", "AsymmetricSignVerifyAlgorithms")
-      .note("AES_256 symmetric only")
-      .handler(c -> Future.succeededFuture(c.result()
-          .put("SymmetricAlgorithms", new JsonArray().add(c.object()
-              .put("KeyUsage", KeyUsage.ENCRYPT_DECRYPT.name()).put("Algorithm", "AES_256").json()))
-          .put("AsymmetricAlgorithms", new JsonArray())
-          .put("AsymmetricSignVerifyAlgorithms", new JsonArray())));
+  static final Action LIST_ALGORITHMS =
+      Action.management("ListAlgorithms")
+          .outputs("SymmetricAlgorithms", "AsymmetricAlgorithms", "AsymmetricSignVerifyAlgorithms")
+          .note("AES_256 symmetric only")
+          .handler(
+              c ->
+                  Future.succeededFuture(
+                      c.result()
+                          .put(
+                              "SymmetricAlgorithms",
+                              new JsonArray()
+                                  .add(
+                                      c.object()
+                                          .put("KeyUsage", KeyUsage.ENCRYPT_DECRYPT.name())
+                                          .put("Algorithm", "AES_256")
+                                          .json()))
+                          .put("AsymmetricAlgorithms", new JsonArray())
+                          .put("AsymmetricSignVerifyAlgorithms", new JsonArray())));
 
   static final List<Action> ALL = List.of(GET_SERVICE_STATUS, GET_REGIONS, LIST_ALGORITHMS);
 }

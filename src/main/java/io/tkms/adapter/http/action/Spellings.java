@@ -8,7 +8,10 @@ import io.tkms.error.ErrorCode;
 final class Spellings {
   private Spellings() {}
 
-  /** How {@code protocol} writes {@code usage}: API 2.0 {@code ENCRYPT/DECRYPT}, API 3.0 {@code ENCRYPT_DECRYPT}. */
+  /**
+   * How {@code protocol} writes {@code usage}: API 2.0 {@code ENCRYPT/DECRYPT}, API 3.0 {@code
+   * ENCRYPT_DECRYPT}.
+   */
   static String keyUsage(Protocol protocol, KeyUsage usage) {
     return protocol == Protocol.V2 ? usage.name().replace('_', '/') : usage.name();
   }
@@ -25,6 +28,9 @@ final class Spellings {
       }
     }
     throw ErrorCode.INVALID_KEY_USAGE.exception(
-        protocol.fieldName("KeyUsage") + " must be " + keyUsage(protocol, KeyUsage.ENCRYPT_DECRYPT) + " on this server");
+        protocol.fieldName("KeyUsage")
+            + " must be "
+            + keyUsage(protocol, KeyUsage.ENCRYPT_DECRYPT)
+            + " on this server");
   }
 }

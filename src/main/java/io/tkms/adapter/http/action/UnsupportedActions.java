@@ -20,20 +20,52 @@ final class UnsupportedActions {
     management(out, "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial");
     // Asymmetric keys and post-quantum algorithms.
     management(out, "GetPublicKey");
-    crypto(out, "AsymmetricRsaDecrypt", "AsymmetricSm2Decrypt", "SignByAsymmetricKey", "VerifyByAsymmetricKey",
-        "PostQuantumCryptoEncrypt", "PostQuantumCryptoDecrypt", "PostQuantumCryptoSign", "PostQuantumCryptoVerify");
+    crypto(
+        out,
+        "AsymmetricRsaDecrypt",
+        "AsymmetricSm2Decrypt",
+        "SignByAsymmetricKey",
+        "VerifyByAsymmetricKey",
+        "PostQuantumCryptoEncrypt",
+        "PostQuantumCryptoDecrypt",
+        "PostQuantumCryptoSign",
+        "PostQuantumCryptoVerify");
     // Cloud resource bindings.
     management(out, "BindCloudResource", "UnbindCloudResource");
     // White-box keys.
-    management(out, "CreateWhiteBoxKey", "CreateWhiteBoxKeys", "DeleteWhiteBoxKey", "DescribeWhiteBoxKey",
-        "DescribeWhiteBoxKeyDetails", "DescribeWhiteBoxDecryptKey", "DescribeWhiteBoxServiceStatus",
-        "DescribeWhiteBoxDeviceFingerprints", "OverwriteWhiteBoxDeviceFingerprints", "EnableWhiteBoxKey",
-        "EnableWhiteBoxKeys", "DisableWhiteBoxKey", "DisableWhiteBoxKeys");
+    management(
+        out,
+        "CreateWhiteBoxKey",
+        "CreateWhiteBoxKeys",
+        "DeleteWhiteBoxKey",
+        "DescribeWhiteBoxKey",
+        "DescribeWhiteBoxKeyDetails",
+        "DescribeWhiteBoxDecryptKey",
+        "DescribeWhiteBoxServiceStatus",
+        "DescribeWhiteBoxDeviceFingerprints",
+        "OverwriteWhiteBoxDeviceFingerprints",
+        "EnableWhiteBoxKey",
+        "EnableWhiteBoxKeys",
+        "DisableWhiteBoxKey",
+        "DisableWhiteBoxKeys");
     crypto(out, "EncryptByWhiteBox");
     // Data keys hosted by KMS.
-    management(out, "ImportDataKey", "DescribeDataKey", "DescribeDataKeys", "ListDataKeys", "ListDataKeyDetail",
-        "EnableDataKey", "EnableDataKeys", "DisableDataKey", "DisableDataKeys", "ScheduleDataKeyDeletion",
-        "CancelDataKeyDeletion", "GetDataKeyPlaintext", "GetDataKeyCiphertextBlob", "UpdateDataKeyName",
+    management(
+        out,
+        "ImportDataKey",
+        "DescribeDataKey",
+        "DescribeDataKeys",
+        "ListDataKeys",
+        "ListDataKeyDetail",
+        "EnableDataKey",
+        "EnableDataKeys",
+        "DisableDataKey",
+        "DisableDataKeys",
+        "ScheduleDataKeyDeletion",
+        "CancelDataKeyDeletion",
+        "GetDataKeyPlaintext",
+        "GetDataKeyCiphertextBlob",
+        "UpdateDataKeyName",
         "UpdateDataKeyDescription");
     return List.copyOf(out);
   }

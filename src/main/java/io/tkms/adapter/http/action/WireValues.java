@@ -16,8 +16,8 @@ final class WireValues {
   private WireValues() {}
 
   /**
-   * {@code raw} (not null, not "") as {@code type}: a String, a Long, a list of strings or a list of
-   * objects; null when an integer 0 counts as absent.
+   * {@code raw} (not null, not "") as {@code type}: a String, a Long, a list of strings or a list
+   * of objects; null when an integer 0 counts as absent.
    */
   static Object of(Field.Type type, Object raw, String name, Field.Spec spec) {
     return switch (type) {
@@ -105,7 +105,8 @@ final class WireValues {
     List<String> out = new ArrayList<>(list.size());
     for (Object o : list) {
       if (!(o instanceof String s)) {
-        throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " must be a list of strings");
+        throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+            "parameter " + name + " must be a list of strings");
       }
       out.add(s);
     }
@@ -118,7 +119,8 @@ final class WireValues {
     List<Map<String, Object>> out = new ArrayList<>(list.size());
     for (Object o : list) {
       if (!(o instanceof Map<?, ?> m)) {
-        throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " must be a list of objects");
+        throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+            "parameter " + name + " must be a list of objects");
       }
       out.add((Map<String, Object>) m);
     }
@@ -127,10 +129,12 @@ final class WireValues {
 
   private static List<?> list(Object v, String name, long max, String of) {
     if (!(v instanceof List<?> list)) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception("parameter " + name + " must be a list of " + of);
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+          "parameter " + name + " must be a list of " + of);
     }
     if (list.size() > max) {
-      throw ErrorCode.PARAMETER_BATCH_TOO_LARGE.exception("parameter " + name + " holds more than " + max + " items");
+      throw ErrorCode.PARAMETER_BATCH_TOO_LARGE.exception(
+          "parameter " + name + " holds more than " + max + " items");
     }
     return list;
   }

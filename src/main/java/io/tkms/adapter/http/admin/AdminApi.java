@@ -2,12 +2,12 @@ package io.tkms.adapter.http.admin;
 
 import io.tkms.application.AdminService;
 import io.tkms.application.LimitPolicy;
-import io.tkms.domain.LimitOverrides;
-import io.tkms.domain.Limits;
-import io.tkms.application.port.SourceLimiter;
 import io.tkms.application.port.AccountRepository;
+import io.tkms.application.port.SourceLimiter;
 import io.tkms.crypto.ConstantTime;
 import io.tkms.crypto.Hmacs;
+import io.tkms.domain.LimitOverrides;
+import io.tkms.domain.Limits;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
@@ -52,62 +52,140 @@ public final class AdminApi {
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     r.route().handler(this::authenticate);
-    r.post("/admin/v1/accounts").handler(ctx -> {
-      JsonObject b = body(ctx);
-      reply(ctx, 201, admin.createAccount(str(b, "appId"), str(b, "uin")).map(v -> new JsonObject().put("appId", b.getValue("appId"))));
-    });
-    r.get("/admin/v1/accounts").handler(ctx ->
-        reply(ctx, 200, admin.listAccounts().map(ids -> new JsonObject().put("accounts", new JsonArray(ids.stream().map(Object.class::cast).toList())))));
-    r.get("/admin/v1/accounts/:appId").handler(ctx -> reply(ctx, 200, admin.account(ctx.pathParam("appId")).map(AdminApi::account)));
-    r.get("/admin/v1/accounts/:appId/limits").handler(ctx -> {
-      String appId = ctx.pathParam("appId");
-      reply(ctx, 200, admin.account(appId).compose(a -> limits.effective(appId)).map(AdminApi::limits));
-    });
-    r.put("/admin/v1/accounts/:appId/limits").handler(ctx -> {
-      String appId = ctx.pathParam("appId");
-      LimitOverrides change = limitsBody(body(ctx));
-      LimitPolicy.validate(change);
-      reply(ctx, 200, admin.account(appId).compose(a -> limits.set(appId, change)).map(AdminApi::limits));
-    });
-    r.post("/admin/v1/accounts/:appId/principals").handler(ctx -> {
-      JsonObject b = body(ctx);
-      reply(ctx, 201, admin.addPrincipal(ctx.pathParam("appId"), str(b, "uin"), str(b, "type"))
-          .map(v -> new JsonObject().put("uin", b.getValue("uin")).put("type", b.getValue("type"))));
-    });
-    r.post("/admin/v1/principals/:uin/credentials").handler(ctx ->
-        reply(ctx, 201, admin.issueCredential(ctx.pathParam("uin")).map(c -> {
-          try (var key = c.secretKey()) {
-            return new JsonObject().put("secretId", c.secretId()).put("secretKey", new String(key.bytes(), StandardCharsets.US_ASCII));
-          }
-        })));
-    r.delete("/admin/v1/credentials/:secretId").handler(ctx ->
-        reply(ctx, 200, admin.revokeCredential(ctx.pathParam("secretId")).map(v -> new JsonObject().put("secretId", ctx.pathParam("secretId")).put("enabled", false))));
+    r.post("/admin/v1/accounts")
+        .handler(
+            ctx -> {
+              JsonObject b = body(ctx);
+              reply(
+                  ctx,
+                  201,
+                  admin
+                      .createAccount(str(b, "appId"), str(b, "uin"))
+                      .map(v -> new JsonObject().put("appId", b.getValue("appId"))));
+            });
+    r.get("/admin/v1/accounts")
+        .handler(
+            ctx ->
+                reply(
+                    ctx,
+                    200,
+                    admin
+                        .listAccounts()
+                        .map(
+                            ids ->
+                                new JsonObject()
+                                    .put(
+                                        "accounts",
+                                        new JsonArray(
+                                            ids.stream().map(Object.class::cast).toList())))));
+    r.get("/admin/v1/accounts/:appId")
+        .handler(
+            ctx -> reply(ctx, 200, admin.account(ctx.pathParam("appId")).map(AdminApi::account)));
+    r.get("/admin/v1/accounts/:appId/limits")
+        .handler(
+            ctx -> {
+              String appId = ctx.pathParam("appId");
+              reply(
+                  ctx,
+                  200,
+                  admin.account(appId).compose(a -> limits.effective(appId)).map(AdminApi::limits));
+            });
+    r.put("/admin/v1/accounts/:appId/limits")
+        .handler(
+            ctx -> {
+              String appId = ctx.pathParam("appId");
+              LimitOverrides change = limitsBody(body(ctx));
+              LimitPolicy.validate(change);
+              reply(
+                  ctx,
+                  200,
+                  admin
+                      .account(appId)
+                      .compose(a -> limits.set(appId, change))
+                      .map(AdminApi::limits));
+            });
+    r.post("/admin/v1/accounts/:appId/principals")
+        .handler(
+            ctx -> {
+              JsonObject b = body(ctx);
+              reply(
+                  ctx,
+                  201,
+                  admin
+                      .addPrincipal(ctx.pathParam("appId"), str(b, "uin"), str(b, "type"))
+                      .map(
+                          v ->
+                              new JsonObject()
+                                  .put("uin", b.getValue("uin"))
+                                  .put("type", b.getValue("type"))));
+            });
+    r.post("/admin/v1/principals/:uin/credentials")
+        .handler(
+            ctx ->
+                reply(
+                    ctx,
+                    201,
+                    admin
+                        .issueCredential(ctx.pathParam("uin"))
+                        .map(
+                            c -> {
+                              try (var key = c.secretKey()) {
+                                return new JsonObject()
+                                    .put("secretId", c.secretId())
+                                    .put(
+                                        "secretKey",
+                                        new String(key.bytes(), StandardCharsets.US_ASCII));
+                              }
+                            })));
+    r.delete("/admin/v1/credentials/:secretId")
+        .handler(
+            ctx ->
+                reply(
+                    ctx,
+                    200,
+                    admin
+                        .revokeCredential(ctx.pathParam("secretId"))
+                        .map(
+                            v ->
+                                new JsonObject()
+                                    .put("secretId", ctx.pathParam("secretId"))
+                                    .put("enabled", false))));
     r.route().last().handler(ctx -> send(ctx, 404, error("not found")));
-    r.route().failureHandler(ctx -> {
-      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-      if (ctx.failure() instanceof KmsException k) {
-        send(ctx, status(k.code()), error(k.getMessage()));
-      } else if (status == 413) {
-        send(ctx, 400, error("request body too large"));
-      } else if (status >= 400 && status < 500) {
-        send(ctx, status, error("bad request"));
-      } else {
-        LOG.error("management API failure: {}", ctx.failure() == null ? status : ctx.failure().getClass().getName());
-        send(ctx, 500, error("internal error"));
-      }
-    });
+    r.route()
+        .failureHandler(
+            ctx -> {
+              int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+              if (ctx.failure() instanceof KmsException k) {
+                send(ctx, status(k.code()), error(k.getMessage()));
+              } else if (status == 413) {
+                send(ctx, 400, error("request body too large"));
+              } else if (status >= 400 && status < 500) {
+                send(ctx, status, error("bad request"));
+              } else {
+                LOG.error(
+                    "management API failure: {}",
+                    ctx.failure() == null ? status : ctx.failure().getClass().getName());
+                send(ctx, 500, error("internal error"));
+              }
+            });
     return r;
   }
 
   private void authenticate(RoutingContext ctx) {
-    String source = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    String source =
+        ctx.request().remoteAddress() == null
+            ? "unknown"
+            : ctx.request().remoteAddress().hostAddress();
     // Token guessing is limited per source address, like failed API authentications.
     if (failures.isBlocked(source)) {
       send(ctx, 429, error("too many failed attempts from this address, retry later"));
       return;
     }
     String h = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    byte[] given = h != null && h.startsWith("Bearer ") ? h.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+    byte[] given =
+        h != null && h.startsWith("Bearer ")
+            ? h.substring(7).getBytes(StandardCharsets.UTF_8)
+            : new byte[0];
     // Digests make the comparison independent of the token's length as well as its content.
     if (!ConstantTime.equals(Hmacs.sha256(given), tokenDigest) || given.length == 0) {
       failures.recordFailure(source);
@@ -134,11 +212,15 @@ public final class AdminApi {
     Object a = b.getValue("actions");
     if (a != null) {
       if (!(a instanceof JsonObject o)) {
-        throw ErrorCode.INVALID_PARAMETER_VALUE.exception("actions must be an object of action name to limit");
+        throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+            "actions must be an object of action name to limit");
       }
       o.forEach(e -> actions.put(e.getKey(), integer(e.getValue(), "actions." + e.getKey())));
     }
-    return new LimitOverrides(optionalInt(b.getValue("crypto"), "crypto"), optionalInt(b.getValue("management"), "management"), actions);
+    return new LimitOverrides(
+        optionalInt(b.getValue("crypto"), "crypto"),
+        optionalInt(b.getValue("management"), "management"),
+        actions);
   }
 
   private static OptionalInt optionalInt(Object v, String field) {
@@ -150,8 +232,10 @@ public final class AdminApi {
     if (v == null) {
       return null;
     }
-    if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() > Integer.MAX_VALUE) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(field + " must be a whole number of requests per second");
+    if (!(v instanceof Integer || v instanceof Long)
+        || ((Number) v).longValue() > Integer.MAX_VALUE) {
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+          field + " must be a whole number of requests per second");
     }
     return ((Number) v).intValue();
   }
@@ -159,34 +243,52 @@ public final class AdminApi {
   private static JsonObject limits(Limits l) {
     JsonObject actions = new JsonObject();
     new TreeMap<>(l.actions()).forEach(actions::put);
-    return new JsonObject().put("crypto", l.crypto()).put("management", l.management()).put("actions", actions);
+    return new JsonObject()
+        .put("crypto", l.crypto())
+        .put("management", l.management())
+        .put("actions", actions);
   }
 
   private static String str(JsonObject b, String field) {
     Object v = b.getValue(field);
     if (!(v instanceof String s) || s.isEmpty()) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(field + " is required and must be a string");
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+          field + " is required and must be a string");
     }
     return s;
   }
 
   private static JsonObject account(AccountRepository.Account a) {
     JsonArray principals = new JsonArray();
-    a.principals().forEach(p -> principals.add(new JsonObject().put("uin", p.uin()).put("type", p.type().wire())));
+    a.principals()
+        .forEach(
+            p -> principals.add(new JsonObject().put("uin", p.uin()).put("type", p.type().wire())));
     JsonArray creds = new JsonArray();
-    a.credentials().forEach(c -> creds.add(new JsonObject().put("secretId", c.secretId()).put("uin", c.uin())
-        .put("enabled", c.enabled()).put("createdAt", c.createdAt())));
-    return new JsonObject().put("appId", a.appId()).put("createdAt", a.createdAt()).put("principals", principals).put("credentials", creds);
+    a.credentials()
+        .forEach(
+            c ->
+                creds.add(
+                    new JsonObject()
+                        .put("secretId", c.secretId())
+                        .put("uin", c.uin())
+                        .put("enabled", c.enabled())
+                        .put("createdAt", c.createdAt())));
+    return new JsonObject()
+        .put("appId", a.appId())
+        .put("createdAt", a.createdAt())
+        .put("principals", principals)
+        .put("credentials", creds);
   }
 
   private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
-    result.onComplete(ar -> {
-      if (ar.succeeded()) {
-        send(ctx, status, ar.result());
-      } else {
-        ctx.fail(ar.cause());
-      }
-    });
+    result.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            send(ctx, status, ar.result());
+          } else {
+            ctx.fail(ar.cause());
+          }
+        });
   }
 
   private static int status(ErrorCode code) {
@@ -204,7 +306,10 @@ public final class AdminApi {
 
   private static void send(RoutingContext ctx, int status, JsonObject body) {
     if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.toBuffer());
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+          .end(body.toBuffer());
     }
   }
 }

@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The parsed {@code Authorization} header of an API 3.0 request:
- * {@code TC3-HMAC-SHA256 Credential=<SecretId>/<yyyy-MM-dd>/<service>/tc3_request,
- * SignedHeaders=<a;b>, Signature=<64 lower-case hex>}.
+ * The parsed {@code Authorization} header of an API 3.0 request: {@code TC3-HMAC-SHA256
+ * Credential=<SecretId>/<yyyy-MM-dd>/<service>/tc3_request, SignedHeaders=<a;b>, Signature=<64
+ * lower-case hex>}.
  *
  * <p>The three parts must come in that order; spaces and tabs around the commas are optional and
  * may repeat. The algorithm name, the part names and the {@code tc3_request} terminator are
@@ -66,9 +66,9 @@ public record Tc3Authorization(
    * @param header the header value as received, or null when absent
    * @throws KmsException {@link ErrorCode#INVALID_AUTHORIZATION} for anything but the form above:
    *     absent or over-long header, another algorithm, a missing, misplaced or empty part, a
-   *     credential that is not four {@code /}-separated elements ending in {@code tc3_request},
-   *     an empty SecretId or service, an impossible date, an empty or duplicate signed header
-   *     name, or a signature that is not 64 lower-case hex characters
+   *     credential that is not four {@code /}-separated elements ending in {@code tc3_request}, an
+   *     empty SecretId or service, an impossible date, an empty or duplicate signed header name, or
+   *     a signature that is not 64 lower-case hex characters
    */
   public static Tc3Authorization parse(String header) {
     if (header == null || header.length() > MAX_LENGTH) {
@@ -149,7 +149,10 @@ public record Tc3Authorization(
     int year = Integer.parseInt(s, 0, 4, 10);
     int month = Integer.parseInt(s, 5, 7, 10);
     int day = Integer.parseInt(s, 8, 10, 10);
-    return month >= 1 && month <= 12 && day >= 1 && day <= Month.of(month).length(Year.isLeap(year));
+    return month >= 1
+        && month <= 12
+        && day >= 1
+        && day <= Month.of(month).length(Year.isLeap(year));
   }
 
   static boolean isLowerHex64(String s) {

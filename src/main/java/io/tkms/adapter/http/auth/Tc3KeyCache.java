@@ -1,7 +1,7 @@
 package io.tkms.adapter.http.auth;
 
-import io.tkms.application.Caches;
 import com.github.benmanes.caffeine.cache.Cache;
+import io.tkms.application.Caches;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,10 +17,10 @@ import java.util.Objects;
  * for one UTC day, plus slack for clock skew around midnight).
  *
  * <p>The {@code credentialVersion} must change whenever the secret behind a SecretId changes (a
- * generation counter or a fingerprint of the secret): within one version a cached key wins over
- * the {@code secretKey} passed in, so a stale version would keep accepting the old secret.
- * Revoked or disabled credentials must be refused before {@link #verify} is called (or dropped
- * with {@link #invalidate}).
+ * generation counter or a fingerprint of the secret): within one version a cached key wins over the
+ * {@code secretKey} passed in, so a stale version would keep accepting the old secret. Revoked or
+ * disabled credentials must be refused before {@link #verify} is called (or dropped with {@link
+ * #invalidate}).
  *
  * <p>Secrets: the caller keeps ownership of {@code secretKey} (read, never kept). Derived keys are
  * secret too: they never leave this class and print redacted. They are <em>not</em> zeroed on

@@ -13,37 +13,36 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * The Tencent Cloud API 3.0 signature, TC3-HMAC-SHA256, checked the way the official SDKs
- * produce it (golden vectors: the Java and Node captures in {@code src/test/resources/sdk-captures}).
+ * The Tencent Cloud API 3.0 signature, TC3-HMAC-SHA256, checked the way the official SDKs produce
+ * it (golden vectors: the Java and Node captures in {@code src/test/resources/sdk-captures}).
  *
  * <p>Server-side rules, each decided against the captures or the SDK sources:
  *
  * <ul>
  *   <li>Canonical header values are trimmed and <b>lower-cased</b>. Tencent's documentation does so
  *       in its example ({@code x-tc-action:describeinstances}) and the hand-written clients that
- *       copy it sign {@code x-tc-action} lower-cased while sending {@code X-TC-Action: Encrypt},
- *       so the real gateway must lower-case too. The SDK captures verify under either rule (every
+ *       copy it sign {@code x-tc-action} lower-cased while sending {@code X-TC-Action: Encrypt}, so
+ *       the real gateway must lower-case too. The SDK captures verify under either rule (every
  *       value they sign is already lower-case); lower-casing is the one that accepts both kinds of
  *       client. The price: a change of letter case alone in a signed header value goes unnoticed,
  *       which is harmless for {@code content-type}, {@code host} and action names.
- *   <li>GET signs the query string exactly as received (the Java SDK does not sort it); every
- *       other method signs an empty query, so a caller must not read parameters from the query of
- *       a POST.
+ *   <li>GET signs the query string exactly as received (the Java SDK does not sort it); every other
+ *       method signs an empty query, so a caller must not read parameters from the query of a POST.
  *   <li>{@code X-TC-Content-SHA256: UNSIGNED-PAYLOAD} replaces the body hash by the SHA-256 of the
  *       literal {@code UNSIGNED-PAYLOAD} (Java and Go SDKs). The body is then not authenticated;
  *       whether to accept such requests at all is the caller's policy.
- *   <li>The Node SDK signs {@code host} without the port it sends, so a {@code Host} with a port
- *       is tried as sent and then without the port ({@link #stringsToSign}). For such clients the
- *       port is therefore not authenticated.
+ *   <li>The Node SDK signs {@code host} without the port it sends, so a {@code Host} with a port is
+ *       tried as sent and then without the port ({@link #stringsToSign}). For such clients the port
+ *       is therefore not authenticated.
  *   <li>Date and service come from the client's credential scope (the SDKs derive the service from
  *       the endpoint's first label: {@code 127}, {@code localhost:18080}); the date must be the UTC
  *       day of {@code X-TC-Timestamp} ({@link #scopeDateMatches}).
  * </ul>
  *
- * <p>Stateless and thread safe; HMAC and SHA-256 come from {@code io.tkms.crypto}. Throws no
- * {@code KmsException}: a mismatch, a missing signed header or a malformed signature are all
- * {@code false}, which the caller maps to {@code SIGNATURE_FAILURE}. Null arguments other than
- * those documented as nullable are programming errors ({@link NullPointerException}).
+ * <p>Stateless and thread safe; HMAC and SHA-256 come from {@code io.tkms.crypto}. Throws no {@code
+ * KmsException}: a mismatch, a missing signed header or a malformed signature are all {@code
+ * false}, which the caller maps to {@code SIGNATURE_FAILURE}. Null arguments other than those
+ * documented as nullable are programming errors ({@link NullPointerException}).
  */
 public final class Tc3Signature {
   /** The {@code X-TC-Content-SHA256} value by which a client opts out of hashing the body. */
@@ -77,15 +76,15 @@ public final class Tc3Signature {
   }
 
   /**
-   * The CanonicalRequest, or null when a signed header is absent from the request (such a
-   * request cannot verify).
+   * The CanonicalRequest, or null when a signed header is absent from the request (such a request
+   * cannot verify).
    *
    * @param method the HTTP method; upper-cased here
    * @param rawQuery the query string as received, without {@code ?}, not decoded; null means none;
    *     only GET signs it
    * @param header lower-case header name to its value as received, or null when absent; for a
-   *     repeated header the value the rest of the server acts on (callers had best refuse a
-   *     request that repeats a signed header)
+   *     repeated header the value the rest of the server acts on (callers had best refuse a request
+   *     that repeats a signed header)
    * @param signedHeaders lower-case names, in the order the client signed them
    * @param hashedPayload see {@link #hashedPayload}
    */
@@ -148,14 +147,13 @@ public final class Tc3Signature {
   }
 
   /**
-   * Whether {@code hexSignature} is the HMAC of {@code stringToSign} under {@code signingKey}.
-   * Only 64 lower-case hex characters are accepted (the SDKs' spelling, and the one spelling a
-   * replay cache can key on); anything else, null included, is {@code false}. The MAC comparison
-   * is constant time.
+   * Whether {@code hexSignature} is the HMAC of {@code stringToSign} under {@code signingKey}. Only
+   * 64 lower-case hex characters are accepted (the SDKs' spelling, and the one spelling a replay
+   * cache can key on); anything else, null included, is {@code false}. The MAC comparison is
+   * constant time.
    */
   public static boolean verify(byte[] signingKey, String stringToSign, String hexSignature) {
-    byte[] expected =
-        Hmacs.hmacSha256(signingKey, stringToSign.getBytes(StandardCharsets.UTF_8));
+    byte[] expected = Hmacs.hmacSha256(signingKey, stringToSign.getBytes(StandardCharsets.UTF_8));
     if (!Tc3Authorization.isLowerHex64(hexSignature)) {
       return false;
     }
@@ -168,16 +166,18 @@ public final class Tc3Signature {
    */
   public static boolean scopeDateMatches(String date, long timestamp) {
     try {
-      return LocalDate.ofEpochDay(Math.floorDiv(timestamp, SECONDS_PER_DAY)).toString().equals(date);
+      return LocalDate.ofEpochDay(Math.floorDiv(timestamp, SECONDS_PER_DAY))
+          .toString()
+          .equals(date);
     } catch (DateTimeException e) {
       return false; // beyond LocalDate's range: no valid scope date can match
     }
   }
 
   /**
-   * The strings-to-sign a genuine client of this request may have signed: one, or two when
-   * {@code host} is signed and the {@code Host} value has a port (as sent first, then without the
-   * port, for the Node SDK); none when a signed header is absent.
+   * The strings-to-sign a genuine client of this request may have signed: one, or two when {@code
+   * host} is signed and the {@code Host} value has a port (as sent first, then without the port,
+   * for the Node SDK); none when a signed header is absent.
    *
    * @param timestamp {@code X-TC-Timestamp}, parsed strictly by the caller
    * @see #canonicalRequest for the other parameters
@@ -201,8 +201,14 @@ public final class Tc3Signature {
     }
     Function<String, String> portless = n -> n.equals("host") ? bareHost : header.apply(n);
     // The port-less candidate is built only if the first one fails (most clients sign the port).
-    return new FirstThen(first, () -> stringToSign(timestamp, auth.date(), auth.service(),
-        canonicalRequest(method, rawQuery, portless, names, hashedPayload)));
+    return new FirstThen(
+        first,
+        () ->
+            stringToSign(
+                timestamp,
+                auth.date(),
+                auth.service(),
+                canonicalRequest(method, rawQuery, portless, names, hashedPayload)));
   }
 
   /** Two strings, the second computed on first access. Event-loop confined, like the request. */
@@ -238,8 +244,8 @@ public final class Tc3Signature {
   }
 
   /**
-   * Whether the request verifies under {@code signingKey} with any of its {@link
-   * #stringsToSign}. Does not check the timestamp window or {@link #scopeDateMatches}.
+   * Whether the request verifies under {@code signingKey} with any of its {@link #stringsToSign}.
+   * Does not check the timestamp window or {@link #scopeDateMatches}.
    */
   public static boolean verifyRequest(
       byte[] signingKey,

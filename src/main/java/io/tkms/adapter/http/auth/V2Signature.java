@@ -12,17 +12,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The Tencent Cloud API 2.0 signature ("签名方法 v1"): HmacSHA1 or HmacSHA256 over {@code
- * METHOD + host + path + "?" + sorted name=value pairs}, Base64-encoded.
+ * The Tencent Cloud API 2.0 signature ("签名方法 v1"): HmacSHA1 or HmacSHA256 over {@code METHOD + host
+ * + path + "?" + sorted name=value pairs}, Base64-encoded.
  *
  * <p>Unlike the SDKs, POST parameters whose value starts with {@code @} (their file-upload
  * convention) are <em>not</em> left out of the string-to-sign: an unsigned parameter could be
  * altered in transit, so such a request fails closed as a signature mismatch instead.
  *
- * <p>Thread safe (the HMAC engines are per thread, in {@code io.tkms.crypto}). Throws no {@code KmsException}: {@link
- * #verify} reports a mismatch (including an unparsable signature) as {@code false}, and the caller
- * maps that to {@code SIGNATURE_FAILURE}. Null arguments are programming errors
- * ({@link NullPointerException}).
+ * <p>Thread safe (the HMAC engines are per thread, in {@code io.tkms.crypto}). Throws no {@code
+ * KmsException}: {@link #verify} reports a mismatch (including an unparsable signature) as {@code
+ * false}, and the caller maps that to {@code SIGNATURE_FAILURE}. Null arguments are programming
+ * errors ({@link NullPointerException}).
  */
 public final class V2Signature {
   /** Sort order of the SDKs for ASCII names, extended to all of Unicode as UTF-8 byte order. */
@@ -56,9 +56,9 @@ public final class V2Signature {
   }
 
   /**
-   * Builds the string-to-sign. Every parameter but {@code Signature} takes part, sorted by its
-   * name as received (the SDKs sort before mapping), written as {@code name=value} with the
-   * decoded value and each {@code _} in the name written as {@code .}.
+   * Builds the string-to-sign. Every parameter but {@code Signature} takes part, sorted by its name
+   * as received (the SDKs sort before mapping), written as {@code name=value} with the decoded
+   * value and each {@code _} in the name written as {@code .}.
    *
    * @param method the HTTP method; upper-cased here
    * @param host the {@code Host} header as received (with port if the client sent one)
@@ -94,13 +94,15 @@ public final class V2Signature {
   public static byte[] compute(Algorithm algorithm, byte[] secretKey, String stringToSign) {
     Objects.requireNonNull(stringToSign, "stringToSign");
     byte[] msg = stringToSign.getBytes(StandardCharsets.UTF_8);
-    return algorithm == Algorithm.HMAC_SHA256 ? Hmacs.hmacSha256(secretKey, msg) : Hmacs.hmacSha1(secretKey, msg);
+    return algorithm == Algorithm.HMAC_SHA256
+        ? Hmacs.hmacSha256(secretKey, msg)
+        : Hmacs.hmacSha1(secretKey, msg);
   }
 
   /**
    * Whether {@code signatureParam} is the Base64 of the HMAC of {@code stringToSign}. Never throws
-   * for bad client input: null, invalid or non-canonical Base64 (missing padding, stray bits)
-   * all give {@code false}. Requiring the one canonical spelling keeps a signature usable as a
+   * for bad client input: null, invalid or non-canonical Base64 (missing padding, stray bits) all
+   * give {@code false}. Requiring the one canonical spelling keeps a signature usable as a
    * replay-cache key. The MAC comparison is constant time.
    */
   public static boolean verify(

@@ -27,14 +27,16 @@ import java.util.Set;
 
 /**
  * API 2.0 on {@code /v2/index.php}: collects the body (bounded), then runs the pipeline in the
- * documented order: parse → credential → signature → timestamp window → replay → account limiter
- * → action. Every handled request is answered with HTTP 200 and the v2 envelope, and audited once.
+ * documented order: parse → credential → signature → timestamp window → replay → account limiter →
+ * action. Every handled request is answered with HTTP 200 and the v2 envelope, and audited once.
  * One per event loop.
  */
 public final class V2Endpoint implements Handler<HttpServerRequest> {
   public static final String PATH = "/v2/index.php";
+
   /** How API 2.0 answers. */
   public static final Envelope ENVELOPE = Envelope.of(V2Response::success, V2Response::error);
+
   private static final int MAX_ARRAY_ITEMS = 100;
 
   private final Pipeline pipeline;
@@ -51,11 +53,15 @@ public final class V2Endpoint implements Handler<HttpServerRequest> {
   /** Handles one request; call on the event loop that received it. */
   @Override
   public void handle(HttpServerRequest req) {
-    pipeline.handle(req, Protocol.V2, ENVELOPE, (ex, body) -> {
-      Map<String, String> params = parse(req, body);
-      ex.action = params.getOrDefault("Action", "");
-      return run(req, ex, params);
-    });
+    pipeline.handle(
+        req,
+        Protocol.V2,
+        ENVELOPE,
+        (ex, body) -> {
+          Map<String, String> params = parse(req, body);
+          ex.action = params.getOrDefault("Action", "");
+          return run(req, ex, params);
+        });
   }
 
   private Map<String, String> parse(HttpServerRequest req, Buffer body) {
@@ -78,7 +84,8 @@ public final class V2Endpoint implements Handler<HttpServerRequest> {
 
   private Future<JsonObject> run(HttpServerRequest req, Exchange ex, Map<String, String> params) {
     String action = LegacySigning.required(Protocol.V2, params, "Action");
-    return signing.authenticate(ex, req, params, PATH, regionName(Pipeline.host(req), params))
+    return signing
+        .authenticate(ex, req, params, PATH, regionName(Pipeline.host(req), params))
         .compose(caller -> dispatcher.dispatch(ex, caller, action, params::get));
   }
 

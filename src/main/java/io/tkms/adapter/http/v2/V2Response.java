@@ -9,13 +9,14 @@ import java.util.Set;
 
 /**
  * The API 2.0 envelope: {@code {"code", "message", "codeDesc", "requestId", ...fields}}, always
- * with HTTP 200. {@code message} starts with the module code in parentheses on errors. Results
- * with scalar values only (every crypto answer) are written directly by {@link FlatJsonWriter};
- * others through Jackson; the bytes are the same either way.
+ * with HTTP 200. {@code message} starts with the module code in parentheses on errors. Results with
+ * scalar values only (every crypto answer) are written directly by {@link FlatJsonWriter}; others
+ * through Jackson; the bytes are the same either way.
  */
 final class V2Response {
   /** The envelope's own names: a result using one goes through {@code mergeIn}'s rules. */
-  private static final Set<String> ENVELOPE_NAMES = Set.of("code", "message", "codeDesc", "requestId");
+  private static final Set<String> ENVELOPE_NAMES =
+      Set.of("code", "message", "codeDesc", "requestId");
 
   private V2Response() {}
 
@@ -29,7 +30,12 @@ final class V2Response {
       }
       return w.raw("}").toBuffer();
     }
-    JsonObject j = new JsonObject().put("code", 0).put("message", "").put("codeDesc", "Success").put("requestId", requestId);
+    JsonObject j =
+        new JsonObject()
+            .put("code", 0)
+            .put("message", "")
+            .put("codeDesc", "Success")
+            .put("requestId", requestId);
     return j.mergeIn(fields).toBuffer();
   }
 
@@ -45,7 +51,15 @@ final class V2Response {
   static Buffer error(String requestId, ErrorCode code, String message) {
     String full = "(" + code.v2Module() + ") " + message;
     return new FlatJsonWriter(full.length() + requestId.length() + 96)
-        .raw("{").field("code", code.v2Code()).raw(",").field("message", full).raw(",")
-        .field("codeDesc", code.v3Code()).raw(",").field("requestId", requestId).raw("}").toBuffer();
+        .raw("{")
+        .field("code", code.v2Code())
+        .raw(",")
+        .field("message", full)
+        .raw(",")
+        .field("codeDesc", code.v3Code())
+        .raw(",")
+        .field("requestId", requestId)
+        .raw("}")
+        .toBuffer();
   }
 }

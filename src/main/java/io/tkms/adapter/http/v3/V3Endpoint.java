@@ -40,8 +40,10 @@ import java.util.function.Function;
 public final class V3Endpoint implements Handler<HttpServerRequest> {
   public static final String PATH = "/";
   public static final String VERSION = "2019-01-18";
+
   /** How API 3.0 answers. */
   public static final Envelope ENVELOPE = Envelope.of(V3Response::success, V3Response::error);
+
   private static final int MAX_ITEMS = 100;
 
   // Header names as pre-hashed ASCII strings: looked up several times in every request.
@@ -67,10 +69,16 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
   /** Handles one request; call on the event loop that received it. */
   @Override
   public void handle(HttpServerRequest req) {
-    pipeline.handle(req, Protocol.V3, ENVELOPE, (ex, body) -> {
-      String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
-      return auth != null && auth.startsWith(Tc3Authorization.ALGORITHM) ? tc3(req, ex, body, auth) : legacy(req, ex, body);
-    });
+    pipeline.handle(
+        req,
+        Protocol.V3,
+        ENVELOPE,
+        (ex, body) -> {
+          String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
+          return auth != null && auth.startsWith(Tc3Authorization.ALGORITHM)
+              ? tc3(req, ex, body, auth)
+              : legacy(req, ex, body);
+        });
   }
 
   private Future<JsonObject> tc3(HttpServerRequest req, Exchange ex, Buffer body, String header) {
@@ -91,26 +99,42 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
     String query = HttpMethod.GET.equals(req.method()) && req.query() != null ? req.query() : "";
     // The action input is parsed only after the signature verified: a tampered request is
     // reported as such, and unauthenticated input costs no parsing.
-    return pipeline.credential(ex, auth.secretId())
-        .compose(cred -> {
-          if (!Tc3Signature.scopeDateMatches(auth.date(), timestamp)) {
-            return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
-          }
-          // HTTP/2 carries the host as :authority, not as a Host header.
-          Function<String, String> headers = name -> name.equals("host") ? Pipeline.host(req) : req.getHeader(name);
-          byte[] bytes = body.getBytes();
-          String payload = Tc3Signature.hashedPayload(bytes, headers);
-          List<String> candidates = Tc3Signature.stringsToSign(auth, timestamp, req.method().name(), query, headers, payload);
-          boolean ok = !candidates.isEmpty() && signingKeys.verifyAny(auth.secretId(), System.identityHashCode(cred.secretKey()),
-              cred.secretKey().bytes(), auth.date(), auth.service(), candidates, auth.signature());
-          if (!ok) {
-            return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
-          }
-          Map<String, Object> input = tc3Input(req, body, bytes);
-          String region = pipeline.region(firstNonEmpty(req.getHeader(X_TC_REGION), stringOrNull(input.get("Region"))));
-          return pipeline.admit(ex, cred, timestamp, null, region)
-              .compose(caller -> dispatcher.dispatch(ex, caller, action, input::get));
-        });
+    return pipeline
+        .credential(ex, auth.secretId())
+        .compose(
+            cred -> {
+              if (!Tc3Signature.scopeDateMatches(auth.date(), timestamp)) {
+                return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
+              }
+              // HTTP/2 carries the host as :authority, not as a Host header.
+              Function<String, String> headers =
+                  name -> name.equals("host") ? Pipeline.host(req) : req.getHeader(name);
+              byte[] bytes = body.getBytes();
+              String payload = Tc3Signature.hashedPayload(bytes, headers);
+              List<String> candidates =
+                  Tc3Signature.stringsToSign(
+                      auth, timestamp, req.method().name(), query, headers, payload);
+              boolean ok =
+                  !candidates.isEmpty()
+                      && signingKeys.verifyAny(
+                          auth.secretId(),
+                          System.identityHashCode(cred.secretKey()),
+                          cred.secretKey().bytes(),
+                          auth.date(),
+                          auth.service(),
+                          candidates,
+                          auth.signature());
+              if (!ok) {
+                return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
+              }
+              Map<String, Object> input = tc3Input(req, body, bytes);
+              String region =
+                  pipeline.region(
+                      firstNonEmpty(req.getHeader(X_TC_REGION), stringOrNull(input.get("Region"))));
+              return pipeline
+                  .admit(ex, cred, timestamp, null, region)
+                  .compose(caller -> dispatcher.dispatch(ex, caller, action, input::get));
+            });
   }
 
   private Map<String, Object> tc3Input(HttpServerRequest req, Buffer body, byte[] bytes) {
@@ -119,7 +143,8 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
     }
     String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
     String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("application/json") || (lower.isEmpty() && body.length() > 0 && body.getByte(0) == '{')) {
+    if (lower.startsWith("application/json")
+        || (lower.isEmpty() && body.length() > 0 && body.getByte(0) == '{')) {
       return body.length() == 0 ? Map.of() : JsonBody.object(bytes);
     }
     List<Param> params = new ArrayList<>(decodeQuery(req));
@@ -145,11 +170,15 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
     String action = LegacySigning.required(Protocol.V3, p, "Action");
     ex.action = action;
     checkVersion(LegacySigning.required(Protocol.V3, p, "Version"));
-    return signing.authenticate(ex, req, p, PATH, p.get("Region")).compose(caller -> {
-      Map<String, String> inputFlat = new HashMap<>(p);
-      inputFlat.keySet().removeAll(LegacySigning.COMMON);
-      return dispatcher.dispatch(ex, caller, action, Unflatten.toTree(inputFlat, MAX_ITEMS)::get);
-    });
+    return signing
+        .authenticate(ex, req, p, PATH, p.get("Region"))
+        .compose(
+            caller -> {
+              Map<String, String> inputFlat = new HashMap<>(p);
+              inputFlat.keySet().removeAll(LegacySigning.COMMON);
+              return dispatcher.dispatch(
+                  ex, caller, action, Unflatten.toTree(inputFlat, MAX_ITEMS)::get);
+            });
   }
 
   private static void checkVersion(String version) {

@@ -28,7 +28,8 @@ final class V3Response {
   }
 
   private static Buffer flat(String requestId, Map<String, Object> fields) {
-    FlatJsonWriter w = new FlatJsonWriter(FlatJsonWriter.sizeHint(fields) + requestId.length() + 32);
+    FlatJsonWriter w =
+        new FlatJsonWriter(FlatJsonWriter.sizeHint(fields) + requestId.length() + 32);
     w.raw("{\"Response\":{");
     boolean idWritten = false;
     for (Map.Entry<String, Object> e : fields.entrySet()) {
@@ -45,7 +46,13 @@ final class V3Response {
 
   static Buffer error(String requestId, ErrorCode code, String message) {
     return new FlatJsonWriter(message.length() + requestId.length() + 96)
-        .raw("{\"Response\":{\"Error\":{").field("Code", code.v3Code()).raw(",").field("Message", message)
-        .raw("},").field("RequestId", requestId).raw("}}").toBuffer();
+        .raw("{\"Response\":{\"Error\":{")
+        .field("Code", code.v3Code())
+        .raw(",")
+        .field("Message", message)
+        .raw("},")
+        .field("RequestId", requestId)
+        .raw("}}")
+        .toBuffer();
   }
 }

@@ -13,10 +13,9 @@ import java.util.Set;
  * Decodes the v2 array convention {@code name.0=a&name.1=b} into lists.
  *
  * <p>A name ending in {@code .<ASCII digits>} is an array item of its base name (everything before
- * the last dot); every other name is a scalar. Only the last level is split: {@code
- * A.0.B.1} is item 1 of base {@code A.0.B}, so callers list nested bases literally in {@code
- * repeatable}. A repeatable base given without index stays a scalar (the caller decides whether
- * that is allowed).
+ * the last dot); every other name is a scalar. Only the last level is split: {@code A.0.B.1} is
+ * item 1 of base {@code A.0.B}, so callers list nested bases literally in {@code repeatable}. A
+ * repeatable base given without index stays a scalar (the caller decides whether that is allowed).
  *
  * <p>Stateless and thread safe. Throws {@link ErrorCode#PARAMETER_NOT_REPEATABLE} (indexed name
  * whose base is not repeatable), {@link ErrorCode#PARAMETER_INDEX_NOT_CONSEQUENT} (indexes are not
@@ -88,8 +87,11 @@ public final class ArrayParams {
       }
       if (n > maxItems) {
         throw ErrorCode.PARAMETER_BATCH_TOO_LARGE.exception(
-            "batch size of parameter " + Params.forMessage(base) + " is too large, at most "
-                + maxItems + " items");
+            "batch size of parameter "
+                + Params.forMessage(base)
+                + " is too large, at most "
+                + maxItems
+                + " items");
       }
       lists.put(base, List.copyOf(Arrays.asList(values)));
     }

@@ -30,7 +30,11 @@ public final class FlatJsonWriter {
   /** Whether every value of {@code fields} is one this writer writes. */
   public static boolean isFlat(Map<String, Object> fields) {
     for (Object v : fields.values()) {
-      if (v != null && !(v instanceof String) && !(v instanceof Integer) && !(v instanceof Long) && !(v instanceof Boolean)) {
+      if (v != null
+          && !(v instanceof String)
+          && !(v instanceof Integer)
+          && !(v instanceof Long)
+          && !(v instanceof Boolean)) {
         return false;
       }
     }
@@ -49,7 +53,8 @@ public final class FlatJsonWriter {
   }
 
   /** Appends ASCII text as is (structure: braces, commas, pre-written names). */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): ASCII in, no encoder, no copy
+  @SuppressWarnings(
+      "deprecation") // String.getBytes(int, int, byte[], int): ASCII in, no encoder, no copy
   public FlatJsonWriter raw(String ascii) {
     int n = ascii.length();
     ensure(n);

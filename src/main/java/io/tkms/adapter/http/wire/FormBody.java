@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The parameters of a form-encoded or multipart body, chosen by its content type: the body of
- * every legacy-signed request of both protocols. Stateless and thread safe.
+ * The parameters of a form-encoded or multipart body, chosen by its content type: the body of every
+ * legacy-signed request of both protocols. Stateless and thread safe.
  */
 public final class FormBody {
   private FormBody() {}
@@ -26,6 +26,7 @@ public final class FormBody {
     if (lower.startsWith("multipart/form-data")) {
       return MultipartDecoder.decode(body, contentType, forms.maxParams());
     }
-    throw ErrorCode.REQUEST_UNPARSABLE.exception("unsupported content type; use application/x-www-form-urlencoded or multipart/form-data");
+    throw ErrorCode.REQUEST_UNPARSABLE.exception(
+        "unsupported content type; use application/x-www-form-urlencoded or multipart/form-data");
   }
 }

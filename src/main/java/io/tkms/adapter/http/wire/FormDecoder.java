@@ -13,11 +13,11 @@ import java.util.List;
 /**
  * Strict {@code application/x-www-form-urlencoded} decoder for query strings and form bodies.
  *
- * <p>{@code +} becomes a space, {@code %XX} (either hex case) a byte, and the resulting bytes must be
- * well-formed UTF-8 (no overlong forms, no surrogates). Empty pairs ({@code &&}, a trailing
- * {@code &}) are skipped; a pair without {@code =} has the value {@code ""}; only the first
- * {@code =} of a pair separates name from value. Order and repeated names are preserved: {@link
- * Params} decides about duplicates.
+ * <p>{@code +} becomes a space, {@code %XX} (either hex case) a byte, and the resulting bytes must
+ * be well-formed UTF-8 (no overlong forms, no surrogates). Empty pairs ({@code &&}, a trailing
+ * {@code &}) are skipped; a pair without {@code =} has the value {@code ""}; only the first {@code
+ * =} of a pair separates name from value. Order and repeated names are preserved: {@link Params}
+ * decides about duplicates.
  *
  * <p>Immutable and thread safe; each call allocates its own scratch state.
  *
@@ -34,7 +34,9 @@ public final class FormDecoder {
     this(DEFAULT_MAX_PARAMS);
   }
 
-  /** @param maxParams the most parameters one request may carry, at least 1 */
+  /**
+   * @param maxParams the most parameters one request may carry, at least 1
+   */
   public FormDecoder(int maxParams) {
     if (maxParams < 1) {
       throw new IllegalArgumentException("maxParams must be at least 1");

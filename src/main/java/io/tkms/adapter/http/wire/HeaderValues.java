@@ -7,15 +7,15 @@ import java.util.List;
 /**
  * Parser for header values of the form {@code type; key=value; key="quoted \"value\""} as used by
  * {@code Content-Type} and {@code Content-Disposition}. Quoted strings honour backslash escapes
- * (RFC 9110 quoted-pair). Stateless and thread safe; throws {@link ErrorCode#REQUEST_UNPARSABLE}
- * on malformed input.
+ * (RFC 9110 quoted-pair). Stateless and thread safe; throws {@link ErrorCode#REQUEST_UNPARSABLE} on
+ * malformed input.
  */
 final class HeaderValues {
   private HeaderValues() {}
 
   /**
-   * Returns the trimmed leading token (media type or disposition type) and appends every
-   * parameter to {@code params} as {@code {key, value}} with the key trimmed and unquoted value.
+   * Returns the trimmed leading token (media type or disposition type) and appends every parameter
+   * to {@code params} as {@code {key, value}} with the key trimmed and unquoted value.
    */
   static String parse(String header, List<String[]> params) {
     int len = header.length();

@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * A JSON request body straight into plain maps and lists (the shape {@link Unflatten} produces),
  * with Jackson's streaming parser: one pass, no {@code JsonObject} tree copied afterwards. Objects
- * keep their field order and the last of repeated names; integers are {@code Integer}, {@code
- * Long} or {@code BigInteger}, other numbers {@code Double}; trailing content is an error. Values
- * may hold plaintext: never put them in an error message.
+ * keep their field order and the last of repeated names; integers are {@code Integer}, {@code Long}
+ * or {@code BigInteger}, other numbers {@code Double}; trailing content is an error. Values may
+ * hold plaintext: never put them in an error message.
  */
 public final class JsonBody {
   private static final JsonFactory JSON = new JsonFactory();

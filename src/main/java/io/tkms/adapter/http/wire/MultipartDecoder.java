@@ -14,9 +14,9 @@ import java.util.Locale;
  * <p>Exists because the v2-era Java SDK ({@code com.qcloud:qcloud-java-sdk}) posts every parameter
  * as a multipart part. Each part needs {@code Content-Disposition: form-data; name="..."}; header
  * names are case-insensitive, lines end in CRLF, part bodies are strict UTF-8 whatever charset a
- * part declares (a non-UTF-8 value then fails instead of being mis-read). The preamble and
- * epilogue are ignored. An optional part {@code Content-Type} must be {@code text/plain}; an
- * optional {@code Content-Transfer-Encoding} must be an identity one (7bit, 8bit, binary).
+ * part declares (a non-UTF-8 value then fails instead of being mis-read). The preamble and epilogue
+ * are ignored. An optional part {@code Content-Type} must be {@code text/plain}; an optional {@code
+ * Content-Transfer-Encoding} must be an identity one (7bit, 8bit, binary).
  *
  * <p>Stateless and thread safe. Throws {@link ErrorCode#REQUEST_UNPARSABLE} for a missing or bad
  * boundary, a malformed or missing (closing) delimiter, a part without a name, a file part (any
@@ -35,7 +35,8 @@ public final class MultipartDecoder {
     if (maxParams < 1) {
       throw new IllegalArgumentException("maxParams must be at least 1");
     }
-    byte[] dashBoundary = ("--" + boundary(contentTypeHeader)).getBytes(StandardCharsets.ISO_8859_1);
+    byte[] dashBoundary =
+        ("--" + boundary(contentTypeHeader)).getBytes(StandardCharsets.ISO_8859_1);
     CharsetDecoder utf8 = FormDecoder.Utf8.newStrictDecoder();
     List<Param> out = new ArrayList<>();
 
@@ -65,7 +66,8 @@ public final class MultipartDecoder {
       if (delim < 0) {
         throw unparsable("multipart body has no closing delimiter");
       }
-      out.add(new Param(name, FormDecoder.Utf8.decode(utf8, body, contentStart, delim - contentStart)));
+      out.add(
+          new Param(name, FormDecoder.Utf8.decode(utf8, body, contentStart, delim - contentStart)));
       pos = delim + 2 + dashBoundary.length;
     }
   }

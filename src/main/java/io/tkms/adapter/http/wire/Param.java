@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * One decoded request parameter, as it appeared on the wire (names may repeat in a raw list).
  *
- * <p>Immutable and thread safe. {@link #toString()} hides the value because values can be
- * plaintext or key material and parameter lists end up in debug logs.
+ * <p>Immutable and thread safe. {@link #toString()} hides the value because values can be plaintext
+ * or key material and parameter lists end up in debug logs.
  *
  * @param name the decoded name, never empty
  * @param value the decoded value, possibly empty, never null

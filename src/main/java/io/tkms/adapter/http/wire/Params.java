@@ -33,9 +33,9 @@ public final class Params {
   }
 
   /**
-   * A parameter name made safe to put in a client-visible message and in logs: control and
-   * format characters (which could forge log lines or reorder text with bidi overrides) are
-   * dropped, and anything past {@value #MAX_NAME_IN_MESSAGE} characters is cut and marked.
+   * A parameter name made safe to put in a client-visible message and in logs: control and format
+   * characters (which could forge log lines or reorder text with bidi overrides) are dropped, and
+   * anything past {@value #MAX_NAME_IN_MESSAGE} characters is cut and marked.
    */
   static String forMessage(String name) {
     StringBuilder sb = new StringBuilder(Math.min(name.length(), MAX_NAME_IN_MESSAGE + 3));
@@ -44,8 +44,10 @@ public final class Params {
       int cp = name.codePointAt(i);
       i += Character.charCount(cp);
       int type = Character.getType(cp);
-      if (type == Character.CONTROL || type == Character.FORMAT
-          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+      if (type == Character.CONTROL
+          || type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR
           || type == Character.SURROGATE) {
         continue;
       }

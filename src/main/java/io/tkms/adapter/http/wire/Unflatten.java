@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns API 3.0 GET/form parameters in the flattened form ({@code KeyIds.0=k1},
- * {@code TagFilters.0.TagValue.1=prod}) into the nested maps and lists a JSON body would have,
- * so both shapes decode to the same model. Values stay strings. Indexes must run 0..n-1.
+ * Turns API 3.0 GET/form parameters in the flattened form ({@code KeyIds.0=k1}, {@code
+ * TagFilters.0.TagValue.1=prod}) into the nested maps and lists a JSON body would have, so both
+ * shapes decode to the same model. Values stay strings. Indexes must run 0..n-1.
  */
 public final class Unflatten {
   private Unflatten() {}
@@ -29,7 +29,10 @@ public final class Unflatten {
       for (int i = 0; i < parts.length; i++) {
         boolean last = i == parts.length - 1;
         String part = parts[i];
-        Object child = last ? e.getValue() : (isIndex(parts[i + 1]) ? new TreeList() : new LinkedHashMap<String, Object>());
+        Object child =
+            last
+                ? e.getValue()
+                : (isIndex(parts[i + 1]) ? new TreeList() : new LinkedHashMap<String, Object>());
         node = put(node, part, child, last, e.getKey(), maxItems);
       }
     }
@@ -42,15 +45,18 @@ public final class Unflatten {
   }
 
   @SuppressWarnings("unchecked")
-  private static Object put(Object node, String part, Object child, boolean last, String name, int maxItems) {
+  private static Object put(
+      Object node, String part, Object child, boolean last, String name, int maxItems) {
     Object existing;
     if (node instanceof TreeList list) {
       if (!isIndex(part)) {
-        throw ErrorCode.DUPLICATE_PARAMETER.exception("parameter " + safe(name) + " mixes list and object forms");
+        throw ErrorCode.DUPLICATE_PARAMETER.exception(
+            "parameter " + safe(name) + " mixes list and object forms");
       }
       int idx = Integer.parseInt(part);
       if (idx >= maxItems) {
-        throw ErrorCode.PARAMETER_BATCH_TOO_LARGE.exception("parameter " + safe(name) + " has too many items");
+        throw ErrorCode.PARAMETER_BATCH_TOO_LARGE.exception(
+            "parameter " + safe(name) + " has too many items");
       }
       existing = list.get(idx);
       if (existing == null) {
@@ -60,7 +66,8 @@ public final class Unflatten {
     } else {
       Map<String, Object> map = (Map<String, Object>) node;
       if (part.isEmpty() || isIndex(part)) {
-        throw ErrorCode.PARAMETER_NOT_REPEATABLE.exception("parameter " + safe(name) + " is not a list");
+        throw ErrorCode.PARAMETER_NOT_REPEATABLE.exception(
+            "parameter " + safe(name) + " is not a list");
       }
       existing = map.get(part);
       if (existing == null) {
@@ -69,12 +76,16 @@ public final class Unflatten {
       }
     }
     if (last || existing instanceof String || existing.getClass() != child.getClass()) {
-      throw ErrorCode.DUPLICATE_PARAMETER.exception("parameter " + safe(name) + " is given more than once");
+      throw ErrorCode.DUPLICATE_PARAMETER.exception(
+          "parameter " + safe(name) + " is given more than once");
     }
     return existing;
   }
 
-  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // the caller names the node's type
+  @SuppressWarnings({
+    "unchecked",
+    "TypeParameterUnusedInFormals"
+  }) // the caller names the node's type
   private static <T> T finish(Object node, int maxItems) {
     if (node instanceof TreeList list) {
       List<Object> out = new ArrayList<>(list.size());

@@ -24,14 +24,21 @@ class ApiDocTest {
     int end = doc.indexOf(ApiReference.END);
     assertThat(begin).as("%s holds the line %s", DOC, ApiReference.BEGIN).isNotNegative();
     assertThat(end).as("%s holds the line %s", DOC, ApiReference.END).isGreaterThan(begin);
-    String expected = doc.substring(0, begin + ApiReference.BEGIN.length()) + "\n"
-        + ApiReference.render(ActionCatalog.standard()) + doc.substring(end);
+    String expected =
+        doc.substring(0, begin + ApiReference.BEGIN.length())
+            + "\n"
+            + ApiReference.render(ActionCatalog.standard())
+            + doc.substring(end);
     if (!expected.equals(doc) && Boolean.getBoolean("kms.docs.regenerate")) {
       Files.writeString(DOC, expected, StandardCharsets.UTF_8);
       return;
     }
-    assertThat(doc).as("%s is out of date with the action declarations: run"
-        + " ./mvnw test -Dtest=ApiDocTest -Dkms.docs.regenerate=true and commit the file", DOC).isEqualTo(expected);
+    assertThat(doc)
+        .as(
+            "%s is out of date with the action declarations: run"
+                + " ./mvnw test -Dtest=ApiDocTest -Dkms.docs.regenerate=true and commit the file",
+            DOC)
+        .isEqualTo(expected);
   }
 
   @Test

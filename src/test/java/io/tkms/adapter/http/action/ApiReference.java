@@ -20,7 +20,8 @@ public final class ApiReference {
   /** Both protocols' tables: every action of {@code catalog} that the protocol names. */
   public static String render(ActionCatalog catalog) {
     StringBuilder sb = new StringBuilder();
-    sb.append("## API 3.0 (`POST /` JSON or `GET /?…`; TC3-HMAC-SHA256 or legacy HmacSHA1/HmacSHA256 form signing)\n\n");
+    sb.append(
+        "## API 3.0 (`POST /` JSON or `GET /?…`; TC3-HMAC-SHA256 or legacy HmacSHA1/HmacSHA256 form signing)\n\n");
     table(sb, catalog, Protocol.V3);
     sb.append("\n## API 2.0 (`/v2/index.php`; HmacSHA1/HmacSHA256 form signing)\n\n");
     table(sb, catalog, Protocol.V2);
@@ -45,15 +46,23 @@ public final class ApiReference {
       if (!a.note().isEmpty()) {
         notes.add(a.note());
       }
-      sb.append("| ").append(a.wireName(p).get())
-          .append(" | ").append(a.group().name().toLowerCase(Locale.ROOT))
-          .append(" | ").append(fields(a, p))
-          .append(" | ").append(outputs(a, p))
-          .append(" | ").append(String.join("; ", notes))
+      sb.append("| ")
+          .append(a.wireName(p).get())
+          .append(" | ")
+          .append(a.group().name().toLowerCase(Locale.ROOT))
+          .append(" | ")
+          .append(fields(a, p))
+          .append(" | ")
+          .append(outputs(a, p))
+          .append(" | ")
+          .append(String.join("; ", notes))
           .append(" |\n");
     }
     for (Action a : unsupported) {
-      sb.append("| ").append(a.wireName(p).get()).append(" | ").append(a.group().name().toLowerCase(Locale.ROOT))
+      sb.append("| ")
+          .append(a.wireName(p).get())
+          .append(" | ")
+          .append(a.group().name().toLowerCase(Locale.ROOT))
           .append(" | | | not supported (UnsupportedOperation) |\n");
     }
   }
@@ -73,7 +82,10 @@ public final class ApiReference {
   static String field(Field<?> f, Field.Spec spec) {
     List<String> parts = new ArrayList<>();
     if (spec.required()) {
-      parts.add(f.alternativeOf() == null ? "required" : "required unless `" + spec.protocol().fieldName(f.alternativeOf()) + "` is given");
+      parts.add(
+          f.alternativeOf() == null
+              ? "required"
+              : "required unless `" + spec.protocol().fieldName(f.alternativeOf()) + "` is given");
     }
     parts.add(type(f, spec));
     if (!f.doc().isEmpty()) {
@@ -101,7 +113,10 @@ public final class ApiReference {
         }
         yield t;
       }
-      case STRING -> spec.max() == Long.MAX_VALUE ? "string" : "string of " + spec.min() + "–" + spec.max() + " characters";
+      case STRING ->
+          spec.max() == Long.MAX_VALUE
+              ? "string"
+              : "string of " + spec.min() + "–" + spec.max() + " characters";
       case STRINGS, OBJECTS -> f.type().doc() + ", at most " + spec.max();
       case ANY -> "any value";
     };

@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class Tc3AuthorizationTest {
-  private static final String SIG = "fb4861f6c3fc9cac26f3aaf65cc960004bf373a6035a2cbbce49c22c1f5116bf";
+  private static final String SIG =
+      "fb4861f6c3fc9cac26f3aaf65cc960004bf373a6035a2cbbce49c22c1f5116bf";
   private static final String CRED = "Credential=AKIDEXAMPLEID/2026-11-27/127/tc3_request";
   private static final String GOOD =
       "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=content-type;host, Signature=" + SIG;
@@ -30,8 +31,7 @@ class Tc3AuthorizationTest {
 
   @Test
   void parse_serviceWithPort_isKept() {
-    Tc3Authorization a =
-        Tc3Authorization.parse(GOOD.replace("/127/", "/localhost:18080/"));
+    Tc3Authorization a = Tc3Authorization.parse(GOOD.replace("/127/", "/localhost:18080/"));
     assertThat(a.service()).isEqualTo("localhost:18080");
   }
 
@@ -39,8 +39,12 @@ class Tc3AuthorizationTest {
   void parse_flexibleBlanksAroundCommas_andUpperCaseHeaderNames_areAccepted() {
     Tc3Authorization a =
         Tc3Authorization.parse(
-            "  TC3-HMAC-SHA256 \t " + CRED + ",SignedHeaders=Content-Type;HOST;x-tc-action"
-                + " ,\t  Signature=" + SIG + " ");
+            "  TC3-HMAC-SHA256 \t "
+                + CRED
+                + ",SignedHeaders=Content-Type;HOST;x-tc-action"
+                + " ,\t  Signature="
+                + SIG
+                + " ");
     assertThat(a.signedHeaders()).containsExactly("content-type", "host", "x-tc-action");
     assertThat(a.secretId()).isEqualTo("AKIDEXAMPLEID");
   }
@@ -70,32 +74,75 @@ class Tc3AuthorizationTest {
         Arguments.of("parts reordered", "TC3-HMAC-SHA256 " + sh.substring(2) + ", " + CRED + sig),
         Arguments.of("extra part", "TC3-HMAC-SHA256 " + CRED + sh + sig + ", Foo=bar"),
         Arguments.of("trailing comma", "TC3-HMAC-SHA256 " + CRED + sh + sig + ","),
-        Arguments.of("blank around '='", "TC3-HMAC-SHA256 Credential = AKID/2026-11-27/kms/tc3_request" + sh + sig),
-        Arguments.of("lower-case part name", "TC3-HMAC-SHA256 credential=AKID/2026-11-27/kms/tc3_request" + sh + sig),
-        Arguments.of("empty SecretId", "TC3-HMAC-SHA256 Credential=/2026-11-27/kms/tc3_request" + sh + sig),
-        Arguments.of("empty service", "TC3-HMAC-SHA256 Credential=AKID/2026-11-27//tc3_request" + sh + sig),
+        Arguments.of(
+            "blank around '='",
+            "TC3-HMAC-SHA256 Credential = AKID/2026-11-27/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "lower-case part name",
+            "TC3-HMAC-SHA256 credential=AKID/2026-11-27/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "empty SecretId", "TC3-HMAC-SHA256 Credential=/2026-11-27/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "empty service", "TC3-HMAC-SHA256 Credential=AKID/2026-11-27//tc3_request" + sh + sig),
         Arguments.of("empty credential", "TC3-HMAC-SHA256 Credential=" + sh + sig),
-        Arguments.of("scope not tc3_request", "TC3-HMAC-SHA256 Credential=AKID/2026-11-27/kms/aws4_request" + sh + sig),
-        Arguments.of("scope terminator upper-case", "TC3-HMAC-SHA256 Credential=AKID/2026-11-27/kms/TC3_REQUEST" + sh + sig),
-        Arguments.of("scope without terminator", "TC3-HMAC-SHA256 Credential=AKID/2026-11-27/kms" + sh + sig),
-        Arguments.of("scope with five elements", "TC3-HMAC-SHA256 Credential=AKID/x/2026-11-27/kms/tc3_request" + sh + sig),
-        Arguments.of("date month 13", "TC3-HMAC-SHA256 Credential=AKID/2026-13-01/kms/tc3_request" + sh + sig),
-        Arguments.of("date Feb 30", "TC3-HMAC-SHA256 Credential=AKID/2026-02-30/kms/tc3_request" + sh + sig),
-        Arguments.of("date compact", "TC3-HMAC-SHA256 Credential=AKID/20261127/kms/tc3_request" + sh + sig),
-        Arguments.of("date unpadded", "TC3-HMAC-SHA256 Credential=AKID/2026-1-27/kms/tc3_request" + sh + sig),
-        Arguments.of("date non-ASCII digits", "TC3-HMAC-SHA256 Credential=AKID/２026-11-27/kms/tc3_request" + sh + sig),
-        Arguments.of("blank inside credential", "TC3-HMAC-SHA256 Credential=AKID /2026-11-27/kms/tc3_request" + sh + sig),
-        Arguments.of("non-ASCII SecretId", "TC3-HMAC-SHA256 Credential=AKIDé/2026-11-27/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "scope not tc3_request",
+            "TC3-HMAC-SHA256 Credential=AKID/2026-11-27/kms/aws4_request" + sh + sig),
+        Arguments.of(
+            "scope terminator upper-case",
+            "TC3-HMAC-SHA256 Credential=AKID/2026-11-27/kms/TC3_REQUEST" + sh + sig),
+        Arguments.of(
+            "scope without terminator",
+            "TC3-HMAC-SHA256 Credential=AKID/2026-11-27/kms" + sh + sig),
+        Arguments.of(
+            "scope with five elements",
+            "TC3-HMAC-SHA256 Credential=AKID/x/2026-11-27/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "date month 13",
+            "TC3-HMAC-SHA256 Credential=AKID/2026-13-01/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "date Feb 30", "TC3-HMAC-SHA256 Credential=AKID/2026-02-30/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "date compact", "TC3-HMAC-SHA256 Credential=AKID/20261127/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "date unpadded",
+            "TC3-HMAC-SHA256 Credential=AKID/2026-1-27/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "date non-ASCII digits",
+            "TC3-HMAC-SHA256 Credential=AKID/２026-11-27/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "blank inside credential",
+            "TC3-HMAC-SHA256 Credential=AKID /2026-11-27/kms/tc3_request" + sh + sig),
+        Arguments.of(
+            "non-ASCII SecretId",
+            "TC3-HMAC-SHA256 Credential=AKIDé/2026-11-27/kms/tc3_request" + sh + sig),
         Arguments.of("empty SignedHeaders", "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=" + sig),
-        Arguments.of("empty signed header name", "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=content-type;;host" + sig),
-        Arguments.of("trailing ';'", "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=content-type;host;" + sig),
-        Arguments.of("bad header name", "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=content-type;ho:st" + sig),
-        Arguments.of("duplicate signed header", "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=host;Host" + sig),
-        Arguments.of("upper-case hex signature", "TC3-HMAC-SHA256 " + CRED + sh + ", Signature=" + SIG.toUpperCase()),
-        Arguments.of("63 hex chars", "TC3-HMAC-SHA256 " + CRED + sh + ", Signature=" + SIG.substring(1)),
+        Arguments.of(
+            "empty signed header name",
+            "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=content-type;;host" + sig),
+        Arguments.of(
+            "trailing ';'", "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=content-type;host;" + sig),
+        Arguments.of(
+            "bad header name",
+            "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=content-type;ho:st" + sig),
+        Arguments.of(
+            "duplicate signed header",
+            "TC3-HMAC-SHA256 " + CRED + ", SignedHeaders=host;Host" + sig),
+        Arguments.of(
+            "upper-case hex signature",
+            "TC3-HMAC-SHA256 " + CRED + sh + ", Signature=" + SIG.toUpperCase()),
+        Arguments.of(
+            "63 hex chars", "TC3-HMAC-SHA256 " + CRED + sh + ", Signature=" + SIG.substring(1)),
         Arguments.of("65 hex chars", "TC3-HMAC-SHA256 " + CRED + sh + ", Signature=" + SIG + "0"),
-        Arguments.of("non-hex signature", "TC3-HMAC-SHA256 " + CRED + sh + ", Signature=g" + SIG.substring(1)),
-        Arguments.of("base64 signature", "TC3-HMAC-SHA256 " + CRED + sh + ", Signature=r0aj1hwIkscSCMsElx5FeKQCOkKjtofr8hrxcnpwd8o="),
+        Arguments.of(
+            "non-hex signature",
+            "TC3-HMAC-SHA256 " + CRED + sh + ", Signature=g" + SIG.substring(1)),
+        Arguments.of(
+            "base64 signature",
+            "TC3-HMAC-SHA256 "
+                + CRED
+                + sh
+                + ", Signature=r0aj1hwIkscSCMsElx5FeKQCOkKjtofr8hrxcnpwd8o="),
         Arguments.of("empty signature", "TC3-HMAC-SHA256 " + CRED + sh + ", Signature="),
         Arguments.of("over-long", longHeader(Tc3Authorization.MAX_LENGTH + 1)));
   }
@@ -119,12 +166,14 @@ class Tc3AuthorizationTest {
   void parse_malformedHeader_failsWithInvalidAuthorization(String why, String header) {
     assertThatThrownBy(() -> Tc3Authorization.parse(header))
         .isInstanceOf(KmsException.class)
-        .satisfies(e -> assertThat(((KmsException) e).code()).isEqualTo(ErrorCode.INVALID_AUTHORIZATION));
+        .satisfies(
+            e -> assertThat(((KmsException) e).code()).isEqualTo(ErrorCode.INVALID_AUTHORIZATION));
   }
 
   @Test
   void invalidAuthorization_hasTheApi3CodeAndTheAuthFailureV2Code() {
-    assertThat(ErrorCode.INVALID_AUTHORIZATION.v3Code()).isEqualTo("AuthFailure.InvalidAuthorization");
+    assertThat(ErrorCode.INVALID_AUTHORIZATION.v3Code())
+        .isEqualTo("AuthFailure.InvalidAuthorization");
     assertThat(ErrorCode.INVALID_AUTHORIZATION.v2Code()).isEqualTo(4100);
     assertThat(ErrorCode.INVALID_AUTHORIZATION.v2Module()).isEqualTo(10030);
   }

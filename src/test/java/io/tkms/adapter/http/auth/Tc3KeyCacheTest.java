@@ -18,15 +18,25 @@ class Tc3KeyCacheTest {
   private final String sts = java.stringsToSign(java.timestamp()).get(0);
 
   private boolean verify(long version, byte[] secret) {
-    return cache.verify("AKIDEXAMPLEID", version, secret, auth.date(), auth.service(), sts, auth.signature());
+    return cache.verify(
+        "AKIDEXAMPLEID", version, secret, auth.date(), auth.service(), sts, auth.signature());
   }
 
   @Test
   void failedVerification_leavesTheCacheEmpty() {
     assertThat(verify(1, WRONG)).isFalse();
     assertThat(cache.size()).isZero();
-    assertThat(cache.verify("AKIDEXAMPLEID", 1, SECRET, auth.date(), auth.service(), sts, "00")).isFalse();
-    assertThat(cache.verify("AKIDEXAMPLEID", 1, SECRET, auth.date(), auth.service(), sts + "x", auth.signature()))
+    assertThat(cache.verify("AKIDEXAMPLEID", 1, SECRET, auth.date(), auth.service(), sts, "00"))
+        .isFalse();
+    assertThat(
+            cache.verify(
+                "AKIDEXAMPLEID",
+                1,
+                SECRET,
+                auth.date(),
+                auth.service(),
+                sts + "x",
+                auth.signature()))
         .isFalse();
     assertThat(cache.size()).isZero();
   }
@@ -43,7 +53,15 @@ class Tc3KeyCacheTest {
   void cachedKey_stillRefusesATamperedRequest() {
     assertThat(verify(1, SECRET)).isTrue();
     String tampered = sts.substring(0, sts.length() - 1) + (sts.endsWith("0") ? "1" : "0");
-    assertThat(cache.verify("AKIDEXAMPLEID", 1, SECRET, auth.date(), auth.service(), tampered, auth.signature()))
+    assertThat(
+            cache.verify(
+                "AKIDEXAMPLEID",
+                1,
+                SECRET,
+                auth.date(),
+                auth.service(),
+                tampered,
+                auth.signature()))
         .isFalse();
     assertThat(cache.size()).isEqualTo(1);
   }
@@ -68,10 +86,15 @@ class Tc3KeyCacheTest {
   @Test
   void otherSecretIdDateOrService_misses() {
     assertThat(verify(1, SECRET)).isTrue();
-    assertThat(cache.verify("AKIDOTHER", 1, WRONG, auth.date(), auth.service(), sts, auth.signature())).isFalse();
-    assertThat(cache.verify("AKIDEXAMPLEID", 1, WRONG, "2026-11-28", auth.service(), sts, auth.signature()))
+    assertThat(
+            cache.verify("AKIDOTHER", 1, WRONG, auth.date(), auth.service(), sts, auth.signature()))
         .isFalse();
-    assertThat(cache.verify("AKIDEXAMPLEID", 1, WRONG, auth.date(), "kms", sts, auth.signature())).isFalse();
+    assertThat(
+            cache.verify(
+                "AKIDEXAMPLEID", 1, WRONG, "2026-11-28", auth.service(), sts, auth.signature()))
+        .isFalse();
+    assertThat(cache.verify("AKIDEXAMPLEID", 1, WRONG, auth.date(), "kms", sts, auth.signature()))
+        .isFalse();
     assertThat(cache.size()).isEqualTo(1);
   }
 
@@ -81,10 +104,14 @@ class Tc3KeyCacheTest {
     Tc3Authorization a = node.authorization();
     List<String> candidates = node.stringsToSign(node.timestamp());
     assertThat(candidates).hasSize(2);
-    assertThat(cache.verifyAny("AKIDEXAMPLEID", 7, WRONG, a.date(), a.service(), candidates, a.signature()))
+    assertThat(
+            cache.verifyAny(
+                "AKIDEXAMPLEID", 7, WRONG, a.date(), a.service(), candidates, a.signature()))
         .isFalse();
     assertThat(cache.size()).isZero();
-    assertThat(cache.verifyAny("AKIDEXAMPLEID", 7, SECRET, a.date(), a.service(), candidates, a.signature()))
+    assertThat(
+            cache.verifyAny(
+                "AKIDEXAMPLEID", 7, SECRET, a.date(), a.service(), candidates, a.signature()))
         .isTrue();
     assertThat(cache.size()).isEqualTo(1);
   }
@@ -104,7 +131,10 @@ class Tc3KeyCacheTest {
   void bound_isEnforced() {
     Tc3KeyCache small = new Tc3KeyCache(1, Duration.ofDays(2));
     for (long v = 0; v < 5; v++) {
-      assertThat(small.verify("AKIDEXAMPLEID", v, SECRET, auth.date(), auth.service(), sts, auth.signature())).isTrue();
+      assertThat(
+              small.verify(
+                  "AKIDEXAMPLEID", v, SECRET, auth.date(), auth.service(), sts, auth.signature()))
+          .isTrue();
     }
     assertThat(small.size()).isEqualTo(1);
   }
@@ -112,7 +142,8 @@ class Tc3KeyCacheTest {
   @Test
   void toString_doesNotShowDerivedKeys() {
     assertThat(verify(1, SECRET)).isTrue();
-    String key = HexFormat.of().formatHex(Tc3Signature.signingKey(SECRET, auth.date(), auth.service()));
+    String key =
+        HexFormat.of().formatHex(Tc3Signature.signingKey(SECRET, auth.date(), auth.service()));
     assertThat(cache.toString()).contains("redacted").doesNotContain(key);
   }
 }

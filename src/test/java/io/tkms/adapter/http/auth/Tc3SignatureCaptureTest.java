@@ -277,7 +277,8 @@ class Tc3SignatureCaptureTest {
         .isTrue();
     assertThat(c.withMethod(c.method().equals("GET") ? "POST" : "GET").verifies()).isFalse();
     assertThat(
-            c.withAuthorization(a -> a.replace("SignedHeaders=content-type;host", "SignedHeaders=host"))
+            c.withAuthorization(
+                    a -> a.replace("SignedHeaders=content-type;host", "SignedHeaders=host"))
                 .verifies())
         .isFalse();
   }

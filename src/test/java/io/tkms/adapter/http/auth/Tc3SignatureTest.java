@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * TC3 rules that the SDK captures do not exercise. Expected signatures were computed
- * independently with openssl, chaining the key derivation:
+ * TC3 rules that the SDK captures do not exercise. Expected signatures were computed independently
+ * with openssl, chaining the key derivation:
  *
  * <pre>
  * h() { printf '%s' "$2" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$1" | awk '{print $NF}'; }
@@ -28,7 +28,8 @@ class Tc3SignatureTest {
   private static final long TS = 1795759200L; // 2026-11-27T06:40:00Z
   private static final long MIDNIGHT = 1795737600L; // 2026-11-27T00:00:00Z
 
-  private static Tc3Capture request(String authorization, Map<String, String> headers, String body) {
+  private static Tc3Capture request(
+      String authorization, Map<String, String> headers, String body) {
     List<String[]> list = new ArrayList<>();
     headers.forEach((name, value) -> list.add(new String[] {name, value}));
     list.add(new String[] {"Authorization", authorization});
@@ -86,7 +87,9 @@ class Tc3SignatureTest {
     assertThat(c.verifies()).isTrue();
     assertThat(c.withHeader("X-TC-Action", "Decrypt").verifies()).isFalse();
     assertThat(c.withHeader("X-TC-Action", null).verifies()).isFalse();
-    assertThat(c.withBody("{\"KeyId\":\"k2\",\"Plaintext\":\"aGk=\"}".getBytes(StandardCharsets.UTF_8)).verifies())
+    assertThat(
+            c.withBody("{\"KeyId\":\"k2\",\"Plaintext\":\"aGk=\"}".getBytes(StandardCharsets.UTF_8))
+                .verifies())
         .isFalse();
   }
 
@@ -125,8 +128,7 @@ class Tc3SignatureTest {
     byte[] key = Tc3Signature.signingKey(SECRET, "2026-11-27", "kms");
     String sts = "TC3-HMAC-SHA256\n1\n2026-11-27/kms/tc3_request\nx";
     String good =
-        HexFormat.of()
-            .formatHex(Hmacs.hmacSha256(key, sts.getBytes(StandardCharsets.UTF_8)));
+        HexFormat.of().formatHex(Hmacs.hmacSha256(key, sts.getBytes(StandardCharsets.UTF_8)));
     assertThat(Tc3Signature.verify(key, sts, good)).isTrue();
     assertThat(Tc3Signature.verify(key, sts, good.toUpperCase())).isFalse();
     assertThat(Tc3Signature.verify(key, sts, good.substring(1))).isFalse();
@@ -188,7 +190,8 @@ class Tc3SignatureTest {
   void stringsToSign_unsignedHost_hasOneCandidate() {
     Tc3Capture c =
         Tc3Capture.load("01")
-            .withAuthorization(a -> a.replace("SignedHeaders=content-type;host", "SignedHeaders=content-type"));
+            .withAuthorization(
+                a -> a.replace("SignedHeaders=content-type;host", "SignedHeaders=content-type"));
     assertThat(c.stringsToSign(c.timestamp())).hasSize(1);
   }
 }

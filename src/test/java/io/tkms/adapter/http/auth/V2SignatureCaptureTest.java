@@ -14,14 +14,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Legacy-signed requests captured from the official Java SDK (src/test/resources/sdk-captures,
- * SecretKey {@code EXAMPLESECRETKEY}) must verify exactly as received, and stop verifying after
- * any single change of the signed material.
+ * SecretKey {@code EXAMPLESECRETKEY}) must verify exactly as received, and stop verifying after any
+ * single change of the signed material.
  */
 class V2SignatureCaptureTest {
   private static final byte[] SECRET = "EXAMPLESECRETKEY".getBytes(StandardCharsets.UTF_8);
@@ -33,7 +33,11 @@ class V2SignatureCaptureTest {
     }
 
     boolean verifies() {
-      return V2Signature.verify(Algorithm.of(params.get("SignatureMethod")), SECRET, stringToSign(), params.get("Signature"));
+      return V2Signature.verify(
+          Algorithm.of(params.get("SignatureMethod")),
+          SECRET,
+          stringToSign(),
+          params.get("Signature"));
     }
 
     Captured withParam(String name, String value) {
@@ -45,7 +49,8 @@ class V2SignatureCaptureTest {
 
   private static Captured load(String id) {
     JsonObject json;
-    try (InputStream in = V2SignatureCaptureTest.class.getResourceAsStream("/sdk-captures/" + id + ".json")) {
+    try (InputStream in =
+        V2SignatureCaptureTest.class.getResourceAsStream("/sdk-captures/" + id + ".json")) {
       json = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -91,9 +96,13 @@ class V2SignatureCaptureTest {
         chars[i] = chars[i] == 'x' ? 'y' : 'x';
         String changed = new String(chars);
         // Changing SignatureMethod also switches the algorithm: still must not verify.
-        assertThat(c.withParam(e.getKey(), changed).verifies()).as("%s[%d]", e.getKey(), i).isFalse();
+        assertThat(c.withParam(e.getKey(), changed).verifies())
+            .as("%s[%d]", e.getKey(), i)
+            .isFalse();
       }
-      assertThat(c.withParam(e.getKey(), v + "x").verifies()).as("%s appended", e.getKey()).isFalse();
+      assertThat(c.withParam(e.getKey(), v + "x").verifies())
+          .as("%s appended", e.getKey())
+          .isFalse();
     }
   }
 
@@ -103,9 +112,11 @@ class V2SignatureCaptureTest {
     Captured c = load(id);
     String otherMethod = c.method().equals("GET") ? "POST" : "GET";
     assertThat(new Captured(otherMethod, c.host(), c.path(), c.params()).verifies()).isFalse();
-    assertThat(new Captured(c.method(), "127.0.0.1:18081", c.path(), c.params()).verifies()).isFalse();
+    assertThat(new Captured(c.method(), "127.0.0.1:18081", c.path(), c.params()).verifies())
+        .isFalse();
     assertThat(new Captured(c.method(), "127.0.0.1", c.path(), c.params()).verifies()).isFalse();
-    assertThat(new Captured(c.method(), c.host(), "/v2/index.php", c.params()).verifies()).isFalse();
+    assertThat(new Captured(c.method(), c.host(), "/v2/index.php", c.params()).verifies())
+        .isFalse();
     assertThat(c.withParam("Extra", "1").verifies()).isFalse();
     Map<String, String> fewer = new HashMap<>(c.params());
     fewer.remove("Nonce");
@@ -118,20 +129,33 @@ class V2SignatureCaptureTest {
     // printf '%s' "$sts" | openssl dgst -sha256 -hmac EXAMPLESECRETKEY -binary | base64
     String b = "---------------------------0c4a1e8d2b3f5a7";
     String[][] fields = {
-      {"Action", "Encrypt"}, {"Nonce", "1234567"}, {"Region", "gz"}, {"RequestClient", "SDK_JAVA_2.0.5"},
-      {"SecretId", "AKIDEXAMPLEID"}, {"Signature", "iw/Tn71674m31fOkdTCK8hGEEXpfVS9Y/LM7GbN1SX4="},
-      {"SignatureMethod", "HmacSHA256"}, {"Timestamp", "1700000000"}, {"keyId", "kms-abc"},
+      {"Action", "Encrypt"},
+      {"Nonce", "1234567"},
+      {"Region", "gz"},
+      {"RequestClient", "SDK_JAVA_2.0.5"},
+      {"SecretId", "AKIDEXAMPLEID"},
+      {"Signature", "iw/Tn71674m31fOkdTCK8hGEEXpfVS9Y/LM7GbN1SX4="},
+      {"SignatureMethod", "HmacSHA256"},
+      {"Timestamp", "1700000000"},
+      {"keyId", "kms-abc"},
       {"plaintext", "aGVsbG8gd29ybGQ="}
     };
     StringBuilder body = new StringBuilder();
     for (String[] f : fields) {
-      body.append("\r\n--").append(b).append("\r\nContent-Disposition: form-data; name=\"")
-          .append(f[0]).append("\"\r\n\r\n").append(f[1]);
+      body.append("\r\n--")
+          .append(b)
+          .append("\r\nContent-Disposition: form-data; name=\"")
+          .append(f[0])
+          .append("\"\r\n\r\n")
+          .append(f[1]);
     }
     body.append("\r\n--").append(b).append("--\r\n");
     Map<String, String> params =
-        Params.toMap(MultipartDecoder.decode(body.toString().getBytes(StandardCharsets.UTF_8),
-            "multipart/form-data; boundary=" + b, 256));
+        Params.toMap(
+            MultipartDecoder.decode(
+                body.toString().getBytes(StandardCharsets.UTF_8),
+                "multipart/form-data; boundary=" + b,
+                256));
     Captured c = new Captured("POST", "kms-gz.api.qcloud.com", "/v2/index.php", params);
     assertThat(c.verifies()).isTrue();
     assertThat(c.withParam("plaintext", "aGVsbG8gd29ybGQ").verifies()).isFalse();

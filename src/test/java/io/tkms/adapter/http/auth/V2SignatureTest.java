@@ -1,7 +1,6 @@
 package io.tkms.adapter.http.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tkms.adapter.http.auth.V2Signature.Algorithm;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +14,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Official vectors of the v2 signature page, plus literals computed offline with openssl. */
 class V2SignatureTest {
-  private static final byte[] KEY = "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] KEY =
+      "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA".getBytes(StandardCharsets.UTF_8);
   private static final String HOST = "cvm.api.qcloud.com";
   private static final String PATH = "/v2/index.php";
   private static final String OFFICIAL_SHA256_STS =
       "GETcvm.api.qcloud.com/v2/index.php?Action=DescribeInstances&InstanceIds.0=ins-09dx96dg"
           + "&Nonce=11886&Region=ap-guangzhou&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA"
           + "&SignatureMethod=HmacSHA256&Timestamp=1465185768";
-  private static final String OFFICIAL_SHA1_STS = OFFICIAL_SHA256_STS.replace("HmacSHA256", "HmacSHA1");
+  private static final String OFFICIAL_SHA1_STS =
+      OFFICIAL_SHA256_STS.replace("HmacSHA256", "HmacSHA1");
   private static final String OFFICIAL_SHA256_SIG = "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s=";
   private static final String OFFICIAL_SHA1_SIG = "nPVnY6njQmwQ8ciqbPl5Qe+Oru4=";
 
@@ -62,14 +63,21 @@ class V2SignatureTest {
 
   @Test
   void verify_officialVectors_succeed() {
-    assertThat(V2Signature.verify(Algorithm.HMAC_SHA256, KEY, OFFICIAL_SHA256_STS, OFFICIAL_SHA256_SIG)).isTrue();
-    assertThat(V2Signature.verify(Algorithm.HMAC_SHA1, KEY, OFFICIAL_SHA1_STS, OFFICIAL_SHA1_SIG)).isTrue();
+    assertThat(
+            V2Signature.verify(
+                Algorithm.HMAC_SHA256, KEY, OFFICIAL_SHA256_STS, OFFICIAL_SHA256_SIG))
+        .isTrue();
+    assertThat(V2Signature.verify(Algorithm.HMAC_SHA1, KEY, OFFICIAL_SHA1_STS, OFFICIAL_SHA1_SIG))
+        .isTrue();
   }
 
   @Test
   void verify_withWrongAlgorithm_fails() {
-    assertThat(V2Signature.verify(Algorithm.HMAC_SHA1, KEY, OFFICIAL_SHA256_STS, OFFICIAL_SHA256_SIG)).isFalse();
-    assertThat(V2Signature.verify(Algorithm.HMAC_SHA256, KEY, OFFICIAL_SHA1_STS, OFFICIAL_SHA1_SIG)).isFalse();
+    assertThat(
+            V2Signature.verify(Algorithm.HMAC_SHA1, KEY, OFFICIAL_SHA256_STS, OFFICIAL_SHA256_SIG))
+        .isFalse();
+    assertThat(V2Signature.verify(Algorithm.HMAC_SHA256, KEY, OFFICIAL_SHA1_STS, OFFICIAL_SHA1_SIG))
+        .isFalse();
   }
 
   @Test
@@ -80,7 +88,9 @@ class V2SignatureTest {
       for (int i = 0; i < sts.length; i++) {
         char[] changed = sts.clone();
         changed[i] ^= 0x01;
-        assertThat(V2Signature.verify(alg, KEY, new String(changed), v[2])).as("position %d", i).isFalse();
+        assertThat(V2Signature.verify(alg, KEY, new String(changed), v[2]))
+            .as("position %d", i)
+            .isFalse();
       }
       assertThat(V2Signature.verify(alg, KEY, v[1] + "&", v[2])).isFalse();
       assertThat(V2Signature.verify(alg, KEY, v[1].substring(1), v[2])).isFalse();
@@ -93,7 +103,9 @@ class V2SignatureTest {
       for (int i = 0; i < KEY.length; i++) {
         byte[] key = KEY.clone();
         key[i] ^= 0x01;
-        assertThat(V2Signature.verify(Algorithm.valueOf(v[0]), key, v[1], v[2])).as("position %d", i).isFalse();
+        assertThat(V2Signature.verify(Algorithm.valueOf(v[0]), key, v[1], v[2]))
+            .as("position %d", i)
+            .isFalse();
       }
     }
   }
@@ -123,14 +135,18 @@ class V2SignatureTest {
   @NullSource
   @ValueSource(
       strings = {
-        "", "not base64!", "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s", // missing padding
+        "",
+        "not base64!",
+        "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s", // missing padding
         "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8t=", // same bytes, non-zero padding bits
-        "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s==", " 0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s=",
+        "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s==",
+        " 0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s=",
         "0EEm_HtGRr_VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s=", // URL-safe alphabet
         "0EEm/HtGRr/VJXTAD9tYMth1Bzm3lLHz5RCDv1GdM8s=AAAA"
       })
   void verify_withMalformedSignature_returnsFalseWithoutThrowing(String signature) {
-    assertThat(V2Signature.verify(Algorithm.HMAC_SHA256, KEY, OFFICIAL_SHA256_STS, signature)).isFalse();
+    assertThat(V2Signature.verify(Algorithm.HMAC_SHA256, KEY, OFFICIAL_SHA256_STS, signature))
+        .isFalse();
   }
 
   @Test
@@ -147,36 +163,58 @@ class V2SignatureTest {
                 + "&Placement.Zone=CN_GUANGZHOU&Region=ap-guangzhou"
                 + "&SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA&SignatureMethod=HmacSHA256"
                 + "&Timestamp=1465185768&Zone.B=2&Zone.A=1");
-    // printf '%s' "$sts" | openssl dgst -sha256 -hmac Gu5t9xGARNpq86cd98joQYCN3Cozk1qA -binary | base64
-    assertThat(V2Signature.verify(Algorithm.HMAC_SHA256, KEY, sts, "92nqMY9s2x3C40XqYqFzNdMM0ctsw4fWgS/7tRtNvu4="))
+    // printf '%s' "$sts" | openssl dgst -sha256 -hmac Gu5t9xGARNpq86cd98joQYCN3Cozk1qA -binary |
+    // base64
+    assertThat(
+            V2Signature.verify(
+                Algorithm.HMAC_SHA256, KEY, sts, "92nqMY9s2x3C40XqYqFzNdMM0ctsw4fWgS/7tRtNvu4="))
         .isTrue();
   }
 
   @Test
   void compute_nonAsciiValue_isSignedAsUtf8() {
     String sts =
-        V2Signature.stringToSign("POST", "kms.local", "/", Map.of("Action", "Encrypt", "EncryptionContext", "{\"k\":\"你好\"}"));
+        V2Signature.stringToSign(
+            "POST",
+            "kms.local",
+            "/",
+            Map.of("Action", "Encrypt", "EncryptionContext", "{\"k\":\"你好\"}"));
     assertThat(sts).isEqualTo("POSTkms.local/?Action=Encrypt&EncryptionContext={\"k\":\"你好\"}");
     // openssl dgst -sha1 -hmac EXAMPLESECRETKEY -binary | base64
-    assertThat(b64(V2Signature.compute(Algorithm.HMAC_SHA1, "EXAMPLESECRETKEY".getBytes(StandardCharsets.UTF_8), sts)))
+    assertThat(
+            b64(
+                V2Signature.compute(
+                    Algorithm.HMAC_SHA1, "EXAMPLESECRETKEY".getBytes(StandardCharsets.UTF_8), sts)))
         .isEqualTo("VBRW6OmBWc9c4OzkAm+eRFqa5dc=");
   }
 
   @Test
   void stringToSign_sortsByUtf8ByteOrderNotUtf16() {
     // UTF-16 puts U+1F600 (surrogates D83D..) before U+FF5E; UTF-8 bytes (F0.. vs EF..) do not.
-    String sts = V2Signature.stringToSign("GET", "h", "/", Map.of("\uD83D\uDE00", "1", "\uFF5E", "2", "a", "3"));
+    String sts =
+        V2Signature.stringToSign(
+            "GET", "h", "/", Map.of("\uD83D\uDE00", "1", "\uFF5E", "2", "a", "3"));
     assertThat(sts).isEqualTo("GETh/?a=3&\uFF5E=2&\uD83D\uDE00=1");
   }
 
   @Test
   void stringToSign_noParams_endsWithQuestionMark() {
-    assertThat(V2Signature.stringToSign("POST", "h", "/", Map.of("Signature", "x"))).isEqualTo("POSTh/?");
+    assertThat(V2Signature.stringToSign("POST", "h", "/", Map.of("Signature", "x")))
+        .isEqualTo("POSTh/?");
   }
 
   @ParameterizedTest
   @NullSource
-  @ValueSource(strings = {"", "HmacSHA1", "hmacsha256", "HMACSHA256", "HmacSHA256 ", "HmacSHA512", "TC3-HMAC-SHA256"})
+  @ValueSource(
+      strings = {
+        "",
+        "HmacSHA1",
+        "hmacsha256",
+        "HMACSHA256",
+        "HmacSHA256 ",
+        "HmacSHA512",
+        "TC3-HMAC-SHA256"
+      })
   void algorithmOf_anythingButExactHmacSha256_isSha1(String value) {
     assertThat(Algorithm.of(value)).isEqualTo(Algorithm.HMAC_SHA1);
   }
@@ -185,5 +223,4 @@ class V2SignatureTest {
   void algorithmOf_exactHmacSha256_isSha256() {
     assertThat(Algorithm.of("HmacSHA256")).isEqualTo(Algorithm.HMAC_SHA256);
   }
-
 }

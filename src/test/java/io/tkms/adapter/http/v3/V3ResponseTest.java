@@ -15,21 +15,32 @@ class V3ResponseTest {
 
   @Test
   void flatResultsAreWrittenExactlyAsJacksonWouldWriteThem() {
-    JsonObject fields = new JsonObject().put("CiphertextBlob", "YWJj+/=").put("KeyId", "k\"\\\n\u0001中")
-        .put("Count", 3).put("Big", 12_345_678_901L).put("Enabled", true).put("Nothing", (String) null);
-    assertThat(V3Response.success("rid-1", fields).toString()).isEqualTo(reference("rid-1", fields));
+    JsonObject fields =
+        new JsonObject()
+            .put("CiphertextBlob", "YWJj+/=")
+            .put("KeyId", "k\"\\\n\u0001中")
+            .put("Count", 3)
+            .put("Big", 12_345_678_901L)
+            .put("Enabled", true)
+            .put("Nothing", (String) null);
+    assertThat(V3Response.success("rid-1", fields).toString())
+        .isEqualTo(reference("rid-1", fields));
   }
 
   @Test
   void emptyAndNullResultsCarryOnlyTheRequestId() {
-    assertThat(V3Response.success("r", new JsonObject()).toString()).isEqualTo("{\"Response\":{\"RequestId\":\"r\"}}");
-    assertThat(V3Response.success("r", null).toString()).isEqualTo("{\"Response\":{\"RequestId\":\"r\"}}");
+    assertThat(V3Response.success("r", new JsonObject()).toString())
+        .isEqualTo("{\"Response\":{\"RequestId\":\"r\"}}");
+    assertThat(V3Response.success("r", null).toString())
+        .isEqualTo("{\"Response\":{\"RequestId\":\"r\"}}");
   }
 
   @Test
   void nestedResultsGoThroughJacksonAndAreNotChanged() {
-    JsonObject fields = new JsonObject().put("KeyMetadatas", new JsonArray().add(new JsonObject().put("KeyId", "a")))
-        .put("TotalCount", 1);
+    JsonObject fields =
+        new JsonObject()
+            .put("KeyMetadatas", new JsonArray().add(new JsonObject().put("KeyId", "a")))
+            .put("TotalCount", 1);
     String before = fields.encode();
     assertThat(V3Response.success("r", fields).toString()).isEqualTo(reference("r", fields));
     assertThat(fields.encode()).isEqualTo(before);
@@ -45,9 +56,21 @@ class V3ResponseTest {
   @Test
   void errorsAreWrittenAsJacksonWouldWriteThem() {
     String message = "the parameter \"KeyId\" is \u0001 wrong: 中";
-    String reference = new JsonObject().put("Response", new JsonObject()
-        .put("Error", new JsonObject().put("Code", io.tkms.error.ErrorCode.INVALID_PARAMETER_VALUE.v3Code()).put("Message", message))
-        .put("RequestId", "r\"1")).encode();
-    assertThat(V3Response.error("r\"1", io.tkms.error.ErrorCode.INVALID_PARAMETER_VALUE, message).toString()).isEqualTo(reference);
+    String reference =
+        new JsonObject()
+            .put(
+                "Response",
+                new JsonObject()
+                    .put(
+                        "Error",
+                        new JsonObject()
+                            .put("Code", io.tkms.error.ErrorCode.INVALID_PARAMETER_VALUE.v3Code())
+                            .put("Message", message))
+                    .put("RequestId", "r\"1"))
+            .encode();
+    assertThat(
+            V3Response.error("r\"1", io.tkms.error.ErrorCode.INVALID_PARAMETER_VALUE, message)
+                .toString())
+        .isEqualTo(reference);
   }
 }

@@ -87,7 +87,8 @@ class ArrayParamsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"keyIds.01", "keyIds.00", "keyIds.9999999999999999999", "keyIds.2147483648"})
+  @ValueSource(
+      strings = {"keyIds.01", "keyIds.00", "keyIds.9999999999999999999", "keyIds.2147483648"})
   void decode_withLeadingZeroOrHugeIndex_failsWithNotConsequent(String name) {
     assertFails(
         () -> ArrayParams.decode(Map.of("keyIds.0", "a", name, "b"), Set.of("keyIds"), 10),

@@ -19,16 +19,29 @@ class FlatJsonWriterTest {
   void writesWhatJacksonWritesForEveryKindOfString() {
     // Plain ASCII, the two escaped printables, control characters (short and \\u forms), DEL,
     // Latin-1, CJK, a surrogate pair, the empty string, a long Base64-like value.
-    JsonObject o = new JsonObject().put("a", "plain text /+=").put("b", "q\"b\\s").put("c", "\n\t\r\b\f\u0000\u001f")
-        .put("d", "\u007f\u00e9\u00ff").put("e", "中文").put("f", "\ud83d\ude00").put("g", "")
-        .put("h", "QUJD".repeat(500)).put("\u00fcber \"name\"", "x");
+    JsonObject o =
+        new JsonObject()
+            .put("a", "plain text /+=")
+            .put("b", "q\"b\\s")
+            .put("c", "\n\t\r\b\f\u0000\u001f")
+            .put("d", "\u007f\u00e9\u00ff")
+            .put("e", "中文")
+            .put("f", "\ud83d\ude00")
+            .put("g", "")
+            .put("h", "QUJD".repeat(500))
+            .put("\u00fcber \"name\"", "x");
     assertThat(written(o)).isEqualTo(o.encode());
   }
 
   @Test
   void writesNumbersBooleansAndNullAsJacksonDoes() {
-    JsonObject o = new JsonObject().put("i", Integer.MIN_VALUE).put("l", Long.MAX_VALUE).put("t", true).put("f", false)
-        .putNull("n");
+    JsonObject o =
+        new JsonObject()
+            .put("i", Integer.MIN_VALUE)
+            .put("l", Long.MAX_VALUE)
+            .put("t", true)
+            .put("f", false)
+            .putNull("n");
     assertThat(written(o)).isEqualTo(o.encode());
     assertThat(written(new JsonObject())).isEqualTo("{}");
   }
@@ -46,6 +59,7 @@ class FlatJsonWriterTest {
     assertThat(FlatJsonWriter.isFlat(Map.of("a", new JsonObject()))).isFalse();
     assertThat(FlatJsonWriter.isFlat(Map.of("a", new JsonArray()))).isFalse();
     assertThat(FlatJsonWriter.isFlat(Map.of("a", 1.5d))).isFalse();
-    assertThatThrownBy(() -> new FlatJsonWriter(8).value(1.5d)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new FlatJsonWriter(8).value(1.5d))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -21,7 +21,8 @@ class FormDecoderTest {
   private static void assertUnparsable(Runnable r, String messagePart) {
     assertThatThrownBy(r::run)
         .isInstanceOf(KmsException.class)
-        .satisfies(e -> assertThat(((KmsException) e).code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE))
+        .satisfies(
+            e -> assertThat(((KmsException) e).code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE))
         .hasMessageContaining(messagePart);
   }
 
@@ -33,8 +34,7 @@ class FormDecoderTest {
 
   @Test
   void decode_plusAndPercent_becomeSpaceAndBytes() {
-    assertThat(body("a+b=x+y%2By%3d%3D%2f%2F"))
-        .containsExactly(new Param("a b", "x y+y==//"));
+    assertThat(body("a+b=x+y%2By%3d%3D%2f%2F")).containsExactly(new Param("a b", "x y+y==//"));
   }
 
   @Test
@@ -88,7 +88,9 @@ class FormDecoderTest {
 
   @Test
   void decode_withRawInvalidUtf8Bytes_failsWithUnparsable() {
-    byte[] bytes = {'a', '=', (byte) 0xC3, '(', };
+    byte[] bytes = {
+      'a', '=', (byte) 0xC3, '(',
+    };
     assertUnparsable(() -> decoder.decode(bytes), "UTF-8");
   }
 
@@ -120,7 +122,8 @@ class FormDecoderTest {
   @Test
   void decode_queryString_takesCharsAsBytes() {
     // Netty hands raw request-line bytes over as ISO-8859-1 chars: "ä" in UTF-8 is C3 A4.
-    assertThat(decoder.decode("a=%41&b=\u00C3\u00A4")).containsExactly(new Param("a", "A"), new Param("b", "ä"));
+    assertThat(decoder.decode("a=%41&b=\u00C3\u00A4"))
+        .containsExactly(new Param("a", "A"), new Param("b", "ä"));
   }
 
   @Test
@@ -131,7 +134,8 @@ class FormDecoderTest {
   @Test
   void decode_offsetAndLength_decodesOnlyTheSlice() {
     byte[] data = "xxa=1&b=2yy".getBytes(StandardCharsets.US_ASCII);
-    assertThat(decoder.decode(data, 2, 7)).containsExactly(new Param("a", "1"), new Param("b", "2"));
+    assertThat(decoder.decode(data, 2, 7))
+        .containsExactly(new Param("a", "1"), new Param("b", "2"));
   }
 
   @Test

@@ -21,9 +21,12 @@ class JsonBodyTest {
 
   @Test
   void objectsArraysAndScalarsBecomePlainValuesInOrder() {
-    Map<String, Object> m = parse("{\"KeyId\":\"k\",\"N\":32,\"Big\":12345678901,\"Huge\":123456789012345678901234,"
-        + "\"F\":1.5,\"T\":true,\"No\":false,\"Nil\":null,\"Ctx\":{\"a\":\"b\"},\"L\":[\"x\",{\"y\":[1]}]}");
-    assertThat(m.keySet()).containsExactly("KeyId", "N", "Big", "Huge", "F", "T", "No", "Nil", "Ctx", "L");
+    Map<String, Object> m =
+        parse(
+            "{\"KeyId\":\"k\",\"N\":32,\"Big\":12345678901,\"Huge\":123456789012345678901234,"
+                + "\"F\":1.5,\"T\":true,\"No\":false,\"Nil\":null,\"Ctx\":{\"a\":\"b\"},\"L\":[\"x\",{\"y\":[1]}]}");
+    assertThat(m.keySet())
+        .containsExactly("KeyId", "N", "Big", "Huge", "F", "T", "No", "Nil", "Ctx", "L");
     assertThat(m.get("KeyId")).isEqualTo("k");
     assertThat(m.get("N")).isEqualTo(32);
     assertThat(m.get("Big")).isEqualTo(12345678901L);
@@ -47,14 +50,31 @@ class JsonBodyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "   ", "[]", "\"s\"", "1", "null", "{", "{\"a\":}", "{\"a\":1}x", "{\"a\":1}{}", "{\"a\":[1,}",
-      "{a:1}", "{\"a\":1,}", "{\"a\":\"secret-value"})
+  @ValueSource(
+      strings = {
+        "",
+        "   ",
+        "[]",
+        "\"s\"",
+        "1",
+        "null",
+        "{",
+        "{\"a\":}",
+        "{\"a\":1}x",
+        "{\"a\":1}{}",
+        "{\"a\":[1,}",
+        "{a:1}",
+        "{\"a\":1,}",
+        "{\"a\":\"secret-value"
+      })
   void anythingButOneObjectIsUnparsableWithoutEchoingInput(String body) {
     assertThatThrownBy(() -> parse(body))
-        .isInstanceOfSatisfying(KmsException.class, e -> {
-          assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE);
-          assertThat(e.getMessage()).doesNotContain("secret-value");
-        });
+        .isInstanceOfSatisfying(
+            KmsException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE);
+              assertThat(e.getMessage()).doesNotContain("secret-value");
+            });
   }
 
   @Test
@@ -62,6 +82,7 @@ class JsonBodyTest {
     char[] open = new char[5000];
     Arrays.fill(open, '[');
     assertThatThrownBy(() -> parse("{\"a\":" + new String(open)))
-        .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE));
+        .isInstanceOfSatisfying(
+            KmsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE));
   }
 }

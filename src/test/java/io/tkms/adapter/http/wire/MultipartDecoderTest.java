@@ -21,7 +21,8 @@ class MultipartDecoderTest {
   private static void assertUnparsable(Runnable r, String messagePart) {
     assertThatThrownBy(r::run)
         .isInstanceOf(KmsException.class)
-        .satisfies(e -> assertThat(((KmsException) e).code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE))
+        .satisfies(
+            e -> assertThat(((KmsException) e).code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE))
         .hasMessageContaining(messagePart);
   }
 
@@ -38,10 +39,18 @@ class MultipartDecoderTest {
     // value written raw (not URL-encoded), and "\r\n--B--\r\n" at the end.
     String b = "---------------------------3a5f0c2d9e8b7a6";
     String body =
-        "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"Action\"\r\n\r\nEncrypt"
-            + "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"plaintext\"\r\n\r\naGk+/w=="
-            + "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"encryptionContext\"\r\n\r\n{\"k\":\"你好\"}"
-            + "\r\n--" + b + "--\r\n";
+        "\r\n--"
+            + b
+            + "\r\nContent-Disposition: form-data; name=\"Action\"\r\n\r\nEncrypt"
+            + "\r\n--"
+            + b
+            + "\r\nContent-Disposition: form-data; name=\"plaintext\"\r\n\r\naGk+/w=="
+            + "\r\n--"
+            + b
+            + "\r\nContent-Disposition: form-data; name=\"encryptionContext\"\r\n\r\n{\"k\":\"你好\"}"
+            + "\r\n--"
+            + b
+            + "--\r\n";
     assertThat(decode(body, "multipart/form-data; boundary=" + b))
         .containsExactly(
             new Param("Action", "Encrypt"),
@@ -97,7 +106,8 @@ class MultipartDecoderTest {
 
   @Test
   void decode_withOverlongBoundary_failsWithUnparsable() {
-    assertUnparsable(() -> decode("", "multipart/form-data; boundary=" + "b".repeat(71)), "boundary");
+    assertUnparsable(
+        () -> decode("", "multipart/form-data; boundary=" + "b".repeat(71)), "boundary");
   }
 
   @Test
@@ -125,7 +135,10 @@ class MultipartDecoderTest {
         () -> decode("--boundary\r\nContent-Disposition: form-data\r\n\r\nv\r\n--boundary--", CT),
         "no form-data name");
     assertUnparsable(
-        () -> decode("--boundary\r\nContent-Disposition: form-data; name=\"\"\r\n\r\nv\r\n--boundary--", CT),
+        () ->
+            decode(
+                "--boundary\r\nContent-Disposition: form-data; name=\"\"\r\n\r\nv\r\n--boundary--",
+                CT),
         "no form-data name");
     assertUnparsable(
         () -> decode("--boundary\r\nContent-Type: text/plain\r\n\r\nv\r\n--boundary--", CT),
@@ -158,7 +171,9 @@ class MultipartDecoderTest {
 
   @Test
   void decode_withInvalidUtf8Value_failsWithUnparsable() {
-    byte[] head = "--boundary\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] head =
+        "--boundary\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] tail = "\r\n--boundary--\r\n".getBytes(StandardCharsets.US_ASCII);
     byte[] body = new byte[head.length + 2 + tail.length];
     System.arraycopy(head, 0, body, 0, head.length);
@@ -172,7 +187,9 @@ class MultipartDecoderTest {
   void decode_withTooManyParts_failsWithUnparsable() {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 4; i++) {
-      sb.append("--boundary\r\nContent-Disposition: form-data; name=\"p").append(i).append("\"\r\n\r\nv\r\n");
+      sb.append("--boundary\r\nContent-Disposition: form-data; name=\"p")
+          .append(i)
+          .append("\"\r\n\r\nv\r\n");
     }
     sb.append("--boundary--\r\n");
     byte[] body = sb.toString().getBytes(StandardCharsets.US_ASCII);
@@ -192,13 +209,22 @@ class MultipartDecoderTest {
     assertUnparsable(
         () -> decode("--boundary\r\nno colon here\r\n\r\nv\r\n--boundary--", CT), "header");
     assertUnparsable(
-        () -> decode("--boundary\r\nContent-Disposition: form-data; name=\"a\"\r\n x=y\r\n\r\nv\r\n--boundary--", CT),
+        () ->
+            decode(
+                "--boundary\r\nContent-Disposition: form-data; name=\"a\"\r\n x=y\r\n\r\nv\r\n--boundary--",
+                CT),
         "folded");
     assertUnparsable(
-        () -> decode("--boundary\r\nContent-Disposition: form-data; name=\"a\r\n\r\nv\r\n--boundary--", CT),
+        () ->
+            decode(
+                "--boundary\r\nContent-Disposition: form-data; name=\"a\r\n\r\nv\r\n--boundary--",
+                CT),
         "malformed header parameters");
     assertUnparsable(
-        () -> decode("--boundary\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nv\r\n--boundary--", CT),
+        () ->
+            decode(
+                "--boundary\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nv\r\n--boundary--",
+                CT),
         "not form-data");
   }
 

@@ -20,10 +20,12 @@ class ParamsTest {
 
   @Test
   void toMap_withDuplicateName_failsWithDuplicateParameter() {
-    assertThatThrownBy(() -> Params.toMap(List.of(new Param("keyId", "1"), new Param("keyId", "1"))))
+    assertThatThrownBy(
+            () -> Params.toMap(List.of(new Param("keyId", "1"), new Param("keyId", "1"))))
         .isInstanceOf(KmsException.class)
         .hasMessage("parameter keyId is given more than once")
-        .satisfies(e -> assertThat(((KmsException) e).code()).isEqualTo(ErrorCode.DUPLICATE_PARAMETER));
+        .satisfies(
+            e -> assertThat(((KmsException) e).code()).isEqualTo(ErrorCode.DUPLICATE_PARAMETER));
   }
 
   @Test
