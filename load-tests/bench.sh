@@ -57,7 +57,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --soak) SOAK=$2; shift 2 ;;
     --jar) JAR=$2; shift 2 ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
