@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Runs an authenticated request's action, the same way for both protocols: look it up (unknown:
@@ -54,10 +55,11 @@ public final class Dispatcher {
     List<Field<?>> inputs = action.inputs(protocol);
     Object[] values = new Object[inputs.size()];
     boolean[] given = new boolean[inputs.size()];
+    Predicate<String> wasGiven = name -> given(inputs, given, name);
     try {
       for (int i = 0; i < values.length; i++) {
         Field<?> field = inputs.get(i);
-        Object v = field.decode(protocol, input, name -> given(inputs, given, name));
+        Object v = field.decode(protocol, input, wasGiven);
         given[i] = v != Field.ABSENT;
         values[i] = given[i] ? v : field.fallback();
         KeyId key = field.auditedKey(values[i]);

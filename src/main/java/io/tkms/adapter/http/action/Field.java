@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One input parameter, declared once for every action that takes it: its API 3.0 name, its wire
@@ -294,7 +295,7 @@ public final class Field<T> {
    *     INVALID_PARAMETER_VALUE or PARAMETER_BATCH_TOO_LARGE for a wrong type or bounds, or
    *     whatever the parser refuses
    */
-  Object decode(Protocol protocol, ActionInput input, java.util.function.Predicate<String> given) {
+  Object decode(Protocol protocol, ActionInput input, Predicate<String> given) {
     Spec spec = specs.get(protocol);
     if (spec == null || (unless != null && given.test(unless))) {
       return ABSENT;
