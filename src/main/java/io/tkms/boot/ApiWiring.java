@@ -78,6 +78,7 @@ final class ApiWiring {
         new Tc3KeyCache(),
         limits,
         Limiters.replayGuard(config.auth(), redis, clock),
+        Limiters.signatureBindings(config.auth(), redis, clock),
         new LocalSourceLimiter(config.limits().authFailuresPerIp()),
         audit,
         readiness,
@@ -92,18 +93,19 @@ final class ApiWiring {
         regions.aliases(),
         regions.defaultRegion(),
         config.auth().timestampWindowSeconds(),
-        KmsServer.MAX_BODY_BYTES);
+        KmsServer.MAX_BODY_BYTES,
+        config.auth().allowUnsignedPayload());
   }
 
   /** Key-cache, audit and Redis meters (nothing when metrics are off). */
-  void bindMetrics(Components parts, Optional<RedisBackend> redis) {
-    metrics.bind(parts.keyCache(), audit);
+  void bindMetrics(Components parts, ApiServices services, Optional<RedisBackend> redis) {
+    metrics.bind(parts.keyCache(), audit, services.signatures());
     metrics.bindRedis(redis.orElse(null));
   }
 
   /** The management listener; its port, or -1 when no admin token is configured. */
   int startAdmin(Vertx vertx, AdminService admin, LimitPolicy limits) {
-    return Listeners.startAdmin(vertx, config, admin, limits);
+    return Listeners.startAdmin(vertx, config, admin, limits, audit);
   }
 
   /** The Prometheus endpoint; its port, or -1 when metrics are off. */

@@ -59,18 +59,30 @@ final class Database implements AutoCloseable {
     Path dir = dataDir.resolve("pg").toAbsolutePath();
     try {
       Files.createDirectories(dir);
-      EmbeddedPostgres pg =
-          EmbeddedPostgres.builder()
-              .setDataDirectory(dir)
-              .setCleanDataDirectory(false)
-              .setPort(freePort())
-              .start();
+      String password = EmbeddedPassword.readOrCreate(dataDir.resolve(EmbeddedPassword.FILE));
+      EmbeddedPostgres pg;
+      if (Files.exists(dir.resolve("postgresql.conf"))) {
+        if (EmbeddedPassword.trustsTcp(dir)) {
+          upgradeToPassword(dir, password);
+        }
+        pg = durable(dir, password).start();
+      } else {
+        // initdb reads the password from a file: one of its own, removed once the cluster exists.
+        Path pwFile = Files.createTempFile(dataDir.toAbsolutePath(), ".pg-initdb", ".tmp");
+        try {
+          EmbeddedPassword.writePrivate(pwFile, password);
+          pg = durable(dir, password).setLocaleConfig("pwfile", pwFile.toString()).start();
+        } finally {
+          Files.deleteIfExists(pwFile);
+        }
+      }
       LOG.info("embedded Postgres started, data in {}", dir);
       PgConnectOptions o =
           new PgConnectOptions()
               .setHost("localhost")
               .setPort(pg.getPort())
               .setUser("postgres")
+              .setPassword(password)
               .setDatabase("postgres");
       return new Database(o, pg);
     } catch (IOException | RuntimeException e) {
@@ -80,6 +92,49 @@ final class Database implements AutoCloseable {
               : " (set KMS_PG_URL to use an external Postgres)";
       throw new BootException("cannot start the embedded Postgres in " + dir + hint);
     }
+  }
+
+  /**
+   * The embedded Postgres as a single-node deployment needs it: every commit flushed to disk before
+   * it is acknowledged ({@code fsync} and {@code synchronous_commit} on, where the library's
+   * defaults, made for tests, turn both off), and TCP connections authenticated with a password
+   * (SCRAM-SHA-256) instead of trusted. The library passes its "locale" settings to initdb as
+   * {@code --name=value}, which is how a new cluster gets its password and host authentication.
+   */
+  private static EmbeddedPostgres.Builder durable(Path dir, String password) throws IOException {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(dir)
+        .setCleanDataDirectory(false)
+        .setPort(freePort())
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setLocaleConfig("auth-host", "scram-sha-256")
+        .setLocaleConfig("auth-local", "scram-sha-256")
+        .setConnectConfig("password", password);
+  }
+
+  /**
+   * A data directory made by an earlier version trusts every TCP connection and has no password:
+   * start it as it is once, give the superuser the password, stop it, and require the password for
+   * TCP from now on.
+   */
+  private static void upgradeToPassword(Path dir, String password) throws IOException {
+    LOG.info("embedded Postgres in {}: requiring a password for TCP connections from now on", dir);
+    try (EmbeddedPostgres pg =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .setPort(freePort())
+                .start();
+        java.sql.Connection c = pg.getPostgresDatabase().getConnection();
+        java.sql.Statement s = c.createStatement()) {
+      // The password is 64 hex characters: nothing in it needs quoting.
+      s.execute("ALTER USER postgres PASSWORD '" + password + "'");
+    } catch (java.sql.SQLException e) {
+      throw new IOException(
+          "cannot set the embedded Postgres password (SQL state " + e.getSQLState() + ")");
+    }
+    EmbeddedPassword.requirePasswordForTcp(dir);
   }
 
   static int freePort() throws IOException {

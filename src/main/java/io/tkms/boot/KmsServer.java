@@ -122,7 +122,7 @@ public final class KmsServer implements AutoCloseable {
       LimitPolicy limits = wiring.limits(parts, redis);
       Readiness readiness = api.readiness(core);
       ApiServices services = api.apiServices(core, parts, limits, redis, readiness);
-      api.bindMetrics(parts, redis);
+      api.bindMetrics(parts, services, redis);
       deployApi(vertx, services, Listeners.api(config.http()), threads.eventLoops(), actions);
       int adminPort = api.startAdmin(vertx, admin, limits);
       int metricsPort = api.startMetrics(vertx);

@@ -2,11 +2,14 @@ package io.tkms.boot;
 
 import io.tkms.adapter.ratelimit.LocalRateLimiter;
 import io.tkms.adapter.ratelimit.LocalReplayGuard;
+import io.tkms.adapter.ratelimit.LocalSignatureBindings;
 import io.tkms.adapter.ratelimit.RedisBackend;
 import io.tkms.adapter.ratelimit.RedisRateLimiter;
 import io.tkms.adapter.ratelimit.RedisReplayGuard;
+import io.tkms.adapter.ratelimit.RedisSignatureBindings;
 import io.tkms.application.port.RateLimiter;
 import io.tkms.application.port.ReplayGuard;
+import io.tkms.application.port.SignatureBindings;
 import io.tkms.config.KmsConfig;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -61,5 +64,12 @@ final class Limiters {
   static ReplayGuard replayGuard(KmsConfig.Auth auth, Optional<RedisBackend> redis, Clock clock) {
     LocalReplayGuard local = new LocalReplayGuard(clock, auth.replayCacheSize());
     return redis.isEmpty() ? local : new RedisReplayGuard(redis.get(), local, clock).warmUp();
+  }
+
+  /** What each TC3 signature ran as: on Redis with the in-process store first, else in-process. */
+  static SignatureBindings signatureBindings(
+      KmsConfig.Auth auth, Optional<RedisBackend> redis, Clock clock) {
+    LocalSignatureBindings local = new LocalSignatureBindings(clock, auth.signatureCacheSize());
+    return redis.isEmpty() ? local : new RedisSignatureBindings(redis.get(), local, clock);
   }
 }

@@ -4,6 +4,7 @@ import io.tkms.adapter.http.admin.AdminApi;
 import io.tkms.adapter.ratelimit.LocalSourceLimiter;
 import io.tkms.application.AdminService;
 import io.tkms.application.LimitPolicy;
+import io.tkms.application.port.AuditSink;
 import io.tkms.config.KmsConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -54,7 +55,8 @@ final class Listeners {
    * @return the port bound, or -1 when the management API is off
    * @throws BootException when the token is shorter than 16 characters
    */
-  static int startAdmin(Vertx vertx, KmsConfig config, AdminService admin, LimitPolicy limits) {
+  static int startAdmin(
+      Vertx vertx, KmsConfig config, AdminService admin, LimitPolicy limits, AuditSink audit) {
     KmsConfig.Admin settings = config.admin();
     if (!settings.enabled()) {
       return -1;
@@ -69,7 +71,7 @@ final class Listeners {
           vertx
               .createHttpServer(
                   new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
-              .requestHandler(new AdminApi(admin, limits, sources, token).router(vertx));
+              .requestHandler(new AdminApi(admin, limits, sources, token, audit).router(vertx));
       return server.listen().await().actualPort();
     } finally {
       Arrays.fill(token, (byte) 0);

@@ -1,5 +1,6 @@
 package io.tkms.boot;
 
+import io.tkms.adapter.audit.AuditVerifier;
 import io.tkms.cli.AdminCli;
 import io.tkms.config.ConfigLoader;
 import java.lang.reflect.InvocationTargetException;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar kms.jar}: loads the configuration and runs the server until SIGTERM, which
  * drains it ({@link KmsServer#close}) and exits 0. {@code java -jar kms.jar admin <command>} runs
- * the admin command line instead.
+ * the admin command line instead, {@code java -jar kms.jar audit verify FILE} the audit log's
+ * check.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -24,10 +26,16 @@ public final class Main {
     if (args.length > 0 && args[0].equals("admin")) {
       System.exit(AdminCli.run(Arrays.copyOfRange(args, 1, args.length)));
     }
+    if (args.length > 0 && args[0].equals("audit")) {
+      System.exit(
+          AuditVerifier.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
     if (args.length > 0) {
       System.err.println(
           "usage: java -jar kms.jar                 run the server (configured by conf/kms.yaml and KMS_* variables)");
       System.err.println("       java -jar kms.jar admin --help    the admin command line");
+      System.err.println(
+          "       java -jar kms.jar audit verify FILE  check the hash chain of an audit log");
       System.exit(2);
     }
     try {

@@ -9,6 +9,7 @@ import io.tkms.adapter.metrics.MicrometerRequestMetrics;
 import io.tkms.application.KeyMaterialCache;
 import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.RequestMetrics;
+import io.tkms.application.port.SignatureBindings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MetricsDomain;
@@ -84,7 +85,7 @@ final class Metrics {
   }
 
   /** Key-cache hits, misses, evictions and size, read from Caffeine's statistics at scrape time. */
-  void bind(KeyMaterialCache keys, AuditSink audit) {
+  void bind(KeyMaterialCache keys, AuditSink audit, SignatureBindings signatures) {
     if (registry == null) {
       return;
     }
@@ -104,6 +105,9 @@ final class Metrics {
         .register(registry);
     FunctionCounter.builder("kms.audit.dropped", audit, AuditSink::dropped)
         .description("Audit events dropped (queue full or write failure)")
+        .register(registry);
+    FunctionCounter.builder("kms.signature.store.full", signatures, SignatureBindings::refusedFull)
+        .description("TC3 requests refused because the signature store was full")
         .register(registry);
   }
 

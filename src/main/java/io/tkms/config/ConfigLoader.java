@@ -86,7 +86,9 @@ public final class ConfigLoader {
   private static KmsConfig.Auth auth(RawSettings raw) {
     return new KmsConfig.Auth(
         raw.integer(Setting.TIMESTAMP_WINDOW, 1, 86_400),
-        raw.integer(Setting.REPLAY_CACHE_SIZE, 1000, 100_000_000));
+        raw.integer(Setting.REPLAY_CACHE_SIZE, 1000, 100_000_000),
+        raw.integer(Setting.SIGNATURE_CACHE_SIZE, 1000, 100_000_000),
+        raw.bool(Setting.ALLOW_UNSIGNED_PAYLOAD));
   }
 
   private static KmsConfig.Caches caches(RawSettings raw) {

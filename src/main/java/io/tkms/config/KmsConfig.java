@@ -59,8 +59,15 @@ public record KmsConfig(
     }
   }
 
-  /** Request-signature checks ({@code KMS_AUTH_*}): timestamp skew and replay memory. */
-  public record Auth(int timestampWindowSeconds, int replayCacheSize) {}
+  /**
+   * Request-signature checks ({@code KMS_AUTH_*}): timestamp skew, replay memory, the memory of
+   * what each TC3 signature ran as, and whether a TC3 request may leave its body unsigned.
+   */
+  public record Auth(
+      int timestampWindowSeconds,
+      int replayCacheSize,
+      int signatureCacheSize,
+      boolean allowUnsignedPayload) {}
 
   /** Default per-account limits, the per-source limit on failed authentications, the quota. */
   public record Limits(

@@ -148,6 +148,18 @@ final class RawSettings {
     }
   }
 
+  /** A plain setting that is {@code true} or {@code false} (any case). */
+  boolean bool(Setting s) {
+    String v = values.get(s);
+    if ("true".equalsIgnoreCase(v)) {
+      return true;
+    }
+    if ("false".equalsIgnoreCase(v)) {
+      return false;
+    }
+    throw new ConfigException(s.env() + " must be true or false, got '" + v + "'");
+  }
+
   /** A secret setting ({@link SecretRef#none()} when unset). */
   SecretRef secret(Setting s) {
     return secrets.get(s);

@@ -106,7 +106,7 @@ public enum Setting {
       "KMS_LIMITS_AUTH_FAILURES_PER_IP",
       "20",
       false,
-      "Failed authentications per second allowed from one source address before it is throttled."),
+      "Failed authentications per second allowed from one source (an IPv4 address, an IPv6 /64) before it is throttled."),
   CMK_QUOTA("limits.cmk_quota", "KMS_CMK_QUOTA", "10000", false, "CMKs per account and region."),
   TIMESTAMP_WINDOW(
       "auth.timestamp_window_seconds",
@@ -120,6 +120,18 @@ public enum Setting {
       "2000000",
       false,
       "Most (SecretId, Timestamp, Nonce) triples remembered for replay protection."),
+  SIGNATURE_CACHE_SIZE(
+      "auth.signature_cache_size",
+      "KMS_AUTH_SIGNATURE_CACHE_SIZE",
+      "2000000",
+      false,
+      "Most TC3 signatures remembered with the action, region and version they ran as (for signatures that do not sign `x-tc-action`), per replica; when full, such requests fail with `InternalError` until entries expire (about 32 bytes each)."),
+  ALLOW_UNSIGNED_PAYLOAD(
+      "auth.allow_unsigned_payload",
+      "KMS_AUTH_ALLOW_UNSIGNED_PAYLOAD",
+      "false",
+      false,
+      "Accept TC3 requests sent with `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` (`true` or `false`). Such a request's body is not covered by its signature: anyone who sees one request can send any body with its headers for the timestamp window. Leave off unless a client cannot sign its body."),
   KEY_CACHE_SIZE(
       "cache.key_cache_size",
       "KMS_CACHE_KEY_CACHE_SIZE",

@@ -2,7 +2,6 @@ package io.tkms.crypto;
 
 import io.tkms.error.ErrorCode;
 import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -35,6 +34,34 @@ public final class AesGcm {
    * @param aad additional authenticated data, or {@code null} for none
    */
   public static byte[] seal(byte[] key32, byte[] nonce12, byte[] plaintext, byte[] aad) {
+    return seal(Jca.aesGcm(), key32, nonce12, plaintext, aad);
+  }
+
+  /**
+   * {@link #seal} on an engine of its own, dropped afterwards, for long-lived keys (the root key,
+   * the unseal key): no thread's cached engine keeps their key schedule after the call.
+   */
+  public static byte[] sealIsolated(byte[] key32, byte[] nonce12, byte[] plaintext, byte[] aad) {
+    return seal(Jca.newAesGcm(), key32, nonce12, plaintext, aad);
+  }
+
+  /**
+   * {@link #open(byte[], byte[], byte[], int, int, byte[])} on an engine of its own (see {@link
+   * #sealIsolated}).
+   */
+  public static byte[] openIsolated(
+      byte[] key32, byte[] nonce12, byte[] ctAndTag, int off, int len, byte[] aad) {
+    return open(Jca.newAesGcm(), key32, nonce12, ctAndTag, off, len, aad);
+  }
+
+  /**
+   * Encrypts on {@code cipher}. SunJCE refuses to encrypt twice with the same key and IV on one
+   * engine: in the server that can only be a bug (a repeated nonce under one key breaks GCM), so it
+   * fails as an internal error, never retried on another engine. Tests that repeat an encryption on
+   * purpose use {@link Jca#freshAesGcm} first.
+   */
+  private static byte[] seal(
+      Cipher cipher, byte[] key32, byte[] nonce12, byte[] plaintext, byte[] aad) {
     requireKey(key32);
     if (nonce12 == null || nonce12.length != NONCE_LENGTH) {
       throw new IllegalArgumentException("AES-GCM nonce must be " + NONCE_LENGTH + " bytes");
@@ -45,15 +72,7 @@ public final class AesGcm {
     SecretKeySpec key = new SecretKeySpec(key32, "AES");
     GCMParameterSpec spec = new GCMParameterSpec(TAG_LENGTH * 8, nonce12);
     try {
-      Cipher cipher = Jca.aesGcm();
-      try {
-        cipher.init(Cipher.ENCRYPT_MODE, key, spec);
-      } catch (InvalidAlgorithmParameterException sameKeyAndIvAsLastTime) {
-        // SunJCE remembers the last key+IV of this Cipher object and refuses a repeat. Only a
-        // deliberate repeat (known-answer test, deterministic randomness) gets here.
-        cipher = Jca.freshAesGcm();
-        cipher.init(Cipher.ENCRYPT_MODE, key, spec);
-      }
+      cipher.init(Cipher.ENCRYPT_MODE, key, spec);
       if (aad != null) {
         cipher.updateAAD(aad);
       }
@@ -79,6 +98,11 @@ public final class AesGcm {
    */
   public static byte[] open(
       byte[] key32, byte[] nonce12, byte[] ctAndTag, int off, int len, byte[] aad) {
+    return open(Jca.aesGcm(), key32, nonce12, ctAndTag, off, len, aad);
+  }
+
+  private static byte[] open(
+      Cipher cipher, byte[] key32, byte[] nonce12, byte[] ctAndTag, int off, int len, byte[] aad) {
     requireKey(key32);
     if (nonce12 == null
         || nonce12.length != NONCE_LENGTH
@@ -89,7 +113,6 @@ public final class AesGcm {
       throw ErrorCode.INVALID_CIPHERTEXT.exception();
     }
     try {
-      Cipher cipher = Jca.aesGcm();
       cipher.init(
           Cipher.DECRYPT_MODE,
           new SecretKeySpec(key32, "AES"),

@@ -1,5 +1,6 @@
 package io.tkms.crypto;
 
+import java.security.DrbgParameters;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -54,12 +55,11 @@ final class Jca {
   }
 
   /**
-   * Replaces this thread's AES-GCM engine with a fresh one and returns it.
+   * Replaces this thread's AES-GCM engine with a fresh one and returns it: for tests only.
    *
    * <p>SunJCE refuses to encrypt twice in a row with the same key and IV on one {@link Cipher}
-   * object. Per-message keys and random nonces make that a non-event in production, but a caller
-   * that legitimately repeats an encryption (known-answer tests, a deterministic random source)
-   * would otherwise be stuck with a poisoned thread-local engine.
+   * object, and the server treats that refusal as the bug it would be. A test that repeats an
+   * encryption on purpose (known-answer vectors, a deterministic random source) calls this first.
    */
   static Cipher freshAesGcm() {
     Cipher cipher = newAesGcm();
@@ -98,19 +98,27 @@ final class Jca {
   }
 
   /**
-   * A new DRBG {@link SecureRandom} from the SUN provider. DRBG is declared thread safe, so one
-   * instance may be shared without external locking, and it exists on every platform (unlike
-   * NativePRNG), seeded from the operating system.
+   * A new DRBG {@link SecureRandom} from the SUN provider, instantiated at 256-bit security
+   * strength with reseeding (the JDK's default instantiation is 128-bit), seeded from the operating
+   * system's entropy. DRBG is declared thread safe, so one instance may be shared without external
+   * locking, and it exists on every platform (unlike NativePRNG).
    */
   static SecureRandom newSecureRandom() {
     try {
-      return SecureRandom.getInstance("DRBG", SUN);
+      return SecureRandom.getInstance(
+          "DRBG",
+          DrbgParameters.instantiation(
+              256,
+              DrbgParameters.Capability.RESEED_ONLY,
+              "tkms".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+          SUN);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JDK DRBG SecureRandom is unavailable", e);
     }
   }
 
-  private static Cipher newAesGcm() {
+  /** A new AES/GCM/NoPadding engine (SunJCE) that no thread caches. */
+  static Cipher newAesGcm() {
     try {
       return Cipher.getInstance(AES_GCM, SUN_JCE);
     } catch (GeneralSecurityException e) {

@@ -25,6 +25,7 @@ public enum ErrorCode {
   PARAMETER_INDEX_NOT_CONSEQUENT(
       4000, 10380, "InvalidParameter", "index of parameter is not consequent"),
   DUPLICATE_PARAMETER(4000, 10350, "InvalidParameter", "parameter is given more than once"),
+  UNKNOWN_PARAMETER(4000, 10320, "UnknownParameter", "no such parameter"),
   INVALID_ACTION(4000, 10280, "InvalidAction", "action is not existed"),
   UNSUPPORTED_METHOD(
       4000, 10410, "UnsupportedProtocol", "unexpected http method, only GET or POST is supported"),

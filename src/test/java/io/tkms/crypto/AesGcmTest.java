@@ -8,6 +8,7 @@ import io.tkms.error.KmsException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class AesGcmTest {
@@ -16,6 +17,12 @@ class AesGcmTest {
       HEX.parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
   private static final byte[] NONCE = HEX.parseHex("cafebabefacedbaddecaf888");
   private static final byte[] AAD = "header".getBytes(StandardCharsets.UTF_8);
+
+  /** Several tests encrypt under the same key and nonce on purpose: each starts on a new engine. */
+  @BeforeEach
+  void freshEngine() {
+    Jca.freshAesGcm();
+  }
 
   @Test
   void seal_nistGcmTestCase13_emptyPlaintextGivesKnownTag() {
@@ -50,12 +57,25 @@ class AesGcmTest {
   }
 
   @Test
-  void seal_sameKeyAndNonceTwiceOnOneThread_givesSameOutput() {
-    // SunJCE refuses key+IV reuse on one Cipher object; AesGcm must still serve deliberate
-    // repeats (known-answer tests) rather than fail.
-    byte[] first = AesGcm.seal(KEY, NONCE, new byte[] {42}, AAD);
-    byte[] second = AesGcm.seal(KEY, NONCE, new byte[] {42}, AAD);
-    assertThat(second).isEqualTo(first);
+  void seal_sameKeyAndNonceTwiceOnOneThread_isRefused_asTheBugItWouldBe() {
+    AesGcm.seal(KEY, NONCE, new byte[] {42}, AAD);
+    assertThatThrownBy(() -> AesGcm.seal(KEY, NONCE, new byte[] {43}, AAD))
+        .isInstanceOfSatisfying(
+            KmsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR));
+    // Only a test asks for a new engine to repeat a known answer.
+    Jca.freshAesGcm();
+    assertThat(AesGcm.seal(KEY, NONCE, new byte[] {42}, AAD)).hasSize(17);
+  }
+
+  @Test
+  void isolatedOperations_leaveTheThreadsCachedEngineAsItWas() {
+    AesGcm.seal(KEY, NONCE, new byte[] {1}, AAD);
+    byte[] rootKey = new byte[32];
+    byte[] otherNonce = HEX.parseHex("000000000000000000000001");
+    byte[] sealed = AesGcm.sealIsolated(rootKey, otherNonce, new byte[] {2}, AAD);
+    AesGcm.openIsolated(rootKey, otherNonce, sealed, 0, sealed.length, AAD);
+    // The cached engine still holds the last ordinary operation's nonce, not the root key's.
+    assertThat(Jca.aesGcm().getIV()).isEqualTo(NONCE);
   }
 
   @Test

@@ -47,6 +47,18 @@ class AdminApiIT {
         server.port(), credential.getString("secretId"), credential.getString("secretKey"));
   }
 
+  @Test
+  void aWrongToken_isRefusedBeforeTheBodyIsRead() {
+    // The body announced is never sent: an answer at all shows the token was checked first.
+    RawHttp.Response r =
+        RawHttp.send(
+            server.adminPort(),
+            "POST /admin/v1/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                + "\r\nContent-Length: 1000000\r\nAuthorization: Bearer not-the-admin-token",
+            null);
+    assertThat(r.status()).isEqualTo(401);
+  }
+
   /** A management request with a raw body (for bodies a JsonObject cannot express). */
   static RawHttp.Response raw(String method, String path, String body) {
     return RawHttp.send(

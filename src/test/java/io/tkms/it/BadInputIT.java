@@ -573,11 +573,11 @@ class BadInputIT {
 
         // --- A NUL byte is just a character: it is signed and judged like any other.
         row(
-            "withNulByteInSignedExtraValue_isAnOrdinaryValue",
-            0,
-            0,
-            "Success",
-            null,
+            "withNulByteInSignedExtraValue_isAnOrdinaryValue_ofAnUnknownParameter",
+            4000,
+            10320,
+            "UnknownParameter",
+            "has no parameter note",
             () -> signed("ListKey", "note", "a\u0000b")),
         row(
             "withNulByteInSignedKeyId",

@@ -3,6 +3,7 @@ package io.tkms.it;
 import static io.tkms.testing.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tkms.adapter.ratelimit.LocalSignatureBindings;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -127,6 +128,50 @@ class DistributedLimitIT {
     }
     // The same request with a fresh nonce passes there: the refusal was the nonce, nothing else.
     assertThat(listKey(servers.get(1), host, ts, nonce + "1").getInteger("code")).isZero();
+  }
+
+  @Test
+  void aTc3SignatureFirstUsedOnOneReplica_runsAsNothingElseOnTheOthers() {
+    // The Host (signed) is the load balancer's: the same for every replica.
+    String host = "127.0.0.1:" + servers.get(0).port();
+    String key = Keys.create(servers.get(0).bootstrapV3Client(), "bound-across");
+    Map<String, String> describe =
+        SignatureBindingIT.captured(
+            servers.get(0).bootstrapV3Client(), key, System.currentTimeMillis() / 1000);
+    JsonObject first = tc3(servers.get(0), host, describe, key, "DescribeKey");
+    assertThat(V3Client.code(first)).as(first.encode()).isNull();
+    // Past the seconds in which a signature may still run as another action (requests a client
+    // signs in one second with identical bodies): what is tested is time passing, not a race.
+    sleepPast(LocalSignatureBindings.REBIND_SECONDS);
+    for (TestServer other : List.of(servers.get(1), servers.get(2))) {
+      JsonObject disable = tc3(other, host, describe, key, "DisableKey");
+      assertThat(V3Client.code(disable))
+          .as(disable.encode())
+          .isEqualTo("AuthFailure.SignatureFailure");
+      JsonObject again = tc3(other, host, describe, key, "DescribeKey");
+      assertThat(V3Client.code(again)).as(again.encode()).isNull();
+      assertThat(again.getJsonObject("KeyMetadata").getString("KeyState")).isEqualTo("Enabled");
+    }
+  }
+
+  static void sleepPast(long seconds) {
+    try {
+      Thread.sleep((seconds + 1) * 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonObject tc3(
+      TestServer s, String host, Map<String, String> captured, String key, String action) {
+    return new V3Client(s.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY)
+        .request(action)
+        .header("Host", host)
+        .body(new JsonObject().put("KeyId", key))
+        .timestamp(Long.parseLong(captured.get("X-TC-Timestamp")))
+        .authorization(captured.get("Authorization"))
+        .send();
   }
 
   static JsonObject listKey(TestServer s, String host, String ts, String nonce) {

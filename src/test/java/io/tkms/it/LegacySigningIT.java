@@ -67,4 +67,60 @@ class LegacySigningIT {
     assertThat(v2.getString("codeDesc")).isEqualTo("InvalidAction");
     assertThat(v2.getString("message")).isEqualTo("(10280) action is not existed");
   }
+
+  @Test
+  void anUnderscoreInAName_runsAsTheDotItIsSignedAs() {
+    V2Client c = server.bootstrapClient();
+    String a = Keys.create(c, "underscore-a");
+    String b = Keys.create(c, "underscore-b");
+    // Signed as KeyIds.0 and KeyIds.1: both keys must be disabled, not only the first.
+    JsonObject r =
+        legacyV3("DisableKeys")
+            .param("KeyIds.0", a)
+            .param("KeyIds_1", b)
+            .send()
+            .getJsonObject("Response");
+    assertThat(r.getJsonObject("Error")).as(r.encode()).isNull();
+    JsonObject described =
+        legacyV3("DescribeKeys")
+            .param("KeyIds.0", a)
+            .param("KeyIds.1", b)
+            .send()
+            .getJsonObject("Response");
+    assertThat(described.getJsonArray("KeyMetadatas")).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(described.getJsonArray("KeyMetadatas").getJsonObject(i).getString("KeyState"))
+          .isEqualTo("Disabled");
+    }
+  }
+
+  @Test
+  void twoNamesThatReadTheSame_areRefused_onBothProtocols() {
+    JsonObject v3 =
+        legacyV3("DescribeKeys")
+            .param("KeyIds.0", "a")
+            .param("KeyIds_0", "b")
+            .send()
+            .getJsonObject("Response");
+    assertThat(v3.getJsonObject("Error").getString("Code")).isEqualTo("InvalidParameter");
+    assertThat(v3.getJsonObject("Error").getString("Message")).contains("more than once");
+    JsonObject v2 =
+        v2("GetKeyAttributes").param("keyId", "a").param("x_y", "1").param("x.y", "2").send();
+    assertThat(v2.getInteger("code")).as(v2.encode()).isEqualTo(4000);
+    assertThat(v2.getString("message")).contains("x.y is given more than once");
+  }
+
+  @Test
+  void unknownParameters_areRefused_onBothProtocols() {
+    JsonObject v2 = v2("ListKey").param("bogus", "1").send();
+    assertThat(v2.getInteger("code")).as(v2.encode()).isEqualTo(4000);
+    assertThat(v2.getString("codeDesc")).isEqualTo("UnknownParameter");
+    assertThat(v2.getString("message")).startsWith("(10320) ").contains("bogus");
+    JsonObject v3 = legacyV3("ListKeys").param("Bogus", "1").send().getJsonObject("Response");
+    assertThat(v3.getJsonObject("Error").getString("Code")).isEqualTo("UnknownParameter");
+    // The common parameters of the form signing are not action input.
+    JsonObject common =
+        legacyV3("ListKeys").param("Language", "en-US").send().getJsonObject("Response");
+    assertThat(common.getJsonObject("Error")).as(common.encode()).isNull();
+  }
 }

@@ -23,6 +23,9 @@ public final class RawHttp {
     }
   }
 
+  /** Bodies larger than this are sent while the answer is read. */
+  private static final int LARGE = 64 * 1024;
+
   private RawHttp() {}
 
   /** Sends {@code head} (request line and headers, without the blank line) and {@code body}. */
@@ -46,24 +49,52 @@ public final class RawHttp {
       }
       h.append("\r\n\r\n");
       out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
-      if (body != null) {
-        out.write(body);
+      if (body != null && body.length > LARGE) {
+        // As a real client does: read the answer while still sending. The server answers an
+        // oversized body early and closes the connection, which fails the rest of this write.
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                out.write(body);
+                out.flush();
+              } catch (IOException closedByTheServer) {
+                // expected for an oversized body
+              }
+            });
+      } else {
+        if (body != null) {
+          out.write(body);
+        }
+        out.flush();
       }
-      out.flush();
       return read(s.getInputStream());
     } catch (IOException e) {
       throw new IllegalStateException("request failed: " + e, e);
     }
   }
 
-  private static Response read(InputStream in) throws IOException {
+  /**
+   * Everything until the server closes the connection; a reset after some bytes arrived (the server
+   * closed while this client still sent) ends it like a close.
+   */
+  public static byte[] readToEnd(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     byte[] buf = new byte[8192];
     int n;
-    while ((n = in.read(buf)) > 0) {
-      all.write(buf, 0, n);
+    try {
+      while ((n = in.read(buf)) > 0) {
+        all.write(buf, 0, n);
+      }
+    } catch (java.net.SocketException reset) {
+      if (all.size() == 0) {
+        throw reset;
+      }
     }
-    byte[] raw = all.toByteArray();
+    return all.toByteArray();
+  }
+
+  private static Response read(InputStream in) throws IOException {
+    byte[] raw = readToEnd(in);
     int headEnd = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     if (headEnd < 0) {
       throw new IOException("no complete response head");

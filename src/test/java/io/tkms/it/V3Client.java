@@ -45,6 +45,7 @@ public final class V3Client {
     private boolean unsignedPayload;
     private String signedBody;
     private String authorization;
+    private List<String> signed = List.of("content-type", "host");
 
     Req(String action) {
       headers.put("Host", "127.0.0.1:" + port);
@@ -79,6 +80,18 @@ public final class V3Client {
       query = rawQuery;
       body = "";
       headers.put("Content-Type", "application/x-www-form-urlencoded");
+      return this;
+    }
+
+    /** Sends (and signs) this raw query (already encoded) with the request's method. */
+    public Req query(String rawQuery) {
+      query = rawQuery;
+      return this;
+    }
+
+    /** Signs these headers (lower-case names, in this order) instead of content-type and host. */
+    public Req signedHeaders(String... names) {
+      signed = List.of(names);
       return this;
     }
 
@@ -137,9 +150,7 @@ public final class V3Client {
               : Hmacs.sha256Hex(payload);
       Map<String, String> lower = new LinkedHashMap<>();
       headers.forEach((k, v) -> lower.put(k.toLowerCase(), v));
-      String canonical =
-          Tc3Signature.canonicalRequest(
-              method, query, lower::get, List.of("content-type", "host"), hashed);
+      String canonical = Tc3Signature.canonicalRequest(method, query, lower::get, signed, hashed);
       String sts = Tc3Signature.stringToSign(timestamp, date, service, canonical);
       byte[] key =
           Tc3Signature.signingKey(signWith.getBytes(StandardCharsets.UTF_8), date, service);
@@ -151,7 +162,9 @@ public final class V3Client {
           + date
           + "/"
           + service
-          + "/tc3_request, SignedHeaders=content-type;host, Signature="
+          + "/tc3_request, SignedHeaders="
+          + String.join(";", signed)
+          + ", Signature="
           + sig;
     }
 

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,7 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * the event is dropped and counted ({@link #dropped()}, reported as {@code
  * kms_audit_dropped_total}). Stopping the appender (Logback does at shutdown) writes what is
  * queued. Lines reach the output at most {@code flushMillis} after the request; a crash loses at
- * most the lines of that window.
+ * most the lines of that window. The writer links the lines into a hash chain ({@link AuditChain}):
+ * each carries {@code chain}, {@code seq} and {@code prev}, and the first line after drops carries
+ * {@code dropped} (how many).
  */
 public final class BatchingAuditAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
   private static final LongAdder DROPPED = new LongAdder();
@@ -30,6 +31,7 @@ public final class BatchingAuditAppender extends UnsynchronizedAppenderBase<ILog
 
   private int queueSize = 65_536;
   private int flushMillis = 10;
+  private final LongAdder droppedHere = new LongAdder();
   private ArrayBlockingQueue<String> queue;
   private Thread writer;
   private volatile boolean stopping;
@@ -82,18 +84,23 @@ public final class BatchingAuditAppender extends UnsynchronizedAppenderBase<ILog
   protected void append(ILoggingEvent event) {
     if (!queue.offer(event.getFormattedMessage())) {
       DROPPED.increment();
+      droppedHere.increment();
     }
   }
 
   private void run() {
     List<String> batch = new ArrayList<>(BATCH);
     ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+    AuditChain chain = new AuditChain();
+    long droppedSeen = 0;
     long pause = TimeUnit.MILLISECONDS.toNanos(flushMillis);
     while (true) {
       boolean last = stopping;
       while (queue.drainTo(batch, BATCH) > 0) {
         for (String line : batch) {
-          out.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+          long dropped = droppedHere.sum();
+          out.writeBytes(chain.link(line, dropped - droppedSeen));
+          droppedSeen = dropped;
           out.write('\n');
         }
         batch.clear();

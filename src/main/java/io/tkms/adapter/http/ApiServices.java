@@ -8,6 +8,7 @@ import io.tkms.application.LimitPolicy;
 import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.ReplayGuard;
 import io.tkms.application.port.RequestMetrics;
+import io.tkms.application.port.SignatureBindings;
 import io.tkms.application.port.SourceLimiter;
 import java.time.Clock;
 
@@ -20,6 +21,7 @@ public record ApiServices(
     Tc3KeyCache signingKeys,
     LimitPolicy limits,
     ReplayGuard replay,
+    SignatureBindings signatures,
     SourceLimiter sourceLimiter,
     AuditSink audit,
     Readiness readiness,

@@ -26,6 +26,7 @@ public final class ApiVerticle extends VerticleBase {
   private final List<Route> routes;
   private final Map<String, Handler<HttpServerRequest>> endpoints = new HashMap<>();
   private HttpServer server;
+  private ClosingConnections connections;
 
   public ApiVerticle(ApiServices services, HttpServerOptions options, List<Route> routes) {
     this.services = services;
@@ -36,6 +37,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Pipeline pipeline = new Pipeline(services);
+    connections = pipeline.connections();
     for (Route r : routes) {
       endpoints.put(r.path(), r.endpoint().apply(pipeline));
     }
@@ -54,6 +56,9 @@ public final class ApiVerticle extends VerticleBase {
 
   private void route(HttpServerRequest req) {
     // Counted until the response ends, so a graceful stop can let this request finish.
+    if (connections.refuse(req)) {
+      return; // pipelined behind a request whose connection is being closed: never served
+    }
     services.readiness().inFlight().track(req);
     String path = req.path();
     Handler<HttpServerRequest> endpoint = path == null ? null : endpoints.get(path);
@@ -142,12 +147,10 @@ public final class ApiVerticle extends VerticleBase {
             });
   }
 
-  private static void json(HttpServerRequest req, int status, JsonObject body) {
+  private void json(HttpServerRequest req, int status, JsonObject body) {
     if (!req.response().ended()) {
-      req.response()
-          .setStatusCode(status)
-          .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-          .end(body.toBuffer());
+      req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+      connections.end(req, body.toBuffer());
     }
   }
 }

@@ -11,13 +11,15 @@ import java.util.Optional;
  * @param regionAliases v2 short names to canonical names
  * @param timestampWindowSeconds allowed skew of a request's timestamp, either way
  * @param maxBodyBytes largest request body accepted
+ * @param allowUnsignedPayload whether a TC3 request may send {@code UNSIGNED-PAYLOAD}
  */
 public record HttpSettings(
     List<String> regions,
     Map<String, String> regionAliases,
     String defaultRegion,
     int timestampWindowSeconds,
-    int maxBodyBytes) {
+    int maxBodyBytes,
+    boolean allowUnsignedPayload) {
 
   /** The canonical region for a name or alias, if it is served. */
   public Optional<String> region(String name) {

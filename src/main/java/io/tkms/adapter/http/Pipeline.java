@@ -29,9 +29,15 @@ public final class Pipeline {
   private static final CharSequence JSON =
       HttpHeaders.createOptimized("application/json; charset=utf-8");
   private final ApiServices services;
+  private final ClosingConnections connections = new ClosingConnections();
 
   public Pipeline(ApiServices services) {
     this.services = services;
+  }
+
+  /** This event loop's connections that are answered once more and then closed. */
+  ClosingConnections connections() {
+    return connections;
   }
 
   public ApiServices services() {
@@ -117,26 +123,33 @@ public final class Pipeline {
   }
 
   /**
-   * Collects the body, at most {@code maxBodyBytes}; a larger body is drained and {@code tooLarge}
-   * runs instead of {@code then}.
+   * Collects the body, at most {@code maxBodyBytes}. A larger body is answered by {@code tooLarge}
+   * as soon as it passes the limit, and its connection closed soon after (see {@link
+   * ClosingConnections}); {@code then} never runs for it.
    */
   public void collect(HttpServerRequest req, Consumer<Buffer> then, Runnable tooLarge) {
     int limit = services.settings().maxBodyBytes();
     Buffer body = Buffer.buffer();
-    boolean[] over = {false};
+    long[] extra = {-1}; // bytes after the answer of an oversized body; -1 while within the limit
     req.handler(
         chunk -> {
-          if (!over[0] && body.length() + chunk.length() <= limit) {
+          if (extra[0] >= 0) {
+            extra[0] += chunk.length();
+            connections.linger(req, extra[0]);
+          } else if (body.length() + chunk.length() <= limit) {
             body.appendBuffer(chunk);
           } else {
-            over[0] = true;
+            extra[0] = 0;
+            connections.mark(req);
+            connections.closeLater(req);
+            tooLarge.run();
           }
         });
     req.exceptionHandler(e -> LOG.debug("request stream failed: {}", e.getClass().getSimpleName()));
     req.endHandler(
         v -> {
-          if (over[0]) {
-            tooLarge.run();
+          if (extra[0] >= 0) {
+            connections.linger(req, extra[0]);
           } else {
             then.accept(body);
           }
@@ -160,12 +173,21 @@ public final class Pipeline {
     return services.settings().region(name).orElseThrow(ErrorCode.UNSUPPORTED_REGION::exception);
   }
 
-  /** Source throttle, then the credential: unknown, disabled, or usable. */
+  /**
+   * Source throttle, then the credential: malformed, unknown, disabled, or usable. A malformed
+   * SecretId (not 1 to {@value #MAX_SECRET_ID} printable ASCII characters) is refused as not found
+   * before any cache or database look-up; like an unknown or disabled one it counts as a failed
+   * authentication of the source. A failed look-up (database down) is an internal error and does
+   * not count.
+   */
   public Future<Credential> credential(Exchange ex, String secretId) {
-    ex.secretId = secretId;
     if (services.sourceLimiter().isBlocked(ex.source)) {
       return Future.failedFuture(ErrorCode.SOURCE_THROTTLED.exception());
     }
+    if (!wellFormedSecretId(secretId)) {
+      return authFailure(ex, ErrorCode.SECRET_ID_NOT_FOUND);
+    }
+    ex.secretId = secretId;
     return services
         .credentials()
         .find(secretId)
@@ -181,6 +203,23 @@ public final class Pipeline {
             });
   }
 
+  /** The longest SecretId looked up; Tencent's are 36 characters, ours as issued are shorter. */
+  static final int MAX_SECRET_ID = 128;
+
+  /** 1 to {@value #MAX_SECRET_ID} printable ASCII characters (no blanks, no controls). */
+  static boolean wellFormedSecretId(String s) {
+    if (s == null || s.isEmpty() || s.length() > MAX_SECRET_ID) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Refuses temporary credentials: a non-empty token (API 3.0 {@code X-TC-Token}, the legacy {@code
    * Token} parameter) fails with TOKEN_NOT_SUPPORTED.
@@ -193,8 +232,13 @@ public final class Pipeline {
 
   /** Counts a failed authentication against the source address and fails with {@code code}. */
   public <T> Future<T> authFailure(Exchange ex, ErrorCode code) {
+    return authFailure(ex, code.exception());
+  }
+
+  /** As {@link #authFailure(Exchange, ErrorCode)}, with a message of its own. */
+  public <T> Future<T> authFailure(Exchange ex, KmsException failure) {
     services.sourceLimiter().recordFailure(ex.source);
-    return Future.failedFuture(code.exception());
+    return Future.failedFuture(failure);
   }
 
   /**
@@ -250,7 +294,7 @@ public final class Pipeline {
       if (services.readiness().draining()) {
         resp.putHeader(HttpHeaders.CONNECTION, "close");
       }
-      resp.end(payload);
+      connections.end(req, payload);
     }
     long nanos = System.nanoTime() - ex.startNanos;
     services.metrics().request(ex.protocol.label(), ex.action, result, nanos);

@@ -4,6 +4,7 @@ import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,6 +28,11 @@ public enum Protocol {
     public KmsException invalidAction(String safeName) {
       return ErrorCode.INVALID_ACTION.exception();
     }
+
+    @Override
+    public boolean isCommonParameter(String name) {
+      return LegacySigning.COMMON.contains(name);
+    }
   },
   V3("v3") {
     @Override
@@ -43,7 +49,17 @@ public enum Protocol {
     public KmsException invalidAction(String safeName) {
       return ErrorCode.INVALID_ACTION.exception("the action " + safeName + " does not exist");
     }
+
+    @Override
+    public boolean isCommonParameter(String name) {
+      // TC3 carries the common parameters in X-TC-* headers; these may also come as input. The
+      // legacy-signed form's common parameters are taken out of the input before it is dispatched.
+      return TC3_COMMON_IN_INPUT.contains(name);
+    }
   };
+
+  private static final Set<String> TC3_COMMON_IN_INPUT =
+      Set.of("Region", "Language", "RequestClient");
 
   /** API 2.0 spellings of the (few dozen) API 3.0 field names, computed once each. */
   private static final Map<String, String> LOWER_CAMEL = new ConcurrentHashMap<>();
@@ -58,6 +74,12 @@ public enum Protocol {
   public String label() {
     return label;
   }
+
+  /**
+   * Whether {@code name} is one of the protocol's common parameters (signing, region, language),
+   * which may come with any action's input without being one of its fields.
+   */
+  public abstract boolean isCommonParameter(String name);
 
   /** This protocol's spelling of a field that API 3.0 spells {@code v3Name}. */
   public abstract String fieldName(String v3Name);

@@ -52,7 +52,7 @@ public final class SoftwareHsa implements Hsa {
     int version = 1;
     byte[] nonce = new byte[NONCE];
     random.nextBytes(nonce);
-    byte[] ct = AesGcm.seal(unsealKey, nonce, root, sealAad(version));
+    byte[] ct = AesGcm.sealIsolated(unsealKey, nonce, root, sealAad(version));
     byte[] sealed = new byte[MAGIC.length + NONCE + ct.length];
     System.arraycopy(MAGIC, 0, sealed, 0, MAGIC.length);
     System.arraycopy(nonce, 0, sealed, MAGIC.length, NONCE);
@@ -77,7 +77,7 @@ public final class SoftwareHsa implements Hsa {
     byte[] nonce = Arrays.copyOfRange(s, MAGIC.length, MAGIC.length + NONCE);
     try {
       byte[] root =
-          AesGcm.open(
+          AesGcm.openIsolated(
               unsealKey,
               nonce,
               s,
@@ -123,7 +123,8 @@ public final class SoftwareHsa implements Hsa {
     byte[] nonce = new byte[NONCE];
     random.nextBytes(nonce);
     byte[] ct =
-        AesGcm.seal(rootKey.bytes(), nonce, secret, context.getBytes(StandardCharsets.UTF_8));
+        AesGcm.sealIsolated(
+            rootKey.bytes(), nonce, secret, context.getBytes(StandardCharsets.UTF_8));
     byte[] out = new byte[NONCE + ct.length];
     System.arraycopy(nonce, 0, out, 0, NONCE);
     System.arraycopy(ct, 0, out, NONCE, ct.length);
@@ -139,7 +140,7 @@ public final class SoftwareHsa implements Hsa {
     }
     try {
       return SecretBytes.wrap(
-          AesGcm.open(
+          AesGcm.openIsolated(
               rootKey.bytes(),
               Arrays.copyOf(w, NONCE),
               w,

@@ -3,8 +3,10 @@ package io.tkms.adapter.http.action;
 import io.tkms.adapter.http.Protocol;
 import io.tkms.application.port.RateLimiter.Group;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,8 @@ public final class Action {
   private final Map<Protocol, List<String>> outputs;
   private final Handler handler;
   private final String note;
+  private final List<String> ignored;
+  private final Map<Protocol, Set<String>> accepted;
 
   private Action(Builder b, Handler handler) {
     this.name = b.name;
@@ -50,6 +54,22 @@ public final class Action {
     this.outputs = Collections.unmodifiableMap(new EnumMap<>(b.outputs));
     this.handler = handler;
     this.note = b.note;
+    this.ignored = List.copyOf(b.ignored);
+    Map<Protocol, Set<String>> acc = new EnumMap<>(Protocol.class);
+    for (Protocol p : Protocol.values()) {
+      Set<String> names = new HashSet<>();
+      for (Field<?> f : inputs(p)) {
+        Field.Spec spec = f.spec(p);
+        if (spec != null) {
+          names.addAll(spec.names());
+        }
+      }
+      if (p == Protocol.V3) {
+        names.addAll(ignored);
+      }
+      acc.put(p, Set.copyOf(names));
+    }
+    this.accepted = Collections.unmodifiableMap(acc);
     for (List<Field<?>> fields : inputs.values()) {
       Set<String> names = new LinkedHashSet<>();
       for (Field<?> f : fields) {
@@ -104,6 +124,22 @@ public final class Action {
     return outputs.getOrDefault(protocol, List.of());
   }
 
+  /**
+   * Whether {@code protocol} defines the input {@code wireName} for this action: one of its fields
+   * (under any of its names) or one it {@linkplain Builder#ignores ignores}. Any other input name
+   * is refused as unknown (not counting the protocol's {@linkplain Protocol#isCommonParameter
+   * common parameters}), so that a body signed for one action cannot silently mean something to
+   * another.
+   */
+  public boolean accepts(Protocol protocol, String wireName) {
+    return accepted.get(protocol).contains(wireName);
+  }
+
+  /** API 3.0 inputs of this action that the server accepts and does not read. */
+  public List<String> ignored() {
+    return ignored;
+  }
+
   public boolean supported() {
     return handler != null;
   }
@@ -130,6 +166,7 @@ public final class Action {
     private final Map<Protocol, List<Field<?>>> inputs = new EnumMap<>(Protocol.class);
     private final Map<Protocol, List<String>> outputs = new EnumMap<>(Protocol.class);
     private String note = "";
+    private final List<String> ignored = new ArrayList<>();
 
     private Builder(String name, Group group) {
       this.name = name;
@@ -175,6 +212,16 @@ public final class Action {
     /** The output fields in {@code protocol} only, where the protocols answer differently. */
     public Builder outputs(Protocol protocol, String... fields) {
       outputs.put(protocol, List.of(fields));
+      return this;
+    }
+
+    /**
+     * Inputs Tencent's API 3.0 defines for this action that the server accepts and does not read:
+     * given, they change nothing; any input neither declared nor ignored is refused as unknown.
+     * (API 2.0 defines no input that the declarations leave out.)
+     */
+    public Builder ignores(String... names) {
+      ignored.addAll(List.of(names));
       return this;
     }
 

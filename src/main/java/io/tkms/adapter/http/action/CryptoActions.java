@@ -34,6 +34,7 @@ final class CryptoActions {
       Action.crypto("Decrypt")
           .v2()
           .inputs(ENCRYPTION_PUBLIC_KEY, CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT)
+          .ignores("EncryptionAlgorithm")
           .outputs("KeyId", "Plaintext")
           .handler(CryptoActions::decrypt);
 
@@ -47,6 +48,7 @@ final class CryptoActions {
               NUMBER_OF_BYTES,
               KEY_SPEC,
               ENCRYPTION_CONTEXT)
+          .ignores("EncryptionAlgorithm", "DataKeyName", "Description", "HsmClusterId", "Tags")
           .outputs("KeyId", "Plaintext", "CiphertextBlob")
           .note(
               "one of NumberOfBytes and KeySpec is required; NumberOfBytes wins (KeySpec is then not read)")

@@ -3,6 +3,7 @@ package io.tkms.adapter.http.action;
 import io.tkms.adapter.http.Exchange;
 import io.tkms.adapter.http.Pipeline;
 import io.tkms.adapter.http.Protocol;
+import io.tkms.adapter.http.wire.Params;
 import io.tkms.application.Caller;
 import io.tkms.domain.KeyId;
 import io.tkms.error.ErrorCode;
@@ -11,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -35,7 +37,8 @@ public final class Dispatcher {
    * Runs action {@code name} for {@code caller} with {@code input}; the answer's fields or its
    * failure.
    */
-  public Future<JsonObject> dispatch(Exchange ex, Caller caller, String name, ActionInput input) {
+  public Future<JsonObject> dispatch(
+      Exchange ex, Caller caller, String name, Map<String, ?> input) {
     Action action = catalog.find(protocol, name);
     if (action == null) {
       return Future.failedFuture(protocol.invalidAction(Pipeline.safeName(name)));
@@ -50,8 +53,22 @@ public final class Dispatcher {
         .compose(v -> run(action, ex, caller, input));
   }
 
-  /** Decodes the inputs and runs the handler (after the lookup and the limiter). */
-  Future<JsonObject> run(Action action, Exchange ex, Caller caller, ActionInput input) {
+  /**
+   * Refuses unknown input names, decodes the inputs and runs the handler (after the lookup and the
+   * limiter).
+   */
+  Future<JsonObject> run(Action action, Exchange ex, Caller caller, Map<String, ?> wire) {
+    for (String n : wire.keySet()) {
+      if (!action.accepts(protocol, n) && !protocol.isCommonParameter(n)) {
+        return Future.failedFuture(
+            ErrorCode.UNKNOWN_PARAMETER.exception(
+                "the action "
+                    + action.wireName(protocol).orElse(action.name())
+                    + " has no parameter "
+                    + Params.forMessage(n)));
+      }
+    }
+    ActionInput input = wire::get;
     List<Field<?>> inputs = action.inputs(protocol);
     Object[] values = new Object[inputs.size()];
     boolean[] given = new boolean[inputs.size()];

@@ -77,6 +77,7 @@ final class KeyActions {
       Action.management("ListKeys")
           .v2("ListKey")
           .inputs(OFFSET, LIMIT, ROLE)
+          .ignores("HsmClusterId")
           .outputs("Keys", "TotalCount")
           .note("oldest first")
           .handler(KeyActions::listKeys);
@@ -106,8 +107,8 @@ final class KeyActions {
               KEY_USAGE_FILTER,
               ROLE,
               SEARCH_KEY_ALIAS)
+          .ignores("HsmClusterId", "MemberAccounts")
           .outputs("TotalCount", "KeyMetadatas")
-          .note("MemberAccounts and HsmClusterId are ignored")
           .handler(KeyActions::listKeyDetail);
 
   static final Action UPDATE_ALIAS =

@@ -3,6 +3,7 @@ package io.tkms.adapter.http.admin;
 import io.tkms.application.AdminService;
 import io.tkms.application.LimitPolicy;
 import io.tkms.application.port.AccountRepository;
+import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.SourceLimiter;
 import io.tkms.crypto.ConstantTime;
 import io.tkms.crypto.Hmacs;
@@ -39,19 +40,35 @@ public final class AdminApi {
   private final LimitPolicy limits;
   private final SourceLimiter failures;
   private final byte[] tokenDigest;
+  private final AdminAudit audit;
 
-  /** {@code token} is read once; only its SHA-256 is kept. The caller zeroes its array. */
-  public AdminApi(AdminService admin, LimitPolicy limits, SourceLimiter failures, byte[] token) {
+  /** How long after refusing a request whose body is still coming its connection is closed. */
+  private static final long CLOSE_DELAY_MS = 200;
+
+  /**
+   * {@code token} is read once; only its SHA-256 is kept. The caller zeroes its array. Every answer
+   * is recorded in {@code audit}.
+   */
+  public AdminApi(
+      AdminService admin,
+      LimitPolicy limits,
+      SourceLimiter failures,
+      byte[] token,
+      AuditSink audit) {
     this.admin = admin;
     this.limits = limits;
     this.failures = failures;
     this.tokenDigest = Hmacs.sha256(token);
+    this.audit = new AdminAudit(audit);
   }
 
   public Router router(Vertx vertx) {
     Router r = Router.router(vertx);
-    r.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    r.route().handler(AdminAudit::start);
+    // The token is checked before a byte of the body is read: without it, a body costs nothing.
+    // (authenticate is synchronous, so the body handler that follows it still sees every chunk.)
     r.route().handler(this::authenticate);
+    r.route().handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     r.post("/admin/v1/accounts")
         .handler(
             ctx -> {
@@ -178,7 +195,7 @@ public final class AdminApi {
             : ctx.request().remoteAddress().hostAddress();
     // Token guessing is limited per source address, like failed API authentications.
     if (failures.isBlocked(source)) {
-      send(ctx, 429, error("too many failed attempts from this address, retry later"));
+      refuse(ctx, 429, error("too many failed attempts from this address, retry later"));
       return;
     }
     String h = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
@@ -189,7 +206,7 @@ public final class AdminApi {
     // Digests make the comparison independent of the token's length as well as its content.
     if (!ConstantTime.equals(Hmacs.sha256(given), tokenDigest) || given.length == 0) {
       failures.recordFailure(source);
-      send(ctx, 401, error("missing or wrong bearer token"));
+      refuse(ctx, 401, error("missing or wrong bearer token"));
       return;
     }
     ctx.next();
@@ -280,7 +297,7 @@ public final class AdminApi {
         .put("credentials", creds);
   }
 
-  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+  private void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
     result.onComplete(
         ar -> {
           if (ar.succeeded()) {
@@ -304,12 +321,30 @@ public final class AdminApi {
     return new JsonObject().put("error", message);
   }
 
-  private static void send(RoutingContext ctx, int status, JsonObject body) {
+  /** The one place a management request is answered, and so audited. */
+  private void send(RoutingContext ctx, int status, JsonObject body) {
     if (!ctx.response().ended()) {
       ctx.response()
           .setStatusCode(status)
           .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
           .end(body.toBuffer());
+      audit.record(ctx, status, body);
+    }
+  }
+
+  /**
+   * Answers an unauthenticated request before its body is read; a body still to come is never read:
+   * the connection is closed once the answer is written.
+   */
+  private void refuse(RoutingContext ctx, int status, JsonObject body) {
+    boolean bodyPending = !ctx.request().isEnded();
+    if (bodyPending) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    send(ctx, status, body);
+    if (bodyPending) {
+      // A moment for the answer to reach the client before the close (a reset could destroy it).
+      ctx.vertx().setTimer(CLOSE_DELAY_MS, t -> ctx.request().connection().close());
     }
   }
 }

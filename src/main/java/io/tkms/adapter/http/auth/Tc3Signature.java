@@ -68,11 +68,15 @@ public final class Tc3Signature {
    * @param header lower-case header name to its value, or null when absent
    */
   public static String hashedPayload(byte[] body, Function<String, String> header) {
-    String mode = header.apply(CONTENT_SHA256);
-    if (mode != null && mode.trim().equals(UNSIGNED_PAYLOAD)) {
+    if (isUnsignedPayload(header.apply(CONTENT_SHA256))) {
       return UNSIGNED_PAYLOAD_HASH;
     }
     return Hmacs.sha256Hex(body);
+  }
+
+  /** Whether an {@code X-TC-Content-SHA256} value (null when absent) asks for an unsigned body. */
+  public static boolean isUnsignedPayload(String contentSha256) {
+    return contentSha256 != null && contentSha256.trim().equals(UNSIGNED_PAYLOAD);
   }
 
   /**

@@ -77,8 +77,9 @@ public final class V2Endpoint implements Handler<HttpServerRequest> {
       }
     }
     Map<String, String> flat = Params.toMap(all);
-    // No API 2.0 action takes an array: any indexed name is refused by the generic decoder.
-    ArrayParams.decode(flat, Set.of(), MAX_ARRAY_ITEMS);
+    // No API 2.0 action takes an array: any indexed name (KeyIds.1, or KeyIds_1 as it is signed
+    // and executed) is refused by the generic decoder.
+    ArrayParams.decode(Params.legacyNames(flat), Set.of(), MAX_ARRAY_ITEMS);
     return flat;
   }
 
@@ -86,7 +87,7 @@ public final class V2Endpoint implements Handler<HttpServerRequest> {
     String action = LegacySigning.required(Protocol.V2, params, "Action");
     return signing
         .authenticate(ex, req, params, PATH, regionName(Pipeline.host(req), params))
-        .compose(caller -> dispatcher.dispatch(ex, caller, action, params::get));
+        .compose(caller -> dispatcher.dispatch(ex, caller, action, Params.legacyNames(params)));
   }
 
   /** The region in {@code kms-<region>.…} of the Host wins over the Region parameter. */

@@ -16,6 +16,7 @@ import io.tkms.adapter.http.wire.JsonBody;
 import io.tkms.adapter.http.wire.Param;
 import io.tkms.adapter.http.wire.Params;
 import io.tkms.adapter.http.wire.Unflatten;
+import io.tkms.application.port.SignatureBindings;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -52,18 +53,29 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
   private static final CharSequence X_TC_TIMESTAMP = HttpHeaders.createOptimized("X-TC-Timestamp");
   private static final CharSequence X_TC_TOKEN = HttpHeaders.createOptimized("X-TC-Token");
   private static final CharSequence X_TC_REGION = HttpHeaders.createOptimized("X-TC-Region");
+  private static final CharSequence X_TC_CONTENT_SHA256 =
+      HttpHeaders.createOptimized("X-TC-Content-SHA256");
+
+  /** Tencent's mandatory signed headers (signature v3 documentation). */
+  private static final List<String> REQUIRED_SIGNED_HEADERS = List.of("content-type", "host");
 
   private final Pipeline pipeline;
   private final LegacySigning signing;
   private final Dispatcher dispatcher;
   private final Tc3KeyCache signingKeys;
   private final FormDecoder forms = new FormDecoder();
+  private final boolean allowUnsignedPayload;
+  private final SignatureBindings signatures;
+  private final long timestampWindow;
 
   public V3Endpoint(Pipeline pipeline, ActionCatalog actions) {
     this.pipeline = pipeline;
     this.signing = new LegacySigning(pipeline);
     this.dispatcher = new Dispatcher(actions, pipeline, Protocol.V3);
     this.signingKeys = pipeline.services().signingKeys();
+    this.allowUnsignedPayload = pipeline.services().settings().allowUnsignedPayload();
+    this.signatures = pipeline.services().signatures();
+    this.timestampWindow = pipeline.services().settings().timestampWindowSeconds();
   }
 
   /** Handles one request; call on the event loop that received it. */
@@ -84,7 +96,8 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
   private Future<JsonObject> tc3(HttpServerRequest req, Exchange ex, Buffer body, String header) {
     String action = requiredHeader(req, X_TC_ACTION);
     ex.action = action;
-    checkVersion(requiredHeader(req, X_TC_VERSION));
+    String version = requiredHeader(req, X_TC_VERSION);
+    checkVersion(version);
     String ts = requiredHeader(req, X_TC_TIMESTAMP);
     if (!LegacySigning.digits(ts, 12)) {
       throw ErrorCode.INVALID_PARAMETER_VALUE.exception("X-TC-Timestamp must be Unix seconds");
@@ -92,11 +105,26 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
     long timestamp = Long.parseLong(ts);
     Pipeline.refuseToken(req.getHeader(X_TC_TOKEN));
     Tc3Authorization auth = Tc3Authorization.parse(header);
-    if (!auth.signedHeaders().contains("host")) {
-      // Unsigned Host would let a signature made for one endpoint be replayed at another.
-      throw ErrorCode.INVALID_AUTHORIZATION.exception("SignedHeaders must include host");
+    // Unsigned, Host would let a signature made for one endpoint be replayed at another, and
+    // Content-Type would let a JSON body be read as a form.
+    for (String name : REQUIRED_SIGNED_HEADERS) {
+      if (!auth.signedHeaders().contains(name)) {
+        throw ErrorCode.INVALID_AUTHORIZATION.exception("SignedHeaders must include " + name);
+      }
     }
-    String query = HttpMethod.GET.equals(req.method()) && req.query() != null ? req.query() : "";
+    boolean get = HttpMethod.GET.equals(req.method());
+    String query = req.query() == null ? "" : req.query();
+    if (!get && !query.isEmpty()) {
+      throw ErrorCode.SIGNATURE_FAILURE.exception(
+          "the query string of a POST is not signed (TC3 signs an empty query for POST):"
+              + " send the parameters in the body");
+    }
+    if (!allowUnsignedPayload
+        && Tc3Signature.isUnsignedPayload(req.getHeader(X_TC_CONTENT_SHA256))) {
+      throw ErrorCode.SIGNATURE_FAILURE.exception(
+          "X-TC-Content-SHA256: UNSIGNED-PAYLOAD leaves the body unsigned; this server requires a"
+              + " signed body");
+    }
     // The action input is parsed only after the signature verified: a tampered request is
     // reported as such, and unauthenticated input costs no parsing.
     return pipeline
@@ -127,18 +155,48 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
               if (!ok) {
                 return pipeline.authFailure(ex, ErrorCode.SIGNATURE_FAILURE);
               }
-              Map<String, Object> input = tc3Input(req, body, bytes);
+              Map<String, Object> input = tc3Input(req, get, body, bytes);
               String region =
                   pipeline.region(
                       firstNonEmpty(req.getHeader(X_TC_REGION), stringOrNull(input.get("Region"))));
               return pipeline
                   .admit(ex, cred, timestamp, null, region)
-                  .compose(caller -> dispatcher.dispatch(ex, caller, action, input::get));
+                  .compose(
+                      caller ->
+                          bind(ex, req, auth, action + '\n' + region + '\n' + version, timestamp)
+                              .compose(v -> dispatcher.dispatch(ex, caller, action, input)));
             });
   }
 
-  private Map<String, Object> tc3Input(HttpServerRequest req, Buffer body, byte[] bytes) {
-    if (HttpMethod.GET.equals(req.method())) {
+  /**
+   * Binds the signature to what it runs as (action, region, version) for its timestamp window,
+   * unless the signature covers them itself: the official SDKs sign neither {@code X-TC-Action} nor
+   * {@code X-TC-Region}, and without this a captured request would run again as another action or
+   * in another region. The first use wins; an identical repeat is allowed.
+   */
+  private Future<Void> bind(
+      Exchange ex, HttpServerRequest req, Tc3Authorization auth, String binding, long timestamp) {
+    List<String> signed = auth.signedHeaders();
+    if (signed.contains("x-tc-action")
+        && (req.getHeader(X_TC_REGION) == null || signed.contains("x-tc-region"))) {
+      return Future.succeededFuture();
+    }
+    return signatures
+        .bind(auth.signature(), binding, timestamp + timestampWindow)
+        .compose(
+            ok ->
+                ok
+                    ? Future.succeededFuture()
+                    : pipeline.authFailure(
+                        ex,
+                        ErrorCode.SIGNATURE_FAILURE.exception(
+                            "this signature was first used for another action, region or version"
+                                + " (sign x-tc-action and x-tc-region to bind them)")));
+  }
+
+  private Map<String, Object> tc3Input(
+      HttpServerRequest req, boolean get, Buffer body, byte[] bytes) {
+    if (get) {
       return Unflatten.toTree(Params.toMap(decodeQuery(req)), MAX_ITEMS);
     }
     String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -147,9 +205,8 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
         || (lower.isEmpty() && body.length() > 0 && body.getByte(0) == '{')) {
       return body.length() == 0 ? Map.of() : JsonBody.object(bytes);
     }
-    List<Param> params = new ArrayList<>(decodeQuery(req));
-    params.addAll(FormBody.decode(type, bytes, forms));
-    return Unflatten.toTree(Params.toMap(params), MAX_ITEMS);
+    // A POST's query is refused before this point: the form body is the whole input.
+    return Unflatten.toTree(Params.toMap(FormBody.decode(type, bytes, forms)), MAX_ITEMS);
   }
 
   private List<Param> decodeQuery(HttpServerRequest req) {
@@ -170,14 +227,16 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
     String action = LegacySigning.required(Protocol.V3, p, "Action");
     ex.action = action;
     checkVersion(LegacySigning.required(Protocol.V3, p, "Version"));
+    // Signed over the names as sent; executed with _ read as ., as the string-to-sign writes it.
+    Map<String, String> executed = Params.legacyNames(p);
     return signing
         .authenticate(ex, req, p, PATH, p.get("Region"))
         .compose(
             caller -> {
-              Map<String, String> inputFlat = new HashMap<>(p);
+              Map<String, String> inputFlat = new HashMap<>(executed);
               inputFlat.keySet().removeAll(LegacySigning.COMMON);
               return dispatcher.dispatch(
-                  ex, caller, action, Unflatten.toTree(inputFlat, MAX_ITEMS)::get);
+                  ex, caller, action, Unflatten.toTree(inputFlat, MAX_ITEMS));
             });
   }
 

@@ -13,26 +13,42 @@ import java.util.Map;
 /**
  * A JSON request body straight into plain maps and lists (the shape {@link Unflatten} produces),
  * with Jackson's streaming parser: one pass, no {@code JsonObject} tree copied afterwards. Objects
- * keep their field order and the last of repeated names; integers are {@code Integer}, {@code Long}
- * or {@code BigInteger}, other numbers {@code Double}; trailing content is an error. Values may
- * hold plaintext: never put them in an error message.
+ * keep their field order; a name given twice in one object is refused (a signed body must mean one
+ * thing, whichever parser reads it); integers are {@code Integer}, {@code Long} or {@code
+ * BigInteger}, other numbers {@code Double}; trailing content is an error. The body may hold at
+ * most as many members and array items, counted at every depth, as a form may hold parameters.
+ * Values may hold plaintext: never put them in an error message.
  */
 public final class JsonBody {
   private static final JsonFactory JSON = new JsonFactory();
 
-  private JsonBody() {}
+  private final JsonParser p;
+  private int left;
+
+  private JsonBody(JsonParser p, int maxItems) {
+    this.p = p;
+    this.left = maxItems;
+  }
+
+  /** The body's top-level object, with at most {@link FormDecoder#DEFAULT_MAX_PARAMS} items. */
+  public static Map<String, Object> object(byte[] body) {
+    return object(body, FormDecoder.DEFAULT_MAX_PARAMS);
+  }
 
   /**
    * The body's top-level object.
    *
-   * @throws io.tkms.error.KmsException REQUEST_UNPARSABLE when it is not exactly one JSON object
+   * @param maxItems the most members and array items the body may hold, at every depth together
+   * @throws io.tkms.error.KmsException REQUEST_UNPARSABLE when it is not exactly one JSON object or
+   *     holds more than {@code maxItems} items; DUPLICATE_PARAMETER when an object names a member
+   *     twice
    */
-  public static Map<String, Object> object(byte[] body) {
+  public static Map<String, Object> object(byte[] body, int maxItems) {
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw ErrorCode.REQUEST_UNPARSABLE.exception("the request body must be a JSON object");
       }
-      Map<String, Object> root = object(p);
+      Map<String, Object> root = new JsonBody(p, maxItems).object();
       if (p.nextToken() != null) {
         throw ErrorCode.REQUEST_UNPARSABLE.exception("the request body is not valid JSON");
       }
@@ -43,27 +59,39 @@ public final class JsonBody {
     }
   }
 
-  private static Map<String, Object> object(JsonParser p) throws IOException {
+  private Map<String, Object> object() throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
+      count();
+      if (m.containsKey(name)) {
+        throw ErrorCode.DUPLICATE_PARAMETER.exception(
+            "parameter " + Params.forMessage(name) + " is given more than once");
+      }
       p.nextToken();
-      m.put(name, value(p));
+      m.put(name, value());
     }
     return m;
   }
 
-  private static Object value(JsonParser p) throws IOException {
+  private void count() {
+    if (--left < 0) {
+      throw ErrorCode.REQUEST_UNPARSABLE.exception("too many parameters");
+    }
+  }
+
+  private Object value() throws IOException {
     JsonToken t = p.currentToken();
     if (t == null) {
       throw ErrorCode.REQUEST_UNPARSABLE.exception("the request body is not valid JSON");
     }
     return switch (t) {
-      case START_OBJECT -> object(p);
+      case START_OBJECT -> object();
       case START_ARRAY -> {
         List<Object> l = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-          l.add(value(p));
+          count();
+          l.add(value());
         }
         yield l;
       }

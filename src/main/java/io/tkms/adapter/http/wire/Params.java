@@ -33,11 +33,42 @@ public final class Params {
   }
 
   /**
+   * The parameters of a legacy-signed (HmacSHA1/HmacSHA256) request as they are executed: each
+   * {@code _} in a name reads as {@code .}, as the string-to-sign writes it, so that what runs is
+   * what was signed ({@code KeyIds_1} is {@code KeyIds.1}). The signature itself is checked over
+   * {@code params} as sent (the string-to-sign sorts the names as sent). Two names that read the
+   * same ({@code KeyIds_1} and {@code KeyIds.1}) are refused as a repeated name.
+   *
+   * @return {@code params} itself when no name holds {@code _}
+   */
+  public static Map<String, String> legacyNames(Map<String, String> params) {
+    boolean any = false;
+    for (String name : params.keySet()) {
+      if (name.indexOf('_') >= 0) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) {
+      return params;
+    }
+    Map<String, String> map = new HashMap<>(params.size() * 2);
+    for (Map.Entry<String, String> e : params.entrySet()) {
+      String name = e.getKey().replace('_', '.');
+      if (map.putIfAbsent(name, e.getValue()) != null) {
+        throw ErrorCode.DUPLICATE_PARAMETER.exception(
+            "parameter " + forMessage(name) + " is given more than once");
+      }
+    }
+    return Map.copyOf(map);
+  }
+
+  /**
    * A parameter name made safe to put in a client-visible message and in logs: control and format
    * characters (which could forge log lines or reorder text with bidi overrides) are dropped, and
    * anything past {@value #MAX_NAME_IN_MESSAGE} characters is cut and marked.
    */
-  static String forMessage(String name) {
+  public static String forMessage(String name) {
     StringBuilder sb = new StringBuilder(Math.min(name.length(), MAX_NAME_IN_MESSAGE + 3));
     int kept = 0;
     for (int i = 0; i < name.length(); ) {

@@ -46,6 +46,11 @@ public final class ApiReference {
       if (!a.note().isEmpty()) {
         notes.add(a.note());
       }
+      if (p == Protocol.V3 && !a.ignored().isEmpty()) {
+        List<String> names = new ArrayList<>();
+        a.ignored().forEach(n -> names.add("`" + n + "`"));
+        notes.add("accepted and ignored: " + String.join(", ", names));
+      }
       sb.append("| ")
           .append(a.wireName(p).get())
           .append(" | ")

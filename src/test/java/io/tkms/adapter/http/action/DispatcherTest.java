@@ -41,7 +41,7 @@ class DispatcherTest {
 
   static Future<JsonObject> run(Action a, Exchange ex, Map<String, Object> input) {
     return new Dispatcher(ActionCatalog.standard(), new Pipeline(null), Protocol.V3)
-        .run(a, ex, CALLER, input::get);
+        .run(a, ex, CALLER, input);
   }
 
   static ErrorCode failure(Future<?> f) {
@@ -117,7 +117,7 @@ class DispatcherTest {
     assertThat(run(a, exchange(), Map.of()).result().encode()).isEqualTo("{\"TotalCount\":10}");
     JsonObject v2 =
         new Dispatcher(ActionCatalog.standard(), new Pipeline(null), Protocol.V2)
-            .run(a, new Exchange("r", 0, "s", Protocol.V2), CALLER, Map.of("limit", "3")::get)
+            .run(a, new Exchange("r", 0, "s", Protocol.V2), CALLER, Map.of("limit", "3"))
             .result();
     assertThat(v2.encode()).isEqualTo("{\"totalCount\":3}");
   }
@@ -125,7 +125,7 @@ class DispatcherTest {
   static ErrorCode firstError(Action a, Protocol p, Map<String, Object> input) {
     return failure(
         new Dispatcher(ActionCatalog.standard(), new Pipeline(null), p)
-            .run(a, new Exchange("r", 0, "s", p), CALLER, input::get));
+            .run(a, new Exchange("r", 0, "s", p), CALLER, input));
   }
 
   @Test
@@ -171,11 +171,11 @@ class DispatcherTest {
   void lookup_unknownIsInvalidAction_unsupportedIsUnsupportedOperation_beforeAnyThrottling() {
     Dispatcher v3 = new Dispatcher(ActionCatalog.standard(), new Pipeline(null), Protocol.V3);
     Dispatcher v2 = new Dispatcher(ActionCatalog.standard(), new Pipeline(null), Protocol.V2);
-    assertThat(failure(v3.dispatch(exchange(), CALLER, "RotateKey", Map.of()::get)))
+    assertThat(failure(v3.dispatch(exchange(), CALLER, "RotateKey", Map.of())))
         .isEqualTo(ErrorCode.UNSUPPORTED_OPERATION);
-    assertThat(failure(v3.dispatch(exchange(), CALLER, "Nope", Map.of()::get)))
+    assertThat(failure(v3.dispatch(exchange(), CALLER, "Nope", Map.of())))
         .isEqualTo(ErrorCode.INVALID_ACTION);
-    Future<JsonObject> unknownV2 = v2.dispatch(exchange(), CALLER, "RotateKey", Map.of()::get);
+    Future<JsonObject> unknownV2 = v2.dispatch(exchange(), CALLER, "RotateKey", Map.of());
     assertThat(failure(unknownV2)).isEqualTo(ErrorCode.INVALID_ACTION);
     assertThat(unknownV2.cause().getMessage()).isEqualTo(ErrorCode.INVALID_ACTION.message());
   }

@@ -39,9 +39,46 @@ class JsonBodyTest {
     assertThat(m.get("L")).isEqualTo(List.of("x", Map.of("y", List.of(1))));
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"a\":1,\"a\":\"two\"}",
+        "{\"a\":null,\"a\":null}",
+        "{\"Ctx\":{\"k\":\"v\",\"k\":\"w\"}}",
+        "{\"L\":[{\"x\":1,\"x\":1}]}"
+      })
+  void aMemberNamedTwiceInOneObjectIsRefused(String body) {
+    assertThatThrownBy(() -> parse(body))
+        .isInstanceOfSatisfying(
+            KmsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_PARAMETER));
+  }
+
   @Test
-  void theLastOfRepeatedNamesWins() {
-    assertThat(parse("{\"a\":1,\"a\":\"two\"}")).isEqualTo(Map.of("a", "two"));
+  void theSameNameInDifferentObjectsIsFine() {
+    assertThat(parse("{\"a\":{\"a\":1},\"b\":[{\"a\":2},{\"a\":3}]}")).containsKeys("a", "b");
+  }
+
+  @Test
+  void membersAndArrayItemsAtEveryDepthCountAgainstTheLimit() {
+    // 1 member + 2 array items + 1 member in the first item = 4.
+    String four = "{\"L\":[{\"x\":1},2]}";
+    assertThat(JsonBody.object(four.getBytes(StandardCharsets.UTF_8), 4)).containsKey("L");
+    assertThatThrownBy(() -> JsonBody.object(four.getBytes(StandardCharsets.UTF_8), 3))
+        .isInstanceOfSatisfying(
+            KmsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE));
+  }
+
+  @Test
+  void theDefaultLimitIsTheFormParameterLimit() {
+    StringBuilder items = new StringBuilder("{\"L\":[");
+    for (int i = 0; i < FormDecoder.DEFAULT_MAX_PARAMS; i++) {
+      items.append(i == 0 ? "" : ",").append(i);
+    }
+    String over = items.append("]}").toString(); // 1 member + 256 items
+    assertThatThrownBy(() -> parse(over))
+        .isInstanceOfSatisfying(
+            KmsException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_UNPARSABLE));
+    assertThat(parse(over.replace("[0,", "["))).containsKey("L");
   }
 
   @Test

@@ -1,0 +1,80 @@
+package io.tkms.adapter.http.admin;
+
+import io.tkms.adapter.http.RequestIds;
+import io.tkms.adapter.http.wire.Params;
+import io.tkms.application.port.AuditSink;
+import io.tkms.application.port.AuditSink.AuditEvent;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * One audit event per management request, in the same stream as the API's (protocol {@code admin}):
+ * the time, the route ({@code POST /admin/v1/accounts/:appId/principals}), the ids it touched
+ * (account, principal, credential: from the path, or from the answer of a create), the HTTP status
+ * as the result, the source address and the latency. Never the token, a SecretKey or any other body
+ * field.
+ */
+final class AdminAudit {
+  private static final String STARTED = "tkms.started";
+  private static final int MAX_PATH = 128;
+  private final AuditSink sink;
+
+  AdminAudit(AuditSink sink) {
+    this.sink = sink;
+  }
+
+  /** The first handler of every request: notes when it began. */
+  static void start(RoutingContext ctx) {
+    ctx.put(STARTED, System.nanoTime());
+    ctx.next();
+  }
+
+  void record(RoutingContext ctx, int status, JsonObject answer) {
+    if (sink == null) {
+      return;
+    }
+    Long started = ctx.get(STARTED);
+    long micros = started == null ? 0 : (System.nanoTime() - started) / 1000;
+    boolean ok = status >= 200 && status < 300;
+    String source =
+        ctx.request().remoteAddress() == null
+            ? "unknown"
+            : ctx.request().remoteAddress().hostAddress();
+    sink.record(
+        new AuditEvent(
+            System.currentTimeMillis(),
+            RequestIds.next(),
+            "admin",
+            id(ctx, "appId", ok ? answer : null),
+            id(ctx, "uin", ok ? answer : null),
+            id(ctx, "secretId", ok ? answer : null),
+            route(ctx),
+            "",
+            Integer.toString(status),
+            source,
+            micros));
+  }
+
+  /** The id from the path, else from a successful answer (the id a create made), else "". */
+  private static String id(RoutingContext ctx, String name, JsonObject answer) {
+    String v = ctx.pathParam(name);
+    if (v == null && answer != null) {
+      Object a = answer.getValue(name);
+      v = a instanceof String || a instanceof Number ? String.valueOf(a) : null;
+    }
+    return v == null ? "" : Params.forMessage(v);
+  }
+
+  /** The method and the route's pattern; the request's path (made printable) when none matched. */
+  private static String route(RoutingContext ctx) {
+    Route r = ctx.currentRoute();
+    String path = r != null && r.getPath() != null ? r.getPath() : ctx.request().path();
+    if (path == null) {
+      path = "";
+    } else if (path.length() > MAX_PATH) {
+      path = path.substring(0, MAX_PATH);
+    }
+    return ctx.request().method().name() + " " + Params.forMessage(path);
+  }
+}
