@@ -1,6 +1,7 @@
 package io.tkms.crypto;
 
 import java.security.InvalidKeyException;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -36,6 +37,17 @@ public final class Hmacs {
   /** SHA-256 of {@code data}. */
   public static byte[] sha256(byte[] data) {
     return Jca.sha256().digest(data);
+  }
+
+  /**
+   * SHA-256 of {@code a[off, off + len)} followed by {@code b}, as 64 lower-case hex characters
+   * (without copying the two into one array).
+   */
+  public static String sha256Hex(byte[] a, int off, int len, byte[] b) {
+    MessageDigest md = Jca.sha256();
+    md.update(a, off, len);
+    md.update(b);
+    return HEX.formatHex(md.digest());
   }
 
   /** SHA-256 of {@code data} as 64 lower-case hex characters. */

@@ -2,6 +2,7 @@ package io.tkms.adapter.audit;
 
 import io.tkms.crypto.Hmacs;
 import io.tkms.crypto.RandomSource;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
@@ -30,19 +31,20 @@ final class AuditChain {
   }
 
   /**
-   * {@code line} (one JSON object, as formatted) with the chain's fields added; {@code line} as it
-   * is when it is not a JSON object.
+   * Writes {@code line} (one JSON object, as formatted) to {@code out} with the chain's fields
+   * added, without a newline; {@code line} as it is when it is not a JSON object.
    *
    * @param dropped events dropped since the previous line
-   * @return the UTF-8 bytes to write, without a newline
    */
-  byte[] link(String line, long dropped) {
-    if (line.length() < 2 || line.charAt(0) != '{' || line.charAt(line.length() - 1) != '}') {
-      return line.getBytes(StandardCharsets.UTF_8);
+  void link(String line, long dropped, ByteArrayOutputStream out) {
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+    int n = bytes.length;
+    if (n < 2 || bytes[0] != '{' || bytes[n - 1] != '}') {
+      out.write(bytes, 0, n);
+      return;
     }
-    StringBuilder b = new StringBuilder(line.length() + 160);
-    b.append(line, 0, line.length() - 1);
-    if (line.length() > 2) {
+    StringBuilder b = new StringBuilder(160);
+    if (n > 2) {
       b.append(',');
     }
     if (dropped > 0) {
@@ -50,8 +52,9 @@ final class AuditChain {
     }
     b.append("\"chain\":\"").append(chain).append("\",\"seq\":").append(++seq);
     b.append(",\"prev\":\"").append(prev).append("\"}");
-    byte[] out = b.toString().getBytes(StandardCharsets.UTF_8);
-    prev = Hmacs.sha256Hex(out);
-    return out;
+    byte[] tail = b.toString().getBytes(StandardCharsets.US_ASCII);
+    out.write(bytes, 0, n - 1);
+    out.write(tail, 0, tail.length);
+    prev = Hmacs.sha256Hex(bytes, 0, n - 1, tail);
   }
 }

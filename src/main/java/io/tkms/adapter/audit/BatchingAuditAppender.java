@@ -99,7 +99,7 @@ public final class BatchingAuditAppender extends UnsynchronizedAppenderBase<ILog
       while (queue.drainTo(batch, BATCH) > 0) {
         for (String line : batch) {
           long dropped = droppedHere.sum();
-          out.writeBytes(chain.link(line, dropped - droppedSeen));
+          chain.link(line, dropped - droppedSeen, out);
           droppedSeen = dropped;
           out.write('\n');
         }

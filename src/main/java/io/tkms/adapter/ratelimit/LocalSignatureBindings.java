@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -159,9 +160,23 @@ public final class LocalSignatureBindings implements SignatureBindings {
 
   /** 64 bits of the binding's SHA-256; never 0. */
   static long bindingBits(String binding) {
+    Long known = BINDING_BITS.get(binding);
+    if (known != null) {
+      return known;
+    }
     long d = bits(Hmacs.sha256(binding.getBytes(StandardCharsets.UTF_8)));
-    return d == 0 ? 1 : d;
+    d = d == 0 ? 1 : d;
+    // Actions × regions × versions that ran: a few hundred; the bound only stops a flood of names.
+    if (BINDING_BITS.size() < MAX_CACHED_BINDINGS) {
+      BINDING_BITS.put(binding, d);
+    }
+    return d;
   }
+
+  /** The digests of the bindings seen so far (a SHA-256 per request would cost ~0.5 µs). */
+  private static final ConcurrentHashMap<String, Long> BINDING_BITS = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_BINDINGS = 4096;
 
   /** 64 bits naming a (signature, binding) pair (a 64-bit mix of the two; never 0). */
   static long pairBits(long sig, long binding) {

@@ -33,7 +33,9 @@ class AuditVerifierTest {
   }
 
   private static String line(AuditChain chain, String event, long dropped) {
-    return new String(chain.link(event, dropped), StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    chain.link(event, dropped, out);
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   private static AuditVerifier.Result verify(List<String> lines) throws IOException {
