@@ -6,7 +6,6 @@ import io.tkms.application.port.ChangeBus;
 import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
 import io.tkms.crypto.ConstantTime;
-import io.tkms.crypto.RandomSource;
 import io.tkms.domain.AccountId;
 import io.tkms.domain.SecretBytes;
 import io.tkms.error.ErrorCode;
@@ -27,21 +26,21 @@ public final class AdminService {
   private final CredentialCache credentials;
   private final CryptoExecutor executor;
   private final Hsa hsa;
-  private final RandomSource random;
   private final ChangeBus bus;
 
+  /**
+   * @param hsa wraps credential secrets, and its random source makes them
+   */
   public AdminService(
       AccountRepository repository,
       CredentialCache credentials,
       CryptoExecutor executor,
       Hsa hsa,
-      RandomSource random,
       ChangeBus bus) {
     this.repository = repository;
     this.credentials = credentials;
     this.executor = executor;
     this.hsa = hsa;
-    this.random = random;
     this.bus = bus;
   }
 
@@ -104,8 +103,11 @@ public final class AdminService {
               String secretId = "AKID" + randomString(32);
               byte[] key = randomString(32).getBytes(StandardCharsets.US_ASCII);
               SecretBytes secret = SecretBytes.wrap(key);
+              AccountRepository.Principal principal = p.get();
+              String context =
+                  CredentialCache.wrapContext(secretId, uin, principal.type(), principal.appId());
               return executor
-                  .execute(() -> hsa.wrap(secret.bytes(), CredentialCache.wrapContext(secretId)))
+                  .execute(() -> hsa.wrap(secret.bytes(), context))
                   .compose(w -> repository.insertCredential(secretId, uin, w))
                   .onSuccess(v -> credentialChanged(secretId))
                   .onFailure(e -> secret.close())
@@ -147,12 +149,16 @@ public final class AdminService {
               }
               return Future.succeededFuture();
             })
-        .compose(v -> repository.findCredential(secretId))
+        .compose(v -> repository.findPrincipal(uin))
         .compose(
-            existing ->
-                existing.isPresent()
-                    ? checkSame(existing.get(), uin, secretKey)
-                    : insert(secretId, uin, secretKey));
+            principal ->
+                repository
+                    .findCredential(secretId)
+                    .compose(
+                        existing ->
+                            existing.isPresent()
+                                ? checkSame(existing.get(), uin, secretKey)
+                                : insert(secretId, principal.orElseThrow(), secretKey)));
   }
 
   private Future<Void> checkSame(
@@ -160,8 +166,7 @@ public final class AdminService {
     return executor
         .execute(
             () -> {
-              try (SecretBytes stored =
-                  hsa.unwrap(sc.secret(), CredentialCache.wrapContext(sc.secretId()))) {
+              try (SecretBytes stored = hsa.unwrap(sc.secret(), CredentialCache.wrapContext(sc))) {
                 return ConstantTime.equals(stored.bytes(), secretKey);
               }
             })
@@ -176,18 +181,21 @@ public final class AdminService {
                                 + " exists with a different key or principal")));
   }
 
-  private Future<Void> insert(String secretId, String uin, byte[] secretKey) {
+  private Future<Void> insert(
+      String secretId, AccountRepository.Principal principal, byte[] secretKey) {
     byte[] copy = secretKey.clone();
+    String context =
+        CredentialCache.wrapContext(secretId, principal.uin(), principal.type(), principal.appId());
     return executor
         .execute(
             () -> {
               try {
-                return hsa.wrap(copy, CredentialCache.wrapContext(secretId));
+                return hsa.wrap(copy, context);
               } finally {
                 Arrays.fill(copy, (byte) 0);
               }
             })
-        .compose(w -> repository.insertCredential(secretId, uin, w))
+        .compose(w -> repository.insertCredential(secretId, principal.uin(), w))
         .onSuccess(v -> credentialChanged(secretId));
   }
 
@@ -201,7 +209,7 @@ public final class AdminService {
     byte[] raw = new byte[n * 2];
     int filled = 0;
     while (filled < n) {
-      random.nextBytes(raw);
+      hsa.random(raw);
       for (int i = 0; i < raw.length && filled < n; i++) {
         int b = raw[i] & 0xff;
         // Rejection sampling keeps every symbol equally likely (248 = 4 * 62).

@@ -71,8 +71,29 @@ public final class CredentialCache {
             .buildAsync();
   }
 
-  /** The wrap context binding a credential secret to its SecretId. */
-  public static String wrapContext(String secretId) {
+  /**
+   * The wrap context (AAD) binding a credential secret to its SecretId, its principal's uin and
+   * type, and the principal's account: a row moved to another principal or account no longer
+   * unwraps. All parts are constrained ([A-Za-z0-9] ids, digits, a type name).
+   */
+  public static String wrapContext(String secretId, String uin, PrincipalType type, String appId) {
+    return "tkms/credential/v2/"
+        + secretId
+        + "/"
+        + uin
+        + "/"
+        + type.name().toLowerCase(java.util.Locale.ROOT)
+        + "/"
+        + appId;
+  }
+
+  /** The context of a secret wrapped as the row says it belongs: SecretId, principal, account. */
+  public static String wrapContext(AccountRepository.StoredCredential sc) {
+    return wrapContext(sc.secretId(), sc.uin(), sc.type(), sc.appId());
+  }
+
+  /** The context of secrets wrapped before contexts named the principal: only for re-wrapping. */
+  public static String legacyWrapContext(String secretId) {
     return "tkms/credential/" + secretId;
   }
 
@@ -99,7 +120,7 @@ public final class CredentialCache {
                               sc.appId(),
                               sc.type(),
                               sc.enabled(),
-                              hsa.unwrap(sc.secret(), wrapContext(sc.secretId())))));
+                              hsa.unwrap(sc.secret(), wrapContext(sc)))));
             })
         .toCompletionStage()
         .toCompletableFuture();

@@ -1,8 +1,8 @@
 package io.tkms.application;
 
 import io.tkms.application.port.CryptoExecutor;
+import io.tkms.application.port.Hsa;
 import io.tkms.crypto.MessageCipher;
-import io.tkms.crypto.RandomSource;
 import io.tkms.domain.CiphertextBlob;
 import io.tkms.domain.EncryptionContext;
 import io.tkms.domain.KeyId;
@@ -33,29 +33,31 @@ public final class CryptoService {
   private final CryptoExecutor executor;
   private final CryptoExecutor aead;
   private final MessageCipher cipher;
-  private final RandomSource random;
+  private final Hsa keySource;
 
   /** Runs the per-message AEAD on the worker pool too. */
   public CryptoService(
-      KeyMaterialCache keys, CryptoExecutor executor, MessageCipher cipher, RandomSource random) {
-    this(keys, executor, executor, cipher, random);
+      KeyMaterialCache keys, CryptoExecutor executor, MessageCipher cipher, Hsa keySource) {
+    this(keys, executor, executor, cipher, keySource);
   }
 
   /**
    * @param executor the worker pool (random bytes for GenerateRandom)
    * @param aead runs the bounded per-message AES-GCM work of Encrypt, Decrypt and GenerateDataKey
+   * @param cipher the per-message cipher (its salts and nonces come from its own DRBG)
+   * @param keySource the HSA, whose random source makes data keys and GenerateRandom's bytes
    */
   public CryptoService(
       KeyMaterialCache keys,
       CryptoExecutor executor,
       CryptoExecutor aead,
       MessageCipher cipher,
-      RandomSource random) {
+      Hsa keySource) {
     this.keys = keys;
     this.executor = executor;
     this.aead = aead;
     this.cipher = cipher;
-    this.random = random;
+    this.keySource = keySource;
   }
 
   /** Result of Encrypt: the key used and the encoded blob. */
@@ -225,7 +227,7 @@ public final class CryptoService {
                     () -> {
                       byte[] dk = new byte[length];
                       try {
-                        random.nextBytes(dk);
+                        keySource.random(dk);
                         int v = lk.metadata().currentVersion();
                         CiphertextBlob blob =
                             cipher.seal(lk.material(v), keyId, v, caller.appId(), ctx, dk);
@@ -244,7 +246,7 @@ public final class CryptoService {
     return executor.execute(
         () -> {
           byte[] out = new byte[length];
-          random.nextBytes(out);
+          keySource.random(out);
           return SecretBytes.wrap(out);
         });
   }

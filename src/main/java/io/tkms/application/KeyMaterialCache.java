@@ -8,6 +8,7 @@ import io.tkms.application.port.EventLoops;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.domain.KeyId;
+import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.SecretBytes;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -64,8 +65,17 @@ public final class KeyMaterialCache {
             .buildAsync();
   }
 
-  /** The wrap context binding material to its key and version. */
-  static String wrapContext(KeyId keyId, int version) {
+  /**
+   * The wrap context (AAD) binding material to its account, region, key and version: material moved
+   * in the database to another account, region, key or version no longer unwraps. All parts are
+   * constrained (digits, a region name, a UUID, a number), so "/" cannot be forged into them.
+   */
+  public static String wrapContext(String appId, String region, KeyId keyId, int version) {
+    return "tkms/cmk/v2/" + appId + "/" + region + "/" + keyId + "/" + version;
+  }
+
+  /** The context of material wrapped before contexts named the account: only for re-wrapping. */
+  public static String legacyWrapContext(KeyId keyId, int version) {
     return "tkms/cmk/" + keyId + "/" + version;
   }
 
@@ -170,7 +180,11 @@ public final class KeyMaterialCache {
           Map<Integer, SecretBytes> m = new HashMap<>();
           try {
             for (KeyRepository.StoredVersion v : sk.versions()) {
-              m.put(v.version(), hsa.unwrap(v.material(), wrapContext(keyId, v.version())));
+              KeyMetadata md = sk.metadata();
+              m.put(
+                  v.version(),
+                  hsa.unwrap(
+                      v.material(), wrapContext(md.appId(), md.region(), keyId, v.version())));
             }
             keys.put(keyId, new LoadedKey(sk.metadata(), m));
           } catch (RuntimeException e) {

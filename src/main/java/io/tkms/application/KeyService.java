@@ -101,7 +101,10 @@ public final class KeyService {
             clock.instant().getEpochSecond(),
             caller.uin());
     return executor
-        .execute(() -> hsa.generateWrapped(KeyMaterialCache.wrapContext(keyId, 1)))
+        .execute(
+            () ->
+                hsa.generateWrapped(
+                    KeyMaterialCache.wrapContext(caller.appId(), caller.region(), keyId, 1)))
         .compose(
             w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota, key.tags()))
         .map(v -> md);

@@ -52,11 +52,11 @@ public final class LifecycleJobs {
               return repository
                   .rotateDue(
                       BATCH,
-                      (keyId, version) ->
+                      (appId, region, keyId, version) ->
                           executor.execute(
                               () ->
                                   hsa.generateWrapped(
-                                      KeyMaterialCache.wrapContext(keyId, version))))
+                                      KeyMaterialCache.wrapContext(appId, region, keyId, version))))
                   .map(
                       rotated -> {
                         rotated.forEach(this::changed);

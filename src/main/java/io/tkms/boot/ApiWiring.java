@@ -64,7 +64,7 @@ final class ApiWiring {
             core.executor(),
             new InlineCryptoExecutor(),
             new MessageCipher(core.random()),
-            core.random()),
+            core.hsa()),
         new KeyService(
             parts.keys(),
             parts.keyCache(),
@@ -94,7 +94,8 @@ final class ApiWiring {
         regions.defaultRegion(),
         config.auth().timestampWindowSeconds(),
         KmsServer.MAX_BODY_BYTES,
-        config.auth().allowUnsignedPayload());
+        config.auth().allowUnsignedPayload(),
+        config.observability().auditBlockMillis());
   }
 
   /** Key-cache, audit and Redis meters (nothing when metrics are off). */

@@ -10,10 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The credentials step of start-up: ensures the configured bootstrap owner credential, or else the
- * development credential kept under the data directory ({@link DevCredentials}). The secret key is
- * read from its {@code SecretRef} here and zeroed once the account service has it. Blocks: call
- * from the starting thread, never an event loop.
+ * The credentials step of start-up: ensures the configured bootstrap owner credential, or in
+ * development mode the development credential kept under the data directory ({@link
+ * DevCredentials}). Outside development mode, with neither, the start goes on only when the
+ * database already has accounts (created earlier by a bootstrap credential or the admin API). The
+ * secret key is read from its {@code SecretRef} here and zeroed once the account service has it.
+ * Blocks: call from the starting thread, never an event loop.
  */
 final class BootstrapCredential {
   private static final Logger LOG = LoggerFactory.getLogger(BootstrapCredential.class);
@@ -26,8 +28,13 @@ final class BootstrapCredential {
   static void ensure(KmsConfig config, AdminService admin, RandomSource random) {
     if (config.bootstrap().isPresent()) {
       ensureConfigured(config.bootstrap().get(), admin);
-    } else {
+    } else if (config.server().devMode()) {
       ensureDevelopment(config.server().dataDir(), admin, random);
+    } else if (admin.listAccounts().await().isEmpty()) {
+      throw new BootException(
+          "no account exists and no bootstrap credential is configured: set KMS_BOOTSTRAP_APPID,"
+              + " KMS_BOOTSTRAP_SECRET_ID and KMS_BOOTSTRAP_SECRET_KEY_FILE, or start with --dev"
+              + " (KMS_DEV_MODE=true) for a development credential");
     }
   }
 

@@ -106,6 +106,7 @@ public final class KmsServer implements AutoCloseable {
    */
   public static KmsServer start(
       KmsConfig config, Clock clock, AuditSink audit, ActionCatalog actions) {
+    UnsealKeys.check(config);
     Threads threads = Threads.of(config.server());
     Metrics metrics = Metrics.create(config.observability().metricsEnabled(), actions.wireNames());
     Wiring wiring = new Wiring(config, threads, metrics);

@@ -7,15 +7,17 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar kms.jar}: loads the configuration and runs the server until SIGTERM, which
- * drains it ({@link KmsServer#close}) and exits 0. {@code java -jar kms.jar admin <command>} runs
- * the admin command line instead, {@code java -jar kms.jar audit verify FILE} the audit log's
- * check.
+ * drains it ({@link KmsServer#close}) and exits 0; {@code --dev} runs it in development mode.
+ * {@code java -jar kms.jar admin <command>} runs the admin command line instead, {@code java -jar
+ * kms.jar audit verify FILE} the audit log's check.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -30,24 +32,43 @@ public final class Main {
       System.exit(
           AuditVerifier.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
     }
-    if (args.length > 0) {
+    boolean dev = args.length == 1 && args[0].equals("--dev");
+    if (args.length > 0 && !dev) {
       System.err.println(
           "usage: java -jar kms.jar                 run the server (configured by conf/kms.yaml and KMS_* variables)");
+      System.err.println(
+          "       java -jar kms.jar --dev           run it in development mode (KMS_DEV_MODE=true)");
       System.err.println("       java -jar kms.jar admin --help    the admin command line");
       System.err.println(
           "       java -jar kms.jar audit verify FILE  check the hash chain of an audit log");
       System.exit(2);
     }
     try {
-      ConfigLoader.Loaded loaded = ConfigLoader.load();
+      ConfigLoader.Loaded loaded = ConfigLoader.load(environment(dev), null);
       Logging.apply(loaded.config().observability());
       loaded.warnings().forEach(w -> LOG.warn("{}", w));
+      if (loaded.config().server().devMode()) {
+        LOG.warn(
+            "DEVELOPMENT MODE: a missing unseal key or credential is generated under {}; never"
+                + " run production like this",
+            loaded.config().server().dataDir().toAbsolutePath());
+      }
       KmsServer server = KmsServer.start(loaded.config(), Clock.systemUTC());
       stopOnSignals(server);
     } catch (ConfigLoader.ConfigException | BootException e) {
       LOG.error("cannot start: {}", e.getMessage());
       System.exit(2);
     }
+  }
+
+  /** The process environment, with {@code KMS_DEV_MODE=true} when started with {@code --dev}. */
+  private static Map<String, String> environment(boolean dev) {
+    if (!dev) {
+      return System.getenv();
+    }
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("KMS_DEV_MODE", "true");
+    return env;
   }
 
   /**

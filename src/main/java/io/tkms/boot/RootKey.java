@@ -2,6 +2,7 @@ package io.tkms.boot;
 
 import io.tkms.adapter.hsa.software.SoftwareHsa;
 import io.tkms.adapter.pg.Migrator;
+import io.tkms.adapter.pg.PgRewrap;
 import io.tkms.adapter.pg.PgRootKeyStore;
 import io.tkms.adapter.worker.WorkerCryptoExecutor;
 import io.tkms.application.port.Hsa;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The unseal step of start-up: migrates the schema and, under the migrator's advisory lock, opens
- * the sealed root key stored in Postgres, or creates root key version 1 on an empty database. The
- * unseal key is zeroed afterwards. Blocks: call from the starting thread, never an event loop.
+ * the sealed root key stored in Postgres, or creates root key version 1 on an empty database, and
+ * then runs the one Java migration ({@link PgRewrap}). The unseal key is zeroed afterwards. Blocks:
+ * call from the starting thread, never an event loop.
  */
 final class RootKey {
   private static final Logger LOG = LoggerFactory.getLogger(RootKey.class);
@@ -49,7 +51,7 @@ final class RootKey {
    */
   static Hsa unseal(
       KmsConfig config, Pool pool, WorkerCryptoExecutor executor, RandomSource random) {
-    byte[] unsealKey = UnsealKeys.resolve(config.seal(), config.server().dataDir(), random);
+    byte[] unsealKey = UnsealKeys.resolve(config, random);
     try {
       return new RootKey(pool, executor, random, unsealKey).migrateAndOpen();
     } finally {
@@ -81,11 +83,37 @@ final class RootKey {
     return hsa.get();
   }
 
-  /** Runs under the migration lock. */
+  /**
+   * Runs under the migration lock: opens or creates the root key, then re-wraps rows that earlier
+   * versions wrapped under unbound contexts (once per database; {@link PgRewrap}).
+   */
   private Future<Void> openOrCreate() {
     return store
         .loadCurrent()
-        .compose(existing -> existing.isPresent() ? open(existing.get()) : create());
+        .compose(existing -> existing.isPresent() ? open(existing.get()) : create())
+        .compose(v -> hsa.get() == null ? Future.succeededFuture() : rewrap());
+  }
+
+  private Future<Void> rewrap() {
+    return PgRewrap.runOnce(pool, hsa.get(), executor)
+        .map(
+            done -> {
+              done.ifPresent(
+                  r -> {
+                    LOG.info(
+                        "re-wrapped {} CMK versions and {} credentials under contexts that name"
+                            + " their account and principal",
+                        r.keyVersions(),
+                        r.credentials());
+                    if (r.unopened() > 0) {
+                      LOG.warn(
+                          "{} wrapped rows did not open under their old context and were left"
+                              + " as they were",
+                          r.unopened());
+                    }
+                  });
+              return null;
+            });
   }
 
   private Future<Void> open(SealedRootKey stored) {

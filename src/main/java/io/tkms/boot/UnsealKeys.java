@@ -12,19 +12,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resolves the unseal key: the configured one, or in development a generated key kept in {@code
- * $KMS_DATA_DIR/dev-unseal-key} (mode 0600) with a loud warning.
+ * Resolves the unseal key: the configured one, or in development mode only a generated key kept in
+ * {@code $KMS_DATA_DIR/dev-unseal-key} (mode 0600) with a loud warning. Outside development mode a
+ * missing unseal key stops the start.
  */
 final class UnsealKeys {
   private static final Logger LOG = LoggerFactory.getLogger(UnsealKeys.class);
 
   private UnsealKeys() {}
 
+  /**
+   * Refuses, before anything is started, a configuration that would need a development seal where
+   * none is allowed: outside development mode, or with an external database (whose data must never
+   * sit next to the key that opens it, and which other replicas would need the same key for).
+   *
+   * @throws BootException naming what to set
+   */
+  static void check(KmsConfig config) {
+    if (config.seal().unsealKey().isPresent()) {
+      return;
+    }
+    if (!config.server().devMode()) {
+      throw new BootException(
+          "no unseal key: set KMS_UNSEAL_KEY_FILE to a file holding 32 random bytes in base64"
+              + " (openssl rand -base64 32), or start with --dev (KMS_DEV_MODE=true) for a"
+              + " development seal kept in the data directory");
+    }
+    if (config.database().url().isPresent()) {
+      throw new BootException(
+          "a development seal cannot protect an external database (KMS_PG_URL): set"
+              + " KMS_UNSEAL_KEY_FILE");
+    }
+  }
+
   /** The 32 raw bytes; the caller zeroes them. */
-  static byte[] resolve(KmsConfig.Seal seal, Path dataDir, RandomSource random) {
+  static byte[] resolve(KmsConfig config, RandomSource random) {
+    KmsConfig.Seal seal = config.seal();
     if (seal.unsealKey().isPresent()) {
       return decode(seal.unsealKey().read(), "KMS_UNSEAL_KEY");
     }
+    check(config);
+    Path dataDir = config.server().dataDir();
     Path file = dataDir.resolve("dev-unseal-key");
     try {
       if (!Files.exists(file)) {
@@ -37,7 +65,7 @@ final class UnsealKeys {
         Arrays.fill(b64, (byte) 0);
       }
       LOG.warn(
-          "*** DEVELOPMENT SEAL: no KMS_UNSEAL_KEY is configured, so the root key is sealed under a generated key"
+          "*** DEVELOPMENT SEAL (--dev): no KMS_UNSEAL_KEY is configured, so the root key is sealed under a generated key"
               + " stored next to the data in {}. Anyone who can read that directory can unseal every key."
               + " Configure KMS_UNSEAL_KEY_FILE for production. ***",
           file.toAbsolutePath());

@@ -150,13 +150,9 @@ final class Wiring {
   AdminService credentials(Core core, Components parts) {
     AdminService admin =
         new AdminService(
-            parts.accounts(),
-            parts.credentials(),
-            core.executor(),
-            core.hsa(),
-            core.random(),
-            parts.changes());
-    BootstrapCredential.ensure(config, admin, core.random());
+            parts.accounts(), parts.credentials(), core.executor(), core.hsa(), parts.changes());
+    // A development credential's secret is key material: from the HSA's random source.
+    BootstrapCredential.ensure(config, admin, core.hsa()::random);
     parts.credentials().warm(WARM_CREDENTIALS).await();
     return admin;
   }

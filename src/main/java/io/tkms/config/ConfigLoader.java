@@ -106,7 +106,8 @@ public final class ConfigLoader {
         raw.integer(Setting.EVENT_LOOPS, 0, 256),
         raw.integer(Setting.CRYPTO_WORKERS, 0, 1024),
         raw.integer(Setting.DRAIN_TIMEOUT, 0, 3600),
-        jobsInterval);
+        jobsInterval,
+        raw.bool(Setting.DEV_MODE));
   }
 
   private static KmsConfig.Admin admin(RawSettings raw) {

@@ -29,7 +29,7 @@ final class HttpConfigs {
       }
     }
     return new KmsConfig.Http(
-        raw.str(Setting.HTTP_HOST), raw.integer(Setting.HTTP_PORT, 0, 65535), cert, key);
+        raw.host(Setting.HTTP_HOST), raw.integer(Setting.HTTP_PORT, 0, 65535), cert, key);
   }
 
   /** The regions served, aliases resolved and duplicates dropped; the default among them. */

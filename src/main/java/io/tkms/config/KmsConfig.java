@@ -83,7 +83,10 @@ public record KmsConfig(
   /** The external Postgres ({@code KMS_PG_*}); no URL: the embedded one. */
   public record Database(Optional<String> url, SecretRef password, int poolSize) {}
 
-  /** The unseal key; absent: a development key is generated under the data directory. */
+  /**
+   * The unseal key; absent: a development key is generated under the data directory in development
+   * mode, and the start refused otherwise.
+   */
   public record Seal(SecretRef unsealKey) {}
 
   /** The bootstrap owner account and credential ensured at start. */
@@ -98,9 +101,19 @@ public record KmsConfig(
     }
   }
 
-  /** Logging ({@code KMS_LOG_*}) and the Prometheus endpoint ({@code KMS_METRICS_*}). */
+  /**
+   * Logging ({@code KMS_LOG_*}), the Prometheus endpoint ({@code KMS_METRICS_*}) and the audit
+   * queue's failure mode ({@code KMS_AUDIT_*}).
+   *
+   * @param auditBlockMillis 0: a full audit queue drops events (the default); otherwise answers
+   *     wait up to this long for room and then fail
+   */
   public record Observability(
-      String logFormat, Map<String, String> logLevels, String metricsHost, int metricsPort) {
+      String logFormat,
+      Map<String, String> logLevels,
+      String metricsHost,
+      int metricsPort,
+      int auditBlockMillis) {
 
     /** True unless {@code KMS_METRICS_PORT} is 0. */
     public boolean metricsEnabled() {
@@ -109,15 +122,18 @@ public record KmsConfig(
   }
 
   /**
-   * The process ({@code KMS_SERVER_*}, {@code KMS_DATA_DIR}, {@code KMS_JOBS_*}); 0 event loops or
-   * crypto workers: sized from the cores.
+   * The process ({@code KMS_SERVER_*}, {@code KMS_DATA_DIR}, {@code KMS_JOBS_*}, {@code
+   * KMS_DEV_MODE}); 0 event loops or crypto workers: sized from the cores.
+   *
+   * @param devMode development mode: only then may the start generate an unseal key or a credential
    */
   public record Server(
       Path dataDir,
       int eventLoops,
       int cryptoWorkers,
       int drainTimeoutSeconds,
-      int jobsIntervalSeconds) {}
+      int jobsIntervalSeconds,
+      boolean devMode) {}
 
   /** What account limits do while Redis is unreachable. */
   public enum RedisFailureMode {

@@ -17,8 +17,19 @@ final class ObservabilityConfigs {
     return new KmsConfig.Observability(
         logFormat(raw.str(Setting.LOG_FORMAT)),
         logLevels(raw.str(Setting.LOG_LEVELS)),
-        raw.str(Setting.METRICS_HOST),
-        raw.integer(Setting.METRICS_PORT, 0, 65535));
+        raw.host(Setting.METRICS_HOST),
+        raw.integer(Setting.METRICS_PORT, 0, 65535),
+        auditBlockMillis(raw));
+  }
+
+  /** 0 in the default {@code drop} mode, else how long an answer may wait for the audit queue. */
+  private static int auditBlockMillis(RawSettings raw) {
+    int timeout = raw.integer(Setting.AUDIT_BLOCK_TIMEOUT_MS, 1, 60_000);
+    return switch (raw.str(Setting.AUDIT_FAILURE_MODE)) {
+      case "drop" -> 0;
+      case "block" -> timeout;
+      default -> throw new ConfigException("KMS_AUDIT_FAILURE_MODE must be drop or block");
+    };
   }
 
   private static String logFormat(String f) {

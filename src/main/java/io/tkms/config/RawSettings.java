@@ -20,6 +20,10 @@ import java.util.Optional;
 final class RawSettings {
   private final Map<String, String> env;
   private final Map<Setting, String> values = new EnumMap<>(Setting.class);
+
+  /** Plain settings given by the environment or the file rather than left at their default. */
+  private final java.util.Set<Setting> given = java.util.EnumSet.noneOf(Setting.class);
+
   private final Map<Setting, SecretRef> secrets = new EnumMap<>(Setting.class);
 
   /** The variable or YAML key each present secret came from, to name it in messages. */
@@ -43,6 +47,12 @@ final class RawSettings {
         if (v == null) {
           Object y = yaml.get(s.key());
           v = y == null ? s.defaultValue() : scalar(y);
+          // The shipped file spells out the defaults; only a different value counts as chosen.
+          if (y != null && !v.trim().equals(s.defaultValue())) {
+            raw.given.add(s);
+          }
+        } else {
+          raw.given.add(s);
         }
         raw.values.put(s, v.trim());
       }
@@ -146,6 +156,15 @@ final class RawSettings {
     } catch (NumberFormatException e) {
       throw new ConfigException(s.env() + " must be an integer, got '" + v + "'");
     }
+  }
+
+  /**
+   * A listener address: as given, or in development mode {@code 127.0.0.1} unless the environment
+   * sets it or the file sets it to something other than the default (a development server is not
+   * reachable from the network unless asked).
+   */
+  String host(Setting s) {
+    return !given.contains(s) && bool(Setting.DEV_MODE) ? "127.0.0.1" : str(s);
   }
 
   /** A plain setting that is {@code true} or {@code false} (any case). */

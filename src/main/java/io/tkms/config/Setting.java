@@ -12,7 +12,12 @@ import java.util.stream.Collectors;
  * a file path in {@code <ENV>_FILE} (or the YAML key {@code <key>_file}).
  */
 public enum Setting {
-  HTTP_HOST("http.host", "KMS_HTTP_HOST", "0.0.0.0", false, "Address the API listener binds to."),
+  HTTP_HOST(
+      "http.host",
+      "KMS_HTTP_HOST",
+      "0.0.0.0",
+      false,
+      "Address the API listener binds to; in development mode `127.0.0.1` unless set."),
   HTTP_PORT(
       "http.port",
       "KMS_HTTP_PORT",
@@ -25,6 +30,12 @@ public enum Setting {
       "./data",
       false,
       "Directory for the embedded Postgres (`pg/`), the development unseal key and development credentials."),
+  DEV_MODE(
+      "server.dev_mode",
+      "KMS_DEV_MODE",
+      "false",
+      false,
+      "Development mode (also `java -jar kms.jar --dev`): the only mode in which a missing unseal key or bootstrap credential is generated under the data directory instead of stopping the start; listeners default to `127.0.0.1`."),
   TLS_CERT_FILE(
       "tls.cert_file",
       "KMS_TLS_CERT_FILE",
@@ -46,7 +57,7 @@ public enum Setting {
       "KMS_UNSEAL_KEY",
       "",
       true,
-      "32 random bytes, base64 (`openssl rand -base64 32`), sealing the root key. Empty: a development unseal key is generated under the data directory."),
+      "32 random bytes, base64 (`openssl rand -base64 32`), sealing the root key. Required, except in development mode, which generates one under the data directory."),
   BOOTSTRAP_APPID(
       "bootstrap.appid",
       "KMS_BOOTSTRAP_APPID",
@@ -162,6 +173,18 @@ public enum Setting {
       "",
       false,
       "Per-logger levels, e.g. `io.tkms=DEBUG,io.netty=WARN` (the audit logger is `kms.audit`)."),
+  AUDIT_FAILURE_MODE(
+      "audit.failure_mode",
+      "KMS_AUDIT_FAILURE_MODE",
+      "drop",
+      false,
+      "When the audit queue is full: `drop` answers anyway and counts the event (`kms_audit_dropped_total`, `dropped` on the next line); `block` holds the answer until the event is queued, at most `KMS_AUDIT_BLOCK_TIMEOUT_MS`, then answers `InternalError`."),
+  AUDIT_BLOCK_TIMEOUT_MS(
+      "audit.block_timeout_ms",
+      "KMS_AUDIT_BLOCK_TIMEOUT_MS",
+      "1000",
+      false,
+      "With `KMS_AUDIT_FAILURE_MODE=block`: how long an answer waits for room in the audit queue."),
   JOBS_INTERVAL(
       "jobs.interval_seconds",
       "KMS_JOBS_INTERVAL_SECONDS",

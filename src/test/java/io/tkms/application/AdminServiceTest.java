@@ -3,6 +3,7 @@ package io.tkms.application;
 import static io.tkms.application.fakes.Outcomes.failure;
 import static io.tkms.application.fakes.Outcomes.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tkms.application.AdminService.IssuedCredential;
 import io.tkms.application.CredentialCache.Credential;
@@ -14,7 +15,9 @@ import io.tkms.application.port.ChangeBus.Change;
 import io.tkms.application.port.ChangeBus.Kind;
 import io.tkms.domain.SecretBytes;
 import io.tkms.error.ErrorCode;
+import io.tkms.error.KmsException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -120,14 +123,35 @@ class AdminServiceTest {
   }
 
   @Test
-  void issueCredential_storesTheSecretWrapped_boundToItsSecretId() {
+  void credentialSecrets_comeFromTheHsasRandomSource() {
+    succeeded(admin.createAccount(APP, OWNER));
+    long before = kms.hsa.randomBytesDrawn();
+    succeeded(admin.issueCredential(OWNER)).secretKey().close();
+    // Two 32-character strings by rejection sampling: at least 64 bytes drawn.
+    assertThat(kms.hsa.randomBytesDrawn() - before).isGreaterThanOrEqualTo(64);
+  }
+
+  @Test
+  void issueCredential_storesTheSecretWrapped_boundToItsSecretIdPrincipalAndAccount() {
     succeeded(admin.createAccount(APP, OWNER));
     IssuedCredential issued = succeeded(admin.issueCredential(OWNER));
 
     var stored = kms.accounts.stored(issued.secretId()).orElseThrow();
     try (SecretBytes unwrapped =
-        kms.hsa.unwrap(stored.secret(), CredentialCache.wrapContext(issued.secretId()))) {
+        kms.hsa.unwrap(
+            stored.secret(),
+            CredentialCache.wrapContext(issued.secretId(), OWNER, PrincipalType.OWNER, APP))) {
       assertThat(unwrapped.bytes()).isEqualTo(issued.secretKey().bytes());
+    }
+    for (String other :
+        List.of(
+            CredentialCache.wrapContext(issued.secretId(), "100002", PrincipalType.OWNER, APP),
+            CredentialCache.wrapContext(issued.secretId(), OWNER, PrincipalType.SUB, APP),
+            CredentialCache.wrapContext(
+                issued.secretId(), OWNER, PrincipalType.OWNER, "1250000002"),
+            CredentialCache.legacyWrapContext(issued.secretId()))) {
+      assertThatThrownBy(() -> kms.hsa.unwrap(stored.secret(), other))
+          .isInstanceOf(KmsException.class);
     }
   }
 

@@ -192,6 +192,16 @@ class CryptoServiceTest {
   }
 
   @Test
+  void dataKeysAndRandomBytes_comeFromTheHsasRandomSource() {
+    KeyId key = kms.newKey(ALICE, "k");
+    long before = kms.hsa.randomBytesDrawn();
+    succeeded(crypto.generateDataKey(ALICE, key, 48, ORDERS)).plaintext().close();
+    assertThat(kms.hsa.randomBytesDrawn() - before).isEqualTo(48);
+    succeeded(crypto.random(100)).close();
+    assertThat(kms.hsa.randomBytesDrawn() - before).isEqualTo(148);
+  }
+
+  @Test
   void generateDataKey_withADisabledKey_failsWithKeyDisabled() {
     KeyId key = kms.newKey(ALICE, "k");
     succeeded(kms.keys.disable(ALICE, key));

@@ -44,10 +44,9 @@ final class InMemoryKms {
   final KeyService keys =
       new KeyService(keyRepository, keyCache, executor, hsa, random, clock, QUOTA, bus);
   final CryptoService crypto =
-      new CryptoService(
-          keyCache, executor, new InlineExecutor(), new MessageCipher(random), random);
+      new CryptoService(keyCache, executor, new InlineExecutor(), new MessageCipher(random), hsa);
   final LifecycleJobs jobs = new LifecycleJobs(keyRepository, keyCache, executor, hsa, bus);
-  final AdminService admin = new AdminService(accounts, credentials, executor, hsa, random, bus);
+  final AdminService admin = new AdminService(accounts, credentials, executor, hsa, bus);
 
   InMemoryKms() {
     CacheInvalidation.wire(bus, keyCache, credentials);

@@ -49,7 +49,8 @@ class KeyMaterialCacheTest {
     KeyId id = new KeyId(UUID.randomUUID());
     byte[] material = new byte[32];
     Arrays.fill(material, first);
-    Hsa.Wrapped wrapped = hsa.wrap(material, KeyMaterialCache.wrapContext(id, 1));
+    Hsa.Wrapped wrapped =
+        hsa.wrap(material, KeyMaterialCache.wrapContext("1300000001", "ap-guangzhou", id, 1));
     if (refused) {
       hsa.refuse(wrapped);
     }

@@ -16,6 +16,65 @@ class ConfigLoaderTest {
   static final Path SHIPPED = Path.of("conf", "kms.yaml");
 
   @Test
+  void developmentMode_isOffByDefault_andBindsTheListenersToLoopbackUnlessAHostIsGiven() {
+    assertThat(ConfigLoader.load(Map.of(), SHIPPED).config().server().devMode()).isFalse();
+
+    KmsConfig dev = ConfigLoader.load(Map.of("KMS_DEV_MODE", "true"), SHIPPED).config();
+    assertThat(dev.server().devMode()).isTrue();
+    assertThat(dev.http().host()).isEqualTo("127.0.0.1");
+    assertThat(dev.observability().metricsHost()).isEqualTo("127.0.0.1");
+
+    KmsConfig chosen =
+        ConfigLoader.load(
+                Map.of(
+                    "KMS_DEV_MODE", "TRUE", "KMS_HTTP_HOST", "0.0.0.0", "KMS_METRICS_HOST", "::1"),
+                SHIPPED)
+            .config();
+    assertThat(chosen.http().host()).isEqualTo("0.0.0.0");
+    assertThat(chosen.observability().metricsHost()).isEqualTo("::1");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_DEV_MODE", "yes"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_DEV_MODE");
+  }
+
+  @Test
+  void auditFailureMode_dropByDefault_blockWithItsTimeout() {
+    assertThat(ConfigLoader.load(Map.of(), SHIPPED).config().observability().auditBlockMillis())
+        .isZero();
+    assertThat(
+            ConfigLoader.load(
+                    Map.of("KMS_AUDIT_FAILURE_MODE", "block", "KMS_AUDIT_BLOCK_TIMEOUT_MS", "250"),
+                    SHIPPED)
+                .config()
+                .observability()
+                .auditBlockMillis())
+        .isEqualTo(250);
+    assertThat(
+            ConfigLoader.load(Map.of("KMS_AUDIT_FAILURE_MODE", "block"), SHIPPED)
+                .config()
+                .observability()
+                .auditBlockMillis())
+        .isEqualTo(1000);
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_AUDIT_FAILURE_MODE", "wait"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_AUDIT_FAILURE_MODE");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_AUDIT_BLOCK_TIMEOUT_MS", "0"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_AUDIT_BLOCK_TIMEOUT_MS");
+  }
+
+  @Test
+  void developmentMode_keepsAHostTheFileSetsToSomethingElse(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("kms.yaml");
+    Files.writeString(file, "server:\n  dev_mode: true\nhttp:\n  host: 10.0.0.5\n");
+    KmsConfig c = ConfigLoader.load(Map.of(), file).config();
+    assertThat(c.server().devMode()).isTrue();
+    assertThat(c.http().host()).isEqualTo("10.0.0.5");
+    assertThat(c.observability().metricsHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
   void shippedFile_givesTheDocumentedDefaults() {
     KmsConfig c = ConfigLoader.load(Map.of(), SHIPPED).config();
     assertThat(c.http().host()).isEqualTo("0.0.0.0");

@@ -154,14 +154,26 @@ class EmbeddedPostgresIT {
 
   static Process startProcess(Map<String, String> env, Path log, String... jvmArgs)
       throws IOException {
+    return startProcess(env, log, List.of(jvmArgs), List.of());
+  }
+
+  /**
+   * {@code java <jvmArgs> -cp <test classpath> io.tkms.boot.Main <args>}, output to {@code log}.
+   */
+  static Process startProcess(
+      Map<String, String> env, Path log, List<String> jvmArgs, List<String> args)
+      throws IOException {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new java.util.ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(jvmArgs));
+    command.addAll(jvmArgs);
     command.addAll(List.of("-cp", classpath, "io.tkms.boot.Main"));
+    command.addAll(args);
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // Only the given settings: none leaks in from the environment the tests run in.
+    pb.environment().keySet().removeIf(k -> k.startsWith("KMS_") && !k.startsWith("KMS_TEST_"));
     pb.environment().putAll(env);
     return pb.start();
   }

@@ -70,9 +70,12 @@ class RestartIT {
   }
 
   @Test
-  void withoutBootstrap_aDevelopmentCredentialIsWrittenPrivatelyAndWorks() throws Exception {
+  void inDevelopmentMode_aDevelopmentSealAndCredentialAreWrittenPrivatelyAndWork()
+      throws Exception {
     Path dataDir = TestServer.tempDir();
-    Map<String, String> env = TestServer.env(TestPostgres.freshDatabase(), dataDir);
+    // Development mode on its embedded Postgres, as the README's first command runs it.
+    Map<String, String> env = EmbeddedPostgresIT.embeddedEnv(dataDir);
+    env.put("KMS_DEV_MODE", "true");
     env.remove("KMS_BOOTSTRAP_APPID");
     env.remove("KMS_BOOTSTRAP_SECRET_ID");
     env.remove("KMS_BOOTSTRAP_SECRET_KEY");

@@ -3,10 +3,13 @@ package io.tkms.it;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -69,6 +72,21 @@ public final class TestPostgres {
       return "postgresql://" + auth + "@" + a.getHost() + ":" + a.getPort() + "/" + name;
     } catch (Exception e) {
       throw new IllegalStateException("cannot create a test database", e);
+    }
+  }
+
+  /** Runs one prepared statement against {@code url}; returns its rows (tests that edit rows). */
+  public static List<Row> query(String url, String sql, Tuple args) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      SqlClient c =
+          PgBuilder.client().connectingTo(PgConnectOptions.fromUri(url)).using(vertx).build();
+      List<Row> rows = new java.util.ArrayList<>();
+      c.preparedQuery(sql).execute(args).await().forEach(rows::add);
+      c.close().await();
+      return rows;
+    } finally {
+      vertx.close().await();
     }
   }
 

@@ -194,6 +194,14 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     return new TestServer(startKms(env, clock, ActionCatalog.standard()), env);
   }
 
+  /** A server with {@code env} whose audit events go to {@code audit} instead of the log. */
+  public static TestServer start(
+      Map<String, String> env, io.tkms.application.port.AuditSink audit) {
+    ConfigLoader.Loaded loaded = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
+    return new TestServer(
+        KmsServer.start(loaded.config(), Clock.systemUTC(), audit, ActionCatalog.standard()), env);
+  }
+
   private static KmsServer startKms(Map<String, String> env, Clock clock, ActionCatalog actions) {
     ConfigLoader.Loaded loaded = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
     return KmsServer.start(loaded.config(), clock, new LogAuditSink(), actions);

@@ -82,10 +82,22 @@ public final class BatchingAuditAppender extends UnsynchronizedAppenderBase<ILog
 
   @Override
   protected void append(ILoggingEvent event) {
-    if (!queue.offer(event.getFormattedMessage())) {
-      DROPPED.increment();
-      droppedHere.increment();
+    if (!offer(event.getFormattedMessage())) {
+      countDrop();
     }
+  }
+
+  /**
+   * Queues {@code line} if there is room; {@code false} (nothing counted) when the queue is full.
+   */
+  boolean offer(String line) {
+    return isStarted() && queue.offer(line);
+  }
+
+  /** Counts one event that was not queued: in the metric and in the next line's {@code dropped}. */
+  void countDrop() {
+    DROPPED.increment();
+    droppedHere.increment();
   }
 
   private void run() {

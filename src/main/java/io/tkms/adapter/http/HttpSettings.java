@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param timestampWindowSeconds allowed skew of a request's timestamp, either way
  * @param maxBodyBytes largest request body accepted
  * @param allowUnsignedPayload whether a TC3 request may send {@code UNSIGNED-PAYLOAD}
+ * @param auditBlockMillis 0: an answer never waits for the audit queue; else how long it may
  */
 public record HttpSettings(
     List<String> regions,
@@ -19,7 +20,8 @@ public record HttpSettings(
     String defaultRegion,
     int timestampWindowSeconds,
     int maxBodyBytes,
-    boolean allowUnsignedPayload) {
+    boolean allowUnsignedPayload,
+    int auditBlockMillis) {
 
   /** The canonical region for a name or alias, if it is served. */
   public Optional<String> region(String name) {

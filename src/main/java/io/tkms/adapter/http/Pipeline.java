@@ -7,13 +7,16 @@ import io.tkms.application.port.AuditSink.AuditEvent;
 import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,10 @@ public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
   private static final CharSequence JSON =
       HttpHeaders.createOptimized("application/json; charset=utf-8");
+
+  /** How often a held answer asks the audit queue again (only with a blocking audit). */
+  private static final long AUDIT_RETRY_MILLIS = 2;
+
   private final ApiServices services;
   private final ClosingConnections connections = new ClosingConnections();
 
@@ -82,7 +89,7 @@ public final class Pipeline {
           result.onComplete(
               ar -> {
                 if (ar.succeeded()) {
-                  respond(req, ex, envelope.success(ex.requestId, ar.result()), "0");
+                  respond(req, ex, envelope, envelope.success(ex.requestId, ar.result()), "0");
                 } else {
                   fail(req, ex, envelope, ar.cause());
                 }
@@ -112,7 +119,12 @@ public final class Pipeline {
               safeName(ex.action),
               detail);
     }
-    respond(req, ex, envelope.error(ex.requestId, e.code(), e.getMessage()), e.code().v3Code());
+    respond(
+        req,
+        ex,
+        envelope,
+        envelope.error(ex.requestId, e.code(), e.getMessage()),
+        e.code().v3Code());
   }
 
   /** A new exchange for {@code req}. */
@@ -262,7 +274,7 @@ public final class Pipeline {
     }
     return services
         .replay()
-        .firstSeen(cred.secretId(), timestamp, nonce, timestamp + window)
+        .firstSeen(cred.appId(), cred.secretId(), timestamp, nonce, timestamp + window)
         .compose(
             first ->
                 first ? Future.succeededFuture(caller) : authFailure(ex, ErrorCode.REPLAYED_NONCE));
@@ -286,8 +298,66 @@ public final class Pipeline {
             });
   }
 
-  /** Answers with HTTP 200 and {@code payload}, then records the metrics and the audit event. */
-  public void respond(HttpServerRequest req, Exchange ex, Buffer payload, String result) {
+  /**
+   * Answers with HTTP 200 and {@code payload}, records the metrics and the audit event. By default
+   * the answer never waits for the audit (a full queue drops the event and counts it). With {@link
+   * HttpSettings#auditBlockMillis()} the answer is held until the event is queued, polled on this
+   * event loop's timer so that nothing blocks, and after that long the request is answered with
+   * {@code InternalError} instead (its event counted as dropped). The action has run by then: the
+   * client learns only that it cannot rely on the answer.
+   */
+  private void respond(
+      HttpServerRequest req, Exchange ex, Envelope envelope, Buffer payload, String result) {
+    long nanos = System.nanoTime() - ex.startNanos;
+    AuditEvent event = auditEvent(ex, result, nanos);
+    int blockMillis = services.settings().auditBlockMillis();
+    if (blockMillis == 0) {
+      send(req, ex, payload, result, nanos);
+      services.audit().record(event);
+    } else if (services.audit().offer(event)) {
+      send(req, ex, payload, result, nanos);
+    } else {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(blockMillis);
+      awaitAudit(req, ex, envelope, payload, event, deadline);
+    }
+  }
+
+  private void awaitAudit(
+      HttpServerRequest req,
+      Exchange ex,
+      Envelope envelope,
+      Buffer payload,
+      AuditEvent event,
+      long deadline) {
+    Context context = Vertx.currentContext();
+    if (context == null || System.nanoTime() - deadline >= 0) {
+      services.audit().abandon(event);
+      ErrorCode code = ErrorCode.INTERNAL_ERROR;
+      LOG.atError()
+          .addKeyValue("requestId", ex.requestId)
+          .log("request {} answered {}: its audit event could not be queued", ex.requestId, code);
+      send(
+          req,
+          ex,
+          envelope.error(ex.requestId, code, code.exception().getMessage()),
+          code.v3Code(),
+          System.nanoTime() - ex.startNanos);
+      return;
+    }
+    context
+        .owner()
+        .setTimer(
+            AUDIT_RETRY_MILLIS,
+            t -> {
+              if (services.audit().offer(event)) {
+                send(req, ex, payload, event.resultCode(), System.nanoTime() - ex.startNanos);
+              } else {
+                awaitAudit(req, ex, envelope, payload, event, deadline);
+              }
+            });
+  }
+
+  private void send(HttpServerRequest req, Exchange ex, Buffer payload, String result, long nanos) {
     var resp = req.response();
     if (!resp.ended() && !resp.closed()) {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, JSON);
@@ -296,24 +366,23 @@ public final class Pipeline {
       }
       connections.end(req, payload);
     }
-    long nanos = System.nanoTime() - ex.startNanos;
     services.metrics().request(ex.protocol.label(), ex.action, result, nanos);
+  }
+
+  private static AuditEvent auditEvent(Exchange ex, String result, long nanos) {
     Caller c = ex.caller;
-    services
-        .audit()
-        .record(
-            new AuditEvent(
-                System.currentTimeMillis(),
-                ex.requestId,
-                ex.protocol.label(),
-                c == null ? "" : c.appId(),
-                c == null ? "" : c.uin(),
-                ex.secretId.length() > 128 ? "" : ex.secretId,
-                safeName(ex.action),
-                ex.keyId,
-                result,
-                ex.source,
-                nanos / 1000));
+    return new AuditEvent(
+        System.currentTimeMillis(),
+        ex.requestId,
+        ex.protocol.label(),
+        c == null ? "" : c.appId(),
+        c == null ? "" : c.uin(),
+        ex.secretId.length() > 128 ? "" : ex.secretId,
+        safeName(ex.action),
+        ex.keyId,
+        result,
+        ex.source,
+        nanos / 1000);
   }
 
   /** Names are echoed into logs and audit only when they look like names. */

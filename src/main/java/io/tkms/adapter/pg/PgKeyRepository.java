@@ -306,7 +306,7 @@ public final class PgKeyRepository implements KeyRepository {
     return pool.<List<KeyId>>withTransaction(
             conn ->
                 conn.preparedQuery(
-                        "SELECT key_id, current_version FROM cmks WHERE rotation_enabled AND key_state = 'Enabled'"
+                        "SELECT key_id, app_id, region, current_version FROM cmks WHERE rotation_enabled AND key_state = 'Enabled'"
                             + " AND next_rotate_time <= now() ORDER BY next_rotate_time LIMIT $1 FOR UPDATE SKIP LOCKED")
                     .execute(Tuple.of(limit))
                     .compose(
@@ -316,9 +316,11 @@ public final class PgKeyRepository implements KeyRepository {
                           for (Row r : rows) {
                             KeyId id = new KeyId(r.getUUID("key_id"));
                             int next = r.getInteger("current_version") + 1;
+                            String appId = r.getString("app_id");
+                            String region = r.getString("region");
                             chain =
                                 chain
-                                    .compose(v -> material.generate(id, next))
+                                    .compose(v -> material.generate(appId, region, id, next))
                                     .compose(w -> insertVersion(conn, id, next, w))
                                     .compose(
                                         x ->

@@ -6,6 +6,7 @@ import io.tkms.crypto.RandomSource;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,10 +30,13 @@ import java.util.TreeMap;
  * seconds is refused (the timestamp window refuses such requests earlier, except around a clock
  * step or a long stall), never admitted unchecked.
  *
- * <p>Bounded by {@code maxEntries}: past it the sets of the earliest expiry seconds are dropped
- * first, which re-opens replay for the oldest triples still inside the window (the trade-off of
- * docs/adr/0002-replay-protection.md). Thread safe: one lock, held for a probe of one set, or for a
- * set's rehash when it grows.
+ * <p>Bounded by {@code maxEntries} in all, and fairly between accounts: the triples are kept per
+ * account, and past the bound the earliest expiry second of the account holding the most triples is
+ * dropped, which re-opens replay for that account's oldest triples still inside the window (the
+ * trade-off of docs/adr/0002-replay-protection.md). So an account flooding the cache pushes out
+ * only its own triples: another account loses any only while it holds more than the flooder, and
+ * each of n active accounts keeps at least {@code maxEntries / n}. Thread safe: one lock, held for
+ * a probe of one set, a set's rehash when it grows, or once a second a sweep of the accounts.
  */
 public final class LocalReplayGuard implements ReplayGuard {
   /**
@@ -45,13 +49,22 @@ public final class LocalReplayGuard implements ReplayGuard {
   private final long maxEntries;
   private final byte[] digestKey = new byte[32];
 
-  /** Expiry second → the digests of the triples that expire then. */
-  private final TreeMap<Long, DigestSet> byExpiry = new TreeMap<>();
+  /** Account (AppId) → its triples by expiry second. */
+  private final Map<String, AccountTriples> accounts = new HashMap<>();
 
   private long entries;
 
   /** The latest second this guard has seen. */
   private long latest = Long.MIN_VALUE;
+
+  /** The second whose passed sets were last swept from every account. */
+  private long swept = Long.MIN_VALUE;
+
+  /** One account's triples: expiry second → the digests of the triples that expire then. */
+  private static final class AccountTriples {
+    final TreeMap<Long, DigestSet> byExpiry = new TreeMap<>();
+    long entries;
+  }
 
   public LocalReplayGuard(Clock clock, long maxEntries) {
     if (maxEntries < 1) {
@@ -64,7 +77,7 @@ public final class LocalReplayGuard implements ReplayGuard {
 
   @Override
   public Future<Boolean> firstSeen(
-      String secretId, long timestamp, String nonce, long expiresAtEpochSecond) {
+      String account, String secretId, long timestamp, String nonce, long expiresAtEpochSecond) {
     long digest = digest(digestKey, secretId, timestamp, nonce);
     synchronized (this) {
       long oldestKept = advance();
@@ -72,15 +85,18 @@ public final class LocalReplayGuard implements ReplayGuard {
         return Future.succeededFuture(
             false); // its second is no longer remembered: refuse, never admit unchecked
       }
-      DigestSet set = byExpiry.get(expiresAtEpochSecond);
+      AccountTriples mine = accounts.get(account);
+      DigestSet set = mine == null ? null : mine.byExpiry.get(expiresAtEpochSecond);
       if (set != null && set.contains(digest)) {
         return Future.succeededFuture(false);
       }
-      while (entries >= maxEntries && !byExpiry.isEmpty()) {
-        entries -= byExpiry.pollFirstEntry().getValue().size();
+      while (entries >= maxEntries && !accounts.isEmpty()) {
+        dropEarliestOfLargest();
       }
-      // The eviction above may have dropped this second's set too.
-      byExpiry.computeIfAbsent(expiresAtEpochSecond, s -> new DigestSet()).add(digest);
+      // The eviction above may have dropped this second's set, or this account, too.
+      mine = accounts.computeIfAbsent(account, a -> new AccountTriples());
+      mine.byExpiry.computeIfAbsent(expiresAtEpochSecond, x -> new DigestSet()).add(digest);
+      mine.entries++;
       entries++;
       return Future.succeededFuture(true);
     }
@@ -92,20 +108,52 @@ public final class LocalReplayGuard implements ReplayGuard {
     return entries;
   }
 
-  /** Moves time forward (never back), drops the passed seconds; returns the oldest second kept. */
+  /** Triples currently remembered for {@code account}. */
+  synchronized long size(String account) {
+    advance();
+    AccountTriples a = accounts.get(account);
+    return a == null ? 0 : a.entries;
+  }
+
+  private void dropEarliestOfLargest() {
+    Map.Entry<String, AccountTriples> largest = null;
+    for (Map.Entry<String, AccountTriples> e : accounts.entrySet()) {
+      if (largest == null || e.getValue().entries > largest.getValue().entries) {
+        largest = e;
+      }
+    }
+    AccountTriples a = largest.getValue();
+    long dropped = a.byExpiry.pollFirstEntry().getValue().size();
+    a.entries -= dropped;
+    entries -= dropped;
+    if (a.byExpiry.isEmpty()) {
+      accounts.remove(largest.getKey());
+    }
+  }
+
+  /**
+   * Moves time forward (never back) and, once per new second, drops every account's passed seconds;
+   * returns the oldest second kept.
+   */
   private long advance() {
     latest = Math.max(latest, Math.floorDiv(clock.millis(), 1000));
     long oldestKept = latest - GRACE_SECONDS;
-    dropBefore(oldestKept);
+    if (swept != latest) {
+      swept = latest;
+      accounts.values().removeIf(a -> dropBefore(a, oldestKept));
+    }
     return oldestKept;
   }
 
-  private void dropBefore(long second) {
+  /** Drops {@code a}'s sets before {@code second}; true when it holds none after. */
+  private boolean dropBefore(AccountTriples a, long second) {
     Map.Entry<Long, DigestSet> first;
-    while ((first = byExpiry.firstEntry()) != null && first.getKey() < second) {
+    while ((first = a.byExpiry.firstEntry()) != null && first.getKey() < second) {
+      a.entries -= first.getValue().size();
       entries -= first.getValue().size();
-      byExpiry.pollFirstEntry();
+      a.byExpiry.pollFirstEntry();
     }
+    return a.byExpiry.isEmpty();
   }
 
   /**

@@ -48,9 +48,9 @@ public final class RedisReplayGuard implements ReplayGuard {
 
   @Override
   public Future<Boolean> firstSeen(
-      String secretId, long timestamp, String nonce, long expiresAtEpochSecond) {
+      String account, String secretId, long timestamp, String nonce, long expiresAtEpochSecond) {
     return local
-        .firstSeen(secretId, timestamp, nonce, expiresAtEpochSecond)
+        .firstSeen(account, secretId, timestamp, nonce, expiresAtEpochSecond)
         .compose(
             firstHere -> {
               if (!firstHere) {

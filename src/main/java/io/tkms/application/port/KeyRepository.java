@@ -92,9 +92,10 @@ public interface KeyRepository {
   Future<List<KeyId>> purgeDue(int limit);
 
   /** New material for version {@code version} of {@code keyId}. */
+  /** Fresh wrapped material for a new version of a key of {@code appId} in {@code region}. */
   @FunctionalInterface
   interface MaterialSource {
-    Future<Hsa.Wrapped> generate(KeyId keyId, int version);
+    Future<Hsa.Wrapped> generate(String appId, String region, KeyId keyId, int version);
   }
 
   /**

@@ -94,6 +94,22 @@ class BatchingAuditAppenderTest {
   }
 
   @Test
+  void offerSaysWhetherALineWasQueued_withoutCounting_andAnAbandonedOneIsCounted() {
+    BatchingAuditAppender a = appender("offer", 1, 600_000);
+    awaitParked("kms-audit-writer-offer");
+    long before = BatchingAuditAppender.dropped();
+    assertThat(a.offer("{\"n\":1}")).isTrue();
+    assertThat(a.offer("{\"n\":2}")).isFalse();
+    assertThat(BatchingAuditAppender.dropped()).isEqualTo(before);
+    a.countDrop();
+    assertThat(BatchingAuditAppender.dropped() - before).isEqualTo(1);
+    a.stop();
+    // The abandoned event shows in the chain like any other drop.
+    assertThat(out()).startsWith("{\"n\":1,\"dropped\":1,\"chain\":");
+    assertThat(a.offer("{\"n\":3}")).isFalse(); // stopped: nothing is queued
+  }
+
+  @Test
   void invalidSettingsDoNotStart() {
     BatchingAuditAppender a = new BatchingAuditAppender();
     a.setContext(context);

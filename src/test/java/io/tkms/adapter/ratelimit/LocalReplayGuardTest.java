@@ -106,6 +106,46 @@ class LocalReplayGuardTest extends ReplayGuardContract {
   }
 
   @Test
+  void anAccountFloodingTheCache_pushesOutOnlyItsOwnTriples() {
+    HandClock clock = new HandClock();
+    LocalReplayGuard g = new LocalReplayGuard(clock, 1_000);
+    long now = clock.millis() / 1000;
+    // The victim's triples expire first: under a bound shared by expiry alone they would go first.
+    for (int i = 0; i < 10; i++) {
+      assertThat(g.firstSeen("victim", "AKIDv", now - 10, "v" + i, now + 290).await()).isTrue();
+    }
+    for (int s = 0; s < 20; s++) {
+      for (int i = 0; i < 100; i++) {
+        assertThat(g.firstSeen("flooder", "AKIDf", now, s + "-" + i, now + 300 + s).await())
+            .isTrue();
+      }
+    }
+    assertThat(g.size()).isLessThanOrEqualTo(1_000);
+    assertThat(g.size("victim")).isEqualTo(10);
+    for (int i = 0; i < 10; i++) {
+      assertThat(g.firstSeen("victim", "AKIDv", now - 10, "v" + i, now + 290).await())
+          .as("the victim's triple is still remembered")
+          .isFalse();
+    }
+    // The flooder lost its own earliest seconds, and still refuses its latest triples.
+    assertThat(g.firstSeen("flooder", "AKIDf", now, "0-0", now + 300).await()).isTrue();
+    assertThat(g.firstSeen("flooder", "AKIDf", now, "19-99", now + 319).await()).isFalse();
+  }
+
+  @Test
+  void accountsAreForgottenWhenTheirTriplesExpire() {
+    HandClock clock = new HandClock();
+    LocalReplayGuard g = new LocalReplayGuard(clock, 1_000);
+    long now = clock.millis() / 1000;
+    assertThat(g.firstSeen("a", "AKIDa", now, "n", now + 300).await()).isTrue();
+    assertThat(g.firstSeen("b", "AKIDb", now, "n", now + 10).await()).isTrue();
+    clock.millis.addAndGet((10 + LocalReplayGuard.GRACE_SECONDS + 1) * 1000);
+    assertThat(g.size("b")).isZero();
+    assertThat(g.size("a")).isEqualTo(1);
+    assertThat(g.size()).isEqualTo(1);
+  }
+
+  @Test
   void digestSetHoldsWhatWasAddedAndNothingElseAcrossGrowth() {
     LocalReplayGuard.DigestSet set = new LocalReplayGuard.DigestSet();
     Random r = new Random(42);

@@ -84,8 +84,8 @@ class RedisUnreachableTest {
             backend, new LocalReplayGuard(Clock.systemUTC(), 1000), Clock.systemUTC());
     long before = backend.stats().nonceFallbacks();
     long ts = Clock.systemUTC().instant().getEpochSecond();
-    assertThat(g.firstSeen("AKIDx", ts, "1", ts + 300).await()).isTrue();
-    assertThat(g.firstSeen("AKIDx", ts, "1", ts + 300).await()).isFalse();
+    assertThat(g.firstSeen("1250000000", "AKIDx", ts, "1", ts + 300).await()).isTrue();
+    assertThat(g.firstSeen("1250000000", "AKIDx", ts, "1", ts + 300).await()).isFalse();
     assertThat(backend.stats().nonceFallbacks() - before).isEqualTo(1);
     assertThat(backend.stats().connected()).isFalse();
   }

@@ -32,7 +32,12 @@ abstract class ReplayGuardContract {
   }
 
   static boolean first(ReplayGuard g, String secretId, long ts, String nonce, long expiresAt) {
-    return g.firstSeen(secretId, ts, nonce, expiresAt).await();
+    return g.firstSeen(accountOf(secretId), secretId, ts, nonce, expiresAt).await();
+  }
+
+  /** Each SecretId here belongs to an account of its own. */
+  static String accountOf(String secretId) {
+    return "app-" + secretId;
   }
 
   @Test

@@ -20,6 +20,7 @@ public final class FakeHsa implements Hsa {
   private final SecureRandom random = new SecureRandom();
   private final Set<ByteBuffer> refused = new HashSet<>();
   private int unwraps;
+  private long randomBytes;
 
   @Override
   public int rootVersion() {
@@ -61,6 +62,12 @@ public final class FakeHsa implements Hsa {
   @Override
   public void random(byte[] out) {
     random.nextBytes(out);
+    randomBytes += out.length;
+  }
+
+  /** Bytes drawn from this HSA's random source so far (key material must come from here). */
+  public long randomBytesDrawn() {
+    return randomBytes;
   }
 
   /** From now on {@code wrapped} does not open (a corrupted row, another root key). */

@@ -319,7 +319,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
       int next = md.currentVersion() + 1;
       chain =
           chain
-              .compose(v -> material.generate(md.keyId(), next))
+              .compose(v -> material.generate(md.appId(), md.region(), md.keyId(), next))
               .map(
                   w -> {
                     rotate(md.keyId(), next, w);
