@@ -40,14 +40,19 @@ public final class Hmacs {
   }
 
   /**
-   * SHA-256 of {@code a[off, off + len)} followed by {@code b}, as 64 lower-case hex characters
-   * (without copying the two into one array).
+   * SHA-256 of {@code a[aOff, aOff + aLen)} followed by {@code b[bOff, bOff + bLen)}, into the
+   * first 32 bytes of {@code out} (no allocation: the audit chain hashes every line with it).
    */
-  public static String sha256Hex(byte[] a, int off, int len, byte[] b) {
+  public static void sha256(
+      byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen, byte[] out) {
     MessageDigest md = Jca.sha256();
-    md.update(a, off, len);
-    md.update(b);
-    return HEX.formatHex(md.digest());
+    md.update(a, aOff, aLen);
+    md.update(b, bOff, bLen);
+    try {
+      md.digest(out, 0, 32);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException("SHA-256 refused a 32-byte output", e);
+    }
   }
 
   /** SHA-256 of {@code data} as 64 lower-case hex characters. */

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes each audit event as one JSON line to the dedicated logger {@code kms.audit}. The logging
  * configuration gives that logger a batching, never-blocking appender ({@link
- * BatchingAuditAppender}); a failure to format or write drops the event rather than the request.
+ * BatchingAuditAppender}); when it is that logger's only appender, lines go straight into its queue
+ * (no Logback event per request), otherwise through the logger. A failure to format or write drops
+ * the event rather than the request.
  */
 public final class LogAuditSink implements AuditSink {
   /** The logger name operators route to their audit store. */
@@ -21,8 +23,13 @@ public final class LogAuditSink implements AuditSink {
   private static final Logger LOG = LoggerFactory.getLogger(LogAuditSink.class);
   private final LongAdder failed = new LongAdder();
 
-  /** The audit logger's only appender when it is a batching one (what {@link #offer} needs). */
-  private volatile BatchingAuditAppender queue;
+  /**
+   * The audit logger's only appender when it is a batching one ({@link #offer} needs it, and {@link
+   * #record} hands lines to it without a Logback event), {@link #NONE} when it is not.
+   */
+  private volatile Object queue;
+
+  private static final Object NONE = new Object();
 
   @Override
   public void record(AuditEvent e) {
@@ -30,7 +37,14 @@ public final class LogAuditSink implements AuditSink {
       if (!AUDIT.isInfoEnabled()) {
         return;
       }
-      AUDIT.info(AuditLine.format(e));
+      String line = AuditLine.format(e);
+      BatchingAuditAppender appender = appender();
+      if (appender == null) {
+        AUDIT.info(line);
+      } else if (!appender.offer(line)) {
+        // What the appender itself does with a Logback event, without building one per request.
+        appender.countDrop();
+      }
     } catch (RuntimeException ex) {
       failed.increment();
       LOG.warn("audit event dropped: {}", ex.getClass().getSimpleName());
@@ -71,21 +85,28 @@ public final class LogAuditSink implements AuditSink {
     }
   }
 
+  /**
+   * The batching appender, found once per sink (a reconfigured context stops it, and it is looked
+   * up again); {@code null} when the audit logger has any other appenders.
+   */
   private BatchingAuditAppender appender() {
-    BatchingAuditAppender a = queue;
-    if (a != null && a.isStarted()) {
+    Object q = queue;
+    if (q instanceof BatchingAuditAppender a && a.isStarted()) {
       return a;
     }
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+    if (q == NONE) {
       return null;
     }
-    Iterator<Appender<ch.qos.logback.classic.spi.ILoggingEvent>> it =
-        context.getLogger(LOGGER).iteratorForAppenders();
-    if (it.hasNext() && it.next() instanceof BatchingAuditAppender only && !it.hasNext()) {
-      queue = only;
-      return only;
+    BatchingAuditAppender found = null;
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      Iterator<Appender<ch.qos.logback.classic.spi.ILoggingEvent>> it =
+          context.getLogger(LOGGER).iteratorForAppenders();
+      if (it.hasNext() && it.next() instanceof BatchingAuditAppender only && !it.hasNext()) {
+        found = only.isStarted() ? only : null;
+      }
     }
-    return null;
+    queue = found == null ? NONE : found;
+    return found;
   }
 
   /** Events this sink failed to write plus those the asynchronous appender discarded. */

@@ -68,6 +68,12 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
   private final SignatureBindings signatures;
   private final long timestampWindow;
 
+  /** Action → region → binding (see {@link #binding}); this endpoint's event loop only. */
+  private final Map<String, Map<String, String>> bindings = new HashMap<>();
+
+  private int bindingCount;
+  private static final int MAX_BINDINGS = 1024;
+
   public V3Endpoint(Pipeline pipeline, ActionCatalog actions) {
     this.pipeline = pipeline;
     this.signing = new LegacySigning(pipeline);
@@ -162,9 +168,14 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
               return pipeline
                   .admit(ex, cred, timestamp, null, region)
                   .compose(
-                      caller ->
-                          bind(ex, req, auth, action + '\n' + region + '\n' + version, timestamp)
-                              .compose(v -> dispatcher.dispatch(ex, caller, action, input)));
+                      caller -> {
+                        Future<Void> bound =
+                            bind(ex, req, auth, binding(action, region, version), timestamp);
+                        // The usual outcome is already known: skip a compose step.
+                        return bound.succeeded()
+                            ? dispatcher.dispatch(ex, caller, action, input)
+                            : bound.compose(v -> dispatcher.dispatch(ex, caller, action, input));
+                      });
             });
   }
 
@@ -174,6 +185,27 @@ public final class V3Endpoint implements Handler<HttpServerRequest> {
    * {@code X-TC-Region}, and without this a captured request would run again as another action or
    * in another region. The first use wins; an identical repeat is allowed.
    */
+  /**
+   * {@code action\nregion\nversion}, the same String each time for the same three (so that its
+   * hash, and the signature store's digest of it, are computed once): a few hundred combinations
+   * are remembered per event loop, the rest built per request.
+   */
+  private String binding(String action, String region, String version) {
+    Map<String, String> byRegion = bindings.get(action);
+    String b = byRegion == null ? null : byRegion.get(region);
+    if (b != null
+        && b.endsWith(version)
+        && b.length() == action.length() + region.length() + version.length() + 2) {
+      return b;
+    }
+    b = action + '\n' + region + '\n' + version;
+    if (bindingCount < MAX_BINDINGS) {
+      bindings.computeIfAbsent(action, k -> new HashMap<>()).put(region, b);
+      bindingCount++;
+    }
+    return b;
+  }
+
   private Future<Void> bind(
       Exchange ex, HttpServerRequest req, Tc3Authorization auth, String binding, long timestamp) {
     List<String> signed = auth.signedHeaders();
