@@ -71,7 +71,15 @@ final class Listeners {
           vertx
               .createHttpServer(
                   new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
-              .requestHandler(new AdminApi(admin, limits, sources, token, audit).router(vertx));
+              .requestHandler(
+                  new AdminApi(
+                          admin,
+                          limits,
+                          sources,
+                          token,
+                          audit,
+                          config.observability().auditBlockMillis())
+                      .router(vertx));
       return server.listen().await().actualPort();
     } finally {
       Arrays.fill(token, (byte) 0);

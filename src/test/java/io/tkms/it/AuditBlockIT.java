@@ -112,6 +112,25 @@ class AuditBlockIT {
   }
 
   @Test
+  void blockMode_managementRequestsToo_areHeldAndThenRefusedWith500() {
+    GateSink sink = new GateSink();
+    try (TestServer s = TestServer.start(env("block", "200"), sink)) {
+      sink.open.set(false);
+      TestServer.AdminResult held =
+          s.adminResponse("GET", "/admin/v1/accounts", null, TestServer.ADMIN_TOKEN);
+      assertThat(held.status()).isEqualTo(500);
+      assertThat(held.body().getString("error")).contains("audit");
+      assertThat(sink.abandoned).hasValue(1);
+
+      sink.open.set(true);
+      TestServer.AdminResult ok =
+          s.adminResponse("GET", "/admin/v1/accounts", null, TestServer.ADMIN_TOKEN);
+      assertThat(ok.status()).isEqualTo(200);
+      assertThat(sink.has("GET /admin/v1/accounts", "200")).isTrue();
+    }
+  }
+
+  @Test
   void dropMode_theDefault_neverWaits() {
     GateSink sink = new GateSink();
     Map<String, String> env = env("drop", "1000");

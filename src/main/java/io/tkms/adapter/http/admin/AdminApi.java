@@ -54,12 +54,13 @@ public final class AdminApi {
       LimitPolicy limits,
       SourceLimiter failures,
       byte[] token,
-      AuditSink audit) {
+      AuditSink audit,
+      int auditBlockMillis) {
     this.admin = admin;
     this.limits = limits;
     this.failures = failures;
     this.tokenDigest = Hmacs.sha256(token);
-    this.audit = new AdminAudit(audit);
+    this.audit = new AdminAudit(audit, auditBlockMillis);
   }
 
   public Router router(Vertx vertx) {
@@ -321,14 +322,26 @@ public final class AdminApi {
     return new JsonObject().put("error", message);
   }
 
-  /** The one place a management request is answered, and so audited. */
+  /**
+   * The one place a management request is answered, and so audited: with a blocking audit ({@code
+   * KMS_AUDIT_FAILURE_MODE=block}) only once its event is queued, else with 500.
+   */
   private void send(RoutingContext ctx, int status, JsonObject body) {
     if (!ctx.response().ended()) {
-      ctx.response()
-          .setStatusCode(status)
-          .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-          .end(body.toBuffer());
-      audit.record(ctx, status, body);
+      audit.answer(
+          ctx,
+          status,
+          body,
+          queued -> {
+            int s = queued ? status : 500;
+            JsonObject b = queued ? body : error("the audit log cannot take the event");
+            if (!ctx.response().ended()) {
+              ctx.response()
+                  .setStatusCode(s)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                  .end(b.toBuffer());
+            }
+          });
     }
   }
 

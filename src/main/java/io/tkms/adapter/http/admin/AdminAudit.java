@@ -7,6 +7,8 @@ import io.tkms.application.port.AuditSink.AuditEvent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One audit event per management request, in the same stream as the API's (protocol {@code admin}):
@@ -18,9 +20,18 @@ import io.vertx.ext.web.RoutingContext;
 final class AdminAudit {
   private static final String STARTED = "tkms.started";
   private static final int MAX_PATH = 128;
-  private final AuditSink sink;
 
-  AdminAudit(AuditSink sink) {
+  /** How often a held answer asks the audit queue again (only with a blocking audit). */
+  private static final long RETRY_MILLIS = 2;
+
+  private final AuditSink sink;
+  private final int blockMillis;
+
+  /**
+   * @param blockMillis 0: answers never wait for the audit; else how long they may
+   */
+  AdminAudit(AuditSink sink, int blockMillis) {
+    this.blockMillis = blockMillis;
     this.sink = sink;
   }
 
@@ -30,10 +41,38 @@ final class AdminAudit {
     ctx.next();
   }
 
-  void record(RoutingContext ctx, int status, JsonObject answer) {
+  /**
+   * Answers through {@code write} and audits: by default writes first (with {@code true}) and then
+   * records the event, dropped if the queue is full; with a blocking audit writes only once the
+   * event is queued (polling on the event loop's timer), or with {@code false} after {@code
+   * blockMillis}, counting the event as dropped.
+   */
+  void answer(RoutingContext ctx, int status, JsonObject body, Consumer<Boolean> write) {
     if (sink == null) {
+      write.accept(true);
       return;
     }
+    AuditEvent event = event(ctx, status, body);
+    if (blockMillis == 0) {
+      write.accept(true);
+      sink.record(event);
+    } else {
+      await(ctx, event, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(blockMillis), write);
+    }
+  }
+
+  private void await(RoutingContext ctx, AuditEvent event, long deadline, Consumer<Boolean> write) {
+    if (sink.offer(event)) {
+      write.accept(true);
+    } else if (System.nanoTime() - deadline >= 0) {
+      sink.abandon(event);
+      write.accept(false);
+    } else {
+      ctx.vertx().setTimer(RETRY_MILLIS, t -> await(ctx, event, deadline, write));
+    }
+  }
+
+  private AuditEvent event(RoutingContext ctx, int status, JsonObject answer) {
     Long started = ctx.get(STARTED);
     long micros = started == null ? 0 : (System.nanoTime() - started) / 1000;
     boolean ok = status >= 200 && status < 300;
@@ -41,19 +80,18 @@ final class AdminAudit {
         ctx.request().remoteAddress() == null
             ? "unknown"
             : ctx.request().remoteAddress().hostAddress();
-    sink.record(
-        new AuditEvent(
-            System.currentTimeMillis(),
-            RequestIds.next(),
-            "admin",
-            id(ctx, "appId", ok ? answer : null),
-            id(ctx, "uin", ok ? answer : null),
-            id(ctx, "secretId", ok ? answer : null),
-            route(ctx),
-            "",
-            Integer.toString(status),
-            source,
-            micros));
+    return new AuditEvent(
+        System.currentTimeMillis(),
+        RequestIds.next(),
+        "admin",
+        id(ctx, "appId", ok ? answer : null),
+        id(ctx, "uin", ok ? answer : null),
+        id(ctx, "secretId", ok ? answer : null),
+        route(ctx),
+        "",
+        Integer.toString(status),
+        source,
+        micros);
   }
 
   /** The id from the path, else from a successful answer (the id a create made), else "". */
