@@ -7,16 +7,13 @@ import io.tkms.application.port.AuditSink.AuditEvent;
 import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +29,16 @@ public final class Pipeline {
   private static final CharSequence JSON =
       HttpHeaders.createOptimized("application/json; charset=utf-8");
 
-  /** How often a held answer asks the audit queue again (only with a blocking audit). */
-  private static final long AUDIT_RETRY_MILLIS = 2;
-
   private final ApiServices services;
+  private final AuditHold audit;
   private final ClosingConnections connections = new ClosingConnections();
 
   public Pipeline(ApiServices services) {
     this.services = services;
+    this.audit =
+        services == null
+            ? null
+            : new AuditHold(services.audit(), services.settings().auditBlockMillis());
   }
 
   /** This event loop's connections that are answered once more and then closed. */
@@ -308,53 +307,28 @@ public final class Pipeline {
    */
   private void respond(
       HttpServerRequest req, Exchange ex, Envelope envelope, Buffer payload, String result) {
-    long nanos = System.nanoTime() - ex.startNanos;
-    AuditEvent event = auditEvent(ex, result, nanos);
-    int blockMillis = services.settings().auditBlockMillis();
-    if (blockMillis == 0) {
-      send(req, ex, payload, result, nanos);
-      services.audit().record(event);
-    } else if (services.audit().offer(event)) {
-      send(req, ex, payload, result, nanos);
-    } else {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(blockMillis);
-      awaitAudit(req, ex, envelope, payload, event, deadline);
-    }
-  }
-
-  private void awaitAudit(
-      HttpServerRequest req,
-      Exchange ex,
-      Envelope envelope,
-      Buffer payload,
-      AuditEvent event,
-      long deadline) {
-    Context context = Vertx.currentContext();
-    if (context == null || System.nanoTime() - deadline >= 0) {
-      services.audit().abandon(event);
-      ErrorCode code = ErrorCode.INTERNAL_ERROR;
-      LOG.atError()
-          .addKeyValue("requestId", ex.requestId)
-          .log("request {} answered {}: its audit event could not be queued", ex.requestId, code);
-      send(
-          req,
-          ex,
-          envelope.error(ex.requestId, code, code.exception().getMessage()),
-          code.v3Code(),
-          System.nanoTime() - ex.startNanos);
-      return;
-    }
-    context
-        .owner()
-        .setTimer(
-            AUDIT_RETRY_MILLIS,
-            t -> {
-              if (services.audit().offer(event)) {
-                send(req, ex, payload, event.resultCode(), System.nanoTime() - ex.startNanos);
-              } else {
-                awaitAudit(req, ex, envelope, payload, event, deadline);
-              }
-            });
+    AuditEvent event = auditEvent(ex, result, System.nanoTime() - ex.startNanos);
+    audit.answer(
+        event,
+        queued -> {
+          if (queued) {
+            send(req, ex, payload, result, System.nanoTime() - ex.startNanos);
+            return;
+          }
+          ErrorCode code = ErrorCode.INTERNAL_ERROR;
+          LOG.atError()
+              .addKeyValue("requestId", ex.requestId)
+              .log(
+                  "request {} answered {}: its audit event could not be queued",
+                  ex.requestId,
+                  code);
+          send(
+              req,
+              ex,
+              envelope.error(ex.requestId, code, code.exception().getMessage()),
+              code.v3Code(),
+              System.nanoTime() - ex.startNanos);
+        });
   }
 
   private void send(HttpServerRequest req, Exchange ex, Buffer payload, String result, long nanos) {

@@ -1,5 +1,6 @@
 package io.tkms.adapter.http.admin;
 
+import io.tkms.adapter.http.AuditHold;
 import io.tkms.adapter.http.RequestIds;
 import io.tkms.adapter.http.wire.Params;
 import io.tkms.application.port.AuditSink;
@@ -7,7 +8,6 @@ import io.tkms.application.port.AuditSink.AuditEvent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -21,18 +21,13 @@ final class AdminAudit {
   private static final String STARTED = "tkms.started";
   private static final int MAX_PATH = 128;
 
-  /** How often a held answer asks the audit queue again (only with a blocking audit). */
-  private static final long RETRY_MILLIS = 2;
-
-  private final AuditSink sink;
-  private final int blockMillis;
+  private final AuditHold hold;
 
   /**
    * @param blockMillis 0: answers never wait for the audit; else how long they may
    */
   AdminAudit(AuditSink sink, int blockMillis) {
-    this.blockMillis = blockMillis;
-    this.sink = sink;
+    this.hold = sink == null ? null : new AuditHold(sink, blockMillis);
   }
 
   /** The first handler of every request: notes when it began. */
@@ -42,33 +37,14 @@ final class AdminAudit {
   }
 
   /**
-   * Answers through {@code write} and audits: by default writes first (with {@code true}) and then
-   * records the event, dropped if the queue is full; with a blocking audit writes only once the
-   * event is queued (polling on the event loop's timer), or with {@code false} after {@code
-   * blockMillis}, counting the event as dropped.
+   * Answers through {@code write} and audits ({@link AuditHold}): {@code write} gets {@code false}
+   * when a blocking audit could not queue the event in time.
    */
   void answer(RoutingContext ctx, int status, JsonObject body, Consumer<Boolean> write) {
-    if (sink == null) {
+    if (hold == null) {
       write.accept(true);
-      return;
-    }
-    AuditEvent event = event(ctx, status, body);
-    if (blockMillis == 0) {
-      write.accept(true);
-      sink.record(event);
     } else {
-      await(ctx, event, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(blockMillis), write);
-    }
-  }
-
-  private void await(RoutingContext ctx, AuditEvent event, long deadline, Consumer<Boolean> write) {
-    if (sink.offer(event)) {
-      write.accept(true);
-    } else if (System.nanoTime() - deadline >= 0) {
-      sink.abandon(event);
-      write.accept(false);
-    } else {
-      ctx.vertx().setTimer(RETRY_MILLIS, t -> await(ctx, event, deadline, write));
+      hold.answer(event(ctx, status, body), write);
     }
   }
 
