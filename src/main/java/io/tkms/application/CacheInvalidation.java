@@ -23,7 +23,7 @@ public final class CacheInvalidation {
             case CREDENTIAL -> credentials.invalidate(change.id());
             // Principals or limits of an account changed: credentials carry the principal type.
             case ACCOUNT -> credentials.invalidateAll();
-            case LIMITS -> {}
+            case LIMITS, ROOT_KEY -> {}
             case ALL -> {
               keys.invalidateAll();
               credentials.invalidateAll();

@@ -7,6 +7,7 @@ import io.tkms.application.port.AccountRepository.PrincipalType;
 import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.EventLoops;
 import io.tkms.application.port.Hsa;
+import io.tkms.application.port.RootKeyCatchUp;
 import io.tkms.domain.SecretBytes;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -36,6 +37,7 @@ public final class CredentialCache {
   private final CryptoExecutor executor;
   private final Hsa hsa;
   private final EventLoops loops;
+  private volatile RootKeyCatchUp rootKeys = RootKeyCatchUp.NONE;
 
   public CredentialCache(
       AccountRepository repository,
@@ -102,6 +104,14 @@ public final class CredentialCache {
     return Caches.future(cache.get(secretId, (k, ignored) -> load(k)), loops);
   }
 
+  /**
+   * A secret wrapped under a root-key version this process has not opened yet (a rotation on
+   * another replica a moment ago) makes the load catch up with {@code rootKeys} first.
+   */
+  public void followRootKeys(RootKeyCatchUp rootKeys) {
+    this.rootKeys = rootKeys;
+  }
+
   private CompletableFuture<Optional<Credential>> load(String secretId) {
     return repository
         .findCredential(secretId)
@@ -111,16 +121,21 @@ public final class CredentialCache {
                 return Future.succeededFuture(Optional.<Credential>empty());
               }
               AccountRepository.StoredCredential sc = found.get();
-              return executor.execute(
-                  () ->
-                      Optional.of(
-                          new Credential(
-                              sc.secretId(),
-                              sc.uin(),
-                              sc.appId(),
-                              sc.type(),
-                              sc.enabled(),
-                              hsa.unwrap(sc.secret(), wrapContext(sc)))));
+              RootKeyCatchUp r = rootKeys;
+              Future<Void> ready =
+                  r.opens(sc.secret().rootVersion()) ? Future.succeededFuture() : r.catchUp();
+              return ready.compose(
+                  x ->
+                      executor.execute(
+                          () ->
+                              Optional.of(
+                                  new Credential(
+                                      sc.secretId(),
+                                      sc.uin(),
+                                      sc.appId(),
+                                      sc.type(),
+                                      sc.enabled(),
+                                      hsa.unwrap(sc.secret(), wrapContext(sc))))));
             })
         .toCompletionStage()
         .toCompletableFuture();

@@ -7,6 +7,7 @@ import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.EventLoops;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyRepository;
+import io.tkms.application.port.RootKeyCatchUp;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.SecretBytes;
@@ -31,6 +32,7 @@ public final class KeyMaterialCache {
   private final CryptoExecutor executor;
   private final Hsa hsa;
   private final EventLoops loops;
+  private volatile RootKeyCatchUp rootKeys = RootKeyCatchUp.NONE;
 
   /** The misses of the current event-loop turn, per event-loop thread. */
   @SuppressWarnings(
@@ -142,10 +144,32 @@ public final class KeyMaterialCache {
     return f;
   }
 
+  /**
+   * Material wrapped under a root-key version this process has not opened yet (a rotation on
+   * another replica a moment ago) makes the load catch up with {@code rootKeys} first.
+   */
+  public void followRootKeys(RootKeyCatchUp rootKeys) {
+    this.rootKeys = rootKeys;
+  }
+
+  private Future<Map<KeyId, KeyRepository.StoredKey>> caughtUp(
+      Map<KeyId, KeyRepository.StoredKey> found) {
+    RootKeyCatchUp r = rootKeys;
+    for (KeyRepository.StoredKey k : found.values()) {
+      for (KeyRepository.StoredVersion v : k.versions()) {
+        if (!r.opens(v.material().rootVersion())) {
+          return r.catchUp().map(x -> found);
+        }
+      }
+    }
+    return Future.succeededFuture(found);
+  }
+
   /** One repository round trip and one worker task for {@code batch}; completes every future. */
   private void loadBatch(Map<KeyId, CompletableFuture<LoadedKey>> batch) {
     repository
         .findAll(List.copyOf(batch.keySet()))
+        .compose(this::caughtUp)
         .compose(
             found ->
                 found.isEmpty()

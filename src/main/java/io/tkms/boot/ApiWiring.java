@@ -11,6 +11,7 @@ import io.tkms.application.AdminService;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
 import io.tkms.application.LimitPolicy;
+import io.tkms.application.RootKeyService;
 import io.tkms.application.port.AuditSink;
 import io.tkms.boot.Wiring.Components;
 import io.tkms.boot.Wiring.Core;
@@ -18,6 +19,8 @@ import io.tkms.boot.Wiring.Threads;
 import io.tkms.config.KmsConfig;
 import io.tkms.crypto.MessageCipher;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -46,8 +49,23 @@ final class ApiWiring {
   }
 
   /** {@code /readyz}: not draining and the database answering. */
-  Readiness readiness(Core core) {
-    return new Readiness(() -> core.pool().query("SELECT 1").execute().mapEmpty());
+  Readiness readiness(Core core, RootKeyService rootKeys) {
+    return new Readiness(
+        () -> core.pool().query("SELECT 1").execute().mapEmpty(),
+        () -> {
+          JsonArray versions = new JsonArray();
+          rootKeys
+              .lastUsage()
+              .forEach(
+                  u ->
+                      versions.add(
+                          new JsonObject().put("version", u.version()).put("items", u.items())));
+          return new JsonObject()
+              .put("type", core.hsa().custody())
+              .put("up", core.hsa().up())
+              .put("rootVersion", core.hsa().rootVersion())
+              .put("versions", versions);
+        });
   }
 
   /** Everything the API verticles share. */
@@ -102,11 +120,12 @@ final class ApiWiring {
   void bindMetrics(Components parts, ApiServices services, Optional<RedisBackend> redis) {
     metrics.bind(parts.keyCache(), audit, services.signatures());
     metrics.bindRedis(redis.orElse(null));
+    metrics.bindRootKeys(parts.rootKeys(), Pkcs11Custody::unrecordedObjects);
   }
 
   /** The management listener; its port, or -1 when no admin token is configured. */
-  int startAdmin(Vertx vertx, AdminService admin, LimitPolicy limits) {
-    return Listeners.startAdmin(vertx, config, admin, limits, audit);
+  int startAdmin(Vertx vertx, AdminService admin, LimitPolicy limits, RootKeyService rootKeys) {
+    return Listeners.startAdmin(vertx, config, admin, limits, rootKeys, audit);
   }
 
   /** The Prometheus endpoint; its port, or -1 when metrics are off. */

@@ -121,11 +121,11 @@ public final class KmsServer implements AutoCloseable {
       AdminService admin = wiring.credentials(core, parts);
       redis = wiring.redis(vertx);
       LimitPolicy limits = wiring.limits(parts, redis);
-      Readiness readiness = api.readiness(core);
+      Readiness readiness = api.readiness(core, parts.rootKeys());
       ApiServices services = api.apiServices(core, parts, limits, redis, readiness);
       api.bindMetrics(parts, services, redis);
       deployApi(vertx, services, Listeners.api(config.http()), threads.eventLoops(), actions);
-      int adminPort = api.startAdmin(vertx, admin, limits);
+      int adminPort = api.startAdmin(vertx, admin, limits, parts.rootKeys());
       int metricsPort = api.startMetrics(vertx);
       LifecycleJobs jobs = wiring.scheduleJobs(core, parts);
       api.announce(adminPort, metricsPort);

@@ -4,6 +4,7 @@ import io.tkms.adapter.http.admin.AdminApi;
 import io.tkms.adapter.ratelimit.LocalSourceLimiter;
 import io.tkms.application.AdminService;
 import io.tkms.application.LimitPolicy;
+import io.tkms.application.RootKeyService;
 import io.tkms.application.port.AuditSink;
 import io.tkms.config.KmsConfig;
 import io.vertx.core.Vertx;
@@ -56,7 +57,12 @@ final class Listeners {
    * @throws BootException when the token is shorter than 16 characters
    */
   static int startAdmin(
-      Vertx vertx, KmsConfig config, AdminService admin, LimitPolicy limits, AuditSink audit) {
+      Vertx vertx,
+      KmsConfig config,
+      AdminService admin,
+      LimitPolicy limits,
+      RootKeyService rootKeys,
+      AuditSink audit) {
     KmsConfig.Admin settings = config.admin();
     if (!settings.enabled()) {
       return -1;
@@ -75,6 +81,7 @@ final class Listeners {
                   new AdminApi(
                           admin,
                           limits,
+                          rootKeys,
                           sources,
                           token,
                           audit,

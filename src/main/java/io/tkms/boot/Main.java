@@ -28,6 +28,11 @@ public final class Main {
     if (args.length > 0 && args[0].equals("admin")) {
       System.exit(AdminCli.run(Arrays.copyOfRange(args, 1, args.length)));
     }
+    if (args.length > 0 && args[0].equals("seal")) {
+      System.exit(
+          SealCommand.run(
+              Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out, System.err));
+    }
     if (args.length > 0 && args[0].equals("audit")) {
       System.exit(
           AuditVerifier.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
@@ -41,6 +46,8 @@ public final class Main {
       System.err.println("       java -jar kms.jar admin --help    the admin command line");
       System.err.println(
           "       java -jar kms.jar audit verify FILE  check the hash chain of an audit log");
+      System.err.println(
+          "       java -jar kms.jar seal --help     change the unseal key, move root keys into a token");
       System.exit(2);
     }
     try {

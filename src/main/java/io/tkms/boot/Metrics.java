@@ -2,13 +2,17 @@ package io.tkms.boot;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tkms.adapter.metrics.MetricsServer;
 import io.tkms.adapter.metrics.MicrometerRequestMetrics;
 import io.tkms.application.KeyMaterialCache;
+import io.tkms.application.RootKeyService;
 import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.RequestMetrics;
+import io.tkms.application.port.RootKeyring;
 import io.tkms.application.port.SignatureBindings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -109,6 +113,43 @@ final class Metrics {
     FunctionCounter.builder("kms.signature.store.full", signatures, SignatureBindings::refusedFull)
         .description("TC3 requests refused because the signature store was full")
         .register(registry);
+  }
+
+  /**
+   * The HSA: whether it answers, the version new wraps use, and how many wrapped items each
+   * recorded version protects (as last counted by the jobs).
+   */
+  void bindRootKeys(RootKeyService rootKeys, java.util.function.IntSupplier unrecordedObjects) {
+    if (registry == null) {
+      return;
+    }
+    RootKeyring hsa = rootKeys.keyring();
+    Gauge.builder("kms.hsa.up", hsa, h -> h.up() ? 1 : 0)
+        .tag("hsa", hsa.custody())
+        .description("1 while the HSA answers (cached keys keep serving while it does not)")
+        .register(registry);
+    Gauge.builder("kms.root.key.current.version", hsa, RootKeyring::rootVersion)
+        .description("The root-key version new wraps use")
+        .register(registry);
+    Gauge.builder("kms.hsa.unrecorded.objects", unrecordedObjects, s -> s.getAsInt())
+        .description(
+            "Token objects with the root-key label prefix whose version Postgres does not record"
+                + " (found at start; never deleted automatically)")
+        .register(registry);
+    MultiGauge items =
+        MultiGauge.builder("kms.root.key.wrapped.items")
+            .description("Wrapped CMK versions and credential secrets under each root-key version")
+            .register(registry);
+    rootKeys.onUsage(
+        usage ->
+            items.register(
+                usage.stream()
+                    .map(
+                        u ->
+                            MultiGauge.Row.of(
+                                Tags.of("version", Integer.toString(u.version())), u.items()))
+                    .toList(),
+                true));
   }
 
   /** Redis state: connection, circuit breaker, live replicas and decisions made without Redis. */

@@ -3,6 +3,7 @@ package io.tkms.boot;
 import io.tkms.adapter.pg.PgAccountRepository;
 import io.tkms.adapter.pg.PgChangeBus;
 import io.tkms.adapter.pg.PgKeyRepository;
+import io.tkms.adapter.pg.PgRootKeyStore;
 import io.tkms.adapter.ratelimit.RedisBackend;
 import io.tkms.adapter.worker.VertxEventLoops;
 import io.tkms.adapter.worker.WorkerCryptoExecutor;
@@ -12,7 +13,8 @@ import io.tkms.application.CredentialCache;
 import io.tkms.application.KeyMaterialCache;
 import io.tkms.application.LifecycleJobs;
 import io.tkms.application.LimitPolicy;
-import io.tkms.application.port.Hsa;
+import io.tkms.application.RootKeyService;
+import io.tkms.application.port.RootKeyring;
 import io.tkms.config.KmsConfig;
 import io.tkms.crypto.RandomSource;
 import io.tkms.domain.Limits;
@@ -37,6 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Wiring {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+
+  /** How often the HSA is asked whether it answers. */
+  private static final long HSA_PROBE_MS = 5_000;
 
   /** How many recently used credentials are loaded before the API listens. */
   private static final int WARM_CREDENTIALS = 10_000;
@@ -64,7 +69,7 @@ final class Wiring {
       Pool pool,
       WorkerCryptoExecutor executor,
       RandomSource random,
-      Hsa hsa) {}
+      RootKeyring hsa) {}
 
   /** The Postgres repositories. */
   record Repositories(PgKeyRepository keys, PgAccountRepository accounts) {}
@@ -75,7 +80,8 @@ final class Wiring {
       PgAccountRepository accounts,
       KeyMaterialCache keyCache,
       CredentialCache credentials,
-      PgChangeBus changes) {}
+      PgChangeBus changes,
+      RootKeyService rootKeys) {}
 
   Wiring(KmsConfig config, Threads threads, Metrics metrics) {
     this.config = config;
@@ -111,7 +117,12 @@ final class Wiring {
             .build();
     RandomSource random = RandomSource.secure();
     WorkerCryptoExecutor executor = new WorkerCryptoExecutor(vertx, threads.cryptoWorkers());
-    Hsa hsa = RootKey.unseal(config, pool, executor, random);
+    RootKeyring hsa = RootKey.unseal(config, pool, executor, random);
+    LOG.info(
+        "root key: {} custody, versions {}, new wraps use version {}",
+        hsa.custody(),
+        hsa.versions(),
+        hsa.rootVersion());
     return new Core(vertx, database, pool, executor, random, hsa);
   }
 
@@ -142,8 +153,14 @@ final class Wiring {
     PgChangeBus changes = new PgChangeBus(core.vertx(), core.pool(), core.database().options());
     changes.start().await();
     CacheInvalidation.wire(changes, keyCache, credentials);
+    RootKeyService rootKeys =
+        new RootKeyService(new PgRootKeyStore(core.pool()), core.hsa(), core.executor(), changes);
+    rootKeys.subscribe(
+        e -> LOG.warn("could not follow a root-key change: {}", e.getClass().getSimpleName()));
+    keyCache.followRootKeys(rootKeys);
+    credentials.followRootKeys(rootKeys);
     return new Components(
-        repositories.keys(), repositories.accounts(), keyCache, credentials, changes);
+        repositories.keys(), repositories.accounts(), keyCache, credentials, changes, rootKeys);
   }
 
   /** The account service; the bootstrap (or development) credential ensured, the cache warmed. */
@@ -154,6 +171,8 @@ final class Wiring {
     // A development credential's secret is key material: from the HSA's random source.
     BootstrapCredential.ensure(config, admin, core.hsa()::random);
     parts.credentials().warm(WARM_CREDENTIALS).await();
+    // What each root-key version protects, counted once before the listeners report it.
+    parts.rootKeys().refreshUsage().await();
     return admin;
   }
 
@@ -181,6 +200,36 @@ final class Wiring {
             parts.keys(), parts.keyCache(), core.executor(), core.hsa(), parts.changes());
     long interval = config.server().jobsIntervalSeconds() * 1000L;
     core.vertx().setPeriodic(interval, id -> jobs.runOnce().onComplete(Wiring::logJobs));
+    // Root keys: follow rotations missed while the notifications were down, finish a re-wrap an
+    // earlier process left half done, keep the per-version counts fresh.
+    RootKeyService rootKeys = parts.rootKeys();
+    Runnable rootKeyJob =
+        () ->
+            rootKeys
+                .catchUp()
+                .compose(v -> rootKeys.rewrap())
+                .compose(
+                    n -> {
+                      if (n > 0) {
+                        LOG.info(
+                            "re-wrapped {} items under root-key version {}",
+                            n,
+                            core.hsa().rootVersion());
+                      }
+                      return rootKeys.refreshUsage();
+                    })
+                .onFailure(e -> LOG.warn("root-key job failed: {}", e.getClass().getSimpleName()));
+    rootKeyJob.run();
+    core.vertx().setPeriodic(interval, id -> rootKeyJob.run());
+    // Whether the HSA answers (a token can go away and come back): probed off the event loop.
+    core.vertx()
+        .setPeriodic(
+            HSA_PROBE_MS,
+            id ->
+                core.executor()
+                    .execute(() -> core.hsa().probe())
+                    .onFailure(
+                        e -> LOG.debug("HSA probe failed: {}", e.getClass().getSimpleName())));
     return jobs;
   }
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       AccountsCommand.class,
       PrincipalsCommand.class,
       CredentialsCommand.class,
-      LimitsCommand.class
+      LimitsCommand.class,
+      RootKeyCommand.class
     })
 public final class AdminCli extends GroupCommand {
   private static final String FOOTER =

@@ -52,7 +52,7 @@ public final class ConfigLoader {
     KmsConfig.Http http = HttpConfigs.http(raw);
     KmsConfig.Regions regions = HttpConfigs.regions(raw);
     KmsConfig.Database database = database(raw);
-    KmsConfig.Seal seal = new KmsConfig.Seal(raw.secret(Setting.UNSEAL_KEY));
+    KmsConfig.Seal seal = seal(raw);
     Optional<KmsConfig.Bootstrap> bootstrap = BootstrapConfigs.bootstrap(raw);
     KmsConfig.Limits limits = LimitConfigs.limits(raw);
     KmsConfig.Auth auth = auth(raw);
@@ -81,6 +81,34 @@ public final class ConfigLoader {
         raw.opt(Setting.PG_URL),
         raw.secret(Setting.PG_PASSWORD),
         raw.integer(Setting.PG_POOL_SIZE, 1, 200));
+  }
+
+  private static KmsConfig.Seal seal(RawSettings raw) {
+    KmsConfig.HsaType type =
+        switch (raw.str(Setting.HSA)) {
+          case "software" -> KmsConfig.HsaType.SOFTWARE;
+          case "pkcs11" -> KmsConfig.HsaType.PKCS11;
+          default -> throw new ConfigException("KMS_HSA must be software or pkcs11");
+        };
+    Optional<Path> library = raw.opt(Setting.PKCS11_LIBRARY).map(Path::of);
+    SecretRef pin = raw.secret(Setting.PKCS11_PIN);
+    String label = raw.str(Setting.PKCS11_KEY_LABEL);
+    if (!label.matches("[A-Za-z0-9_.-]{1,48}")) {
+      throw new ConfigException(
+          "KMS_PKCS11_KEY_LABEL must be 1 to 48 letters, digits, '.', '_' or '-'");
+    }
+    if (type == KmsConfig.HsaType.PKCS11) {
+      if (library.isEmpty()) {
+        throw new ConfigException("KMS_HSA=pkcs11 needs KMS_PKCS11_LIBRARY (the module's path)");
+      }
+      if (!pin.isPresent()) {
+        throw new ConfigException("KMS_HSA=pkcs11 needs KMS_PKCS11_PIN or KMS_PKCS11_PIN_FILE");
+      }
+    }
+    return new KmsConfig.Seal(
+        raw.secret(Setting.UNSEAL_KEY),
+        type,
+        new KmsConfig.Pkcs11(library, raw.integer(Setting.PKCS11_SLOT_INDEX, 0, 1024), pin, label));
   }
 
   private static KmsConfig.Auth auth(RawSettings raw) {

@@ -87,7 +87,18 @@ public record KmsConfig(
    * The unseal key; absent: a development key is generated under the data directory in development
    * mode, and the start refused otherwise.
    */
-  public record Seal(SecretRef unsealKey) {}
+  public record Seal(SecretRef unsealKey, HsaType hsa, Pkcs11 pkcs11) {}
+
+  /** Who keeps the root key ({@code KMS_HSA}). */
+  public enum HsaType {
+    SOFTWARE,
+    PKCS11
+  }
+
+  /**
+   * The PKCS#11 token ({@code KMS_PKCS11_*}); the library is present when {@code KMS_HSA=pkcs11}.
+   */
+  public record Pkcs11(Optional<Path> library, int slotIndex, SecretRef pin, String keyLabel) {}
 
   /** The bootstrap owner account and credential ensured at start. */
   public record Bootstrap(String appId, String uin, String secretId, SecretRef secretKey) {}

@@ -58,6 +58,32 @@ public enum Setting {
       "",
       true,
       "32 random bytes, base64 (`openssl rand -base64 32`), sealing the root key. Required, except in development mode, which generates one under the data directory."),
+  HSA(
+      "hsa.type",
+      "KMS_HSA",
+      "software",
+      false,
+      "Who keeps the root key: `software` (in memory, stored in Postgres under a keyring key sealed by the unseal key) or `pkcs11` (non-extractable objects in a PKCS#11 token; no unseal key needed). Changing it needs `java -jar kms.jar seal migrate`."),
+  PKCS11_LIBRARY(
+      "hsa.pkcs11.library",
+      "KMS_PKCS11_LIBRARY",
+      "",
+      false,
+      "With `KMS_HSA=pkcs11`: path of the token's PKCS#11 module (SoftHSM2: `/usr/lib/softhsm/libsofthsm2.so`)."),
+  PKCS11_SLOT_INDEX(
+      "hsa.pkcs11.slot_index",
+      "KMS_PKCS11_SLOT_INDEX",
+      "0",
+      false,
+      "With `KMS_HSA=pkcs11`: index of the token's slot in the module's slot list (slot ids can change when a token is re-initialised; the index does not)."),
+  PKCS11_PIN(
+      "hsa.pkcs11.pin", "KMS_PKCS11_PIN", "", true, "With `KMS_HSA=pkcs11`: the token's user PIN."),
+  PKCS11_KEY_LABEL(
+      "hsa.pkcs11.key_label",
+      "KMS_PKCS11_KEY_LABEL",
+      "tkms-root",
+      false,
+      "With `KMS_HSA=pkcs11`: label prefix of the root-key objects; version n is `<label>-v<n>`."),
   BOOTSTRAP_APPID(
       "bootstrap.appid",
       "KMS_BOOTSTRAP_APPID",

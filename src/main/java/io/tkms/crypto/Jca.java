@@ -117,6 +117,32 @@ final class Jca {
     }
   }
 
+  /**
+   * An AES/GCM/NoPadding engine of a PKCS#11 provider (its keys live in the token). {@code
+   * AES/GCM}, not {@code AES_256/GCM}: a key found through the provider's key store reports its
+   * size wrongly and the sized name refuses it.
+   */
+  static Cipher aesGcm(java.security.Provider pkcs11) throws GeneralSecurityException {
+    return Cipher.getInstance(AES_GCM, pkcs11);
+  }
+
+  /** A PKCS#11 provider's AES key generator (its keys are created inside the token). */
+  static javax.crypto.KeyGenerator aesKeyGenerator(java.security.Provider pkcs11)
+      throws GeneralSecurityException {
+    return javax.crypto.KeyGenerator.getInstance("AES", pkcs11);
+  }
+
+  /** A PKCS#11 provider's random generator (the token's). */
+  static SecureRandom tokenRandom(java.security.Provider pkcs11) throws GeneralSecurityException {
+    return SecureRandom.getInstance("PKCS11", pkcs11);
+  }
+
+  /** A PKCS#11 provider's key store: the token's objects, by label. */
+  static java.security.KeyStore tokenKeyStore(java.security.Provider pkcs11)
+      throws GeneralSecurityException {
+    return java.security.KeyStore.getInstance("PKCS11", pkcs11);
+  }
+
   /** A new AES/GCM/NoPadding engine (SunJCE) that no thread caches. */
   static Cipher newAesGcm() {
     try {

@@ -26,6 +26,11 @@ public final class SecureRandomSource implements RandomSource {
   static final SecureRandomSource INSTANCE =
       new SecureRandomSource(Jca.newSecureRandom(), System::nanoTime);
 
+  /** The process-wide instance (what {@link RandomSource#secure()} returns), typed. */
+  public static SecureRandomSource process() {
+    return INSTANCE;
+  }
+
   private final SecureRandom random;
   private final LongSupplier nanoTime;
   private final AtomicLong draws = new AtomicLong();
@@ -58,6 +63,17 @@ public final class SecureRandomSource implements RandomSource {
       reseedAtDraw = n + RESEED_DRAWS;
       reseeds.incrementAndGet();
     }
+  }
+
+  /**
+   * Reseeds now from the operating system's entropy with {@code additionalInput} mixed in (a
+   * token's generator): the output stays at least as strong as either source.
+   */
+  public synchronized void mix(byte[] additionalInput) {
+    random.reseed(java.security.DrbgParameters.reseed(false, additionalInput));
+    lastReseed = nanoTime.getAsLong();
+    reseedAtDraw = draws.get() + RESEED_DRAWS;
+    reseeds.incrementAndGet();
   }
 
   /** The DRBG's instantiation (strength, capability), for checks. */

@@ -349,7 +349,7 @@ class DocStalenessTest {
     Vertx vertx = Vertx.vertx();
     try {
       // Building the router touches none of the services; the token is only digested.
-      return new AdminApi(null, null, null, new byte[16], null, 0)
+      return new AdminApi(null, null, null, null, new byte[16], null, 0)
           .router(vertx).getRoutes().stream()
               .filter(r -> r.getPath() != null && r.getPath().startsWith("/admin/v1"))
               .toList();

@@ -493,7 +493,7 @@ class AdminCliIT {
             Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
     List<List<String>> paths = new ArrayList<>();
     collect(root, new ArrayList<>(), paths);
-    assertThat(paths).hasSize(1 + 4 + 3 + 1 + 2 + 2);
+    assertThat(paths).hasSize(1 + 4 + 3 + 1 + 2 + 2 + 4);
     for (List<String> path : paths) {
       for (String flag : List.of("--help", "-h")) {
         List<String> args = new ArrayList<>(path);
@@ -514,7 +514,8 @@ class AdminCliIT {
         .contains("accounts")
         .contains("principals")
         .contains("credentials")
-        .contains("limits");
+        .contains("limits")
+        .contains("root-key");
     assertThat(cli(Map.of(), "credentials", "issue", "--help").out())
         .contains("--url")
         .contains("--token-file")

@@ -2,20 +2,16 @@ package io.tkms.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tkms.adapter.hsa.software.SoftwareHsa;
 import io.tkms.application.CredentialCache;
 import io.tkms.application.KeyMaterialCache;
 import io.tkms.application.port.AccountRepository.PrincipalType;
 import io.tkms.application.port.Hsa;
-import io.tkms.application.port.RootKeyStore.SealedRootKey;
-import io.tkms.crypto.RandomSource;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.SecretBytes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -205,17 +201,7 @@ class WrapContextIT {
   }
 
   private static Hsa openHsa(Map<String, String> env) {
-    Row root =
-        TestPostgres.query(
-                env.get("KMS_PG_URL"),
-                "SELECT version, sealed FROM root_keys ORDER BY version DESC LIMIT 1",
-                Tuple.tuple())
-            .get(0);
-    byte[] unsealKey = Base64.getDecoder().decode(TestServer.UNSEAL_KEY);
-    return SoftwareHsa.open(
-        unsealKey,
-        new SealedRootKey(root.getInteger("version"), root.getBuffer("sealed").getBytes()),
-        RandomSource.secure());
+    return StoredRootKeys.openSoftware(env.get("KMS_PG_URL"), TestServer.UNSEAL_KEY);
   }
 
   private static Hsa.Wrapped wrapped(Row r, String column) {

@@ -117,7 +117,13 @@ public final class ApiVerticle extends VerticleBase {
 
   private void readyz(HttpServerRequest req) {
     if (services.readiness().draining()) {
-      json(req, 503, new JsonObject().put("status", "draining").put("database", "unknown"));
+      json(
+          req,
+          503,
+          new JsonObject()
+              .put("status", "draining")
+              .put("database", "unknown")
+              .put("hsa", services.readiness().hsa()));
       return;
     }
     services
@@ -133,7 +139,8 @@ public final class ApiVerticle extends VerticleBase {
                         .put("status", "ready")
                         .put("sealed", false)
                         .put("migrated", true)
-                        .put("database", "up"));
+                        .put("database", "up")
+                        .put("hsa", services.readiness().hsa()));
               } else {
                 json(
                     req,
@@ -142,7 +149,8 @@ public final class ApiVerticle extends VerticleBase {
                         .put("status", "not ready")
                         .put("sealed", false)
                         .put("migrated", true)
-                        .put("database", "down"));
+                        .put("database", "down")
+                        .put("hsa", services.readiness().hsa()));
               }
             });
   }

@@ -20,6 +20,16 @@ final class PgErrors {
     return t instanceof PgException p && "23503".equals(p.getSqlState());
   }
 
+  /**
+   * A write that names a root-key version no longer recorded (a replica that had not yet heard the
+   * version was destroyed): an internal error, not a missing principal or key.
+   */
+  static boolean isRootKeyViolation(Throwable t) {
+    return t instanceof PgException p
+        && p.getConstraint() != null
+        && p.getConstraint().endsWith("_root_fk");
+  }
+
   /** Any failure that is not already a {@link KmsException} becomes INTERNAL_ERROR. */
   static <T> Future<T> internal(Throwable t) {
     if (t instanceof KmsException k) {
@@ -38,7 +48,7 @@ final class PgErrors {
     if (isUniqueViolation(t)) {
       return Future.failedFuture(ErrorCode.CONFLICT.exception(conflict));
     }
-    if (isForeignKeyViolation(t)) {
+    if (isForeignKeyViolation(t) && !isRootKeyViolation(t)) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception(missing));
     }
     return internal(t);

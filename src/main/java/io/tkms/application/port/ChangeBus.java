@@ -16,6 +16,8 @@ public interface ChangeBus {
     ACCOUNT,
     /** An account's limit overrides. */
     LIMITS,
+    /** A root-key version was created or destroyed (caches are unaffected: material is not). */
+    ROOT_KEY,
     /** Everything may have changed (for example after a lost subscription): drop all caches. */
     ALL
   }

@@ -2,6 +2,7 @@ package io.tkms.adapter.http.admin;
 
 import io.tkms.application.AdminService;
 import io.tkms.application.LimitPolicy;
+import io.tkms.application.RootKeyService;
 import io.tkms.application.port.AccountRepository;
 import io.tkms.application.port.AuditSink;
 import io.tkms.application.port.SourceLimiter;
@@ -29,15 +30,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management API on its own listener: accounts, principals, credentials. JSON in and out;
- * {@code Authorization: Bearer <token>} compared in constant time; 400 bad input, 401 bad token,
- * 404 unknown, 409 conflict, 429 after too many wrong tokens from one address.
+ * The management API on its own listener: accounts, principals, credentials, limits, the root key.
+ * JSON in and out; {@code Authorization: Bearer <token>} compared in constant time; 400 bad input,
+ * 401 bad token, 404 unknown, 409 conflict, 429 after too many wrong tokens from one address.
  */
 public final class AdminApi {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final String JSON = "application/json; charset=utf-8";
   private final AdminService admin;
   private final LimitPolicy limits;
+  private final RootKeyService rootKeys;
   private final SourceLimiter failures;
   private final byte[] tokenDigest;
   private final AdminAudit audit;
@@ -52,12 +54,14 @@ public final class AdminApi {
   public AdminApi(
       AdminService admin,
       LimitPolicy limits,
+      RootKeyService rootKeys,
       SourceLimiter failures,
       byte[] token,
       AuditSink audit,
       int auditBlockMillis) {
     this.admin = admin;
     this.limits = limits;
+    this.rootKeys = rootKeys;
     this.failures = failures;
     this.tokenDigest = Hmacs.sha256(token);
     this.audit = new AdminAudit(audit, auditBlockMillis);
@@ -168,6 +172,31 @@ public final class AdminApi {
                                 new JsonObject()
                                     .put("secretId", ctx.pathParam("secretId"))
                                     .put("enabled", false))));
+    r.get("/admin/v1/root-key")
+        .handler(ctx -> reply(ctx, 200, rootKeys.status().map(AdminApi::rootKey)));
+    r.post("/admin/v1/root-key/rotate")
+        .handler(
+            ctx ->
+                reply(
+                    ctx,
+                    200,
+                    rootKeys.rotate().compose(v -> rootKeys.status()).map(AdminApi::rootKey)));
+    r.delete("/admin/v1/root-key/versions/:version")
+        .handler(
+            ctx -> {
+              int version = version(ctx.pathParam("version"));
+              reply(
+                  ctx,
+                  200,
+                  rootKeys
+                      .destroy(version)
+                      .map(
+                          inCustody ->
+                              new JsonObject()
+                                  .put("version", version)
+                                  .put("destroyed", true)
+                                  .put("keyDestroyedInHsa", inCustody)));
+            });
     r.route().last().handler(ctx -> send(ctx, 404, error("not found")));
     r.route()
         .failureHandler(
@@ -265,6 +294,35 @@ public final class AdminApi {
         .put("crypto", l.crypto())
         .put("management", l.management())
         .put("actions", actions);
+  }
+
+  private static int version(String s) {
+    if (s == null || !s.matches("[1-9][0-9]{0,8}")) {
+      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
+          "the root-key version must be a positive whole number");
+    }
+    return Integer.parseInt(s);
+  }
+
+  /** The custody, whether it answers, the version new wraps use, and what each version protects. */
+  private static JsonObject rootKey(RootKeyService.Status s) {
+    JsonArray versions = new JsonArray();
+    s.versions()
+        .forEach(
+            u ->
+                versions.add(
+                    new JsonObject()
+                        .put("version", u.version())
+                        .put("custody", u.custody())
+                        .put("createdAt", u.createdAt())
+                        .put("keyVersions", u.keyVersions())
+                        .put("credentials", u.credentials())
+                        .put("current", u.version() == s.current())));
+    return new JsonObject()
+        .put("hsa", s.custody())
+        .put("up", s.up())
+        .put("currentVersion", s.current())
+        .put("versions", versions);
   }
 
   private static String str(JsonObject b, String field) {
