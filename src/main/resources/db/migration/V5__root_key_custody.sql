@@ -3,7 +3,8 @@
 -- is the token object labelled <KMS_PKCS11_KEY_LABEL>-v<version>, and `sealed` is NULL: Postgres
 -- records only that the version exists). Rows of version 1 written before this migration are sealed
 -- directly under the unseal key; the first start after it (which holds the unseal key) moves them
--- under the keyring key (Java migration J2).
+-- under the keyring key, in one transaction (RootKey.SoftwareCustody), whenever root_keyring is
+-- empty.
 ALTER TABLE root_keys ADD COLUMN custody TEXT NOT NULL DEFAULT 'software'
   CHECK (custody IN ('software', 'pkcs11'));
 ALTER TABLE root_keys ALTER COLUMN sealed DROP NOT NULL;
@@ -23,7 +24,9 @@ CREATE TABLE root_keyring (
 -- its write instead of storing material nobody could open).
 CREATE INDEX cmk_versions_root ON cmk_versions(root_version);
 CREATE INDEX credentials_root ON credentials(root_version);
+-- NOT VALID here, validated by V6 in a transaction of its own: old replicas still running during
+-- a rolling upgrade keep writing while existing rows are checked (VALIDATE's lock allows writes).
 ALTER TABLE cmk_versions ADD CONSTRAINT cmk_versions_root_fk
-  FOREIGN KEY (root_version) REFERENCES root_keys(version);
+  FOREIGN KEY (root_version) REFERENCES root_keys(version) NOT VALID;
 ALTER TABLE credentials ADD CONSTRAINT credentials_root_fk
-  FOREIGN KEY (root_version) REFERENCES root_keys(version);
+  FOREIGN KEY (root_version) REFERENCES root_keys(version) NOT VALID;

@@ -122,8 +122,15 @@ public final class CredentialCache {
               }
               AccountRepository.StoredCredential sc = found.get();
               RootKeyCatchUp r = rootKeys;
+              int version = sc.secret().rootVersion();
+              // As in KeyMaterialCache: once more if a catch-up under way was too early; a
+              // failure shows at the unwrap.
               Future<Void> ready =
-                  r.opens(sc.secret().rootVersion()) ? Future.succeededFuture() : r.catchUp();
+                  r.opens(version)
+                      ? Future.succeededFuture()
+                      : r.catchUp()
+                          .compose(x -> r.opens(version) ? Future.succeededFuture() : r.catchUp())
+                          .otherwiseEmpty();
               return ready.compose(
                   x ->
                       executor.execute(

@@ -155,14 +155,26 @@ public final class KeyMaterialCache {
   private Future<Map<KeyId, KeyRepository.StoredKey>> caughtUp(
       Map<KeyId, KeyRepository.StoredKey> found) {
     RootKeyCatchUp r = rootKeys;
+    if (allOpen(found, r)) {
+      return Future.succeededFuture(found);
+    }
+    // A catch-up already under way may have read the versions before the one needed: once more if
+    // so. A failure fails only the keys under versions still unknown (at their unwrap).
+    return r.catchUp()
+        .compose(x -> allOpen(found, r) ? Future.succeededFuture() : r.catchUp())
+        .map(x -> found)
+        .otherwise(found);
+  }
+
+  private static boolean allOpen(Map<KeyId, KeyRepository.StoredKey> found, RootKeyCatchUp r) {
     for (KeyRepository.StoredKey k : found.values()) {
       for (KeyRepository.StoredVersion v : k.versions()) {
         if (!r.opens(v.material().rootVersion())) {
-          return r.catchUp().map(x -> found);
+          return false;
         }
       }
     }
-    return Future.succeededFuture(found);
+    return true;
   }
 
   /** One repository round trip and one worker task for {@code batch}; completes every future. */

@@ -100,14 +100,46 @@ public final class RootKeyService implements RootKeyCatchUp {
    * @return the new version
    */
   public Future<Integer> rotate() {
+    AtomicReference<Integer> created = new AtomicReference<>();
     return store
-        .rotate(hsa.custody(), next -> executor.execute(() -> hsa.create(next)))
+        .rotate(
+            hsa.custody(),
+            hsa.keyringSeal(),
+            next ->
+                executor.execute(
+                    () -> {
+                      byte[] stored = hsa.create(next);
+                      created.set(next);
+                      return stored;
+                    }))
         .compose(
             version -> {
-              hsa.use(version);
+              synchronized (this) {
+                hsa.use(version);
+              }
               bus.publish(new ChangeBus.Change(ChangeBus.Kind.ROOT_KEY, Integer.toString(version)));
               rewrap();
               return Future.succeededFuture(version);
+            },
+            failure -> {
+              // Created in custody but never recorded: undo it, so no orphan blocks the next try.
+              Integer orphan = created.get();
+              if (orphan == null) {
+                return Future.failedFuture(failure);
+              }
+              return executor
+                  .execute(
+                      () -> {
+                        synchronized (this) {
+                          if (orphan > hsa.rootVersion()) {
+                            hsa.destroy(orphan);
+                          }
+                        }
+                        return (Void) null;
+                      })
+                  .compose(
+                      x -> Future.<Integer>failedFuture(failure),
+                      e -> Future.<Integer>failedFuture(failure));
             });
   }
 
@@ -131,8 +163,9 @@ public final class RootKeyService implements RootKeyCatchUp {
                 executor.execute(
                     () -> {
                       try {
-                        hsa.destroy(version);
-                        return true;
+                        synchronized (this) {
+                          return hsa.destroy(version);
+                        }
                       } catch (RuntimeException e) {
                         return false;
                       }
@@ -182,8 +215,10 @@ public final class RootKeyService implements RootKeyCatchUp {
     if (newest > hsa.rootVersion()) {
       hsa.use(newest);
     }
+    // Forget only what was destroyed: a version above the newest recorded one is a rotation of this
+    // process whose record is being written right now.
     for (int v : hsa.versions()) {
-      if (!recorded.contains(v) && v != hsa.rootVersion()) {
+      if (!recorded.contains(v) && v < newest && v != hsa.rootVersion()) {
         hsa.forget(v);
       }
     }

@@ -197,6 +197,7 @@ public final class KmsServer implements AutoCloseable {
       LOG.warn("pool did not close cleanly: {}", e.getClass().getSimpleName());
     }
     core.vertx().close().await();
+    core.hsa().close();
     core.database().close();
   }
 

@@ -56,7 +56,10 @@ final class Pkcs11Custody implements RootKey.Custody {
       throw new BootException("KMS_PKCS11_PIN (or KMS_PKCS11_PIN_FILE) is not set");
     }
     byte[] pinBytes = settings.pin().read();
-    char[] pin = new String(pinBytes, StandardCharsets.UTF_8).toCharArray();
+    // Decoded without a String, so the PIN's characters can be zeroed.
+    java.nio.CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(pinBytes));
+    char[] pin = Arrays.copyOf(chars.array(), chars.limit());
+    Arrays.fill(chars.array(), '\0');
     Arrays.fill(pinBytes, (byte) 0);
     try {
       Pkcs11Token token =

@@ -8,6 +8,7 @@ import io.tkms.application.port.RootKeyStore.StoredVersion;
 import io.tkms.config.ConfigLoader;
 import io.tkms.config.KmsConfig;
 import io.tkms.crypto.RandomSource;
+import io.tkms.domain.SecretBytes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -28,8 +30,10 @@ import java.util.function.Function;
  * {@code java -jar kms.jar seal rekey|migrate}: changes who protects the root keys, run by an
  * operator against the database (never through the management API: an admin token must not be
  * enough to choose an unseal key, and no key crosses the management listener). Both run under the
- * migration lock, so no replica starts meanwhile; running replicas keep serving with the keys they
- * hold. Blocking; run from {@code main} or a test.
+ * migration lock, so no replica starts meanwhile, and write in one transaction under the rotation
+ * lock, refusing when a running replica rotated meanwhile. After a rekey running replicas keep
+ * serving with the keys they hold (and refuse to rotate until restarted); migrate is for stopped
+ * replicas. Blocking; run from {@code main} or a test.
  */
 public final class SealCommand {
   static final String USAGE =
@@ -138,9 +142,10 @@ public final class SealCommand {
       RandomSource random = RandomSource.secure();
       withDatabase(config, (ctx) -> rekey(ctx, oldKey, newKey, random));
       out.println(
-          "re-sealed the root keyring under the new unseal key. Running replicas keep serving;"
-              + " update the Secret (KMS_UNSEAL_KEY_FILE) to the new key, then restart the replicas"
-              + " one by one. The old key no longer opens this database.");
+          "re-sealed the root keys under a new keyring key, sealed by the new unseal key. Running"
+              + " replicas keep serving; update the Secret (KMS_UNSEAL_KEY_FILE) to the new key,"
+              + " then restart the replicas one by one, and do not rotate the root key until all"
+              + " have restarted. The old key no longer opens this database.");
     } finally {
       Arrays.fill(oldKey, (byte) 0);
       Arrays.fill(newKey, (byte) 0);
@@ -160,30 +165,66 @@ public final class SealCommand {
                             ctx.executor()
                                 .execute(
                                     () ->
-                                        resealed(
+                                        rekeyed(
                                             versions, keyring.orElse(null), oldKey, newKey, random))
                                 .compose(
                                     r ->
-                                        r.moved().isEmpty()
-                                            ? store
-                                                .reseal(keyring.orElseThrow(), r.sealed())
-                                                .compose(
-                                                    ok ->
-                                                        ok
-                                                            ? Future.<Void>succeededFuture()
-                                                            : Future.failedFuture(
-                                                                new SealException(
-                                                                    1,
-                                                                    "the keyring changed meanwhile"
-                                                                        + " (another rekey?):"
-                                                                        + " nothing changed")))
-                                            : store.writeKeyring(r.sealed(), r.moved()))));
+                                        ctx.pool()
+                                            .withTransaction(
+                                                conn ->
+                                                    unchanged(conn, versions, keyring.orElse(null))
+                                                        .compose(
+                                                            x ->
+                                                                PgRootKeyStore.writeKeyring(
+                                                                    conn,
+                                                                    r.sealed(),
+                                                                    r.rows()))))));
   }
 
-  /** The keyring key sealed under the new key, and rows to move (a database from before). */
-  private record Resealed(byte[] sealed, List<StoredVersion> moved) {}
+  /**
+   * Inside a seal command's transaction: takes the rotation lock, then refuses when the recorded
+   * versions or the keyring row are no longer what the command read (a replica rotated meanwhile).
+   */
+  static Future<Void> unchanged(
+      io.vertx.sqlclient.SqlConnection conn, List<StoredVersion> read, byte[] keyring) {
+    return PgRootKeyStore.lockRotations(conn)
+        .compose(
+            x ->
+                conn.query(
+                        "SELECT coalesce(array_agg(version ORDER BY version), '{}') AS versions,"
+                            + " (SELECT sealed FROM root_keyring WHERE id = 1) AS keyring"
+                            + " FROM root_keys")
+                    .execute())
+        .compose(
+            rows -> {
+              io.vertx.sqlclient.Row r = rows.iterator().next();
+              List<Integer> now = Arrays.asList(r.getArrayOfIntegers("versions"));
+              List<Integer> before = read.stream().map(StoredVersion::version).toList();
+              io.vertx.core.buffer.Buffer k = r.getBuffer("keyring");
+              boolean same =
+                  now.equals(before)
+                      && (keyring == null
+                          ? k == null
+                          : k != null && Arrays.equals(k.getBytes(), keyring));
+              return same
+                  ? Future.<Void>succeededFuture()
+                  : Future.failedFuture(
+                      new SealException(
+                          1,
+                          "the root keys changed while this command ran (a rotation on a running"
+                              + " replica?): nothing changed; run it again"));
+            });
+  }
 
-  private static Resealed resealed(
+  /** The new keyring key sealed under the new unseal key, and every version re-wrapped under it. */
+  private record Rekeyed(byte[] sealed, List<StoredVersion> rows) {}
+
+  /**
+   * Opens every version with the old unseal key, makes a new keyring key sealed under the new one
+   * and wraps every version under it: the old unseal key then opens nothing this database holds,
+   * and versions created later are under a key the old one never protected.
+   */
+  private static Rekeyed rekeyed(
       List<StoredVersion> versions,
       byte[] keyring,
       byte[] oldKey,
@@ -201,23 +242,28 @@ public final class SealCommand {
       throw new SealException(
           1, "this database has no root key yet: start the server with the new key instead");
     }
+    SoftwareHsa old;
     try {
-      if (keyring == null) {
-        // Sealed directly under the unseal key by an earlier version: move under a keyring first.
-        RootKey.Opened opened =
-            new RootKey.SoftwareCustody(oldKey, random).open(null, versions, null);
-        byte[] sealed = SoftwareHsa.reseal(oldKey, newKey, opened.sealedKeyring(), random);
-        return new Resealed(sealed, opened.toWrite());
-      }
-      byte[] sealed = SoftwareHsa.reseal(oldKey, newKey, keyring, random);
-      SoftwareHsa.openKeyring(newKey, sealed, random); // proves the new seal opens
-      return new Resealed(sealed, List.of());
+      old =
+          (SoftwareHsa)
+              new RootKey.SoftwareCustody(oldKey, random).open(null, versions, keyring).hsa();
     } catch (SoftwareHsa.UnsealException e) {
       throw new SealException(
           1,
           "the old key (--old-key-file) does not open this database's root keyring: nothing"
               + " changed");
     }
+    SoftwareHsa.Created created = SoftwareHsa.createKeyring(newKey, random);
+    List<StoredVersion> rows = new ArrayList<>();
+    for (int v : old.versions()) {
+      try (SecretBytes raw = old.exportForImport(v)) {
+        rows.add(new StoredVersion(v, SoftwareHsa.CUSTODY, created.hsa().adopt(v, raw.bytes())));
+      }
+    }
+    // Proof before anything is written: the new key opens the new keyring and every version.
+    SoftwareHsa check = SoftwareHsa.openKeyring(newKey, created.sealedKeyringKey(), random);
+    rows.forEach(r -> check.open(r.version(), r.stored()));
+    return new Rekeyed(created.sealedKeyringKey(), rows);
   }
 
   // ---- migrate ----

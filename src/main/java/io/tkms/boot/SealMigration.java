@@ -61,36 +61,54 @@ final class SealMigration {
                 ctx.pool()
                     .withTransaction(
                         conn ->
-                            p.generated() == 0
-                                ? conn.query(
-                                        "UPDATE root_keys SET custody = 'pkcs11', sealed = NULL")
-                                    .execute()
-                                    .compose(x -> conn.query("DELETE FROM root_keyring").execute())
-                                    .map(
-                                        x ->
-                                            "moved root-key versions "
-                                                + p.source().versions()
-                                                + " into the token (imported as non-extractable"
-                                                + " objects). Start the server with KMS_HSA=pkcs11; the"
-                                                + " unseal key no longer opens anything.")
-                                : switchTo(
-                                        conn,
-                                        ctx,
-                                        new Bridge(p.source(), p.token()),
-                                        new StoredVersion(p.generated(), Pkcs11Hsa.CUSTODY, null),
-                                        null)
-                                    .map(
-                                        n ->
-                                            "generated root-key version "
-                                                + p.generated()
-                                                + " inside the token and re-wrapped "
-                                                + n
-                                                + " items under it. Start the server with"
-                                                + " KMS_HSA=pkcs11; the unseal key no longer"
-                                                + " opens anything.")));
+                            SealCommand.unchanged(conn, p.read(), p.keyring())
+                                .compose(
+                                    ok ->
+                                        p.generated() == 0
+                                            ? imported(conn, p)
+                                            : generated(conn, ctx, p))));
   }
 
-  private record ToToken(SoftwareHsa source, Pkcs11Hsa token, int generated) {}
+  private static Future<String> imported(SqlConnection conn, ToToken p) {
+    Integer[] versions = p.source().versions().toArray(Integer[]::new);
+    return conn.preparedQuery(
+            "UPDATE root_keys SET custody = 'pkcs11', sealed = NULL WHERE version = ANY($1)")
+        .execute(Tuple.of((Object) versions))
+        .compose(x -> conn.query("DELETE FROM root_keyring").execute())
+        .map(
+            x ->
+                "moved root-key versions "
+                    + p.source().versions()
+                    + " into the token (imported as non-extractable objects). Start the server"
+                    + " with KMS_HSA=pkcs11. Database backups from before, with the unseal key,"
+                    + " still open these same keys: rotate the root key and destroy the old"
+                    + " versions (or migrate with --generate) to end that.");
+  }
+
+  private static Future<String> generated(SqlConnection conn, Ctx ctx, ToToken p) {
+    return switchTo(
+            conn,
+            ctx,
+            new Bridge(p.source(), p.token()),
+            new StoredVersion(p.generated(), Pkcs11Hsa.CUSTODY, null),
+            null)
+        .map(
+            n ->
+                "generated root-key version "
+                    + p.generated()
+                    + " inside the token and re-wrapped "
+                    + n
+                    + " items under it. Start the server with KMS_HSA=pkcs11; the unseal key no"
+                    + " longer opens anything in this database (older backups keep their own"
+                    + " keys).");
+  }
+
+  private record ToToken(
+      SoftwareHsa source,
+      Pkcs11Hsa token,
+      int generated,
+      List<StoredVersion> read,
+      byte[] keyring) {}
 
   private static ToToken prepareToToken(
       KmsConfig.Seal seal,
@@ -131,7 +149,7 @@ final class SealMigration {
           token.open(v, null);
         }
         token.use(source.rootVersion());
-        return new ToToken(source, token, 0);
+        return new ToToken(source, token, 0, versions, keyring);
       } catch (Pkcs11Token.TokenException e) {
         LOG.warn(
             "the token refused an import ({}): generating a new version inside it instead",
@@ -141,7 +159,7 @@ final class SealMigration {
     int next = source.versions().last() + 1;
     token.create(next);
     token.use(next);
-    return new ToToken(source, token, next);
+    return new ToToken(source, token, next, versions, keyring);
   }
 
   /**
@@ -159,12 +177,16 @@ final class SealMigration {
                 ctx.pool()
                     .withTransaction(
                         conn ->
-                            switchTo(
-                                conn,
-                                ctx,
-                                new Bridge(p.token(), p.target()),
-                                new StoredVersion(p.version(), SoftwareHsa.CUSTODY, p.stored()),
-                                p.sealedKeyring())))
+                            SealCommand.unchanged(conn, p.read(), null)
+                                .compose(
+                                    ok ->
+                                        switchTo(
+                                            conn,
+                                            ctx,
+                                            new Bridge(p.token(), p.target()),
+                                            new StoredVersion(
+                                                p.version(), SoftwareHsa.CUSTODY, p.stored()),
+                                            p.sealedKeyring()))))
         .map(
             n ->
                 "re-wrapped "
@@ -175,7 +197,12 @@ final class SealMigration {
   }
 
   private record ToSoftware(
-      Pkcs11Hsa token, SoftwareHsa target, int version, byte[] stored, byte[] sealedKeyring) {}
+      Pkcs11Hsa token,
+      SoftwareHsa target,
+      int version,
+      byte[] stored,
+      byte[] sealedKeyring,
+      List<StoredVersion> read) {}
 
   private static ToSoftware prepareToSoftware(
       KmsConfig config, RandomSource random, List<StoredVersion> versions) {
@@ -208,7 +235,8 @@ final class SealMigration {
       int next = newest + 1;
       byte[] stored = created.hsa().create(next);
       created.hsa().use(next);
-      return new ToSoftware(token, created.hsa(), next, stored, created.sealedKeyringKey());
+      return new ToSoftware(
+          token, created.hsa(), next, stored, created.sealedKeyringKey(), versions);
     } finally {
       Arrays.fill(unsealKey, (byte) 0);
     }

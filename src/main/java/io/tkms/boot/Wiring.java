@@ -21,12 +21,14 @@ import io.tkms.domain.Limits;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -221,15 +223,20 @@ final class Wiring {
                 .onFailure(e -> LOG.warn("root-key job failed: {}", e.getClass().getSimpleName()));
     rootKeyJob.run();
     core.vertx().setPeriodic(interval, id -> rootKeyJob.run());
-    // Whether the HSA answers (a token can go away and come back): probed off the event loop.
+    // Whether the HSA answers (a token can go away and come back): probed on a thread of its own,
+    // one probe at a time, so a token that hangs holds neither an event loop nor a crypto worker.
+    WorkerExecutor prober = core.vertx().createSharedWorkerExecutor("kms-hsa-probe", 1);
+    AtomicBoolean probing = new AtomicBoolean();
     core.vertx()
         .setPeriodic(
             HSA_PROBE_MS,
-            id ->
-                core.executor()
-                    .execute(() -> core.hsa().probe())
-                    .onFailure(
-                        e -> LOG.debug("HSA probe failed: {}", e.getClass().getSimpleName())));
+            id -> {
+              if (probing.compareAndSet(false, true)) {
+                prober
+                    .executeBlocking(() -> core.hsa().probe(), true)
+                    .onComplete(ar -> probing.set(false));
+              }
+            });
     return jobs;
   }
 

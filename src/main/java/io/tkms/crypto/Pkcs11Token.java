@@ -158,9 +158,12 @@ public final class Pkcs11Token implements AutoCloseable {
     return prefix + "-v" + version;
   }
 
-  /** The versions whose objects the token holds (labels {@code <prefix>-v<n>}). */
+  /**
+   * The versions whose objects the token holds (labels {@code <prefix>-v<n>}), as the token says
+   * now (the key store is read afresh: another replica may have created or deleted some).
+   */
   public SortedSet<Integer> versions() {
-    Session s = session;
+    Session s = refresh();
     try {
       TreeSet<Integer> out = new TreeSet<>();
       for (String alias : Collections.list(s.store().aliases())) {
@@ -173,24 +176,27 @@ public final class Pkcs11Token implements AutoCloseable {
         }
       }
       return out;
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
       throw new TokenException("cannot list the token's objects: " + cause(e));
     }
   }
 
-  /** Finds version {@code version}'s object. */
+  /**
+   * Finds version {@code version}'s object; a miss reads the token afresh once (another replica may
+   * have created it since this one last looked).
+   */
   public boolean has(int version) {
-    return key(session, version) != null;
+    return key(session, version) != null || key(refresh(), version) != null;
   }
 
-  private static Key key(Session s, int version, String label) {
+  private Key key(Session s, int version) {
     Key k = s.keys().get(version);
     if (k != null) {
       return k;
     }
     try {
-      k = s.store().getKey(label, null);
-    } catch (GeneralSecurityException e) {
+      k = s.store().getKey(label(version), null);
+    } catch (GeneralSecurityException | RuntimeException e) {
       return null;
     }
     if (k != null) {
@@ -199,8 +205,14 @@ public final class Pkcs11Token implements AutoCloseable {
     return k;
   }
 
-  private Key key(Session s, int version) {
-    return key(s, version, label(version));
+  /**
+   * A fresh key store on the current provider: the provider's key store is a snapshot of the
+   * token's objects taken when it was loaded.
+   */
+  private synchronized Session refresh() {
+    Session fresh = login(session.provider());
+    session = fresh;
+    return fresh;
   }
 
   /**
@@ -210,7 +222,7 @@ public final class Pkcs11Token implements AutoCloseable {
    *     would destroy a key) or the token refuses
    */
   public void generate(int version) {
-    Session s = session;
+    Session s = refresh();
     try {
       refuseExisting(s, version);
       KeyGenerator g = Jca.aesKeyGenerator(s.provider());
@@ -233,7 +245,7 @@ public final class Pkcs11Token implements AutoCloseable {
    * @throws TokenException when an object with its label exists or the token refuses the import
    */
   public void importKey(int version, byte[] raw) {
-    Session s = session;
+    Session s = refresh();
     try {
       refuseExisting(s, version);
       s.store()
@@ -253,17 +265,24 @@ public final class Pkcs11Token implements AutoCloseable {
       throw new TokenException(
           "the token already holds an object labelled "
               + label(version)
-              + ": it is never overwritten (another database's key? a half-finished migration?)");
+              + ": it is never overwritten (another database's key? a version whose record was"
+              + " not written?); delete it with the token's tools if it is not in use");
     }
   }
 
-  /** Deletes version {@code version}'s object; nothing when there is none. */
-  public void delete(int version) {
-    Session s = session;
+  /**
+   * Deletes version {@code version}'s object.
+   *
+   * @return whether there was one
+   */
+  public boolean delete(int version) {
+    Session s = refresh();
     try {
+      boolean present = s.store().containsAlias(label(version));
       s.store().deleteEntry(label(version));
       s.keys().remove(version);
-    } catch (GeneralSecurityException e) {
+      return present && !s.store().containsAlias(label(version));
+    } catch (GeneralSecurityException | RuntimeException e) {
       throw new TokenException("the token could not delete " + label(version) + ": " + cause(e));
     }
   }
@@ -287,16 +306,29 @@ public final class Pkcs11Token implements AutoCloseable {
     return gcm(Cipher.DECRYPT_MODE, version, nonce, in, off, len, aad);
   }
 
+  /** The token has no object for a version (not that it does not answer). */
+  public static final class MissingKeyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MissingKeyException(String label) {
+      super("the token holds no object labelled " + label, null, false, false);
+    }
+  }
+
   private byte[] gcm(int mode, int version, byte[] nonce, byte[] in, int off, int len, byte[] aad) {
     if (nonce.length != NONCE) {
       throw new IllegalArgumentException("AES-GCM nonce must be 12 bytes");
     }
     for (int attempt = 0; ; attempt++) {
       Session s = session;
-      Key k = key(s, version);
       try {
+        Key k = key(s, version);
         if (k == null) {
-          throw new TokenException("the token holds no object labelled " + label(version));
+          k = key(refresh(), version);
+          if (k == null) {
+            throw new MissingKeyException(label(version));
+          }
+          s = session;
         }
         Cipher c = engine(s.provider());
         c.init(mode, k, new GCMParameterSpec(TAG_BITS, nonce));
@@ -304,17 +336,25 @@ public final class Pkcs11Token implements AutoCloseable {
         return c.doFinal(in, off, len);
       } catch (AEADBadTagException e) {
         throw new IntegrityException();
-      } catch (GeneralSecurityException | RuntimeException e) {
-        if (e instanceof IllegalArgumentException iae) {
-          throw iae;
-        }
+      } catch (java.security.InvalidKeyException | java.security.ProviderException e) {
+        // The key handle or the session is gone (a logout, the token away): once more, logged in
+        // again; anything else (a refused parameter, a reused nonce) is not retried.
         ENGINES.remove();
         if (attempt > 0) {
-          throw e instanceof TokenException t
-              ? t
-              : new TokenException("the token did not answer: " + cause(e));
+          throw new TokenException("the token did not answer: " + cause(e));
         }
         relogin(s);
+      } catch (GeneralSecurityException e) {
+        ENGINES.remove();
+        throw new TokenException("the token refused the operation: " + cause(e));
+      } catch (TokenException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (e instanceof IllegalArgumentException || e instanceof MissingKeyException) {
+          throw e;
+        }
+        ENGINES.remove();
+        throw new TokenException("the token did not answer: " + cause(e));
       }
     }
   }
@@ -338,13 +378,21 @@ public final class Pkcs11Token implements AutoCloseable {
     try {
       session = login(failed.provider());
     } catch (TokenException e) {
-      // stays as it is; recover() tries a fresh module
+      // stays as it is; the probe loads the module afresh
     }
   }
 
+  /** When the module was last loaded afresh, and how long to wait before the next time. */
+  private long lastReload;
+
+  private long reloadBackoffMillis = RELOAD_BACKOFF_MIN_MS;
+  private static final long RELOAD_BACKOFF_MIN_MS = 10_000;
+  private static final long RELOAD_BACKOFF_MAX_MS = 60_000;
+
   /**
-   * Whether the token answers: every version in {@code expected} found and usable. When not, logs
-   * in again, and then loads a fresh copy of the module; true once it answers again.
+   * Whether the token answers: every version in {@code expected} seals and opens again. When not,
+   * logs in again, and then loads a fresh copy of the module (the first time at once, then waiting
+   * 10 s, doubling up to a minute while it keeps failing); true once it answers again.
    */
   public synchronized boolean probe(SortedSet<Integer> expected) {
     if (works(session, expected)) {
@@ -359,20 +407,37 @@ public final class Pkcs11Token implements AutoCloseable {
     } catch (TokenException e) {
       // the module itself is gone for this provider
     }
-    return recover(expected);
+    long now = System.currentTimeMillis();
+    if (now - lastReload < reloadBackoffMillis) {
+      return false;
+    }
+    lastReload = now;
+    if (reload(expected)) {
+      reloadBackoffMillis = RELOAD_BACKOFF_MIN_MS;
+      return true;
+    }
+    reloadBackoffMillis = Math.min(RELOAD_BACKOFF_MAX_MS, reloadBackoffMillis * 2);
+    return false;
   }
 
   private boolean works(Session s, SortedSet<Integer> expected) {
     try {
       byte[] nonce = new byte[NONCE];
+      byte[] probe = new byte[16];
+      SecureRandomSource.process().nextBytes(probe);
       for (int v : expected) {
         Key k = key(s, v);
         if (k == null) {
           return false;
         }
+        SecureRandomSource.process().nextBytes(nonce);
         Cipher c = Jca.aesGcm(s.provider());
         c.init(Cipher.ENCRYPT_MODE, k, new GCMParameterSpec(TAG_BITS, nonce));
-        c.doFinal(new byte[0]);
+        byte[] ct = c.doFinal(probe);
+        c.init(Cipher.DECRYPT_MODE, k, new GCMParameterSpec(TAG_BITS, nonce));
+        if (!ConstantTime.equals(c.doFinal(ct), probe)) {
+          return false;
+        }
       }
       if (expected.isEmpty()) {
         s.store().size();
@@ -383,7 +448,7 @@ public final class Pkcs11Token implements AutoCloseable {
     }
   }
 
-  private boolean recover(SortedSet<Integer> expected) {
+  private boolean reload(SortedSet<Integer> expected) {
     Path copy = null;
     try {
       Files.createDirectories(scratch);
@@ -419,12 +484,15 @@ public final class Pkcs11Token implements AutoCloseable {
   }
 
   /**
-   * True when version {@code version} is the AES key {@code raw}: both encrypt the same block and
-   * the results agree (for migrations that find an object already there).
+   * True when version {@code version} is the AES key {@code raw}: both encrypt the same block under
+   * the same random nonce and the results agree (for migrations that find an object already there,
+   * or check an import).
    */
   public boolean holds(int version, byte[] raw) {
     byte[] nonce = new byte[NONCE];
-    byte[] probe = "tkms/root-key/compare".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] probe = new byte[16];
+    SecureRandomSource.process().nextBytes(nonce);
+    SecureRandomSource.process().nextBytes(probe);
     byte[] token = seal(version, nonce, probe, new byte[0]);
     byte[] soft = AesGcm.sealIsolated(raw, nonce, probe, new byte[0]);
     return ConstantTime.equals(token, soft);

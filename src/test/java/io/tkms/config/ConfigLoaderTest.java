@@ -39,6 +39,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void hsa_softwareByDefault_pkcs11NeedsItsModuleAndPin() {
+    KmsConfig.Seal seal = ConfigLoader.load(Map.of(), SHIPPED).config().seal();
+    assertThat(seal.hsa()).isEqualTo(KmsConfig.HsaType.SOFTWARE);
+    assertThat(seal.pkcs11().keyLabel()).isEqualTo("tkms-root");
+    assertThat(seal.pkcs11().slotIndex()).isZero();
+    KmsConfig.Seal p11 =
+        ConfigLoader.load(
+                Map.of(
+                    "KMS_HSA", "pkcs11",
+                    "KMS_PKCS11_LIBRARY", "/usr/lib/softhsm/libsofthsm2.so",
+                    "KMS_PKCS11_PIN", "1234",
+                    "KMS_PKCS11_SLOT_INDEX", "2",
+                    "KMS_PKCS11_KEY_LABEL", "kms-prod"),
+                SHIPPED)
+            .config()
+            .seal();
+    assertThat(p11.hsa()).isEqualTo(KmsConfig.HsaType.PKCS11);
+    assertThat(p11.pkcs11().slotIndex()).isEqualTo(2);
+    assertThat(p11.pkcs11().keyLabel()).isEqualTo("kms-prod");
+    assertThat(p11.pkcs11().pin().toString()).doesNotContain("1234");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_HSA", "hsm"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_HSA");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("KMS_HSA", "pkcs11", "KMS_PKCS11_PIN", "1"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_PKCS11_LIBRARY");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("KMS_HSA", "pkcs11", "KMS_PKCS11_LIBRARY", "/x.so"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_PKCS11_PIN");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_PKCS11_KEY_LABEL", "a label"), SHIPPED))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageContaining("KMS_PKCS11_KEY_LABEL");
+  }
+
+  @Test
   void auditFailureMode_dropByDefault_blockWithItsTimeout() {
     assertThat(ConfigLoader.load(Map.of(), SHIPPED).config().observability().auditBlockMillis())
         .isZero();

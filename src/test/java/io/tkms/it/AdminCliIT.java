@@ -297,6 +297,24 @@ class AdminCliIT {
   }
 
   @Test
+  void rootKey_show_rotate_destroy() {
+    Run show = admin("root-key", "show");
+    assertExit(show, 0);
+    assertThat(show.out()).contains("HSA: software (answering)").contains("VERSION");
+    Run rotate = admin("root-key", "rotate");
+    assertExit(rotate, 0);
+    int current = server.admin("GET", "/admin/v1/root-key", null).getInteger("currentVersion");
+    assertThat(rotate.out()).contains("new wraps use root-key version " + current);
+    // The newest version cannot be destroyed: refused by the server, exit 1.
+    Run refused = admin("root-key", "destroy", Integer.toString(current));
+    assertExit(refused, ExitCodes.REFUSED);
+    assertThat(refused.err()).contains("409");
+    Run json = admin("root-key", "show", "--json");
+    assertExit(json, 0);
+    assertThat(new JsonObject(json.out()).getString("hsa")).isEqualTo("software");
+  }
+
+  @Test
   void limits_ofAnUnknownAccount_exit1With404() {
     Run r = admin("limits", "get", "1250000596");
     assertExit(r, ExitCodes.REFUSED);

@@ -107,6 +107,41 @@ class Pkcs11IT {
   }
 
   @Test
+  void rotation_onOneReplica_isFollowedByTheOther_throughTheToken() throws Exception {
+    String db = TestPostgres.freshDatabase();
+    String label = SoftHsm.uniqueLabel();
+    try (TestServer a = TestServer.start(tokenEnv(db, label));
+        TestServer b = TestServer.start(tokenEnv(db, label))) {
+      V3Client ca = a.bootstrapV3Client();
+      V3Client cb = b.bootstrapV3Client();
+      String old = encrypt(cb, Keys.fresh(cb, "two"), "before");
+      assertThat(
+              a.admin("POST", "/admin/v1/root-key/rotate", new JsonObject())
+                  .getInteger("currentVersion"))
+          .isEqualTo(2);
+      // A key made under version 2 on A, used at once on B (which must find the new object).
+      String fresh = Keys.fresh(ca, "two");
+      assertThat(decrypt(ca, encrypt(cb, fresh, "after"))).isEqualTo("after");
+      eventually(
+          Duration.ofSeconds(20),
+          () -> {
+            JsonObject s = b.admin("GET", "/admin/v1/root-key", null);
+            assertThat(s.getInteger("currentVersion")).isEqualTo(2);
+            assertThat(RootKeyRotationIT.version(s, 1).getLong("keyVersions")).isZero();
+            assertThat(RootKeyRotationIT.version(s, 1).getLong("credentials")).isZero();
+          });
+      // Destroyed from B, which never used version 2's object itself: the object goes.
+      TestServer.AdminResult destroyed =
+          b.adminResponse("DELETE", "/admin/v1/root-key/versions/1", null, TestServer.ADMIN_TOKEN);
+      assertThat(destroyed.status()).isEqualTo(200);
+      assertThat(destroyed.body().getBoolean("keyDestroyedInHsa")).isTrue();
+      assertThat(token(label).versions()).containsExactly(2);
+      assertThat(decrypt(ca, old)).isEqualTo("before");
+      assertThat(decrypt(cb, old)).isEqualTo("before");
+    }
+  }
+
+  @Test
   void theTokenGoingAway_failsOnlyWhatNeedsIt_andComesBackWithoutARestart() throws Exception {
     SoftHsm softHsm = SoftHsm.get();
     String db = TestPostgres.freshDatabase();
@@ -125,6 +160,7 @@ class Pkcs11IT {
     try (TestServer s = TestServer.start(again)) {
       V3Client c = s.bootstrapV3Client();
       String blob = encrypt(c, cached, "cached key"); // loads and caches it
+      assertThat(scrape(s.metricsPort())).contains("kms_hsa_up{hsa=\"pkcs11\"} 1.0");
       Path empty = Files.createTempDirectory("tkms-token-gone");
       softHsm.pointTokensAt(empty);
       try {
@@ -142,8 +178,9 @@ class Pkcs11IT {
       } finally {
         softHsm.pointTokensAt(home);
       }
+      // The probe reloads the module at most every 10 s, then 20 s, while the token is away.
       eventually(
-          Duration.ofSeconds(30),
+          Duration.ofSeconds(90),
           () -> {
             JsonObject r =
                 c.call(

@@ -61,8 +61,10 @@ class SealIT {
     Map<String, String> env = TestServer.env(db, TestServer.tempDir());
     String newKey = newKey();
     String blob;
+    byte[] version1Before;
     try (TestServer s = TestServer.start(env)) {
       V3Client c = s.bootstrapV3Client();
+      version1Before = version1(db);
       String key = Keys.fresh(c, "rekey");
       blob = encrypt(c, key, "sealed before");
       Run r =
@@ -79,7 +81,14 @@ class SealIT {
       String after = Keys.fresh(c, "rekey");
       assertThat(decrypt(c, encrypt(c, after, "x"))).isEqualTo("x");
       assertThat(decrypt(c, blob)).isEqualTo("sealed before");
+      // Its keyring key is the old one now: it must restart before it may rotate.
+      TestServer.AdminResult stale =
+          s.adminResponse("POST", "/admin/v1/root-key/rotate", null, TestServer.ADMIN_TOKEN);
+      assertThat(stale.status()).isEqualTo(409);
+      assertThat(stale.body().getString("error")).contains("restart it");
     }
+    // A new keyring key: the version's stored form changed, and the old key's keyring is gone.
+    assertThat(version1(db)).isNotEqualTo(version1Before);
     Map<String, String> old = new HashMap<>(env);
     old.put("KMS_HTTP_PORT", Integer.toString(TestServer.freePort()));
     assertThatThrownBy(() -> TestServer.start(old))
@@ -89,7 +98,17 @@ class SealIT {
     fresh.put("KMS_UNSEAL_KEY", newKey);
     try (TestServer s = TestServer.start(fresh)) {
       assertThat(decrypt(s.bootstrapV3Client(), blob)).isEqualTo("sealed before");
+      // Restarted with the new key, it rotates again.
+      assertThat(s.admin("POST", "/admin/v1/root-key/rotate", null).getInteger("currentVersion"))
+          .isEqualTo(2);
     }
+  }
+
+  static byte[] version1(String db) {
+    return TestPostgres.query(db, "SELECT sealed FROM root_keys WHERE version = 1", Tuple.tuple())
+        .get(0)
+        .getBuffer("sealed")
+        .getBytes();
   }
 
   @Test

@@ -68,12 +68,15 @@ public abstract class KeyringHsa implements RootKeyring {
     return keys.containsKey(version);
   }
 
+  /** Only ever moves forward: a late caller naming an older version changes nothing. */
   @Override
-  public final void use(int version) {
+  public final synchronized void use(int version) {
     if (!keys.containsKey(version)) {
       throw new IllegalStateException("root-key version " + version + " is not open");
     }
-    current = version;
+    if (version > current) {
+      current = version;
+    }
   }
 
   @Override

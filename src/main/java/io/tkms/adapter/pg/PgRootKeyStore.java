@@ -57,23 +57,51 @@ public final class PgRootKeyStore implements RootKeyStore {
   }
 
   @Override
-  public Future<Integer> rotate(String custody, IntFunction<Future<byte[]>> create) {
+  public Future<Integer> rotate(
+      String custody, byte[] keyringSeal, IntFunction<Future<byte[]>> create) {
     return pool.withTransaction(
             conn ->
                 conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
                     .execute(Tuple.of(ROTATE_LOCK))
                     .compose(
                         x ->
-                            conn.query("SELECT coalesce(max(version), 0) FROM root_keys").execute())
+                            conn.preparedQuery(
+                                    "SELECT coalesce(max(version), 0) AS newest,"
+                                        + " count(*) FILTER (WHERE custody <> $1) AS others,"
+                                        + " (SELECT sealed FROM root_keyring WHERE id = 1) AS keyring"
+                                        + " FROM root_keys")
+                                .execute(Tuple.of(custody)))
                     .compose(
                         rows -> {
-                          int next = rows.iterator().next().getInteger(0) + 1;
+                          Row r = rows.iterator().next();
+                          Buffer keyring = r.getBuffer("keyring");
+                          boolean stale =
+                              r.getLong("others") > 0
+                                  || (keyringSeal != null
+                                      && (keyring == null
+                                          || !java.util.Arrays.equals(
+                                              keyring.getBytes(), keyringSeal)));
+                          if (stale) {
+                            return Future.failedFuture(
+                                ErrorCode.CONFLICT.exception(
+                                    "the root keys' custody or keyring changed since this replica"
+                                        + " started (seal rekey or seal migrate): restart it"
+                                        + " before rotating"));
+                          }
+                          int next = r.getInteger("newest") + 1;
                           return create
                               .apply(next)
                               .compose(stored -> insert(conn, next, custody, stored))
                               .map(x -> next);
                         }))
         .recover(PgErrors::internal);
+  }
+
+  /** Serialises rotations and the seal commands (taken inside their transactions). */
+  public static Future<Void> lockRotations(SqlConnection conn) {
+    return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
+        .execute(Tuple.of(ROTATE_LOCK))
+        .mapEmpty();
   }
 
   private static Future<Void> insert(SqlConnection conn, int version, String custody, byte[] s) {
@@ -247,7 +275,7 @@ public final class PgRootKeyStore implements RootKeyStore {
   private static Optional<Hsa.Wrapped> rewrap(Hsa hsa, Hsa.Wrapped old, String context) {
     try (SecretBytes plain = hsa.unwrap(old, context)) {
       return Optional.of(hsa.wrap(plain.bytes(), context));
-    } catch (KmsException e) {
+    } catch (KmsException | IllegalStateException e) {
       return Optional.empty();
     }
   }
@@ -312,18 +340,5 @@ public final class PgRootKeyStore implements RootKeyStore {
   /** Inserts a version's record. */
   public Future<Void> insert(StoredVersion v) {
     return pool.withConnection(conn -> upsert(conn, v));
-  }
-
-  /**
-   * Replaces the keyring key's sealed form, in one statement that succeeds only when the row still
-   * holds {@code expected} (so two concurrent rekeys cannot both win).
-   *
-   * @return whether the row was replaced
-   */
-  public Future<Boolean> reseal(byte[] expected, byte[] replacement) {
-    return pool.preparedQuery(
-            "UPDATE root_keyring SET sealed = $2, updated_at = now() WHERE id = 1 AND sealed = $1")
-        .execute(Tuple.of(Buffer.buffer(expected), Buffer.buffer(replacement)))
-        .map(r -> r.rowCount() == 1);
   }
 }

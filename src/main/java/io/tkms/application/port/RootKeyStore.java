@@ -25,12 +25,17 @@ public interface RootKeyStore {
   Future<List<StoredVersion>> versions();
 
   /**
-   * Records the next version (the highest plus one) under a lock that serialises rotations across
-   * replicas: {@code create} makes its key (in the crypto executor) and returns what to store.
+   * Records the next version (the highest plus one) under a lock that serialises rotations (and
+   * seal commands) across replicas: {@code create} makes its key (in the crypto executor) and
+   * returns what to store.
    *
+   * @param keyringSeal the sealed keyring row this process opened (software seal), or null
    * @return the new version
+   * @throws io.tkms.error.KmsException (failed future) CONFLICT when the recorded versions are kept
+   *     by another custody now, or the keyring row changed (a seal command ran since this process
+   *     started: it must restart first)
    */
-  Future<Integer> rotate(String custody, IntFunction<Future<byte[]>> create);
+  Future<Integer> rotate(String custody, byte[] keyringSeal, IntFunction<Future<byte[]>> create);
 
   /** Every version with its counts, ascending. */
   Future<List<Usage>> usage();

@@ -7,7 +7,7 @@ import java.util.SortedSet;
  * root-key versions it holds, and their custody. Blocking methods run in the {@link
  * CryptoExecutor}; the others are cheap and safe on any thread.
  */
-public interface RootKeyring extends Hsa {
+public interface RootKeyring extends Hsa, AutoCloseable {
   /** {@code software} or {@code pkcs11}: what the {@code root_keys.custody} column records. */
   String custody();
 
@@ -34,8 +34,23 @@ public interface RootKeyring extends Hsa {
   /** Forgets {@code version} in this process (its key bytes, if any, are zeroed). */
   void forget(int version);
 
-  /** Destroys {@code version} in custody for good (a token deletes its object), then forgets it. */
-  void destroy(int version);
+  /**
+   * Destroys {@code version} in custody for good (a token deletes its object), then forgets it.
+   *
+   * @return whether custody held it (false: a token had no such object)
+   */
+  boolean destroy(int version);
+
+  /**
+   * What the keyring key was opened from (the software seal's sealed keyring row), so a rotation
+   * can refuse when the row changed since (a rekey: this process's keyring key is then stale);
+   * {@code null} for a token.
+   */
+  byte[] keyringSeal();
+
+  /** Releases what the custody holds (a token's PIN). */
+  @Override
+  default void close() {}
 
   /** Whether the custody answered at its last use or probe. */
   boolean up();

@@ -59,16 +59,33 @@ public final class Pkcs11Hsa extends KeyringHsa {
   /** Adds version {@code version}, whose object must be in the token. */
   @Override
   public void open(int version, byte[] stored) {
-    if (!token.has(version)) {
+    boolean has;
+    try {
+      has = token.has(version);
+    } catch (Pkcs11Token.TokenException e) {
+      setUp(false);
+      throw KmsException.internal("the HSA does not answer");
+    }
+    if (!has) {
       throw KmsException.internal("the token holds no object labelled " + token.label(version));
     }
     hold(version, new TokenKey(version));
   }
 
   @Override
-  public void destroy(int version) {
+  public boolean destroy(int version) {
     forget(version);
-    token.delete(version);
+    return token.delete(version);
+  }
+
+  @Override
+  public byte[] keyringSeal() {
+    return null;
+  }
+
+  @Override
+  public void close() {
+    token.close();
   }
 
   @Override
@@ -139,16 +156,38 @@ public final class Pkcs11Hsa extends KeyringHsa {
       this.version = version;
     }
 
+    /**
+     * Seals, then opens the result again before anyone stores it: a token that ignored the caller's
+     * nonce (some HSMs choose their own GCM IV) would otherwise return wraps that never open, and a
+     * re-wrap would destroy material with them.
+     */
     @Override
     public byte[] seal(byte[] nonce, byte[] plaintext, byte[] aad) {
       try {
         byte[] out = token.seal(version, nonce, plaintext, aad);
+        byte[] back = token.open(version, nonce, out, 0, out.length, aad);
+        boolean same = java.security.MessageDigest.isEqual(back, plaintext);
+        Arrays.fill(back, (byte) 0);
+        if (!same) {
+          throw wrapDoesNotOpen();
+        }
         setUp(true);
         return out;
+      } catch (Pkcs11Token.IntegrityException e) {
+        throw wrapDoesNotOpen();
+      } catch (Pkcs11Token.MissingKeyException e) {
+        throw KmsException.internal("the HSA holds no key for this root-key version");
       } catch (Pkcs11Token.TokenException e) {
         setUp(false);
         throw KmsException.internal("the HSA does not answer");
       }
+    }
+
+    private KmsException wrapDoesNotOpen() {
+      LOG.error(
+          "the PKCS#11 token's AES-GCM output does not open again under the same nonce (does it"
+              + " choose its own IV?): nothing is wrapped with it");
+      return KmsException.internal("the HSA's wrap does not open again");
     }
 
     @Override
@@ -159,6 +198,8 @@ public final class Pkcs11Hsa extends KeyringHsa {
         return out;
       } catch (Pkcs11Token.IntegrityException e) {
         throw KmsException.internal("wrapped material failed its integrity check");
+      } catch (Pkcs11Token.MissingKeyException e) {
+        throw KmsException.internal("the HSA holds no key for this root-key version");
       } catch (Pkcs11Token.TokenException e) {
         setUp(false);
         throw KmsException.internal("the HSA does not answer");

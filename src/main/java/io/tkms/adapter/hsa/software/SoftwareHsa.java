@@ -28,10 +28,12 @@ public final class SoftwareHsa extends KeyringHsa {
   public static final String CUSTODY = "software";
 
   private final SecretBytes keyringKey;
+  private final byte[] keyringSeal;
   private final RandomSource random;
 
-  private SoftwareHsa(SecretBytes keyringKey, RandomSource random) {
+  private SoftwareHsa(SecretBytes keyringKey, byte[] keyringSeal, RandomSource random) {
     this.keyringKey = keyringKey;
+    this.keyringSeal = keyringSeal;
     this.random = random;
   }
 
@@ -53,7 +55,8 @@ public final class SoftwareHsa extends KeyringHsa {
     byte[] k = new byte[KEY];
     random.nextBytes(k);
     SecretBytes key = SecretBytes.wrap(k);
-    return new Created(new SoftwareHsa(key, random), seal(unsealKey, key.bytes(), random));
+    byte[] sealed = seal(unsealKey, key.bytes(), random);
+    return new Created(new SoftwareHsa(key, sealed, random), sealed);
   }
 
   /**
@@ -64,23 +67,9 @@ public final class SoftwareHsa extends KeyringHsa {
   public static SoftwareHsa openKeyring(
       byte[] unsealKey, byte[] sealedKeyringKey, RandomSource random) {
     return new SoftwareHsa(
-        SecretBytes.wrap(unseal(unsealKey, sealedKeyringKey, KEYRING_MAGIC, KEYRING_AAD)), random);
-  }
-
-  /**
-   * The keyring key sealed under {@code newUnsealKey} instead of {@code oldUnsealKey}.
-   *
-   * @throws UnsealException when {@code oldUnsealKey} did not seal it
-   */
-  public static byte[] reseal(
-      byte[] oldUnsealKey, byte[] newUnsealKey, byte[] sealedKeyringKey, RandomSource random) {
-    checkUnsealKey(newUnsealKey);
-    byte[] k = unseal(oldUnsealKey, sealedKeyringKey, KEYRING_MAGIC, KEYRING_AAD);
-    try {
-      return seal(newUnsealKey, k, random);
-    } finally {
-      Arrays.fill(k, (byte) 0);
-    }
+        SecretBytes.wrap(unseal(unsealKey, sealedKeyringKey, KEYRING_MAGIC, KEYRING_AAD)),
+        sealedKeyringKey.clone(),
+        random);
   }
 
   /**
@@ -159,8 +148,15 @@ public final class SoftwareHsa extends KeyringHsa {
   }
 
   @Override
-  public void destroy(int version) {
+  public boolean destroy(int version) {
+    boolean held = opens(version);
     forget(version);
+    return held;
+  }
+
+  @Override
+  public byte[] keyringSeal() {
+    return keyringSeal.clone();
   }
 
   @Override
@@ -188,7 +184,12 @@ public final class SoftwareHsa extends KeyringHsa {
 
     @Override
     public byte[] seal(byte[] nonce, byte[] plaintext, byte[] aad) {
-      return AesGcm.sealIsolated(key.bytes(), nonce, plaintext, aad);
+      try {
+        return AesGcm.sealIsolated(key.bytes(), nonce, plaintext, aad);
+      } catch (IllegalStateException e) {
+        // Destroyed (zeroed) while this call was on its way: nothing may be wrapped under it.
+        throw KmsException.internal("root-key version destroyed");
+      }
     }
 
     @Override
@@ -197,6 +198,8 @@ public final class SoftwareHsa extends KeyringHsa {
         return AesGcm.openIsolated(key.bytes(), nonce, in, off, len, aad);
       } catch (KmsException e) {
         throw KmsException.internal("wrapped material failed its integrity check");
+      } catch (IllegalStateException e) {
+        throw KmsException.internal("root-key version destroyed");
       }
     }
 
