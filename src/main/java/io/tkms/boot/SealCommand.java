@@ -153,32 +153,30 @@ public final class SealCommand {
   }
 
   private Future<Void> rekey(Ctx ctx, byte[] oldKey, byte[] newKey, RandomSource random) {
-    PgRootKeyStore store = ctx.store();
-    return store
-        .versions()
+    return stored(ctx)
         .compose(
-            versions ->
-                store
-                    .keyring()
+            st ->
+                ctx.executor()
+                    .execute(() -> rekeyed(st.versions(), st.keyring(), oldKey, newKey, random))
                     .compose(
-                        keyring ->
-                            ctx.executor()
-                                .execute(
-                                    () ->
-                                        rekeyed(
-                                            versions, keyring.orElse(null), oldKey, newKey, random))
-                                .compose(
-                                    r ->
-                                        ctx.pool()
-                                            .withTransaction(
-                                                conn ->
-                                                    unchanged(conn, versions, keyring.orElse(null))
-                                                        .compose(
-                                                            x ->
-                                                                PgRootKeyStore.writeKeyring(
-                                                                    conn,
-                                                                    r.sealed(),
-                                                                    r.rows()))))));
+                        r ->
+                            ctx.pool()
+                                .withTransaction(
+                                    conn ->
+                                        unchanged(conn, st.versions(), st.keyring())
+                                            .compose(
+                                                x ->
+                                                    PgRootKeyStore.writeKeyring(
+                                                        conn, r.sealed(), r.rows())))));
+  }
+
+  /** What the database records: the versions and the keyring row (null when there is none). */
+  record Stored(List<StoredVersion> versions, byte[] keyring) {}
+
+  static Future<Stored> stored(Ctx ctx) {
+    return ctx.store()
+        .versions()
+        .compose(versions -> ctx.store().keyring().map(k -> new Stored(versions, k.orElse(null))));
   }
 
   /**

@@ -38,24 +38,12 @@ final class SealMigration {
    */
   static Future<String> toToken(
       Ctx ctx, KmsConfig.Seal seal, RandomSource random, boolean generate) {
-    PgRootKeyStore store = ctx.store();
-    return store
-        .versions()
+    return SealCommand.stored(ctx)
         .compose(
-            versions ->
-                store
-                    .keyring()
-                    .compose(
-                        keyring ->
-                            ctx.executor()
-                                .execute(
-                                    () ->
-                                        prepareToToken(
-                                            seal,
-                                            random,
-                                            versions,
-                                            keyring.orElse(null),
-                                            generate))))
+            st ->
+                ctx.executor()
+                    .execute(
+                        () -> prepareToToken(seal, random, st.versions(), st.keyring(), generate)))
         .compose(
             p ->
                 ctx.pool()

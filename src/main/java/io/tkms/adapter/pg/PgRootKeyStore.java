@@ -61,8 +61,7 @@ public final class PgRootKeyStore implements RootKeyStore {
       String custody, byte[] keyringSeal, IntFunction<Future<byte[]>> create) {
     return pool.withTransaction(
             conn ->
-                conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
-                    .execute(Tuple.of(ROTATE_LOCK))
+                lockRotations(conn)
                     .compose(
                         x ->
                             conn.preparedQuery(
@@ -140,8 +139,7 @@ public final class PgRootKeyStore implements RootKeyStore {
   public Future<Void> delete(int version) {
     return pool.withTransaction(
             conn ->
-                conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
-                    .execute(Tuple.of(ROTATE_LOCK))
+                lockRotations(conn)
                     .compose(
                         x ->
                             conn.preparedQuery(
