@@ -140,16 +140,24 @@ final class Metrics {
         MultiGauge.builder("kms.root.key.wrapped.items")
             .description("Wrapped CMK versions and credential secrets under each root-key version")
             .register(registry);
+    // The gauges read the latest counts; re-registering only adds and removes versions, so a
+    // scrape never finds a version's gauge missing while its count is refreshed.
+    java.util.Map<Integer, Long> counts = new java.util.concurrent.ConcurrentHashMap<>();
     rootKeys.onUsage(
-        usage ->
-            items.register(
-                usage.stream()
-                    .map(
-                        u ->
-                            MultiGauge.Row.of(
-                                Tags.of("version", Integer.toString(u.version())), u.items()))
-                    .toList(),
-                true));
+        usage -> {
+          usage.forEach(u -> counts.put(u.version(), u.items()));
+          counts.keySet().retainAll(usage.stream().map(u -> u.version()).toList());
+          items.register(
+              usage.stream()
+                  .map(
+                      u ->
+                          MultiGauge.Row.of(
+                              Tags.of("version", Integer.toString(u.version())),
+                              counts,
+                              m -> m.getOrDefault(u.version(), 0L)))
+                  .toList(),
+              false);
+        });
   }
 
   /** Redis state: connection, circuit breaker, live replicas and decisions made without Redis. */
