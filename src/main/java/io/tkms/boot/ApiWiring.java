@@ -113,14 +113,17 @@ final class ApiWiring {
         config.auth().timestampWindowSeconds(),
         KmsServer.MAX_BODY_BYTES,
         config.auth().allowUnsignedPayload(),
-        config.observability().auditBlockMillis());
+        config.observability().auditBlockMillis(),
+        config.server().requestTimeoutMillis());
   }
 
   /** Key-cache, audit and Redis meters (nothing when metrics are off). */
-  void bindMetrics(Components parts, ApiServices services, Optional<RedisBackend> redis) {
+  void bindMetrics(
+      Core core, Components parts, ApiServices services, Optional<RedisBackend> redis) {
     metrics.bind(parts.keyCache(), audit, services.signatures());
     metrics.bindRedis(redis.orElse(null));
     metrics.bindRootKeys(parts.rootKeys(), Pkcs11Custody::unrecordedObjects);
+    metrics.bindCryptoPool(core.executor());
   }
 
   /** The management listener; its port, or -1 when no admin token is configured. */

@@ -115,6 +115,19 @@ final class Metrics {
         .register(registry);
   }
 
+  /** Tasks the crypto worker pool refused because its queue was full. */
+  void bindCryptoPool(io.tkms.adapter.worker.WorkerCryptoExecutor executor) {
+    if (registry == null) {
+      return;
+    }
+    FunctionCounter.builder(
+            "kms.crypto.busy", executor, io.tkms.adapter.worker.WorkerCryptoExecutor::refused)
+        .description(
+            "Crypto tasks refused because the pool's queue (KMS_SERVER_CRYPTO_QUEUE_SIZE) was full;"
+                + " each is a request answered RequestLimitExceeded \"server busy\"")
+        .register(registry);
+  }
+
   /**
    * The HSA: whether it answers, the version new wraps use, and how many wrapped items each
    * recorded version protects (as last counted by the jobs).

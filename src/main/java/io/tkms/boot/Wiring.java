@@ -118,7 +118,8 @@ final class Wiring {
             .using(vertx)
             .build();
     RandomSource random = RandomSource.secure();
-    WorkerCryptoExecutor executor = new WorkerCryptoExecutor(vertx, threads.cryptoWorkers());
+    WorkerCryptoExecutor executor =
+        new WorkerCryptoExecutor(vertx, threads.cryptoWorkers(), config.server().cryptoQueueSize());
     RootKeyring hsa = RootKey.unseal(config, pool, executor, random);
     LOG.info(
         "root key: {} custody, versions {}, new wraps use version {}",

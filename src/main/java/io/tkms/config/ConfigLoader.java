@@ -135,7 +135,9 @@ public final class ConfigLoader {
         raw.integer(Setting.CRYPTO_WORKERS, 0, 1024),
         raw.integer(Setting.DRAIN_TIMEOUT, 0, 3600),
         jobsInterval,
-        raw.bool(Setting.DEV_MODE));
+        raw.bool(Setting.DEV_MODE),
+        raw.integer(Setting.REQUEST_TIMEOUT_MS, 100, 600_000),
+        raw.integer(Setting.CRYPTO_QUEUE_SIZE, 1, 1_000_000));
   }
 
   private static KmsConfig.Admin admin(RawSettings raw) {

@@ -144,7 +144,9 @@ public record KmsConfig(
       int cryptoWorkers,
       int drainTimeoutSeconds,
       int jobsIntervalSeconds,
-      boolean devMode) {}
+      boolean devMode,
+      int requestTimeoutMillis,
+      int cryptoQueueSize) {}
 
   /** What account limits do while Redis is unreachable. */
   public enum RedisFailureMode {

@@ -229,6 +229,18 @@ public enum Setting {
       "0",
       false,
       "Threads of the crypto worker pool (0: two per core)."),
+  CRYPTO_QUEUE_SIZE(
+      "server.crypto_queue_size",
+      "KMS_SERVER_CRYPTO_QUEUE_SIZE",
+      "1024",
+      false,
+      "Most tasks (key unwraps, key generation) waiting or running in the crypto worker pool; one more is refused at once with `RequestLimitExceeded` \"server busy\" (API 2.0: 4420/10250) and counted in `kms_crypto_busy_total`. Encrypt and Decrypt with a cached key do not use the pool."),
+  REQUEST_TIMEOUT_MS(
+      "server.request_timeout_ms",
+      "KMS_REQUEST_TIMEOUT_MS",
+      "5000",
+      false,
+      "Deadline of every API request: past it the caller gets `InternalError` (API 2.0: 6000/10050) at once, and the audit event's result is `InternalError.Timeout`. A change already sent to Postgres may still commit (one transaction: wholly or not at all)."),
   DRAIN_TIMEOUT(
       "server.drain_timeout_seconds",
       "KMS_SERVER_DRAIN_TIMEOUT_SECONDS",

@@ -99,6 +99,8 @@ public enum ErrorCode {
       "number of CMK in your account has reached the limit"),
   INVALID_KEY_SPEC(4520, 10620, "InvalidParameterValue", "keySpec value error"),
   CRYPTO_THROTTLED(4420, 10250, "RequestLimitExceeded", "qps throttling"),
+  /** The crypto worker pool's queue is full: refused at once rather than queued without bound. */
+  SERVER_BUSY(4420, 10250, "RequestLimitExceeded", "server busy"),
   MANAGEMENT_THROTTLED(
       4480, 10460, "RequestLimitExceeded", "exceed interface frequency limit, please slow down"),
   SOURCE_THROTTLED(

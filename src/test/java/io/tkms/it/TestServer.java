@@ -205,6 +205,13 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         KmsServer.start(loaded.config(), Clock.systemUTC(), audit, ActionCatalog.standard()), env);
   }
 
+  /** A server with {@code env} serving {@code actions}, its audit events going to {@code audit}. */
+  public static TestServer start(
+      Map<String, String> env, io.tkms.application.port.AuditSink audit, ActionCatalog actions) {
+    ConfigLoader.Loaded loaded = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
+    return new TestServer(KmsServer.start(loaded.config(), Clock.systemUTC(), audit, actions), env);
+  }
+
   private static KmsServer startKms(Map<String, String> env, Clock clock, ActionCatalog actions) {
     ConfigLoader.Loaded loaded = ConfigLoader.load(env, Path.of("conf", "kms.yaml"));
     return KmsServer.start(loaded.config(), clock, new LogAuditSink(), actions);

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One API event loop: serves {@code /healthz}, {@code /readyz} and the routes it is given (API 2.0
@@ -115,6 +116,9 @@ public final class ApiVerticle extends VerticleBase {
   /** How long an undecodable request waits for its answer (see {@link #invalid}). */
   private static final long INVALID_ANSWER_DELAY_MS = 200;
 
+  /** How long {@code /readyz} waits for the database's answer. */
+  static final long READY_CHECK_MS = 1_000;
+
   private void readyz(HttpServerRequest req) {
     if (services.readiness().draining()) {
       json(
@@ -129,6 +133,9 @@ public final class ApiVerticle extends VerticleBase {
     services
         .readiness()
         .checkDatabase()
+        // Answered within a second whatever the database does (a frozen connection never
+        // answers): a probe that hangs tells an orchestrator nothing.
+        .timeout(READY_CHECK_MS, TimeUnit.MILLISECONDS)
         .onComplete(
             ar -> {
               if (ar.succeeded()) {

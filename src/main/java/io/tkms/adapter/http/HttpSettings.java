@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param maxBodyBytes largest request body accepted
  * @param allowUnsignedPayload whether a TC3 request may send {@code UNSIGNED-PAYLOAD}
  * @param auditBlockMillis 0: an answer never waits for the audit queue; else how long it may
+ * @param requestTimeoutMillis the deadline of every API request
  */
 public record HttpSettings(
     List<String> regions,
@@ -21,7 +22,8 @@ public record HttpSettings(
     int timestampWindowSeconds,
     int maxBodyBytes,
     boolean allowUnsignedPayload,
-    int auditBlockMillis) {
+    int auditBlockMillis,
+    int requestTimeoutMillis) {
 
   /** The canonical region for a name or alias, if it is served. */
   public Optional<String> region(String name) {

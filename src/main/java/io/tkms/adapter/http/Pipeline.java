@@ -8,6 +8,7 @@ import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -85,14 +86,11 @@ public final class Pipeline {
           } catch (RuntimeException e) {
             result = Future.failedFuture(e);
           }
-          result.onComplete(
-              ar -> {
-                if (ar.succeeded()) {
-                  respond(req, ex, envelope, envelope.success(ex.requestId, ar.result()), "0");
-                } else {
-                  fail(req, ex, envelope, ar.cause());
-                }
-              });
+          if (result.isComplete()) {
+            answer(req, ex, envelope, result);
+          } else {
+            answerByDeadline(req, ex, envelope, result);
+          }
         },
         () ->
             fail(
@@ -101,6 +99,71 @@ public final class Pipeline {
                 envelope,
                 ErrorCode.REQUEST_TOO_LARGE.exception(
                     "request body is larger than " + limit + " bytes")));
+  }
+
+  private void answer(
+      HttpServerRequest req, Exchange ex, Envelope envelope, Future<JsonObject> result) {
+    if (result.succeeded()) {
+      respond(req, ex, envelope, envelope.success(ex.requestId, result.result()), "0");
+    } else {
+      fail(req, ex, envelope, result.cause());
+    }
+  }
+
+  /**
+   * Answers when {@code result} completes or when the request's deadline passes, whichever is first
+   * (a result after the deadline is dropped: the work it did, a committed change included, stays
+   * done). Only requests still waiting after the synchronous part pay for the timer.
+   */
+  private void answerByDeadline(
+      HttpServerRequest req, Exchange ex, Envelope envelope, Future<JsonObject> result) {
+    long millis = services.settings().requestTimeoutMillis();
+    Vertx vertx = Vertx.currentContext() == null ? null : Vertx.currentContext().owner();
+    if (vertx == null || millis <= 0) {
+      result.onComplete(ar -> answer(req, ex, envelope, result));
+      return;
+    }
+    boolean[] answered = {false};
+    long timer =
+        vertx.setTimer(
+            millis,
+            t -> {
+              if (!answered[0]) {
+                answered[0] = true;
+                timedOut(req, ex, envelope, millis);
+              }
+            });
+    result.onComplete(
+        ar -> {
+          if (!answered[0]) {
+            answered[0] = true;
+            vertx.cancelTimer(timer);
+            answer(req, ex, envelope, result);
+          }
+        });
+  }
+
+  /** What the audit records for a request answered at its deadline. */
+  static final String TIMEOUT_RESULT = "InternalError.Timeout";
+
+  private void timedOut(HttpServerRequest req, Exchange ex, Envelope envelope, long millis) {
+    ErrorCode code = ErrorCode.INTERNAL_ERROR;
+    LOG.atError()
+        .addKeyValue("requestId", ex.requestId)
+        .log(
+            "request {} answered {} in {} {}: its deadline of {} ms passed",
+            ex.requestId,
+            code.v3Code(),
+            ex.protocol.label(),
+            safeName(ex.action),
+            millis);
+    respond(
+        req,
+        ex,
+        envelope,
+        envelope.error(ex.requestId, code, code.exception().getMessage()),
+        code.v3Code(),
+        TIMEOUT_RESULT);
   }
 
   private void fail(HttpServerRequest req, Exchange ex, Envelope envelope, Throwable failure) {
@@ -307,7 +370,18 @@ public final class Pipeline {
    */
   private void respond(
       HttpServerRequest req, Exchange ex, Envelope envelope, Buffer payload, String result) {
-    AuditEvent event = auditEvent(ex, result, System.nanoTime() - ex.startNanos);
+    respond(req, ex, envelope, payload, result, result);
+  }
+
+  /** As above, with {@code auditResult} in the audit event instead of the answer's code. */
+  private void respond(
+      HttpServerRequest req,
+      Exchange ex,
+      Envelope envelope,
+      Buffer payload,
+      String result,
+      String auditResult) {
+    AuditEvent event = auditEvent(ex, auditResult, System.nanoTime() - ex.startNanos);
     audit.answer(
         event,
         queued -> {
