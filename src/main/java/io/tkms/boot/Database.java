@@ -36,6 +36,31 @@ final class Database implements AutoCloseable {
     return options.setCachePreparedStatements(true);
   }
 
+  /**
+   * {@link #options()} for the request path: every statement bounded by {@code statement_timeout},
+   * and one quick reconnect attempt.
+   */
+  PgConnectOptions requestOptions(int queryTimeoutMillis) {
+    PgConnectOptions o = new PgConnectOptions(options());
+    o.addProperty("statement_timeout", Integer.toString(queryTimeoutMillis));
+    o.setReconnectAttempts(1);
+    o.setReconnectInterval(200);
+    return o;
+  }
+
+  /**
+   * The request path's transport: connecting bounded by {@code queryTimeoutMillis}, and an
+   * unanswered connection given up by the kernel after the same time (TCP_USER_TIMEOUT, where the
+   * epoll transport runs), so a black-holed database frees its connections instead of holding them
+   * checked out.
+   */
+  static io.vertx.core.net.NetClientOptions requestTransport(int queryTimeoutMillis) {
+    io.vertx.core.net.NetClientOptions o = new io.vertx.core.net.NetClientOptions();
+    o.setConnectTimeout(queryTimeoutMillis);
+    o.setTcpUserTimeout(queryTimeoutMillis);
+    return o;
+  }
+
   boolean embedded() {
     return embedded != null;
   }

@@ -193,6 +193,7 @@ public final class KmsServer implements AutoCloseable {
     try {
       core.executor().close();
       core.pool().close().await();
+      core.maintenance().close().await();
     } catch (RuntimeException e) {
       LOG.warn("pool did not close cleanly: {}", e.getClass().getSimpleName());
     }

@@ -69,6 +69,7 @@ final class Wiring {
       Vertx vertx,
       Database database,
       Pool pool,
+      Pool maintenance,
       WorkerCryptoExecutor executor,
       RandomSource random,
       RootKeyring hsa) {}
@@ -111,22 +112,39 @@ final class Wiring {
 
   /** The pool and crypto workers; the schema migrated and the root key unsealed (or created). */
   Core unseal(Vertx vertx, Database database) {
+    KmsConfig.Database db = config.database();
+    // The request path's pool: bounded waits (a pooled connection within the query deadline, at
+    // most 64 waiters per connection) and statements; see Database.requestOptions.
     Pool pool =
         PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(config.database().poolSize()))
+            .with(
+                new PoolOptions()
+                    .setMaxSize(db.poolSize())
+                    .setConnectionTimeout(db.queryTimeoutMillis())
+                    .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                    .setMaxWaitQueueSize(db.poolSize() * 64))
+            .with(Database.requestTransport(db.queryTimeoutMillis()))
+            .connectingTo(database.requestOptions(db.queryTimeoutMillis()))
+            .using(vertx)
+            .build();
+    // Migrations (which wait for another replica's migration lock), the root-key start-up and the
+    // background jobs' batches: two connections of their own, without those deadlines.
+    Pool maintenance =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(2))
             .connectingTo(database.options())
             .using(vertx)
             .build();
     RandomSource random = RandomSource.secure();
     WorkerCryptoExecutor executor =
         new WorkerCryptoExecutor(vertx, threads.cryptoWorkers(), config.server().cryptoQueueSize());
-    RootKeyring hsa = RootKey.unseal(config, pool, executor, random);
+    RootKeyring hsa = RootKey.unseal(config, maintenance, executor, random);
     LOG.info(
         "root key: {} custody, versions {}, new wraps use version {}",
         hsa.custody(),
         hsa.versions(),
         hsa.rootVersion());
-    return new Core(vertx, database, pool, executor, random, hsa);
+    return new Core(vertx, database, pool, maintenance, executor, random, hsa);
   }
 
   /** The Postgres repositories over the pool. */
@@ -157,7 +175,8 @@ final class Wiring {
     changes.start().await();
     CacheInvalidation.wire(changes, keyCache, credentials);
     RootKeyService rootKeys =
-        new RootKeyService(new PgRootKeyStore(core.pool()), core.hsa(), core.executor(), changes);
+        new RootKeyService(
+            new PgRootKeyStore(core.maintenance()), core.hsa(), core.executor(), changes);
     rootKeys.subscribe(
         e -> LOG.warn("could not follow a root-key change: {}", e.getClass().getSimpleName()));
     keyCache.followRootKeys(rootKeys);
@@ -200,7 +219,11 @@ final class Wiring {
   LifecycleJobs scheduleJobs(Core core, Components parts) {
     LifecycleJobs jobs =
         new LifecycleJobs(
-            parts.keys(), parts.keyCache(), core.executor(), core.hsa(), parts.changes());
+            new PgKeyRepository(core.maintenance()),
+            parts.keyCache(),
+            core.executor(),
+            core.hsa(),
+            parts.changes());
     long interval = config.server().jobsIntervalSeconds() * 1000L;
     core.vertx().setPeriodic(interval, id -> jobs.runOnce().onComplete(Wiring::logJobs));
     // Root keys: follow rotations missed while the notifications were down, finish a re-wrap an

@@ -80,7 +80,8 @@ public final class ConfigLoader {
     return new KmsConfig.Database(
         raw.opt(Setting.PG_URL),
         raw.secret(Setting.PG_PASSWORD),
-        raw.integer(Setting.PG_POOL_SIZE, 1, 200));
+        raw.integer(Setting.PG_POOL_SIZE, 1, 200),
+        raw.integer(Setting.PG_QUERY_TIMEOUT_MS, 100, 600_000));
   }
 
   private static KmsConfig.Seal seal(RawSettings raw) {

@@ -81,7 +81,8 @@ public record KmsConfig(
   public record Caches(int keyCacheSize, int keyCacheTtlSeconds, int credentialCacheTtlSeconds) {}
 
   /** The external Postgres ({@code KMS_PG_*}); no URL: the embedded one. */
-  public record Database(Optional<String> url, SecretRef password, int poolSize) {}
+  public record Database(
+      Optional<String> url, SecretRef password, int poolSize, int queryTimeoutMillis) {}
 
   /**
    * The unseal key; absent: a development key is generated under the data directory in development

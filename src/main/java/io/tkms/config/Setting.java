@@ -52,6 +52,12 @@ public enum Setting {
       "External Postgres, e.g. `postgresql://kms@db:5432/kms?sslmode=require`. Empty: start the embedded Postgres."),
   PG_PASSWORD("pg.password", "KMS_PG_PASSWORD", "", true, "Password for `pg.url`."),
   PG_POOL_SIZE("pg.pool_size", "KMS_PG_POOL_SIZE", "8", false, "Postgres connections per process."),
+  PG_QUERY_TIMEOUT_MS(
+      "pg.query_timeout_ms",
+      "KMS_PG_QUERY_TIMEOUT_MS",
+      "2000",
+      false,
+      "Deadline of the request path's Postgres work: `statement_timeout` on its connections, the wait for a pooled connection, connecting, and the kernel's give-up time for an unanswered connection (TCP_USER_TIMEOUT, with the epoll transport). Migrations, the migration lock and the background jobs use connections of their own without it."),
   UNSEAL_KEY(
       "unseal.key",
       "KMS_UNSEAL_KEY",
