@@ -76,7 +76,11 @@ final class Listeners {
       HttpServer server =
           vertx
               .createHttpServer(
-                  new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
+                  // HTTP/1.1 only, as the metrics listener (no h2c upgrade).
+                  new HttpServerOptions()
+                      .setHost(settings.host())
+                      .setPort(settings.port())
+                      .setHttp2ClearTextEnabled(false))
               .requestHandler(
                   new AdminApi(
                           admin,

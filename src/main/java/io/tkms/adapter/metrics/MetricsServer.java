@@ -34,7 +34,14 @@ public final class MetricsServer {
     server =
         vertx
             .createHttpServer(
-                new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60))
+                // HTTP/1.1 only: Prometheus scrapes with it, and an h2c upgrade (the JDK client
+                // asks for one by default) answered a large page in frames above the client's
+                // limit.
+                new HttpServerOptions()
+                    .setHost(host)
+                    .setPort(port)
+                    .setIdleTimeout(60)
+                    .setHttp2ClearTextEnabled(false))
             .requestHandler(this::handle);
     return server.listen().map(HttpServer::actualPort);
   }
