@@ -49,23 +49,37 @@ final class ApiWiring {
   }
 
   /** {@code /readyz}: not draining and the database answering. */
-  Readiness readiness(Core core, RootKeyService rootKeys) {
+  Readiness readiness(Core core, RootKeyService rootKeys, Optional<RedisBackend> redis) {
     return new Readiness(
         () -> core.pool().query("SELECT 1").execute().mapEmpty(),
         () -> {
-          JsonArray versions = new JsonArray();
-          rootKeys
-              .lastUsage()
-              .forEach(
-                  u ->
-                      versions.add(
-                          new JsonObject().put("version", u.version()).put("items", u.items())));
-          return new JsonObject()
-              .put("type", core.hsa().custody())
-              .put("up", core.hsa().up())
-              .put("rootVersion", core.hsa().rootVersion())
-              .put("versions", versions);
+          JsonObject details = new JsonObject().put("hsa", hsaDetails(core, rootKeys));
+          redis.ifPresent(
+              r -> {
+                RedisBackend.Stats st = r.stats();
+                details.put(
+                    "redis",
+                    new JsonObject()
+                        .put("connected", st.connected())
+                        .put("breaker", st.breaker())
+                        .put("liveReplicas", st.liveReplicas()));
+              });
+          return details;
         });
+  }
+
+  private static JsonObject hsaDetails(Core core, RootKeyService rootKeys) {
+    JsonArray versions = new JsonArray();
+    rootKeys
+        .lastUsage()
+        .forEach(
+            u ->
+                versions.add(new JsonObject().put("version", u.version()).put("items", u.items())));
+    return new JsonObject()
+        .put("type", core.hsa().custody())
+        .put("up", core.hsa().up())
+        .put("rootVersion", core.hsa().rootVersion())
+        .put("versions", versions);
   }
 
   /** Everything the API verticles share. */

@@ -121,7 +121,7 @@ public final class KmsServer implements AutoCloseable {
       AdminService admin = wiring.credentials(core, parts);
       redis = wiring.redis(vertx);
       LimitPolicy limits = wiring.limits(parts, redis);
-      Readiness readiness = api.readiness(core, parts.rootKeys());
+      Readiness readiness = api.readiness(core, parts.rootKeys(), redis);
       ApiServices services = api.apiServices(core, parts, limits, redis, readiness);
       api.bindMetrics(core, parts, services, redis);
       deployApi(vertx, services, Listeners.api(config.http()), threads.eventLoops(), actions);

@@ -105,8 +105,11 @@ class RedisOutageIT {
     OfferedLoad.Result down = OfferedLoad.run(List.of(encryptOn(a)), 3 * L, Duration.ofSeconds(3));
     assertOnlyThrottled(down, 2000);
     assertAdmitted(down, L / 2.0, "Redis killed, replica A");
-    assertThat(RawHttp.send(a.port(), "GET /readyz HTTP/1.1\r\nHost: x", null).status())
-        .isEqualTo(200);
+    RawHttp.Response ready = RawHttp.send(a.port(), "GET /readyz HTTP/1.1\r\nHost: x", null);
+    assertThat(ready.status()).as("Redis is not a reason for 503").isEqualTo(200);
+    io.vertx.core.json.JsonObject readyBody = new io.vertx.core.json.JsonObject(ready.text());
+    assertThat(readyBody.getJsonObject("redis").getBoolean("connected")).isFalse();
+    assertThat(readyBody.getJsonObject("redis").getString("breaker")).isNotEqualTo("CLOSED");
     assertThat(stats(a).nonceFallbacks()).as("nonces checked locally, counted").isPositive();
     assertThat(stats(a).liveReplicas()).as("the last count is kept").isEqualTo(2);
     V2Client.Req once = a.bootstrapClient().request("ListKey");
@@ -120,6 +123,12 @@ class RedisOutageIT {
     await(
         "replica A back on Redis",
         () -> stats(a).connected() && stats(a).breaker().equals("CLOSED"));
+    assertThat(
+            new io.vertx.core.json.JsonObject(
+                    RawHttp.send(a.port(), "GET /readyz HTTP/1.1\r\nHost: x", null).text())
+                .getJsonObject("redis")
+                .getBoolean("connected"))
+        .isTrue();
     OfferedLoad.Result back = OfferedLoad.run(List.of(encryptOn(a)), 3 * L, Duration.ofSeconds(3));
     assertOnlyThrottled(back, 2000);
     assertAdmitted(back, L, "Redis back, replica A");

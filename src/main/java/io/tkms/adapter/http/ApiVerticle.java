@@ -127,7 +127,7 @@ public final class ApiVerticle extends VerticleBase {
           new JsonObject()
               .put("status", "draining")
               .put("database", "unknown")
-              .put("hsa", services.readiness().hsa()));
+              .mergeIn(services.readiness().details()));
       return;
     }
     services
@@ -147,7 +147,7 @@ public final class ApiVerticle extends VerticleBase {
                         .put("sealed", false)
                         .put("migrated", true)
                         .put("database", "up")
-                        .put("hsa", services.readiness().hsa()));
+                        .mergeIn(services.readiness().details()));
               } else {
                 json(
                     req,
@@ -157,7 +157,7 @@ public final class ApiVerticle extends VerticleBase {
                         .put("sealed", false)
                         .put("migrated", true)
                         .put("database", "down")
-                        .put("hsa", services.readiness().hsa()));
+                        .mergeIn(services.readiness().details()));
               }
             });
   }

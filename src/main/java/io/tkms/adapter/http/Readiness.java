@@ -11,22 +11,25 @@ import java.util.function.Supplier;
  */
 public final class Readiness {
   private final Supplier<Future<Void>> databaseCheck;
-  private final Supplier<JsonObject> hsa;
+  private final Supplier<JsonObject> details;
   private final InFlightRequests inFlight = new InFlightRequests();
   private volatile boolean draining;
 
   /**
-   * {@code hsa} describes the HSA for the body (it does not decide readiness: cached keys keep
-   * serving while it does not answer).
+   * {@code details} gives the members the body adds: the HSA's and Redis's state. They do not
+   * decide readiness: cached keys and the Redis fallbacks keep serving while those are away.
    */
-  public Readiness(Supplier<Future<Void>> databaseCheck, Supplier<JsonObject> hsa) {
+  public Readiness(Supplier<Future<Void>> databaseCheck, Supplier<JsonObject> details) {
     this.databaseCheck = databaseCheck;
-    this.hsa = hsa;
+    this.details = details;
   }
 
-  /** Which HSA is in use, whether it answers, its root-key versions and what each protects. */
-  public JsonObject hsa() {
-    return hsa.get();
+  /**
+   * The body's extra members: {@code hsa} (which HSA, whether it answers, the root-key versions and
+   * what each protects) and, with Redis, {@code redis} (connected, breaker, live replicas).
+   */
+  public JsonObject details() {
+    return details.get();
   }
 
   public void startDraining() {
