@@ -147,20 +147,25 @@ public final class PgRewrap {
     return new Rewrapped(updates, unopened);
   }
 
-  private static Hsa.Wrapped wrapped(Row r, String column) {
+  static Hsa.Wrapped wrapped(Row r, String column) {
     return new Hsa.Wrapped(r.getInteger("root_version"), r.getBuffer(column).getBytes());
   }
 
-  private static Optional<Hsa.Wrapped> rewrap(
+  /**
+   * {@code old} opened under {@code oldContext} and wrapped again under {@code newContext} (and the
+   * HSA's current version); empty when it does not open (it then stays as it is).
+   */
+  static Optional<Hsa.Wrapped> rewrap(
       Hsa hsa, Hsa.Wrapped old, String oldContext, String newContext) {
     try (SecretBytes plain = hsa.unwrap(old, oldContext)) {
       return Optional.of(hsa.wrap(plain.bytes(), newContext));
-    } catch (KmsException e) {
+    } catch (KmsException | IllegalStateException e) {
+      // IllegalStateException: a version destroyed (zeroed) while this ran.
       return Optional.empty();
     }
   }
 
-  private static Future<Void> update(SqlConnection conn, String sql, List<Tuple> rows) {
+  static Future<Void> update(SqlConnection conn, String sql, List<Tuple> rows) {
     return rows.isEmpty()
         ? Future.succeededFuture()
         : conn.preparedQuery(sql).executeBatch(rows).mapEmpty();

@@ -7,9 +7,7 @@ import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.RootKeyStore;
 import io.tkms.domain.KeyId;
-import io.tkms.domain.SecretBytes;
 import io.tkms.error.ErrorCode;
-import io.tkms.error.KmsException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -213,7 +211,7 @@ public final class PgRootKeyStore implements RootKeyStore {
         .compose(rows -> executor.execute(() -> rewrapKeys(rows, hsa)))
         .compose(
             keys ->
-                update(
+                PgRewrap.update(
                         conn,
                         "UPDATE cmk_versions SET material_wrapped = $3,"
                             + " root_version = $4 WHERE key_id = $1 AND version = $2",
@@ -230,7 +228,7 @@ public final class PgRootKeyStore implements RootKeyStore {
                     .compose(rows -> executor.execute(() -> rewrapCredentials(rows, hsa)))
                     .compose(
                         creds ->
-                            update(
+                            PgRewrap.update(
                                     conn,
                                     "UPDATE credentials SET secret_wrapped = $2,"
                                         + " root_version = $3 WHERE secret_id = $1",
@@ -246,7 +244,7 @@ public final class PgRootKeyStore implements RootKeyStore {
       String context =
           KeyMaterialCache.wrapContext(
               r.getString("app_id"), r.getString("region"), keyId, version);
-      rewrap(hsa, wrapped(r, "material_wrapped"), context)
+      PgRewrap.rewrap(hsa, PgRewrap.wrapped(r, "material_wrapped"), context, context)
           .ifPresent(
               w ->
                   updates.add(
@@ -262,30 +260,11 @@ public final class PgRootKeyStore implements RootKeyStore {
       PrincipalType type = PrincipalType.valueOf(r.getString("type").toUpperCase(Locale.ROOT));
       String context =
           CredentialCache.wrapContext(secretId, r.getString("uin"), type, r.getString("app_id"));
-      rewrap(hsa, wrapped(r, "secret_wrapped"), context)
+      PgRewrap.rewrap(hsa, PgRewrap.wrapped(r, "secret_wrapped"), context, context)
           .ifPresent(
               w -> updates.add(Tuple.of(secretId, Buffer.buffer(w.bytes()), w.rootVersion())));
     }
     return updates;
-  }
-
-  /** Empty when the item does not open (it stays under its version, which then stays too). */
-  private static Optional<Hsa.Wrapped> rewrap(Hsa hsa, Hsa.Wrapped old, String context) {
-    try (SecretBytes plain = hsa.unwrap(old, context)) {
-      return Optional.of(hsa.wrap(plain.bytes(), context));
-    } catch (KmsException | IllegalStateException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Hsa.Wrapped wrapped(Row r, String column) {
-    return new Hsa.Wrapped(r.getInteger("root_version"), r.getBuffer(column).getBytes());
-  }
-
-  private static Future<Void> update(SqlConnection conn, String sql, List<Tuple> rows) {
-    return rows.isEmpty()
-        ? Future.succeededFuture()
-        : conn.preparedQuery(sql).executeBatch(rows).mapEmpty();
   }
 
   // ---- start-up and the seal command (under the migration lock) ----
