@@ -1,19 +1,16 @@
-# syntax=docker/dockerfile:1
-# tkms server image. Not built in CI (no container engine on the build machines): DockerfileTest
-# checks it statically. Build with `docker build -t tkms/kms:0.1.0 .` from the repository root.
-
-# ---- build: the Maven wrapper on a pinned JDK 17 (the image's curl lets the wrapper fetch Maven)
-FROM maven:3.9.9-eclipse-temurin-17 AS build
-WORKDIR /src
-COPY .mvn/ .mvn/
-COPY mvnw pom.xml ./
-COPY src/ src/
-RUN ./mvnw -q -B package -DskipTests
+# tkms server image, made from the jar the Maven build leaves in target/ (no build inside the
+# image), from the repository root:
+#
+#   ./mvnw -q package -DskipTests && docker build -t tkms/kms:0.1.0 .
+#
+# RUNTIME_IMAGE: any JRE 17 image with `java` on the PATH (Temurin's by default; k8s/image-test.sh
+# builds on a Debian bookworm one with openjdk-17-jre-headless, /usr/bin/java).
+ARG RUNTIME_IMAGE=eclipse-temurin:17.0.15_6-jre
 
 # ---- runtime: a pinned JRE 17, no build tools, a non-root numeric user
-FROM eclipse-temurin:17.0.15_6-jre
+FROM ${RUNTIME_IMAGE}
 WORKDIR /app
-COPY --from=build /src/target/kms.jar /app/kms.jar
+COPY target/kms.jar /app/kms.jar
 COPY conf/ /app/conf/
 # The Deployment's runAsUser/runAsGroup (k8s/base/deployment.yaml); files stay root-owned, read-only.
 USER 10001:10001
