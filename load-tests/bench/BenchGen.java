@@ -41,7 +41,9 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * The benchmark's helper (JDK only, no project classes, so it signs exactly as a foreign client
  * would): seeds keys through the API, writes pre-signed requests for wrk, reads the server's
- * result counters, and summarises a JFR recording. Used by {@code load-tests/bench.sh}.
+ * result counters, and summarises a JFR recording. Used by {@code load-tests/bench.sh}, and by
+ * {@code k8s/image-test.sh} for signed calls to the server in its image ({@code call}, {@code
+ * burst}, {@code v2}).
  *
  * <pre>
  * BenchGen free-port
@@ -50,6 +52,8 @@ import jdk.jfr.consumer.RecordingFile;
  *     KIND: healthz | warm | encrypt BYTES | decrypt BYTES | gdk | mix KEYFILE COUNT
  * BenchGen v2       URL SECRET_ID SECRET_KEY BYTES COUNT NONCE_START OUT   # API 2.0 Encrypt: body template + one signature per nonce
  * BenchGen counters METRICS_URL                                        # "success failure" from kms_requests_total
+ * BenchGen call     URL SECRET_ID SECRET_KEY ACTION JSON               # one TC3 call: prints its Response JSON, exit 1 on an error answer
+ * BenchGen burst    URL[,URL...] SECRET_ID SECRET_KEY COUNT ACTION JSON  # COUNT copies of one signed request to each URL at once
  * BenchGen jfr-top  FILE.jfr [N [FROM_MS TO_MS]]                       # where the CPU went (in that window)
  * </pre>
  */
@@ -69,6 +73,8 @@ public final class BenchGen {
       case "raw" -> raw(new Server(a[1], a[2], a[3]), a[4], Path.of(a[5]), java.util.Arrays.copyOfRange(a, 6, a.length));
       case "v2" -> v2(new Server(a[1], a[2], a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]), Long.parseLong(a[6]), Path.of(a[7]));
       case "counters" -> counters(a[1]);
+      case "call" -> System.out.println(call(new Server(a[1], a[2], a[3]), a[4], "ap-guangzhou", a[5]).get());
+      case "burst" -> burst(List.of(a[1].split(",")), a[2], a[3], Integer.parseInt(a[4]), a[5], a[6]);
       case "jfr-top" -> jfrTop(Path.of(a[1]), a.length > 2 ? Integer.parseInt(a[2]) : 25,
           a.length > 4 ? Long.parseLong(a[3]) : 0, a.length > 4 ? Long.parseLong(a[4]) : Long.MAX_VALUE);
       default -> {
@@ -312,6 +318,48 @@ public final class BenchGen {
 
   static String enc(String v) {
     return URLEncoder.encode(v, StandardCharsets.UTF_8);
+  }
+
+  // ---------------------------------------------------------------- bursts
+
+  /**
+   * Sends {@code count} copies of one TC3 request (signed once per URL, so resending it is allowed)
+   * to every URL at once, all in flight together. Prints one line per URL, {@code URL ok N
+   * throttled N other N}, then {@code elapsed_ms N}: from the first send to the last answer.
+   */
+  static void burst(List<String> urls, String secretId, String secretKey, int count, String action, String body) throws Exception {
+    long ts = System.currentTimeMillis() / 1000;
+    List<HttpRequest> requests = new ArrayList<>();
+    for (String url : urls) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/")).timeout(Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofString(body));
+      tc3Headers(new Server(url, secretId, secretKey), action, "ap-guangzhou", body, ts).forEach((k, v) -> {
+        if (!k.equals("Host")) {
+          b.header(k, v);
+        }
+      });
+      requests.add(b.build());
+    }
+    int[][] results = new int[urls.size()][3];
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      for (int u = 0; u < urls.size(); u++) {
+        int[] r = results[u];
+        sent.add(HTTP.sendAsync(requests.get(u), HttpResponse.BodyHandlers.ofString()).thenAccept(resp -> {
+          String text = resp.body();
+          synchronized (r) {
+            r[resp.statusCode() == 200 && !text.contains("\"Error\"") ? 0 : text.contains("\"RequestLimitExceeded\"") ? 1 : 2]++;
+          }
+        }));
+      }
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    for (int u = 0; u < urls.size(); u++) {
+      System.out.printf("%s ok %d throttled %d other %d%n", urls.get(u), results[u][0], results[u][1], results[u][2]);
+    }
+    System.out.println("elapsed_ms " + elapsedMs);
   }
 
   // ---------------------------------------------------------------- server-side counters
