@@ -16,12 +16,15 @@
 # and target/kms.jar. No registry is needed: the runtime base is a Debian bookworm with
 # openjdk-17-jre-headless made with debootstrap from the mirror apt uses and `docker import`ed once
 # (cached under its tag: `docker rmi tkms-test/debian-jre17:bookworm` makes it again).
+# TKMS_IMAGE_TEST_BASE=<a JRE 17 image> builds on that base instead (pulled if need be), e.g. the
+# Dockerfile's default eclipse-temurin:17.0.15_6-jre where a registry is reachable.
 # Prints each check; exits non-zero on the first failed one; removes its containers, image, database,
 # Redis keys and temporary files on every exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BASE_IMAGE=${TKMS_IMAGE_TEST_BASE:-tkms-test/debian-jre17:bookworm}
+OWN_BASE=tkms-test/debian-jre17:bookworm
+BASE_IMAGE=${TKMS_IMAGE_TEST_BASE:-$OWN_BASE}
 RUN_ID="$(date +%s)-$$"
 IMAGE="tkms-image-test:$RUN_ID"
 NAME="tkms-image-test-$RUN_ID"
@@ -59,7 +62,11 @@ cleanup() {
   fi
   redis-cli -h 127.0.0.1 -p 6379 --scan --pattern "${REDIS_PREFIX}*" 2>/dev/null \
     | xargs -r redis-cli -h 127.0.0.1 -p 6379 del >/dev/null 2>&1 || true
-  [ -n "$ROOTFS" ] && rm -rf "$ROOTFS"
+  if [ -n "$ROOTFS" ]; then
+    # An interrupted debootstrap may leave proc/sys mounted in its target.
+    awk -v r="$ROOTFS/" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n1 umount -l || true
+    rm -rf --one-file-system "$ROOTFS"
+  fi
   rm -rf "$WORK"
   if [ "$rc" -eq 0 ]; then
     log "passed in $((SECONDS - started)) s"
@@ -111,7 +118,9 @@ apt_mirror() {
   fi
   echo "${m:-http://deb.debian.org/debian}"
 }
-if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+if [ "$BASE_IMAGE" != "$OWN_BASE" ]; then
+  log "runtime base $BASE_IMAGE (TKMS_IMAGE_TEST_BASE)"
+elif docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   log "runtime base $BASE_IMAGE: cached"
 else
   mirror=$(apt_mirror)
@@ -123,7 +132,7 @@ else
     || { tail -n 20 "$WORK/debootstrap.log"; fail "debootstrap failed"; }
   rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/*
   tar -C "$ROOTFS" -c . | docker import - "$BASE_IMAGE" >/dev/null
-  rm -rf "$ROOTFS"
+  rm -rf --one-file-system "$ROOTFS"
   ROOTFS=
   ok "runtime base made in $((SECONDS - t)) s"
 fi
@@ -195,7 +204,8 @@ next_port() {
 }
 
 # run_kms NAME HTTP_PORT METRICS_PORT [docker run options...]: starts the image as the
-# Deployment's container (its management listener on a free port too).
+# Deployment's container, with its limits (1 GiB, 2 CPUs), securityContext, volumes and environment
+# (its management listener on a free port too).
 run_kms() {
   local name=$1 http=$2 metrics=$3 admin
   shift 3
@@ -203,7 +213,7 @@ run_kms() {
   containers+=("$name")
   docker run -d --name "$name" --network host \
     --user 10001:10001 --read-only --tmpfs /tmp:rw,exec,nosuid,size=128m \
-    --cap-drop ALL --security-opt no-new-privileges \
+    --cap-drop ALL --security-opt no-new-privileges --memory 1g --cpus 2 \
     -v "$PWD/k8s/base/kms.yaml:/etc/kms/config/kms.yaml:ro" \
     -v "$SECRETS:/run/secrets/kms:ro" \
     -e KMS_CONFIG=/etc/kms/config/kms.yaml \
@@ -258,7 +268,8 @@ stop_ms=$((($(date +%s%N) - t0) / 1000000))
 code=$(docker inspect -f '{{.State.ExitCode}}' "$NAME-single")
 [ "$code" = 0 ] || fail "docker stop: exit code $code, expected 0 (137 would mean killed after the grace period)"
 [ "$stop_ms" -lt $((STOP_GRACE * 1000)) ] || fail "docker stop took $stop_ms ms, the grace period is $STOP_GRACE s"
-docker logs "$NAME-single" 2>&1 | grep -q 'drained' || fail "no 'drained' line in the server's log after SIGTERM"
+docker logs "$NAME-single" >"$WORK/single.log" 2>&1
+grep -q 'drained' "$WORK/single.log" || fail "no 'drained' line in the server's log after SIGTERM"
 ok "docker stop -t $STOP_GRACE: drained, exit code 0 after $stop_ms ms"
 
 # ---- 3. two containers, one database, one Redis ---------------------------------------------------------
