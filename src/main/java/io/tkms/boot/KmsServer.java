@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,8 @@ public final class KmsServer implements AutoCloseable {
 
   /** The largest request body the API accepts. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private static final long CLOSE_POOL_SECONDS = 5;
 
   private final Core core;
   private final Optional<RedisBackend> redis;
@@ -79,6 +82,14 @@ public final class KmsServer implements AutoCloseable {
   /** The management port, or -1 when the management API is off. */
   public int adminPort() {
     return ports.admin();
+  }
+
+  /**
+   * The Vert.x instance the server runs on (embedding, and tests that must reach its named worker
+   * pools, such as occupying {@code kms-crypto} to saturate it).
+   */
+  public Vertx vertx() {
+    return core.vertx();
   }
 
   /** The shared Redis's health (breaker, live replicas, fallbacks), when KMS_REDIS_URL is set. */
@@ -192,8 +203,10 @@ public final class KmsServer implements AutoCloseable {
     redis.ifPresent(RedisBackend::close);
     try {
       core.executor().close();
-      core.pool().close().await();
-      core.maintenance().close().await();
+      // Bounded: a connection attempt that a hung peer accepted but never answered would otherwise
+      // hold the close forever (the pg client has no deadline for its startup handshake).
+      core.pool().close().timeout(CLOSE_POOL_SECONDS, TimeUnit.SECONDS).await();
+      core.maintenance().close().timeout(CLOSE_POOL_SECONDS, TimeUnit.SECONDS).await();
     } catch (RuntimeException e) {
       LOG.warn("pool did not close cleanly: {}", e.getClass().getSimpleName());
     }

@@ -10,17 +10,21 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy in the test JVM between the server and a real dependency (Postgres), which can
+ * A TCP proxy in the test JVM between the server and a real dependency (Postgres, Redis), which can
  * freeze: bytes stop flowing both ways on every connection, new and open (a black-holed peer:
- * nothing is refused, nothing answers), and flow again on thaw.
+ * nothing is refused, nothing answers), and flow again on thaw; reset every open connection (RST,
+ * as a dying peer or a middlebox does); and black-hole only new connections (accepted, never
+ * connected onwards), while open ones keep working.
  */
 final class FreezableProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final String targetHost;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final List<Socket> held = new CopyOnWriteArrayList<>();
   private final Object gate = new Object();
   private volatile boolean frozen;
+  private volatile boolean blackholeNew;
   private volatile boolean closed;
 
   FreezableProxy(String targetHost, int targetPort) throws IOException {
@@ -47,11 +51,49 @@ final class FreezableProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * New connections are accepted and then never answered (open ones are untouched), as by a peer
+   * whose process hangs while its kernel still accepts; turned off, the held connections are reset,
+   * as they are when such a peer is restarted.
+   */
+  void blackholeNewConnections(boolean on) {
+    blackholeNew = on;
+    if (!on) {
+      held.forEach(FreezableProxy::reset);
+      held.clear();
+    }
+  }
+
+  /** Every open connection is reset (RST on both sides); new ones are proxied as before. */
+  void resetAll() {
+    sockets.forEach(FreezableProxy::reset);
+    sockets.clear();
+  }
+
+  private static void reset(Socket s) {
+    try {
+      s.setSoLinger(true, 0);
+    } catch (IOException e) {
+      // already closed
+    }
+    closeQuietly(s);
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
         Socket client = listener.accept();
-        Socket upstream = new Socket(targetHost, targetPort);
+        if (blackholeNew) {
+          held.add(client); // held open, never read
+          continue;
+        }
+        Socket upstream;
+        try {
+          upstream = new Socket(targetHost, targetPort);
+        } catch (IOException refused) {
+          closeQuietly(client); // the target is down: the client sees its connection close
+          continue;
+        }
         sockets.add(client);
         sockets.add(upstream);
         pump(client, upstream);
@@ -113,5 +155,6 @@ final class FreezableProxy implements AutoCloseable {
       // already closed
     }
     sockets.forEach(FreezableProxy::closeQuietly);
+    held.forEach(FreezableProxy::closeQuietly);
   }
 }
