@@ -28,18 +28,60 @@
 #   --v2-rate N       API 2.0 requests/s the pre-signed nonce file must cover [60000]
 #   --out FILE        where the Markdown report goes [target/bench/bench-<time>.md]
 #   --jar FILE        the server jar [target/kms.jar] (to compare builds)
-#   --soak MIN        afterwards, run the hot mix for MIN minutes [0: no soak] and report the
-#                     server's RSS growth from minute 2 to the end (request files are re-signed
-#                     every minute, as TC3 signatures expire after 5)
+#   --soak MIN        afterwards, the soak (below) for MIN minutes [0: no soak]
+#   --soak-load PCT   the soak's rate, in percent of the peak it measures first [70]
+#   --soak-cold-keys N  keys of the soak's cold set [20000]
+#   --soak-slice S    the soak's measuring slice in seconds [5]
 #   --keep            keep the work directory (server log, request files, JFR)
 # Environment: KMS_PG_URL / KMS_REDIS_URL (and any KMS_*) pass through to the server; without
 # KMS_PG_URL it runs its embedded Postgres in the work directory. BENCH_JAVA_OPTS adds JVM flags.
+#
+# The soak (--soak MIN, at least 3; needs root, PostgreSQL's pg_createcluster/pg_ctlcluster,
+# psql, redis-server, jstat; the code is in bench/soak.sh):
+# - It runs after the scenarios on a server of its own, with a Postgres cluster and a Redis of its
+#   own, so it can restart them: `pg_createcluster <newest> kms_soak_<pid> -p <free port>` (trust
+#   authentication on 127.0.0.1, dropped with `pg_dropcluster --stop` at exit) and
+#   `redis-server --port <free> --save "" --appendonly no`. The machine's Postgres and Redis are
+#   never touched; KMS_PG_URL / KMS_REDIS_URL of the environment do not apply to the soak. Both
+#   share the server's CPUs; wrk, the checker and the helpers (niced) run on wrk's.
+# - Keys: --hot-keys hot keys and --soak-cold-keys cold keys, seeded through the API. The server's
+#   key cache holds 2 x --hot-keys. Requests: the hot mix (70/20/10 Decrypt/Encrypt/GenerateDataKey),
+#   one request in five on a cold key instead, each of those on a different cold key, drawn anew at
+#   every re-signing (on every minute; TC3 signatures expire after 5): more cold keys per file than
+#   the cache has room for next to the hot ones, so a cold request mostly misses the cache and
+#   loads its key from Postgres.
+# - Rate: after a warm-up (3 x --warmup, then --jit-settle), 20 s closed loop measure the peak of
+#   this mix; the soak then sends --soak-load percent of it, paced (wrk.lua with BENCH_RATE: each
+#   connection waits for the next send slot), with --connections connections.
+# - Measuring: back-to-back wrk runs of --soak-slice seconds, each giving its requests, p99 and
+#   errors, plus the server's kms_requests_total read after each (non-success = result != 0, plus
+#   wrk's socket errors, HTTP errors and timeouts). Warm-up = the first min(5 min, MIN/4).
+# - Restarts: Postgres (`pg_ctlcluster ... restart -m fast`) at floor(0.4 x MIN) min + 20 s, Redis
+#   (SIGKILL, started again on the same port 2 s later) at floor(0.7 x MIN) min + 20 s; the server
+#   reconnects by itself. A restart's window runs from its start until 10 s after the dependency
+#   answers again.
+# - Wrong answers: a checker (BenchGen verify, 20 checks/s) runs throughout: Decrypt of seeded
+#   ciphertexts, Encrypt then Decrypt, GenerateDataKey then Decrypt, on hot and cold keys, each
+#   success compared byte for byte with the plaintext expected.
+# - Memory: at 45 s past every minute a full collection (jcmd GC.run), then the heap in use
+#   (jstat -gc, old generation) and the server's RSS (ps).
+# - Checks (exit 1 if one fails): no wrong answer; no non-success outside the restart windows
+#   (inside them cold keys fail fast with InternalError while Postgres restarts, by design);
+#   normal p99 = the median slice p99 between warm-up and the first restart; after each restart,
+#   the slices are above 2 x normal for at most 10 s after the dependency answers again; RSS and
+#   heap grow by less than 10 % from 5:45 to the last sample (judged from MIN = 7 on: the server
+#   remembers each TC3 signature for 5 min; with six samples or more each end is the median of
+#   its three samples). A Markdown section (command, machine, date, peak and
+#   rate, counts per phase, p99 and recovery per restart, the memory series, the verdict) is
+#   appended to the report; every slice goes to <report>-soak-slices.tsv.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HERE="$ROOT/load-tests/bench"
 DURATION=15 WARMUP=5 JIT_SETTLE=60 CONNECTIONS=32 XMX=1g HOT_KEYS=1000 COLD_KEYS=100000 KEY_CACHE=10000
 SCENARIOS=all PROFILE="" V2_RATE=60000 OUT="" KEEP=0 SOAK=0 JAR="$ROOT/target/kms.jar"
+SOAK_LOAD=70 SOAK_COLD_KEYS=20000 SOAK_SLICE=5
+ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -56,6 +98,9 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --soak) SOAK=$2; shift 2 ;;
+    --soak-load) SOAK_LOAD=$2; shift 2 ;;
+    --soak-cold-keys) SOAK_COLD_KEYS=$2; shift 2 ;;
+    --soak-slice) SOAK_SLICE=$2; shift 2 ;;
     --jar) JAR=$2; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -67,20 +112,36 @@ for tool in java javac jcmd wrk curl; do
   command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk; java/javac/jcmd: a JDK 17+)"
 done
 [ -f "$JAR" ] || die "$JAR is missing: build it first with ./mvnw -q package -DskipTests"
+if [ "$SOAK" -gt 0 ]; then
+  for tool in pg_createcluster pg_ctlcluster pg_dropcluster pg_isready psql redis-server redis-cli jstat; do
+    command -v "$tool" >/dev/null || die "the soak needs $tool (postgresql, postgresql-client, redis-server, a JDK)"
+  done
+  [ "$(id -u)" = 0 ] || die "the soak creates a Postgres cluster of its own with pg_createcluster: run as root"
+  ls -d /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || die "the soak needs a PostgreSQL server (/usr/lib/postgresql/*/bin/postgres)"
+fi
 
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 OUT=${OUT:-"$ROOT/target/bench/bench-$STAMP.md"}
 mkdir -p "$(dirname "$OUT")"
 WORK=$(mktemp -d /tmp/tkms-bench.XXXXXX)
-SPID="" RPID=""
-cleanup() {
-  if [ -n "$RPID" ]; then kill "$RPID" 2>/dev/null || true; fi
+SPID="" RPID="" CPID="" PG_VER="" PG_CLUSTER="" BG_PIDS=()
+stop_server() {
   if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
     kill "$SPID" 2>/dev/null || true
     for _ in $(seq 1 30); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$SPID" 2>/dev/null || true
   fi
+  SPID=""
+}
+cleanup() {
+  if [ -n "$RPID" ]; then kill "$RPID" 2>/dev/null || true; fi
+  if [ -n "$CPID" ]; then kill "$CPID" 2>/dev/null || true; fi
+  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  stop_server
+  # The soak's own Redis and Postgres cluster (never the machine's).
+  if [ -f "$WORK/redis.pid" ]; then kill -9 "$(cat "$WORK/redis.pid")" 2>/dev/null || true; fi
+  if [ -n "$PG_CLUSTER" ]; then pg_dropcluster --stop "$PG_VER" "$PG_CLUSTER" >/dev/null 2>&1 || echo "bench: could not drop the Postgres cluster $PG_VER $PG_CLUSTER" >&2; fi
   # The embedded Postgres may still be writing its files for a moment after the server exits.
   if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK" 2>/dev/null || { sleep 2; rm -rf "$WORK"; }; fi
 }
@@ -103,11 +164,8 @@ javac -d "$WORK/gen" "$HERE/BenchGen.java"
 gen() { java -cp "$WORK/gen" BenchGen "$@"; }
 
 # --- Start the server.
-PORT=$(gen free-port) MPORT=$(gen free-port)
 SECRET_ID="AKIDbench$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 SECRET_KEY=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-URL="http://127.0.0.1:$PORT"
-METRICS="http://127.0.0.1:$MPORT/metrics"
 JVM_FLAGS="-Xms$XMX -Xmx$XMX ${BENCH_JAVA_OPTS:-}"
 # JFR runs from the start when profiling: attaching it later deoptimises the hot code and the
 # profile would show recompilation, not the steady state. The summary keeps only the samples
@@ -116,31 +174,42 @@ JVM_FLAGS="-Xms$XMX -Xmx$XMX ${BENCH_JAVA_OPTS:-}"
 V2_COUNT=$(( (DURATION + 2) * V2_RATE ))
 REPLAY=$(( V2_COUNT * 2 + (WARMUP * 3 + 2) * V2_RATE * 2 ))
 [ "$REPLAY" -lt 2000000 ] && REPLAY=2000000
-mkdir -p "$WORK/data"
 # Key creation is serialised per (account, region) (quota check under an advisory lock), so the
 # seeded keys are spread over 16 regions: the three real ones plus bench-r01..bench-r13.
 REGIONS="ap-guangzhou,ap-shanghai,ap-beijing$(for r in $(seq -w 1 13); do printf ',bench-r%s' "$r"; done)"
+# start_server DATA_DIR LOG KEY_CACHE [NAME=VALUE...]: starts the jar on fresh ports (sets SPID,
+# PORT, MPORT, URL, METRICS) and waits until it is ready; NAME=VALUE pairs go to its environment.
+start_server() {
+  local data=$1 log=$2 cache=$3
+  shift 3
+  PORT=$(gen free-port) MPORT=$(gen free-port)
+  URL="http://127.0.0.1:$PORT"
+  METRICS="http://127.0.0.1:$MPORT/metrics"
+  mkdir -p "$data"
+  (
+    cd "$ROOT"
+    export KMS_DATA_DIR="$data" KMS_HTTP_HOST=127.0.0.1 KMS_HTTP_PORT="$PORT" \
+      KMS_METRICS_HOST=127.0.0.1 KMS_METRICS_PORT="$MPORT" \
+      KMS_UNSEAL_KEY="$(head -c 32 /dev/urandom | base64)" \
+      KMS_BOOTSTRAP_APPID=1300000001 KMS_BOOTSTRAP_SECRET_ID="$SECRET_ID" KMS_BOOTSTRAP_SECRET_KEY="$SECRET_KEY" \
+      KMS_DEFAULT_CRYPTO_QPS=50000000 KMS_DEFAULT_MANAGEMENT_QPS=50000000 KMS_CMK_QUOTA=10000000 \
+      KMS_CACHE_KEY_CACHE_SIZE="$cache" KMS_AUTH_REPLAY_CACHE_SIZE="$REPLAY" KMS_REGIONS="$REGIONS"
+    [ $# -gt 0 ] && export "$@"
+    unset KMS_ADMIN_TOKEN KMS_ADMIN_TOKEN_FILE
+    # shellcheck disable=SC2086
+    exec "${SERVER_PIN[@]}" java $JVM_FLAGS -jar "$JAR"
+  ) >"$log" 2>&1 &
+  SPID=$!
+  for i in $(seq 1 180); do
+    curl -sf "$URL/readyz" >/dev/null 2>&1 && break
+    kill -0 "$SPID" 2>/dev/null || { tail -30 "$log" >&2; die "the server exited during start"; }
+    [ "$i" = 180 ] && { tail -30 "$log" >&2; die "the server did not become ready in 180 s"; }
+    sleep 1
+  done
+  curl -sf "$METRICS" >/dev/null || die "no metrics on $METRICS"
+}
 echo "starting the server (heap $XMX, cores $SERVER_CPUS; wrk on $WRK_CPUS with $WRK_THREADS threads)" >&2
-(
-  cd "$ROOT"
-  export KMS_DATA_DIR="$WORK/data" KMS_HTTP_HOST=127.0.0.1 KMS_HTTP_PORT="$PORT" \
-    KMS_METRICS_HOST=127.0.0.1 KMS_METRICS_PORT="$MPORT" \
-    KMS_UNSEAL_KEY="$(head -c 32 /dev/urandom | base64)" \
-    KMS_BOOTSTRAP_APPID=1300000001 KMS_BOOTSTRAP_SECRET_ID="$SECRET_ID" KMS_BOOTSTRAP_SECRET_KEY="$SECRET_KEY" \
-    KMS_DEFAULT_CRYPTO_QPS=50000000 KMS_DEFAULT_MANAGEMENT_QPS=50000000 KMS_CMK_QUOTA=10000000 \
-    KMS_CACHE_KEY_CACHE_SIZE="$KEY_CACHE" KMS_AUTH_REPLAY_CACHE_SIZE="$REPLAY" KMS_REGIONS="$REGIONS"
-  unset KMS_ADMIN_TOKEN KMS_ADMIN_TOKEN_FILE
-  # shellcheck disable=SC2086
-  exec "${SERVER_PIN[@]}" java $JVM_FLAGS -jar "$JAR"
-) >"$WORK/server.log" 2>&1 &
-SPID=$!
-for i in $(seq 1 180); do
-  curl -sf "$URL/readyz" >/dev/null 2>&1 && break
-  kill -0 "$SPID" 2>/dev/null || { tail -30 "$WORK/server.log" >&2; die "the server exited during start"; }
-  [ "$i" = 180 ] && { tail -30 "$WORK/server.log" >&2; die "the server did not become ready in 180 s"; }
-  sleep 1
-done
-curl -sf "$METRICS" >/dev/null || die "no metrics on $METRICS"
+start_server "$WORK/data" "$WORK/server.log" "$KEY_CACHE"
 
 # --- Running one scenario.
 ROWS=()
@@ -151,10 +220,12 @@ TICK=$(getconf CLK_TCK)
 # The process and URL measured: the server, or the reference server during ref-* scenarios.
 TARGET_PID="" TARGET_URL=""
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${TARGET_PID:-$SPID}/stat"; }
+# Requests/s per wrk thread when paced (the soak); empty: closed loop.
+WRK_RATE=""
 # wrk_run DURATION MODE FILE -> sets LAST to its BENCH line
 wrk_run() {
   local out
-  out=$("${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$1"s --timeout 10s -s "$HERE/wrk.lua" "${TARGET_URL:-$URL}" -- "$2" "$3" "$WRK_THREADS" 2>&1) \
+  out=$(BENCH_RATE="$WRK_RATE" "${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$1"s --timeout 10s -s "$HERE/wrk.lua" "${TARGET_URL:-$URL}" -- "$2" "$3" "$WRK_THREADS" 2>&1) \
     || { echo "$out" >&2; die "wrk failed"; }
   if grep -q BENCH_EXHAUSTED <<<"$out"; then
     echo "$out" | grep BENCH_EXHAUSTED >&2
@@ -314,33 +385,14 @@ if want mix-cold; then
   scenario mix-cold raw "$WORK/mix-cold.req"
 fi
 
-SOAK_LINE=""
-if [ "$SOAK" -gt 0 ]; then
-  [ -f "$WORK/hot-keys.txt" ] || gen seed "$URL" "$SECRET_ID" "$SECRET_KEY" "$HOT_KEYS" "$REGIONS" "$WORK/hot-keys.txt"
-  echo "== soak: hot mix for $SOAK min, RSS every minute" >&2
-  rss_mib() { echo $(( $(ps -o rss= -p "$SPID" | tr -d ' ') / 1024 )); }
-  read -r sok0 sfail0 < <(gen counters "$METRICS" 2>/dev/null)
-  RSS_SERIES="" RSS_AT2=""
-  sreq=0
-  for m in $(seq 1 "$SOAK"); do
-    raw mix "$WORK/soak.req" "$WORK/hot-keys.txt" "$(mixcount "$HOT_KEYS")"
-    wrk_run 60 raw "$WORK/soak.req"
-    sreq=$((sreq + $(field requests "$LAST")))
-    r=$(rss_mib)
-    RSS_SERIES="$RSS_SERIES $m:${r}"
-    [ "$m" = 2 ] && RSS_AT2=$r
-    echo "   minute $m: RSS $r MiB" >&2
-  done
-  read -r sok1 sfail1 < <(gen counters "$METRICS" 2>"$WORK/failures-soak.txt")
-  growth="–"
-  [ -n "$RSS_AT2" ] && growth=$(awk -v a="$RSS_AT2" -v b="$r" 'BEGIN { printf "%+.1f %%", (b - a) * 100 / a }')
-  SOAK_LINE="Soak: hot mix for $SOAK min, $sreq requests, $((sfail1 - sfail0)) non-success; server RSS (MiB) after each minute:$RSS_SERIES; growth from minute 2 to $SOAK: $growth (target < 10 %)."
-  echo "   $SOAK_LINE" >&2
-  [ $((sfail1 - sfail0)) -gt 0 ] && FAILED=1
-fi
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 BLOCKED=$(grep -c "has been blocked" "$WORK/server.log" || true)
 RSS_KB=$(ps -o rss= -p "$SPID" | tr -d ' ')
+SOAK_FAILED=0
+if [ "$SOAK" -gt 0 ]; then
+  # shellcheck source=load-tests/bench/soak.sh
+  . "$HERE/soak.sh"
+fi
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
   echo "## tkms benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -365,7 +417,8 @@ RSS_KB=$(ps -o rss= -p "$SPID" | tr -d ' ')
     "CPU is that JVM's), what a request of that size costs before any KMS work." \
     "${SEED_SECONDS:+Seeding $COLD_KEYS keys through the API took $SEED_SECONDS s.}" \
     "Blocked-thread warnings in the server log: $BLOCKED. Server RSS at the end: $((RSS_KB / 1024)) MiB."
-  if [ -n "$SOAK_LINE" ]; then echo; echo "$SOAK_LINE"; fi
+  if [ -f "$WORK/soak.md" ]; then echo; cat "$WORK/soak.md"; fi
 } | tee "$OUT"
 echo "report: $OUT" >&2
+[ "$SOAK_FAILED" = 0 ] || FAILED=1
 exit "$FAILED"

@@ -47,9 +47,11 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * <pre>
  * BenchGen free-port
- * BenchGen seed     URL SECRET_ID SECRET_KEY KEYS REGIONS OUT          # keyId region ciphertextBlob, one key a line
+ * BenchGen seed     URL SECRET_ID SECRET_KEY KEYS REGIONS OUT          # keyId region ciphertextBlob plaintext, one key a line
  * BenchGen raw      URL SECRET_ID SECRET_KEY KIND OUT [args]           # NUL-separated raw HTTP requests (TC3, signed once each)
  *     KIND: healthz | warm | encrypt BYTES | decrypt BYTES | gdk | mix KEYFILE COUNT
+ *           | soakmix HOT_KEYFILE COLD_KEYFILE COUNT COLD_PERCENT SEED
+ * BenchGen verify   URL SECRET_ID SECRET_KEY HOT_KEYFILE COLD_KEYFILE RATE STOPFILE OUT   # checked round trips until STOPFILE exists
  * BenchGen v2       URL SECRET_ID SECRET_KEY BYTES COUNT NONCE_START OUT   # API 2.0 Encrypt: body template + one signature per nonce
  * BenchGen counters METRICS_URL                                        # "success failure" from kms_requests_total
  * BenchGen call     URL SECRET_ID SECRET_KEY ACTION JSON               # one TC3 call: prints its Response JSON, exit 1 on an error answer
@@ -75,6 +77,7 @@ public final class BenchGen {
       case "counters" -> counters(a[1]);
       case "call" -> System.out.println(call(new Server(a[1], a[2], a[3]), a[4], "ap-guangzhou", a[5]).get());
       case "burst" -> burst(List.of(a[1].split(",")), a[2], a[3], Integer.parseInt(a[4]), a[5], a[6]);
+      case "verify" -> verify(new Server(a[1], a[2], a[3]), Path.of(a[4]), Path.of(a[5]), Double.parseDouble(a[6]), Path.of(a[7]), Path.of(a[8]));
       case "jfr-top" -> jfrTop(Path.of(a[1]), a.length > 2 ? Integer.parseInt(a[2]) : 25,
           a.length > 4 ? Long.parseLong(a[3]) : 0, a.length > 4 ? Long.parseLong(a[4]) : Long.MAX_VALUE);
       default -> {
@@ -172,7 +175,10 @@ public final class BenchGen {
 
   // ---------------------------------------------------------------- seeding
 
-  /** Creates {@code n} keys (round-robin over the regions) and one 32-byte ciphertext under each. */
+  /**
+   * Creates {@code n} keys (round-robin over the regions) and one 32-byte ciphertext under each;
+   * each line also holds that ciphertext's plaintext (Base64), so a Decrypt can be checked.
+   */
   static void seed(Server s, int n, List<String> regions, Path out) throws Exception {
     Semaphore inFlight = new Semaphore(32);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -186,8 +192,9 @@ public final class BenchGen {
       call(s, "CreateKey", region, "{\"Alias\":\"bench-" + i + "-" + Long.toHexString(RANDOM.nextLong()) + "\"}")
           .thenCompose(created -> {
             String keyId = field(created, "KeyId");
-            return call(s, "Encrypt", region, "{\"KeyId\":\"" + keyId + "\",\"Plaintext\":\"" + plaintext(32) + "\"}")
-                .thenApply(enc -> keyId + " " + region + " " + field(enc, "CiphertextBlob"));
+            String plain = plaintext(32);
+            return call(s, "Encrypt", region, "{\"KeyId\":\"" + keyId + "\",\"Plaintext\":\"" + plain + "\"}")
+                .thenApply(enc -> keyId + " " + region + " " + field(enc, "CiphertextBlob") + " " + plain);
           })
           .whenComplete((line, e) -> {
             if (e != null) {
@@ -257,6 +264,36 @@ public final class BenchGen {
           }
         }
       }
+      case "soakmix" -> {
+        // The hot mix over the hot keys, with COLD_PERCENT of the requests replaced by the same mix
+        // over cold keys, each cold request on a different key drawn at random (SEED) from the cold
+        // set: with more such keys in the file than the key cache has room for besides the hot
+        // keys, a cold request finds its key evicted since its last turn.
+        List<String[]> hot = keyLines(Path.of(args[0]));
+        List<String[]> cold = keyLines(Path.of(args[1]));
+        int count = Integer.parseInt(args[2]);
+        int coldPercent = Integer.parseInt(args[3]);
+        Random r = new Random(Long.parseLong(args[4]));
+        List<String[]> shuffled = new ArrayList<>(cold);
+        java.util.Collections.shuffle(shuffled, r);
+        int nextCold = 0;
+        for (int i = 0; i < count; i++) {
+          String[] k;
+          if (r.nextInt(100) < coldPercent) {
+            k = shuffled.get(nextCold++ % shuffled.size());
+          } else {
+            k = hot.get(r.nextInt(hot.size()));
+          }
+          int dice = r.nextInt(100);
+          if (dice < 70) {
+            reqs.add(rawTc3(s, "Decrypt", k[1], "{\"CiphertextBlob\":\"" + k[2] + "\"}", ts));
+          } else if (dice < 90) {
+            reqs.add(rawTc3(s, "Encrypt", k[1], "{\"KeyId\":\"" + k[0] + "\",\"Plaintext\":\"" + plaintext(32) + "\"}", ts));
+          } else {
+            reqs.add(rawTc3(s, "GenerateDataKey", k[1], "{\"KeyId\":\"" + k[0] + "\",\"KeySpec\":\"AES_256\"}", ts));
+          }
+        }
+      }
       default -> throw new IllegalArgumentException("unknown kind " + kind);
     }
     try (OutputStream o = Files.newOutputStream(out)) {
@@ -265,6 +302,10 @@ public final class BenchGen {
         o.write(0);
       }
     }
+  }
+
+  static List<String[]> keyLines(Path file) throws IOException {
+    return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(l -> l.split(" ")).toList();
   }
 
   private static final Map<String, String> BENCH_KEYS = new HashMap<>();
@@ -360,6 +401,125 @@ public final class BenchGen {
       System.out.printf("%s ok %d throttled %d other %d%n", urls.get(u), results[u][0], results[u][1], results[u][2]);
     }
     System.out.println("elapsed_ms " + elapsedMs);
+  }
+
+  // ---------------------------------------------------------------- checked round trips
+
+  /**
+   * Checked calls at {@code rate} per second until {@code stop} exists, in turn: Decrypt of a
+   * seeded ciphertext (its plaintext is in the key file), Encrypt of fresh random bytes and then
+   * Decrypt of the result, GenerateDataKey and then Decrypt of its CiphertextBlob; the key
+   * alternately from the hot and the cold set. A success whose plaintext differs byte for byte
+   * from the expected one, or whose Decrypt names another KeyId, is a wrong answer; an error
+   * answer, an HTTP failure or a timeout is a failed check. {@code out} gets one line per second,
+   * "epochMillis ok failed wrong" (checks finished in that second); stdout the totals at the end,
+   * stderr the failures by error code and the first wrong answers in full.
+   */
+  static void verify(Server s, Path hotFile, Path coldFile, double rate, Path stop, Path out) throws Exception {
+    List<String[]> hot = keyLines(hotFile);
+    List<String[]> cold = keyLines(coldFile);
+    int maxInFlight = 16;
+    Semaphore inFlight = new Semaphore(maxInFlight);
+    java.util.concurrent.atomic.AtomicLongArray counts = new java.util.concurrent.atomic.AtomicLongArray(3); // ok, failed, wrong
+    Map<String, Long> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> wrongs = java.util.Collections.synchronizedList(new ArrayList<>());
+    Random r = new Random();
+    long period = (long) (1e9 / rate);
+    long next = System.nanoTime();
+    long skipped = 0;
+    long checks = 0;
+    long[] written = new long[3];
+    try (BufferedWriter w = Files.newBufferedWriter(out)) {
+      long nextLine = (System.currentTimeMillis() / 1000 + 1) * 1000;
+      while (true) {
+        long nowMs = System.currentTimeMillis();
+        if (nowMs >= nextLine) {
+          writeCounts(w, nextLine, counts, written);
+          nextLine += 1000;
+          if (Files.exists(stop)) {
+            break;
+          }
+        }
+        long now = System.nanoTime();
+        if (now < next) {
+          java.util.concurrent.locks.LockSupport.parkNanos(Math.min(next - now, 50_000_000L));
+          continue;
+        }
+        // No burst to catch up after a stall of this process.
+        next = Math.max(next + period, now - 1_000_000_000L);
+        if (!inFlight.tryAcquire()) {
+          skipped++;
+          continue;
+        }
+        long n = checks++;
+        check(s, n, n % 2 == 0 ? hot : cold, r).whenComplete((wrong, e) -> {
+          if (e != null) {
+            Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            String msg = String.valueOf(c.getMessage());
+            Matcher m = Pattern.compile("\"Code\"\\s*:\\s*\"([^\"]*)\"").matcher(msg);
+            failures.merge(m.find() ? m.group(1) : c.getClass().getSimpleName(), 1L, Long::sum);
+            counts.incrementAndGet(1);
+          } else if (wrong != null) {
+            if (wrongs.size() < 20) {
+              wrongs.add(wrong);
+            }
+            counts.incrementAndGet(2);
+          } else {
+            counts.incrementAndGet(0);
+          }
+          inFlight.release();
+        });
+      }
+      boolean drained = inFlight.tryAcquire(maxInFlight, 40, java.util.concurrent.TimeUnit.SECONDS);
+      writeCounts(w, System.currentTimeMillis(), counts, written);
+      if (!drained) {
+        System.err.println("  verify: checks still unanswered after 40 s");
+      }
+    }
+    System.out.printf("checks=%d ok=%d failed=%d wrong=%d skipped=%d%n", checks, counts.get(0), counts.get(1), counts.get(2), skipped);
+    new TreeMap<>(failures).forEach((k, v) -> System.err.printf("  verify: failed %s: %d%n", k, v));
+    wrongs.forEach(x -> System.err.println("  verify: WRONG ANSWER " + x));
+  }
+
+  static void writeCounts(BufferedWriter w, long at, java.util.concurrent.atomic.AtomicLongArray counts, long[] written) throws IOException {
+    long[] c = {counts.get(0), counts.get(1), counts.get(2)};
+    w.write(at + " " + (c[0] - written[0]) + " " + (c[1] - written[1]) + " " + (c[2] - written[2]) + "\n");
+    w.flush();
+    System.arraycopy(c, 0, written, 0, 3);
+  }
+
+  /** One checked call (or pair); completes with null when right, else a description of the wrong answer. */
+  static CompletableFuture<String> check(Server s, long n, List<String[]> keys, Random r) {
+    String[] k = keys.get(r.nextInt(keys.size()));
+    String keyId = k[0];
+    String region = k[1];
+    switch ((int) ((n / 2) % 3)) {
+      case 0 -> {
+        return call(s, "Decrypt", region, "{\"CiphertextBlob\":\"" + k[2] + "\"}")
+            .thenApply(dec -> compare("Decrypt of the seeded ciphertext", keyId, k[3], dec));
+      }
+      case 1 -> {
+        String plain = plaintext(32);
+        return call(s, "Encrypt", region, "{\"KeyId\":\"" + keyId + "\",\"Plaintext\":\"" + plain + "\"}")
+            .thenCompose(enc -> call(s, "Decrypt", region, "{\"CiphertextBlob\":\"" + field(enc, "CiphertextBlob") + "\"}"))
+            .thenApply(dec -> compare("Encrypt then Decrypt", keyId, plain, dec));
+      }
+      default -> {
+        return call(s, "GenerateDataKey", region, "{\"KeyId\":\"" + keyId + "\",\"KeySpec\":\"AES_256\"}")
+            .thenCompose(gdk -> call(s, "Decrypt", region, "{\"CiphertextBlob\":\"" + field(gdk, "CiphertextBlob") + "\"}")
+                .thenApply(dec -> compare("GenerateDataKey then Decrypt", keyId, field(gdk, "Plaintext"), dec)));
+      }
+    }
+  }
+
+  static String compare(String what, String keyId, String expectedB64, String decryptAnswer) {
+    byte[] expected = Base64.getDecoder().decode(expectedB64);
+    byte[] got = Base64.getDecoder().decode(field(decryptAnswer, "Plaintext"));
+    String gotKey = field(decryptAnswer, "KeyId");
+    if (java.util.Arrays.equals(expected, got) && gotKey.equals(keyId)) {
+      return null;
+    }
+    return what + " under " + keyId + ": expected " + expectedB64 + ", got " + Base64.getEncoder().encodeToString(got) + " from " + gotKey;
   }
 
   // ---------------------------------------------------------------- server-side counters

@@ -5,6 +5,38 @@
 --                   takes every THREADS-th line so no nonce is sent twice; a thread that runs out
 --                   stops and reports it (the scenario is then invalid: generate more)
 -- done() prints one machine-readable line: BENCH requests=... duration_us=... p50_us=... ...
+-- Environment BENCH_RATE=R (requests/s per wrk thread): paced instead of closed loop. Each
+-- connection, before its next request, takes the thread's next send slot (slots 1/R apart) and
+-- waits for it (wrk's delay(), whole milliseconds; the slot is taken all the same, so the rate
+-- holds). When every connection is busy and the slots fall behind, the schedule restarts from now:
+-- a stalled server gets no burst to catch up. wrk's latency starts when the request is written,
+-- after the wait.
+
+local rate = tonumber(os.getenv("BENCH_RATE") or "")
+if rate and rate > 0 then
+  local ffi = require("ffi")
+  ffi.cdef [[
+    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+    int clock_gettime(int clk_id, bench_timespec *tp);
+  ]]
+  local ts = ffi.new("bench_timespec")
+  local function now_ms()
+    ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  end
+  local interval = 1000 / rate
+  local next_at = nil
+  -- Defined only when paced: wrk takes the delay path for every request once delay() exists.
+  function delay()
+    local now = now_ms()
+    if next_at == nil or next_at < now then
+      next_at = now
+    end
+    local wait = next_at - now
+    next_at = next_at + interval
+    return math.floor(wait)
+  end
+end
 
 local counter = 0
 function setup(thread)
