@@ -1,6 +1,5 @@
 package io.tkms.adapter.ratelimit;
 
-import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -259,35 +258,9 @@ public final class RedisBackend implements AutoCloseable {
             breaker.onSuccess();
             return true;
           }
-          dropIfDemoted(c, err);
           breaker.onFailure();
           return false;
         });
-  }
-
-  /**
-   * A server that answers READONLY was demoted to a replica (a Sentinel failover this connection
-   * did not notice, say after a network partition): drop the connection, so that the next heartbeat
-   * asks the sentinels for the new master. A cluster follows MOVED redirects by itself.
-   */
-  private void dropIfDemoted(RedisLink link, Throwable err) {
-    if (err == null || link instanceof RedisLink.Cluster || !isReadOnly(err)) {
-      return;
-    }
-    if (connection.compareAndSet(link, null)) {
-      LOG.warn("Redis at {} answers READONLY (no longer the master): reconnecting", where());
-      CompletableFuture<Void> unused = link.stateful().closeAsync(); // best effort
-    }
-  }
-
-  private static boolean isReadOnly(Throwable err) {
-    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof RedisReadOnlyException
-          || (t.getMessage() != null && t.getMessage().startsWith("READONLY"))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -328,10 +301,9 @@ public final class RedisBackend implements AutoCloseable {
     breaker.onSuccess();
   }
 
-  /** A call on {@code link} failed: counts towards the breaker. */
-  void failed(RedisLink link, Throwable cause) {
+  /** A call failed: counts towards the breaker. */
+  void failed(Throwable cause) {
     LOG.debug("Redis call failed: {}", reason(cause));
-    dropIfDemoted(link, cause);
     breaker.onFailure();
   }
 

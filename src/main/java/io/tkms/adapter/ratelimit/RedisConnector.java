@@ -11,6 +11,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -80,7 +81,11 @@ final class RedisConnector {
       c.setOptions(
           ClusterClientOptions.builder()
               .autoReconnect(true)
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              // Not REJECT_COMMANDS as for one server: a cluster connection refuses commands to a
+              // node whose connection is still being made (at start, after a failover) although
+              // the node is up. Commands wait for it instead, bounded by the command timeout, and
+              // the breaker stops the waiting while a node is really gone.
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
               .timeoutOptions(TimeoutOptions.enabled(timeout))
               .socketOptions(socket)
               .topologyRefreshOptions(
@@ -115,12 +120,33 @@ final class RedisConnector {
   /** Opens a new link (for Sentinel: asks the sentinels for the master first). */
   CompletableFuture<RedisLink> connect() {
     if (client instanceof RedisClusterClient c) {
-      return c.connectAsync(CODEC).thenApply(RedisLink.Cluster::new);
+      // Lettuce connects asynchronously only with a slot map: read it first (also on a later
+      // reconnect from scratch, when the map in hand may be old).
+      return c.refreshPartitionsAsync()
+          .toCompletableFuture()
+          .thenCompose(loaded -> c.connectAsync(CODEC))
+          .thenCompose(RedisConnector::openMasters)
+          .thenApply(RedisLink.Cluster::new);
     }
     return ((RedisClient) client)
         .connectAsync(CODEC, uris.get(0))
         .toCompletableFuture()
         .thenApply(RedisLink.Server::new);
+  }
+
+  /**
+   * Opens the connection to every master now: Lettuce opens a node's connection on its first
+   * command, and refuses commands while it is being made (disconnected behaviour), so the first
+   * requests would otherwise be decided by the failure mode. Best effort.
+   */
+  private static CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> openMasters(
+      StatefulRedisClusterConnection<String, byte[]> conn) {
+    CompletableFuture<?>[] opening =
+        conn.getPartitions().stream()
+            .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM))
+            .map(n -> conn.getConnectionAsync(n.getNodeId()).handle((c, err) -> null))
+            .toArray(CompletableFuture<?>[]::new);
+    return CompletableFuture.allOf(opening).thenApply(v -> conn);
   }
 
   /** Where Redis is, for logs: hosts and ports, never credentials. */

@@ -133,7 +133,7 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
                 }
                 return ar.result() ? YES : NO;
               }
-              redis.failed(conn, ar.cause());
+              redis.failed(ar.cause());
               return fallback(appId, group, qps);
             });
   }

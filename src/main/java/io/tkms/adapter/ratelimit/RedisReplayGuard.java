@@ -89,7 +89,7 @@ public final class RedisReplayGuard implements ReplayGuard {
                           redis.succeeded();
                           return ar.result() ? YES : NO;
                         }
-                        redis.failed(conn, ar.cause());
+                        redis.failed(ar.cause());
                         return unconfirmed();
                       });
             });

@@ -62,7 +62,7 @@ public final class RedisSignatureBindings implements SignatureBindings {
         .transform(
             ar -> {
               if (ar.failed()) {
-                redis.failed(conn, ar.cause());
+                redis.failed(ar.cause());
                 redis.countNonceFallback();
                 return LocalSignatureBindings.YES;
               }
