@@ -30,9 +30,10 @@ import java.util.stream.Collectors;
  * Sentinel-watched master (on every reconnect the sentinels are asked for the current master), or
  * its {@link RedisClusterClient} for a Redis Cluster, whose slot map is refreshed periodically and
  * at once on the adaptive triggers (a node redirecting, or reconnecting again and again), so a
- * failover is followed without a restart. Commands time out after the configured timeout, are
- * refused at once while disconnected, and reconnect on their own. Holds the password only inside
- * Lettuce's credentials; never logs it.
+ * failover is followed without a restart. Commands time out after the configured timeout and
+ * connections reconnect on their own; while disconnected, a server's commands are refused at once
+ * and a cluster node's wait for its connection (bounded by the timeout). Holds the password only
+ * inside Lettuce's credentials; never logs it.
  */
 final class RedisConnector {
   private static final RedisCodec<String, byte[]> CODEC =
@@ -136,8 +137,7 @@ final class RedisConnector {
 
   /**
    * Opens the connection to every master now: Lettuce opens a node's connection on its first
-   * command, and refuses commands while it is being made (disconnected behaviour), so the first
-   * requests would otherwise be decided by the failure mode. Best effort.
+   * command, which would otherwise spend part of the first requests' command timeout. Best effort.
    */
   private static CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> openMasters(
       StatefulRedisClusterConnection<String, byte[]> conn) {
