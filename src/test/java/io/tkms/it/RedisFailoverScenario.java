@@ -175,9 +175,11 @@ abstract class RedisFailoverScenario {
     OfferedLoad.Result after = OfferedLoad.run(both, 3 * L, Duration.ofSeconds(3));
     assertOnlyThrottled(after);
     assertAdmitted(after, 0.7 * (L * after.seconds() + L), 1.3 * (L * after.seconds() + L));
+    // A busy machine may push a few decisions past the command timeout; the failure mode would
+    // decide nearly all of them if the replicas had not found the new master.
     assertThat(limiterFallbacks() - fallbacksAfter)
         .as("decided by Redis (the new master), not by the failure mode")
-        .isLessThanOrEqualTo(5);
+        .isLessThanOrEqualTo(after.answers().size() / 20);
 
     // 4. Nonces recorded after the failover are refused on the other replica.
     String host = "127.0.0.1:" + a.port();
