@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
  * failure under {@code CI=true}), as {@link TestRedis} does.
  */
 public final class TestRedisCluster implements AutoCloseable {
-  private final List<TestRedis.OwnRedis> nodes = new ArrayList<>();
+  private final List<TestRedis.OwnRedis> nodes = new CopyOnWriteArrayList<>();
 
   private TestRedisCluster() {}
 
@@ -25,6 +26,8 @@ public final class TestRedisCluster implements AutoCloseable {
   public static TestRedisCluster start() {
     TestRedis.requireBinaries("redis-server", "redis-cli");
     TestRedisCluster c = new TestRedisCluster();
+    // A test JVM stopped from outside (SIGTERM) must not leave six servers behind.
+    Runtime.getRuntime().addShutdownHook(new Thread(c::close));
     try {
       for (int i = 0; i < 6; i++) {
         c.nodes.add(
@@ -151,8 +154,9 @@ public final class TestRedisCluster implements AutoCloseable {
     return System.nanoTime();
   }
 
+  /** Stops every node; idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     nodes.forEach(TestRedis.OwnRedis::close);
   }
 }

@@ -3,8 +3,8 @@ package io.tkms.it;
 import static io.tkms.testing.Eventually.eventually;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
@@ -18,7 +18,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 
   private final TestRedis.OwnRedis master;
   private final TestRedis.OwnRedis replica;
-  private final List<TestRedis.OwnRedis> sentinels = new ArrayList<>();
+  private final List<TestRedis.OwnRedis> sentinels = new CopyOnWriteArrayList<>();
 
   private TestRedisSentinel(TestRedis.OwnRedis master, TestRedis.OwnRedis replica) {
     this.master = master;
@@ -34,6 +34,8 @@ public final class TestRedisSentinel implements AutoCloseable {
       TestRedis.OwnRedis replica =
           TestRedis.own("--replicaof", "127.0.0.1", Integer.toString(master.port()));
       t = new TestRedisSentinel(master, replica);
+      // A test JVM stopped from outside (SIGTERM) must not leave five servers behind.
+      Runtime.getRuntime().addShutdownHook(new Thread(t::close));
       for (int i = 0; i < 3; i++) {
         TestRedis.OwnRedis s =
             TestRedis.OwnRedis.sentinel(
@@ -115,8 +117,9 @@ public final class TestRedisSentinel implements AutoCloseable {
     return System.nanoTime();
   }
 
+  /** Stops every process; idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     sentinels.forEach(TestRedis.OwnRedis::close);
     replica.close();
     master.close();
