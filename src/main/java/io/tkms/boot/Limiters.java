@@ -25,7 +25,10 @@ import java.util.Optional;
 final class Limiters {
   private Limiters() {}
 
-  /** Connects to the shared Redis, when configured; the caller closes it. */
+  /**
+   * Connects to the shared Redis, when configured, waiting at most {@link RedisBackend#START_WAIT}
+   * for its first answer; the caller closes it.
+   */
   static Optional<RedisBackend> redis(Vertx vertx, Optional<KmsConfig.Redis> config) {
     return config.map(r -> connect(vertx, r));
   }
@@ -39,7 +42,15 @@ final class Limiters {
     }
     try {
       return RedisBackend.start(
-          vertx, new RedisBackend.Settings(r.url(), password, r.timeoutMillis(), r.keyPrefix()));
+          vertx,
+          new RedisBackend.Settings(
+              r.url(),
+              password,
+              r.timeoutMillis(),
+              r.keyPrefix(),
+              r.mode() == KmsConfig.RedisMode.CLUSTER,
+              RedisReplayGuard.FailureMode.valueOf(r.replayFailureMode().name()),
+              RedisBackend.START_WAIT));
     } finally {
       if (password != null) {
         Arrays.fill(password, '\0');
@@ -60,7 +71,10 @@ final class Limiters {
         .warmUp();
   }
 
-  /** Replay protection: on Redis with the in-process cache as fallback, else in-process. */
+  /**
+   * Replay protection: on Redis with the in-process cache first and {@code
+   * KMS_REDIS_REPLAY_FAILURE_MODE} deciding while Redis cannot, else in-process.
+   */
   static ReplayGuard replayGuard(KmsConfig.Auth auth, Optional<RedisBackend> redis, Clock clock) {
     LocalReplayGuard local = new LocalReplayGuard(clock, auth.replayCacheSize());
     return redis.isEmpty() ? local : new RedisReplayGuard(redis.get(), local, clock).warmUp();

@@ -201,6 +201,12 @@ final class Metrics {
         .tag("kind", "nonce")
         .description("Decisions made without Redis")
         .register(registry);
+    FunctionCounter.builder(
+            "kms.replay.local.decisions", redis, r -> r.stats().replayLocalDecisions())
+        .description(
+            "Nonce checks this replica's cache let through alone because Redis could not confirm"
+                + " them (KMS_REDIS_REPLAY_FAILURE_MODE=local)")
+        .register(registry);
   }
 
   /** Serves {@code /metrics}; returns the port bound, or -1 when metrics are off. */

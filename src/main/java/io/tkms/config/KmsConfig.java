@@ -156,11 +156,32 @@ public record KmsConfig(
     FAIL_CLOSED
   }
 
-  /** The shared Redis (KMS_REDIS_*); absent: in-process limiter and replay cache. */
+  /** How {@code KMS_REDIS_URL} is read: one server (or Sentinel), or a Redis Cluster. */
+  public enum RedisMode {
+    STANDALONE,
+    CLUSTER
+  }
+
+  /** What nonce checks do while Redis cannot confirm them. */
+  public enum ReplayFailureMode {
+    /** This replica's cache decides (a replay to another replica passes). */
+    LOCAL,
+    /** The request is answered InternalError. */
+    REFUSE
+  }
+
+  /**
+   * The shared Redis (KMS_REDIS_*); absent: in-process limiter and replay cache.
+   *
+   * @param url one {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL, or in
+   *     cluster mode comma-separated {@code redis://} seed URLs; never holds a password
+   */
   public record Redis(
       String url,
       SecretRef password,
+      RedisMode mode,
       RedisFailureMode failureMode,
+      ReplayFailureMode replayFailureMode,
       int timeoutMillis,
       String keyPrefix) {}
 }

@@ -279,7 +279,13 @@ public enum Setting {
       "KMS_REDIS_URL",
       "",
       false,
-      "Redis shared by all replicas, `redis://host:6379` (`rediss://` for TLS, `redis://user@host` for an ACL user): account limits and replay protection become cluster-wide. Empty: both stay in-process."),
+      "Redis shared by all replicas: account limits and replay protection become cluster-wide. One server: `redis://host:6379` (`rediss://` for TLS, `redis://user@host` for an ACL user). Sentinel: `redis-sentinel://s1:26379,s2:26379,s3:26379/?sentinelMasterId=mymaster` (the sentinels are asked for the master, again after a failover). Cluster (`redis.mode: cluster`): comma-separated seed nodes, `redis://n1:6379,redis://n2:6379`. Empty: both stay in-process."),
+  REDIS_MODE(
+      "redis.mode",
+      "KMS_REDIS_MODE",
+      "standalone",
+      false,
+      "`standalone` (one server, or a master found through Sentinel) or `cluster` (Redis Cluster: `redis.url` lists seed nodes; the slot map is refreshed every few seconds and at once when a node stops answering or redirects)."),
   REDIS_PASSWORD(
       "redis.password",
       "KMS_REDIS_PASSWORD",
@@ -291,7 +297,13 @@ public enum Setting {
       "KMS_REDIS_FAILURE_MODE",
       "local-share",
       false,
-      "Account limits while Redis is unreachable: `local-share` (each replica allows its limit divided by the live replicas last counted), `fail-open` (no limit) or `fail-closed` (throttle everything). Nonces fall back to the in-process cache in every mode."),
+      "Account limits while Redis is unreachable: `local-share` (each replica allows its limit divided by the live replicas last counted), `fail-open` (no limit) or `fail-closed` (throttle everything). Nonces follow `redis.replay_failure_mode`."),
+  REDIS_REPLAY_FAILURE_MODE(
+      "redis.replay_failure_mode",
+      "KMS_REDIS_REPLAY_FAILURE_MODE",
+      "local",
+      false,
+      "Nonce checks (API 2.0, legacy-signed API 3.0) that Redis cannot confirm (unreachable, or slower than `redis.timeout_ms`): `local` (this replica's cache decides: a request replayed to another replica passes; counted in `kms_replay_local_decisions_total`) or `refuse` (answered `InternalError`: no replay passes, at the price of availability)."),
   REDIS_TIMEOUT_MS(
       "redis.timeout_ms",
       "KMS_REDIS_TIMEOUT_MS",

@@ -105,8 +105,12 @@ public final class TestRedis {
   }
 
   private static boolean binaryOnPath() {
+    return onPath("redis-server");
+  }
+
+  private static boolean onPath(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "redis-server"))) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
         return true;
       }
     }
@@ -142,12 +146,79 @@ public final class TestRedis {
     }
   }
 
+  /**
+   * Sends one inline command and reads the whole answer: a status, error or integer line as itself,
+   * a bulk string as its text, an array flattened into its elements' texts (nested arrays too);
+   * null when nothing answers.
+   */
+  static List<String> reply(String host, int port, String inline) {
+    try (Socket s = new Socket(host, port)) {
+      s.setSoTimeout(2000);
+      OutputStream out = s.getOutputStream();
+      out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+      List<String> items = new ArrayList<>();
+      readValue(in, items);
+      return items;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void readValue(InputStream in, List<String> into) throws IOException {
+    String line = readLine(in);
+    switch (line.charAt(0)) {
+      case '$' -> {
+        int n = Integer.parseInt(line.substring(1));
+        if (n < 0) {
+          into.add(null);
+          return;
+        }
+        byte[] b = in.readNBytes(n + 2);
+        into.add(new String(b, 0, n, StandardCharsets.UTF_8));
+      }
+      case '*' -> {
+        int n = Integer.parseInt(line.substring(1));
+        for (int i = 0; i < n; i++) {
+          readValue(in, into);
+        }
+      }
+      default -> into.add(line);
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\r') {
+      line.append((char) b);
+    }
+    if (b < 0) {
+      throw new IOException("connection closed");
+    }
+    in.read(); // '\n'
+    return line.toString();
+  }
+
+  /** Fails (or skips, outside CI) unless {@code redis-server} and {@code redis-cli} are here. */
+  static void requireBinaries(String... names) {
+    for (String name : names) {
+      if (!onPath(name)) {
+        unavailable("no " + name + " on the PATH (install Debian's redis-server and redis-tools)");
+      }
+    }
+  }
+
   /** A redis-server process of the test's own, daemonized, stopped by its pid. */
   public static final class OwnRedis implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final Path pidFile;
     private final String[] extraArgs;
+
+    /** Sentinel mode: the config file it starts from (and rewrites); null for a server. */
+    private Path sentinelConf;
 
     OwnRedis(int port, String... extraArgs) {
       this.port = port;
@@ -158,6 +229,33 @@ public final class TestRedis {
         throw new IllegalStateException(e);
       }
       this.pidFile = dir.resolve("redis.pid");
+    }
+
+    /**
+     * A sentinel ({@code redis-server <conf> --sentinel}) watching {@code masterName} at {@code
+     * masterPort}, not started yet. Sentinel insists on a config file it can rewrite: {@code
+     * directives} (e.g. {@code sentinel down-after-milliseconds mymaster 1000}) go into it.
+     */
+    static OwnRedis sentinel(int port, List<String> directives) {
+      OwnRedis r = new OwnRedis(port);
+      List<String> conf =
+          new ArrayList<>(
+              List.of(
+                  "port " + port,
+                  "bind 127.0.0.1",
+                  "protected-mode no",
+                  "daemonize yes",
+                  "pidfile " + r.pidFile,
+                  "logfile " + r.dir.resolve("redis.log"),
+                  "dir " + r.dir));
+      conf.addAll(directives);
+      r.sentinelConf = r.dir.resolve("sentinel.conf");
+      try {
+        Files.write(r.sentinelConf, conf);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      return r;
     }
 
     public String url() {
@@ -192,6 +290,9 @@ public final class TestRedis {
                     "--logfile",
                     dir.resolve("redis.log").toString()));
         cmd.addAll(List.of(extraArgs));
+        if (sentinelConf != null) {
+          cmd = List.of("redis-server", sentinelConf.toString(), "--sentinel");
+        }
         Process p =
             new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
@@ -230,6 +331,16 @@ public final class TestRedis {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
+    }
+
+    /** The whole answer to one inline command (see {@link TestRedis#reply}). */
+    public List<String> reply(String inline) {
+      return TestRedis.reply("127.0.0.1", port, inline);
+    }
+
+    /** This process's working directory (its log, its cluster or sentinel config). */
+    public Path dir() {
+      return dir;
     }
 
     /**

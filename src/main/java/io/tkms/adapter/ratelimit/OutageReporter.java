@@ -18,6 +18,7 @@ final class OutageReporter implements CircuitBreaker.Listener {
   static final Duration QUIET = Duration.ofSeconds(10);
 
   private final String where;
+  private final String nonces;
   private final LongSupplier limiterFallbacks;
   private final LongSupplier nonceFallbacks;
   private final AtomicBoolean openReported = new AtomicBoolean();
@@ -27,8 +28,21 @@ final class OutageReporter implements CircuitBreaker.Listener {
   private long summarizedLimits;
   private long summarizedNonces;
 
-  OutageReporter(String where, LongSupplier limiterFallbacks, LongSupplier nonceFallbacks) {
+  /**
+   * @param refuseNonces whether nonce checks Redis cannot confirm are refused ({@code refuse}) or
+   *     decided by this replica's cache ({@code local})
+   */
+  OutageReporter(
+      String where,
+      boolean refuseNonces,
+      LongSupplier limiterFallbacks,
+      LongSupplier nonceFallbacks) {
     this.where = where;
+    this.nonces =
+        refuseNonces
+            ? "requests carrying a nonce are answered InternalError (replay failure mode refuse)"
+            : "nonces are checked by this replica only (a request replayed to another replica is"
+                + " not caught)";
     this.limiterFallbacks = limiterFallbacks;
     this.nonceFallbacks = nonceFallbacks;
   }
@@ -43,11 +57,11 @@ final class OutageReporter implements CircuitBreaker.Listener {
       openReported.set(true);
       LOG.warn(
           "Redis at {} is unreachable or slow (breaker opened {} time(s) in the last {} s): account limits"
-              + " follow the failure mode and nonces are checked by this replica only (a request replayed to another"
-              + " replica is not caught) until it answers again",
+              + " follow the failure mode and {} until it answers again",
           where,
           n,
-          QUIET.toSeconds());
+          QUIET.toSeconds(),
+          nonces);
     }
   }
 
@@ -68,17 +82,18 @@ final class OutageReporter implements CircuitBreaker.Listener {
     }
     lastSummary = now;
     long limits = limiterFallbacks.getAsLong() - summarizedLimits;
-    long nonces = nonceFallbacks.getAsLong() - summarizedNonces;
+    long nonceCount = nonceFallbacks.getAsLong() - summarizedNonces;
     summarizedLimits += limits;
-    summarizedNonces += nonces;
-    if ((limits > 0 || nonces > 0) && now - lastOpenReport.get() >= QUIET.toNanos()) {
+    summarizedNonces += nonceCount;
+    if ((limits > 0 || nonceCount > 0) && now - lastOpenReport.get() >= QUIET.toNanos()) {
       LOG.warn(
           "Redis at {}: {} account-limit decision(s) and {} nonce check(s) were made without it in the last {} s"
-              + " (limits by the failure mode; nonces by this replica only)",
+              + " (limits by the failure mode; {})",
           where,
           limits,
-          nonces,
-          QUIET.toSeconds());
+          nonceCount,
+          QUIET.toSeconds(),
+          this.nonces);
     }
   }
 }

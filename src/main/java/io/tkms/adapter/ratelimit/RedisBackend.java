@@ -1,19 +1,6 @@
 package io.tkms.adapter.ratelimit;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCredentials;
-import io.lettuce.core.RedisCredentialsProvider;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,27 +19,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection to the shared Redis behind {@link RedisRateLimiter} and {@link RedisReplayGuard}:
- * one Lettuce connection (commands time out after the configured timeout, are refused at once while
- * disconnected, and reconnect on their own), the {@link CircuitBreaker} in front of it, and this
- * replica's heartbeat, which counts the live replicas for the {@code local-share} failure mode.
+ * The connection to the shared Redis behind {@link RedisRateLimiter}, {@link RedisReplayGuard} and
+ * {@link RedisSignatureBindings}: one {@link RedisLink} made by the {@link RedisConnector} (one
+ * server, a Sentinel-watched master, or a Redis Cluster), the {@link CircuitBreaker} in front of
+ * it, and this replica's heartbeat, which counts the live replicas for the {@code local-share}
+ * failure mode.
  *
- * <p>Boot never waits for Redis longer than a few seconds: when it cannot be reached the process
- * starts anyway, decides in the failure mode, and keeps trying to connect every second.
+ * <p>Boot waits at most {@link Settings#startWait()} (10 s in production) for Redis's first answer:
+ * when it cannot be reached the process starts anyway, decides in the failure modes, and keeps
+ * trying to connect every second.
  */
 public final class RedisBackend implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
-  private static final RedisCodec<String, byte[]> CODEC =
-      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final int BREAKER_THRESHOLD = 3;
   private static final Duration BREAKER_OPEN = Duration.ofSeconds(1);
-  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration HANDSHAKE_TIMEOUT = RedisConnector.HANDSHAKE_TIMEOUT;
+  private static final long START_RETRY_MILLIS = 200;
   static final long HEARTBEAT_MILLIS = 1000;
   static final long HEARTBEAT_EXPIRY_MILLIS = 5000;
 
+  /** How long a replica waits at start for Redis's first answer before it serves anyway. */
+  public static final Duration START_WAIT = Duration.ofSeconds(10);
+
   /**
    * Registers this replica (score: Redis's own clock, so replicas' clocks do not matter), forgets
-   * replicas silent for longer than the expiry, and answers how many are left.
+   * replicas silent for longer than the expiry, and answers how many are left. One key.
    */
   private static final String HEARTBEAT_SCRIPT =
       """
@@ -61,34 +54,67 @@ public final class RedisBackend implements AutoCloseable {
       redis.call('PEXPIRE', KEYS[1], ARGV[2])
       return redis.call('ZCARD', KEYS[1])""";
 
-  /** What the backend needs; {@code password} may be null and is not kept. */
-  public record Settings(String url, char[] password, int timeoutMillis, String keyPrefix) {}
+  /**
+   * What the backend needs; {@code password} may be null and is not kept.
+   *
+   * @param url one Redis or Sentinel URL, or with {@code cluster} comma-separated seed URLs
+   * @param cluster whether {@code url} names a Redis Cluster
+   * @param replayFailureMode what nonce checks do while Redis cannot confirm them
+   * @param startWait how long {@link #start} waits for Redis's first answer
+   */
+  public record Settings(
+      String url,
+      char[] password,
+      int timeoutMillis,
+      String keyPrefix,
+      boolean cluster,
+      RedisReplayGuard.FailureMode replayFailureMode,
+      Duration startWait) {
+    /** One server, nonces decided locally while Redis is out, the production start wait. */
+    public Settings(String url, char[] password, int timeoutMillis, String keyPrefix) {
+      this(
+          url,
+          password,
+          timeoutMillis,
+          keyPrefix,
+          false,
+          RedisReplayGuard.FailureMode.LOCAL,
+          START_WAIT);
+    }
+  }
 
-  /** A snapshot of the backend's health, for logs, tests and (later) metrics. */
+  /**
+   * A snapshot of the backend's health, for logs, tests and metrics.
+   *
+   * @param nonceFallbacks nonce checks and signature bindings Redis could not decide (either replay
+   *     failure mode)
+   * @param replayLocalDecisions nonce checks this replica's cache alone let through because Redis
+   *     could not decide ({@code local} replay failure mode)
+   */
   public record Stats(
       boolean connected,
       String breaker,
       long breakerOpenings,
       int liveReplicas,
       long limiterFallbacks,
-      long nonceFallbacks) {}
+      long nonceFallbacks,
+      long replayLocalDecisions) {}
 
   private final Vertx vertx;
-  private final ClientResources resources;
-  private final RedisClient client;
-  private final RedisURI uri;
+  private final RedisConnector connector;
   private final String prefix;
   private final Duration timeout;
+  private final RedisReplayGuard.FailureMode replayFailureMode;
   private final String replicaId = UUID.randomUUID().toString();
   private final byte[] replicaIdBytes = replicaId.getBytes(StandardCharsets.UTF_8);
   private final OutageReporter reporter;
   private final CircuitBreaker breaker;
-  private final AtomicReference<StatefulRedisConnection<String, byte[]>> connection =
-      new AtomicReference<>();
+  private final AtomicReference<RedisLink> connection = new AtomicReference<>();
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final AtomicBoolean connectFailureLogged = new AtomicBoolean();
   private final AtomicLong limiterFallbacks = new AtomicLong();
   private final AtomicLong nonceFallbacks = new AtomicLong();
+  private final AtomicLong replayLocalDecisions = new AtomicLong();
   private volatile int liveReplicas = 1;
   private volatile boolean closed;
   private long heartbeatTimer = -1;
@@ -97,76 +123,87 @@ public final class RedisBackend implements AutoCloseable {
     this.vertx = vertx;
     this.prefix = settings.keyPrefix();
     this.timeout = Duration.ofMillis(settings.timeoutMillis());
-    this.uri = RedisURI.create(settings.url());
-    if (settings.password() != null && settings.password().length > 0) {
-      String user = java.net.URI.create(settings.url()).getUserInfo();
-      RedisCredentials credentials =
-          RedisCredentials.just(
-              user == null || user.isEmpty() ? null : user, settings.password().clone());
-      uri.setCredentialsProvider(RedisCredentialsProvider.from(() -> credentials));
-    }
-    // The handshake (HELLO, AUTH) may take longer than one command, especially on a cold JVM.
-    uri.setTimeout(HANDSHAKE_TIMEOUT);
-    this.resources =
-        ClientResources.builder()
-            .ioThreadPoolSize(2)
-            .computationThreadPoolSize(2)
-            .reconnectDelay(
-                Delay.exponential(
-                    Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-            .build();
-    this.client = RedisClient.create(resources);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .socketOptions(
-                SocketOptions.builder().connectTimeout(HANDSHAKE_TIMEOUT).keepAlive(true).build())
-            .build());
+    this.replayFailureMode = settings.replayFailureMode();
+    this.connector = new RedisConnector(settings);
     this.reporter =
         new OutageReporter(
-            uri.getHost() + ":" + uri.getPort(), limiterFallbacks::get, nonceFallbacks::get);
+            connector.where(),
+            replayFailureMode == RedisReplayGuard.FailureMode.REFUSE,
+            limiterFallbacks::get,
+            nonceFallbacks::get);
     this.breaker =
         new CircuitBreaker(BREAKER_THRESHOLD, BREAKER_OPEN.toNanos(), System::nanoTime, reporter);
   }
 
   /**
-   * Connects (waiting at most a few seconds for the first attempt) and starts the heartbeat. Call
-   * from a non-event-loop thread (boot).
+   * Connects, waiting at most {@link Settings#startWait()} for Redis's first answer (retrying while
+   * it refuses), and starts the heartbeat. Call from a non-event-loop thread (boot).
    */
   public static RedisBackend start(Vertx vertx, Settings settings) {
     RedisBackend b = new RedisBackend(vertx, settings);
-    try {
-      b.connect().get(3, TimeUnit.SECONDS);
-      b.heartbeat().get(3, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // Logged by connect(); the heartbeat keeps trying.
-    }
+    b.awaitFirstAnswer(settings.startWait());
     b.heartbeatTimer =
         vertx.setPeriodic(
             HEARTBEAT_MILLIS,
             id -> {
-              CompletableFuture<Void> unused = b.heartbeat(); // it handles its own failures
+              CompletableFuture<Boolean> unused = b.heartbeat(); // it handles its own failures
               b.reporter.summarize();
             });
     return b;
+  }
+
+  /**
+   * Until {@code wait} has passed: connect, then heartbeat; done at the first heartbeat Redis
+   * answers, so the first requests are not decided by a connection still being made.
+   */
+  private void awaitFirstAnswer(Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    long began = System.nanoTime();
+    while (!closed) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        if (connection.get() == null) {
+          connect().get(left, TimeUnit.NANOSECONDS);
+        }
+        if (connection.get() != null
+            && Boolean.TRUE.equals(
+                heartbeat().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))) {
+          LOG.debug(
+              "Redis answered {} ms after the start", (System.nanoTime() - began) / 1_000_000);
+          return;
+        }
+        Thread.sleep(Math.min(START_RETRY_MILLIS, Math.max(1, left / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        // connect() logs its failure; the loop or, after the deadline, the heartbeat retries.
+      }
+    }
+    LOG.warn(
+        "Redis at {} did not answer within {} ms of the start: serving with limits in the failure"
+            + " mode and nonces by KMS_REDIS_REPLAY_FAILURE_MODE until it does",
+        connector.where(),
+        wait.toMillis());
   }
 
   private CompletableFuture<Void> connect() {
     if (closed || connection.get() != null || !connecting.compareAndSet(false, true)) {
       return CompletableFuture.completedFuture(null);
     }
-    return client
-        .connectAsync(CODEC, uri)
-        .toCompletableFuture()
+    return connector
+        .connect()
         .handle(
-            (conn, err) -> {
+            (link, err) -> {
               connecting.set(false);
               if (err != null) {
                 if (connectFailureLogged.compareAndSet(false, true)) {
                   LOG.warn(
-                      "cannot connect to Redis at {} ({}): limits follow the failure mode, nonces are checked per replica; retrying every second",
+                      "cannot connect to Redis at {} ({}): limits follow the failure mode and nonces"
+                          + " the replay failure mode; retrying every second",
                       where(),
                       reason(err));
                 }
@@ -174,11 +211,12 @@ public final class RedisBackend implements AutoCloseable {
                 return null;
               }
               if (closed) {
-                CompletableFuture<Void> unused = conn.closeAsync(); // best effort, as close() is
+                CompletableFuture<Void> unused =
+                    link.stateful().closeAsync(); // best effort, as close() is
                 return null;
               }
-              conn.setTimeout(timeout);
-              connection.set(conn);
+              link.stateful().setTimeout(timeout);
+              connection.set(link);
               connectFailureLogged.set(false);
               LOG.info(
                   "connected to Redis at {}: account limits and replay protection are shared by all replicas",
@@ -187,19 +225,22 @@ public final class RedisBackend implements AutoCloseable {
             });
   }
 
-  /** Refreshes this replica's heartbeat and the live-replica count; bypasses the breaker. */
-  private CompletableFuture<Void> heartbeat() {
-    StatefulRedisConnection<String, byte[]> c = connection.get();
+  /**
+   * Refreshes this replica's heartbeat and the live-replica count; bypasses the breaker. Completes
+   * with whether Redis answered.
+   */
+  private CompletableFuture<Boolean> heartbeat() {
+    RedisLink c = connection.get();
     if (closed) {
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(false);
     }
     if (c == null) {
-      return connect();
+      return connect().thenApply(v -> false);
     }
     CompletableFuture<Long> count;
     try {
       count =
-          c.async()
+          c.commands()
               .<Long>eval(
                   HEARTBEAT_SCRIPT,
                   ScriptOutputType.INTEGER,
@@ -215,10 +256,10 @@ public final class RedisBackend implements AutoCloseable {
           if (err == null && n != null) {
             liveReplicas = (int) Math.max(1, Math.min(n, Integer.MAX_VALUE));
             breaker.onSuccess();
-          } else {
-            breaker.onFailure();
+            return true;
           }
-          return null;
+          breaker.onFailure();
+          return false;
         });
   }
 
@@ -243,16 +284,16 @@ public final class RedisBackend implements AutoCloseable {
   }
 
   /** The connection when there is one and the breaker lets a call through; else null. */
-  StatefulRedisConnection<String, byte[]> acquire() {
-    StatefulRedisConnection<String, byte[]> c = connection.get();
+  RedisLink acquire() {
+    RedisLink c = connection.get();
     if (c == null || !breaker.allow()) {
       return null;
     }
     return c;
   }
 
-  /** The connection, whatever the breaker says (building the bucket proxy manager). */
-  StatefulRedisConnection<String, byte[]> connection() {
+  /** The connection, whatever the breaker says (warming up). */
+  RedisLink connection() {
     return connection.get();
   }
 
@@ -260,6 +301,7 @@ public final class RedisBackend implements AutoCloseable {
     breaker.onSuccess();
   }
 
+  /** A call failed: counts towards the breaker. */
   void failed(Throwable cause) {
     LOG.debug("Redis call failed: {}", reason(cause));
     breaker.onFailure();
@@ -288,23 +330,34 @@ public final class RedisBackend implements AutoCloseable {
     return liveReplicas;
   }
 
+  RedisReplayGuard.FailureMode replayFailureMode() {
+    return replayFailureMode;
+  }
+
   void countLimiterFallback() {
     limiterFallbacks.incrementAndGet();
   }
 
+  /** A nonce check or signature binding Redis could not decide. */
   void countNonceFallback() {
     nonceFallbacks.incrementAndGet();
   }
 
+  /** A nonce check this replica's cache let through alone ({@code local} replay failure mode). */
+  void countReplayLocalDecision() {
+    replayLocalDecisions.incrementAndGet();
+  }
+
   public Stats stats() {
-    StatefulRedisConnection<String, byte[]> c = connection.get();
+    RedisLink c = connection.get();
     return new Stats(
-        c != null && c.isOpen(),
+        c != null && c.stateful().isOpen(),
         breaker.state().name(),
         breaker.openings(),
         liveReplicas,
         limiterFallbacks.get(),
-        nonceFallbacks.get());
+        nonceFallbacks.get(),
+        replayLocalDecisions.get());
   }
 
   /**
@@ -319,7 +372,7 @@ public final class RedisBackend implements AutoCloseable {
   }
 
   private String where() {
-    return uri.getHost() + ":" + uri.getPort();
+    return connector.where();
   }
 
   /** Leaves the replica count at once, then closes the connection and Lettuce's threads. */
@@ -329,21 +382,19 @@ public final class RedisBackend implements AutoCloseable {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    StatefulRedisConnection<String, byte[]> c = connection.getAndSet(null);
+    RedisLink c = connection.getAndSet(null);
     if (c != null) {
       try {
-        c.async()
+        c.commands()
             .zrem(key("replicas"), replicaIdBytes)
             .toCompletableFuture()
             .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.debug("could not leave the replica count: {}", e.getClass().getSimpleName());
       }
-      c.close();
+      c.stateful().close();
     }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    var unused =
-        resources.shutdown(0, 2, TimeUnit.SECONDS); // not awaited: close() does not block on it
+    connector.shutdown();
   }
 
   @Override

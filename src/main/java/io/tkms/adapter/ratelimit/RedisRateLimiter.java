@@ -9,7 +9,6 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.tkms.application.Caches;
 import io.tkms.application.port.RateLimiter;
 import io.vertx.core.Future;
@@ -41,7 +40,7 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
 
   /** The proxy manager of one connection and the bucket proxies made from it. */
   private record Proxies(
-      StatefulRedisConnection<String, byte[]> connection,
+      RedisLink connection,
       AsyncProxyManager<String> manager,
       Cache<String, AsyncBucketProxy> byKey) {}
 
@@ -95,7 +94,7 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
    * command timeout. Blocks at most about two seconds: call from boot, never on an event loop.
    */
   public RedisRateLimiter warmUp() {
-    StatefulRedisConnection<String, byte[]> conn = redis.connection();
+    RedisLink conn = redis.connection();
     if (conn != null) {
       redis.warmUp(() -> proxy(conn, Group.MANAGEMENT.name(), "warm-up", 1_000_000).tryConsume(1));
     }
@@ -109,7 +108,7 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
 
   @Override
   public Future<Boolean> tryAcquire(String appId, String group, long qps) {
-    StatefulRedisConnection<String, byte[]> conn = redis.acquire();
+    RedisLink conn = redis.acquire();
     if (conn == null) {
       return fallback(appId, group, qps);
     }
@@ -139,15 +138,14 @@ public final class RedisRateLimiter implements RateLimiter, GroupDefaults {
             });
   }
 
-  private AsyncBucketProxy proxy(
-      StatefulRedisConnection<String, byte[]> conn, String group, String appId, long qps) {
+  private AsyncBucketProxy proxy(RedisLink conn, String group, String appId, long qps) {
     Proxies p = proxies;
     if (p == null || p.connection() != conn) {
       synchronized (this) {
         p = proxies;
         if (p == null || p.connection() != conn) {
           Bucket4jLettuce.LettuceBasedProxyManagerBuilder<String> builder =
-              Bucket4jLettuce.casBasedBuilder(conn)
+              conn.bucketBuilder()
                   .expirationAfterWrite(
                       ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
                           Duration.ofSeconds(10)));

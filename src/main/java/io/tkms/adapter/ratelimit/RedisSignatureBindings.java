@@ -1,7 +1,6 @@
 package io.tkms.adapter.ratelimit;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.tkms.application.port.SignatureBindings;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * <prefix>sig:{<signature>}}) and each binding it ran as ({@code …:<binding digest>}), both
  * expiring with the signature's window, and refuses a new binding more than {@value
  * LocalSignatureBindings#REBIND_SECONDS} s after the first use anywhere. This replica's store is
- * asked first, so a repeat seen here costs no round trip. While Redis is unreachable, slow or
- * behind an open breaker the local store alone decides, counted with the nonce fallbacks ({@link
+ * asked first, so a repeat seen here costs no round trip. The two keys share a hash slot (the
+ * signature is the hash tag), so a Redis Cluster runs the script on one node. While Redis is
+ * unreachable, slow or behind an open breaker the local store alone decides, in either replay
+ * failure mode (a TC3 request carries no nonce), counted with the nonce fallbacks ({@link
  * RedisBackend.Stats#nonceFallbacks()}). Completes on the caller's context; never blocks.
  */
 public final class RedisSignatureBindings implements SignatureBindings {
@@ -51,7 +52,7 @@ public final class RedisSignatureBindings implements SignatureBindings {
         default -> LocalSignatureBindings.full();
       };
     }
-    StatefulRedisConnection<String, byte[]> conn = redis.acquire();
+    RedisLink conn = redis.acquire();
     if (conn == null) {
       redis.countNonceFallback();
       return LocalSignatureBindings.YES;
@@ -81,17 +82,14 @@ public final class RedisSignatureBindings implements SignatureBindings {
   }
 
   private CompletableFuture<Long> run(
-      StatefulRedisConnection<String, byte[]> conn,
-      String signature,
-      String binding,
-      long expiresAtEpochSecond) {
+      RedisLink conn, String signature, String binding, long expiresAtEpochSecond) {
     long now = clock.instant().getEpochSecond();
     long exAt = Math.max(expiresAtEpochSecond, now + 1);
     // One hash slot for both keys (Redis Cluster): the signature is the hash tag.
     String first = redis.key("sig:{" + signature + "}");
     String pair = first + ":" + Long.toHexString(LocalSignatureBindings.bindingBits(binding));
     try {
-      return conn.async()
+      return conn.commands()
           .<Long>eval(
               SCRIPT,
               ScriptOutputType.INTEGER,

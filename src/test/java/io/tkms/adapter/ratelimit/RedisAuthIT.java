@@ -6,6 +6,7 @@ import io.tkms.adapter.ratelimit.RedisRateLimiter.FailureMode;
 import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.it.TestRedis;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** KMS_REDIS_PASSWORD reaches Redis's AUTH; a wrong one leaves the replica in the failure mode. */
@@ -21,7 +22,15 @@ class RedisAuthIT {
                   redis.url(), "redis-test-password".toCharArray(), 1000, "auth:"));
       RedisBackend bad =
           RedisBackend.start(
-              vertx, new RedisBackend.Settings(redis.url(), "wrong".toCharArray(), 50, "auth:"));
+              vertx,
+              new RedisBackend.Settings(
+                  redis.url(),
+                  "wrong".toCharArray(),
+                  50,
+                  "auth:",
+                  false,
+                  RedisReplayGuard.FailureMode.LOCAL,
+                  Duration.ofSeconds(1)));
       try {
         assertThat(good.stats().connected()).isTrue();
         assertThat(

@@ -6,9 +6,13 @@ import io.tkms.adapter.ratelimit.RedisRateLimiter.FailureMode;
 import io.tkms.application.port.RateLimiter;
 import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.application.port.ReplayGuard;
+import io.tkms.error.ErrorCode;
+import io.tkms.error.KmsException;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class RedisUnreachableTest {
   static Vertx vertx;
   static RedisBackend backend;
+  static RedisBackend refusing;
 
   @BeforeAll
   static void start() throws Exception {
@@ -30,12 +35,32 @@ class RedisUnreachableTest {
     vertx = Vertx.vertx();
     backend =
         RedisBackend.start(
-            vertx, new RedisBackend.Settings("redis://127.0.0.1:" + port, null, 50, "t:"));
+            vertx,
+            new RedisBackend.Settings(
+                "redis://127.0.0.1:" + port,
+                null,
+                50,
+                "t:",
+                false,
+                RedisReplayGuard.FailureMode.LOCAL,
+                Duration.ofMillis(500)));
+    refusing =
+        RedisBackend.start(
+            vertx,
+            new RedisBackend.Settings(
+                "redis://127.0.0.1:" + port,
+                null,
+                50,
+                "t:",
+                false,
+                RedisReplayGuard.FailureMode.REFUSE,
+                Duration.ofMillis(500)));
   }
 
   @AfterAll
   static void stop() {
     backend.close();
+    refusing.close();
     vertx.close().await();
   }
 
@@ -83,10 +108,58 @@ class RedisUnreachableTest {
         new RedisReplayGuard(
             backend, new LocalReplayGuard(Clock.systemUTC(), 1000), Clock.systemUTC());
     long before = backend.stats().nonceFallbacks();
+    long beforeLocal = backend.stats().replayLocalDecisions();
     long ts = Clock.systemUTC().instant().getEpochSecond();
     assertThat(g.firstSeen("1250000000", "AKIDx", ts, "1", ts + 300).await()).isTrue();
     assertThat(g.firstSeen("1250000000", "AKIDx", ts, "1", ts + 300).await()).isFalse();
     assertThat(backend.stats().nonceFallbacks() - before).isEqualTo(1);
+    assertThat(backend.stats().replayLocalDecisions() - beforeLocal)
+        .as("the pass decided by this replica alone is counted")
+        .isEqualTo(1);
     assertThat(backend.stats().connected()).isFalse();
+  }
+
+  @Test
+  void refuseMode_failsNewNoncesWithInternalError_andStillRefusesReplaysAsReplays() {
+    ReplayGuard g =
+        new RedisReplayGuard(
+            refusing, new LocalReplayGuard(Clock.systemUTC(), 1000), Clock.systemUTC());
+    long ts = Clock.systemUTC().instant().getEpochSecond();
+    Future<Boolean> first = g.firstSeen("1250000000", "AKIDx", ts, "1", ts + 300);
+    assertThat(first.failed()).isTrue();
+    assertThat(first.cause()).isInstanceOf(KmsException.class);
+    assertThat(((KmsException) first.cause()).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+    assertThat(((KmsException) first.cause()).internalDetail())
+        .as("not logged per request: the backend reports the outage")
+        .isNull();
+    assertThat(g.firstSeen("1250000000", "AKIDx", ts, "1", ts + 300).await())
+        .as("seen here before: refused as a replay without asking Redis")
+        .isFalse();
+    assertThat(refusing.stats().nonceFallbacks()).isEqualTo(1);
+    assertThat(refusing.stats().replayLocalDecisions()).isZero();
+  }
+
+  @Test
+  void start_waitsAtMostItsStartWait_whenNothingAnswers() {
+    long t0 = System.nanoTime();
+    RedisBackend b =
+        RedisBackend.start(
+            vertx,
+            new RedisBackend.Settings(
+                "redis://127.0.0.1:1",
+                null,
+                50,
+                "t:",
+                false,
+                RedisReplayGuard.FailureMode.LOCAL,
+                Duration.ofMillis(700)));
+    try {
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      // At least the wait (it retried), and not much more (a busy machine: a wide upper margin).
+      assertThat(millis).isBetween(600L, 5_000L);
+      assertThat(b.stats().connected()).isFalse();
+    } finally {
+      b.close();
+    }
   }
 }
