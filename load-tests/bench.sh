@@ -70,8 +70,8 @@
 #   normal p99 = the median slice p99 between warm-up and the first restart; after each restart,
 #   the slices are above 2 x normal for at most 10 s after the dependency answers again; RSS and
 #   heap grow by less than 10 % from 5:45 to the last sample (judged from MIN = 7 on: the server
-#   remembers each TC3 signature for 5 min; with six samples or more each end is the median of
-#   its three samples). A Markdown section (command, machine, date, peak and
+#   remembers each TC3 signature for 5 min; growth = the rise of the least-squares line through
+#   the samples). A Markdown section (command, machine, date, peak and
 #   rate, counts per phase, p99 and recovery per restart, the memory series, the verdict) is
 #   appended to the report; every slice goes to <report>-soak-slices.tsv.
 set -euo pipefail
