@@ -9,23 +9,29 @@ import io.tkms.crypto.RandomSource;
 import io.tkms.domain.DeletionWindow;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
+import io.tkms.domain.KeyOrigin;
 import io.tkms.domain.KeyState;
 import io.tkms.domain.KeyState.Operation;
+import io.tkms.domain.KeyUsage;
+import io.tkms.domain.ManualRotation;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * CMK management for both protocols: create, describe, list, alias, description, the lifecycle
- * state machine ({@link KeyState#apply}) and rotation settings. Call on an event loop. Failures:
- * INVALID_KEY_ID, KEY_NOT_FOUND, the state table's refusals, ALIAS_EXISTS, CMK_LIMIT_EXCEEDED,
- * INVALID_PENDING_WINDOW, INTERNAL_ERROR. Aliases and descriptions are validated where requests are
- * decoded (their bounds differ per protocol); this service enforces uniqueness, quota and states.
+ * state machine ({@link KeyState#apply}), rotation settings and rotation on demand. Call on an
+ * event loop. Failures: INVALID_KEY_ID, KEY_NOT_FOUND, the state table's refusals, ALIAS_EXISTS,
+ * CMK_LIMIT_EXCEEDED, INVALID_PENDING_WINDOW, the rotation refusals (ROTATE_NOT_SUPPORTED,
+ * ROTATE_RATE_LIMITED, ROTATE_TASK_RUNNING), INTERNAL_ERROR. Aliases and descriptions are validated
+ * where requests are decoded (their bounds differ per protocol); this service enforces uniqueness,
+ * quota and states.
  */
 public final class KeyService {
   private final KeyRepository repository;
@@ -221,6 +227,46 @@ public final class KeyService {
         .compose(md -> repository.setRotation(caller.appId(), caller.region(), keyId, false, 0))
         .compose(this::foundOrFail)
         .onSuccess(v -> changed(keyId));
+  }
+
+  /**
+   * Rotates the key now (RotateKey): a new version that new ciphertexts use at once, here and, by
+   * the change announcement, on every replica; older ciphertexts still decrypt. The automatic
+   * rotation schedule is unchanged. Fails with KEY_NOT_FOUND, ROTATE_NOT_SUPPORTED, the state
+   * table's refusals of ENABLE_ROTATION (the key must be Enabled), ROTATE_RATE_LIMITED (once per
+   * {@link ManualRotation#MIN_INTERVAL}), ROTATE_TASK_RUNNING.
+   *
+   * @return the new version
+   */
+  public Future<Integer> rotate(Caller caller, KeyId keyId) {
+    return describe(caller, keyId)
+        .compose(
+            md -> {
+              // Every key of this model is symmetric with material made here; the rule is written
+              // for the key's usage and origin so that it holds for keys that are not.
+              ManualRotation.checkRotatable(KeyUsage.ENCRYPT_DECRYPT, KeyOrigin.TENCENT_KMS);
+              md.state().check(Operation.ENABLE_ROTATION);
+              return repository.rotateNow(
+                  caller.appId(),
+                  caller.region(),
+                  keyId,
+                  ManualRotation.MIN_INTERVAL,
+                  (appId, region, id, version) ->
+                      executor.execute(
+                          () ->
+                              hsa.generateWrapped(
+                                  KeyMaterialCache.wrapContext(appId, region, id, version))));
+            })
+        .onSuccess(v -> changed(keyId));
+  }
+
+  /**
+   * The key's rotations, automatic and manual, oldest first. Any state but purged; fails with
+   * KEY_NOT_FOUND.
+   */
+  public Future<List<KeyRepository.Rotation>> rotations(Caller caller, KeyId keyId) {
+    return allowed(caller, keyId, Operation.DESCRIBE)
+        .compose(md -> repository.rotations(caller.appId(), caller.region(), keyId));
   }
 
   private Future<KeyMetadata> allowed(Caller caller, KeyId keyId, Operation op) {

@@ -2,9 +2,13 @@ package io.tkms.crypto;
 
 import java.util.Arrays;
 import javax.crypto.Mac;
+import org.bouncycastle.crypto.digests.SM3Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
- * HKDF (RFC 5869) with HMAC-SHA256.
+ * HKDF (RFC 5869) with HMAC-SHA256 (the JDK's), and with HMAC-SM3 for the SM profile
+ * (BouncyCastle's).
  *
  * <p>Threading: thread safe; every call uses this thread's own HMAC engine. Throws no {@code
  * ErrorCode}: all inputs come from the server itself, so bad arguments are programming errors
@@ -17,6 +21,26 @@ public final class Hkdf {
   public static final int MAX_LENGTH = 255 * HASH_LENGTH;
 
   private Hkdf() {}
+
+  /**
+   * Extract-then-expand with HMAC-SM3 (HashLen 32), as {@link #deriveSha256} with SHA-256.
+   *
+   * @return L bytes of output keying material; the caller owns (and should zero) it
+   */
+  public static byte[] deriveSm3(byte[] ikm, byte[] salt, byte[] info, int length) {
+    if (ikm == null) {
+      throw new IllegalArgumentException("ikm is null");
+    }
+    if (length < 1 || length > MAX_LENGTH) {
+      throw new IllegalArgumentException("HKDF length must be 1.." + MAX_LENGTH);
+    }
+    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SM3Digest());
+    // HKDFParameters takes a null or empty salt as HashLen zero bytes (RFC 5869 2.2).
+    hkdf.init(new HKDFParameters(ikm, salt, info == null ? new byte[0] : info));
+    byte[] okm = new byte[length];
+    hkdf.generateBytes(okm, 0, length);
+    return okm;
+  }
 
   /**
    * Extract-then-expand.

@@ -11,25 +11,33 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Seals and opens client data under a CMK version, producing {@link CiphertextBlob} format v1.
+ * Seals and opens client data under a CMK version, producing {@link CiphertextBlob} format v1, or
+ * format v2 for an SM4 CMK of the SM profile.
  *
  * <p>Per message: {@code key = HKDF-SHA256(ikm = CMK material, salt = blob salt, info = header, L =
  * 32)}, then AES-256-GCM with the blob's random 12-byte nonce and {@code AAD = header ||
  * u32be(len(appId)) || appId (UTF-8) || context.canonical()}. A fresh key per message keeps each
  * GCM key far below the 2^32 random-nonce limit no matter how much one CMK encrypts; binding the
  * header, the owning AppId and the context means a blob cannot be replayed under another key
- * version, account or context. See {@code docs/ciphertext-format.md}.
+ * version, account or context. Format v2 is the same with {@code HKDF-SM3} (L = 16) and SM4-GCM
+ * over 16-byte material; it runs on BouncyCastle's engines, so only ever on the crypto worker pool.
+ * See {@code docs/ciphertext-format.md}.
  *
  * <p>Threading: thread safe; stateless apart from the thread-local JCA engines. Errors: {@link
  * #open} throws {@link ErrorCode#INVALID_CIPHERTEXT} for every reason a blob does not open (wrong
  * material, AppId or context, or any tampering), one answer for all so nothing leaks about which
- * check failed. {@link #seal} throws {@link ErrorCode#INTERNAL_ERROR} if the JCA fails. Material
- * that is not 32 bytes, or a plaintext beyond the format's ceiling, is a programming error ({@link
- * IllegalArgumentException}); destroyed material throws {@link IllegalStateException}.
+ * check failed, a blob of one format under material of the other's length included). {@link #seal}
+ * throws {@link ErrorCode#INTERNAL_ERROR} if the engine fails. Sealing under material of the wrong
+ * length for the format (32 bytes for v1, 16 for v2), or a plaintext beyond the format's ceiling,
+ * is a programming error ({@link IllegalArgumentException}); destroyed material throws {@link
+ * IllegalStateException}.
  */
 public final class MessageCipher {
   /** CMK material length: AES-256. */
   public static final int MATERIAL_LENGTH = 32;
+
+  /** CMK material length of the SM profile: SM4. */
+  public static final int SM_MATERIAL_LENGTH = 16;
 
   private final RandomSource random;
 
@@ -50,6 +58,22 @@ public final class MessageCipher {
       String appId,
       EncryptionContext ctx,
       byte[] plaintext) {
+    return seal(CiphertextBlob.FORMAT_V1, material, keyId, keyVersion, appId, ctx, plaintext);
+  }
+
+  /**
+   * As {@link #seal(SecretBytes, KeyId, int, String, EncryptionContext, byte[])}, in format {@code
+   * formatVersion}: {@link CiphertextBlob#FORMAT_V1} under 32-byte material, {@link
+   * CiphertextBlob#FORMAT_V2_SM} under 16-byte material.
+   */
+  public CiphertextBlob seal(
+      int formatVersion,
+      SecretBytes material,
+      KeyId keyId,
+      int keyVersion,
+      String appId,
+      EncryptionContext ctx,
+      byte[] plaintext) {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(appId, "appId");
     Objects.requireNonNull(ctx, "ctx");
@@ -58,18 +82,22 @@ public final class MessageCipher {
       // Callers enforce the API limit (4096); this only guards the format's hard ceiling.
       throw new IllegalArgumentException("plaintext does not fit a ciphertext blob");
     }
-    byte[] ikm = requireMaterial(material);
+    byte[] ikm = requireMaterial(material, formatVersion);
     // One draw for both (each DRBG call costs a generate-and-update round of its own).
     byte[] drawn = new byte[CiphertextBlob.SALT_LENGTH + CiphertextBlob.NONCE_LENGTH];
     random.nextBytes(drawn);
     byte[] salt = Arrays.copyOfRange(drawn, 0, CiphertextBlob.SALT_LENGTH);
     byte[] nonce = Arrays.copyOfRange(drawn, CiphertextBlob.SALT_LENGTH, drawn.length);
 
-    byte[] header = CiphertextBlob.headerFor(keyId, keyVersion, salt);
-    byte[] key = Hkdf.deriveSha256(ikm, salt, header, AesGcm.KEY_LENGTH);
+    byte[] header = CiphertextBlob.headerFor(formatVersion, keyId, keyVersion, salt);
+    byte[] key = messageKey(formatVersion, ikm, salt, header);
     try {
-      byte[] sealed = AesGcm.seal(key, nonce, plaintext, aad(header, appId, ctx));
-      return new CiphertextBlob(CiphertextBlob.FORMAT_V1, keyId, keyVersion, salt, nonce, sealed);
+      byte[] aad = aad(header, appId, ctx);
+      byte[] sealed =
+          formatVersion == CiphertextBlob.FORMAT_V2_SM
+              ? Sm4Gcm.seal(key, nonce, plaintext, aad)
+              : AesGcm.seal(key, nonce, plaintext, aad);
+      return new CiphertextBlob(formatVersion, keyId, keyVersion, salt, nonce, sealed);
     } finally {
       Arrays.fill(key, (byte) 0);
     }
@@ -84,13 +112,22 @@ public final class MessageCipher {
     Objects.requireNonNull(blob, "blob");
     Objects.requireNonNull(appId, "appId");
     Objects.requireNonNull(ctx, "ctx");
-    byte[] ikm = requireMaterial(material);
+    Objects.requireNonNull(material, "material");
+    int format = blob.formatVersion();
+    if (material.length() != materialLength(format)) {
+      // A blob of the other profile naming this key: not a ciphertext this material opens.
+      throw ErrorCode.INVALID_CIPHERTEXT.exception();
+    }
+    byte[] ikm = material.bytes();
     // header() re-encodes the decoded fields; decode is a bijection, so these are the exact
     // bytes that were authenticated at seal time.
     byte[] header = blob.header();
-    byte[] key = Hkdf.deriveSha256(ikm, blob.salt(), header, AesGcm.KEY_LENGTH);
+    byte[] key = messageKey(format, ikm, blob.salt(), header);
     try {
-      return AesGcm.open(key, blob.nonce(), blob.sealed(), aad(header, appId, ctx));
+      byte[] aad = aad(header, appId, ctx);
+      return format == CiphertextBlob.FORMAT_V2_SM
+          ? Sm4Gcm.open(key, blob.nonce(), blob.sealed(), aad)
+          : AesGcm.open(key, blob.nonce(), blob.sealed(), aad);
     } finally {
       Arrays.fill(key, (byte) 0);
     }
@@ -108,10 +145,22 @@ public final class MessageCipher {
         .array();
   }
 
-  private static byte[] requireMaterial(SecretBytes material) {
+  private static byte[] messageKey(int format, byte[] ikm, byte[] salt, byte[] header) {
+    return format == CiphertextBlob.FORMAT_V2_SM
+        ? Hkdf.deriveSm3(ikm, salt, header, Sm4Gcm.KEY_LENGTH)
+        : Hkdf.deriveSha256(ikm, salt, header, AesGcm.KEY_LENGTH);
+  }
+
+  /** The CMK material length a format seals under. */
+  public static int materialLength(int formatVersion) {
+    return formatVersion == CiphertextBlob.FORMAT_V2_SM ? SM_MATERIAL_LENGTH : MATERIAL_LENGTH;
+  }
+
+  private static byte[] requireMaterial(SecretBytes material, int formatVersion) {
     Objects.requireNonNull(material, "material");
-    if (material.length() != MATERIAL_LENGTH) {
-      throw new IllegalArgumentException("CMK material must be " + MATERIAL_LENGTH + " bytes");
+    int expected = materialLength(formatVersion);
+    if (material.length() != expected) {
+      throw new IllegalArgumentException("CMK material must be " + expected + " bytes");
     }
     return material.bytes();
   }

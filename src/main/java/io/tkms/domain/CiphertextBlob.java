@@ -7,17 +7,19 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * A ciphertext in wire format version 1. This layout is permanent once shipped: every blob ever
- * handed to a client must stay decryptable. See {@code docs/ciphertext-format.md}.
+ * A ciphertext in wire format version 1 (AES) or 2 (the SM profile). These layouts are permanent
+ * once shipped: every blob ever handed to a client must stay decryptable. Both versions share the
+ * layout below; version 2 seals with SM4-GCM under an HKDF-SM3 key instead of AES-256-GCM under an
+ * HKDF-SHA256 key. See {@code docs/ciphertext-format.md}.
  *
  * <pre>
  * offset  size  field
- *      0     1  format version (0x01)
+ *      0     1  format version (0x01, or 0x02 for the SM profile)
  *      1    16  key id (UUID, big-endian)
  *     17     4  key version (unsigned big-endian, &gt;= 1)
  *     21    16  salt (random; HKDF salt for the per-message key)
- *     37    12  nonce (random; AES-GCM IV)
- *     49   n+16 AES-256-GCM ciphertext || 16-byte tag
+ *     37    12  nonce (random; GCM IV)
+ *     49   n+16 AES-256-GCM (v1) or SM4-GCM (v2) ciphertext || 16-byte tag
  * </pre>
  *
  * <p>Bytes 0..36 are the header, which is authenticated (HKDF info and GCM AAD). The format allows
@@ -28,17 +30,21 @@ import java.util.Objects;
  * #decodeBase64} throw {@link ErrorCode#INVALID_CIPHERTEXT} for any malformed input; the canonical
  * constructor throws {@link IllegalArgumentException} for values the server should never build.
  *
- * @param formatVersion always {@link #FORMAT_V1}
+ * @param formatVersion {@link #FORMAT_V1} or {@link #FORMAT_V2_SM}
  * @param keyId the CMK
  * @param keyVersion the CMK's material version, &gt;= 1
  * @param salt 16 random bytes
  * @param nonce 12 random bytes
- * @param sealed AES-GCM ciphertext followed by the 16-byte tag
+ * @param sealed GCM ciphertext followed by the 16-byte tag
  */
 public record CiphertextBlob(
     int formatVersion, KeyId keyId, int keyVersion, byte[] salt, byte[] nonce, byte[] sealed) {
 
   public static final int FORMAT_V1 = 0x01;
+
+  /** The SM profile: SM4-GCM under an HKDF-SM3 message key, otherwise as version 1. */
+  public static final int FORMAT_V2_SM = 0x02;
+
   public static final int SALT_LENGTH = 16;
   public static final int NONCE_LENGTH = 12;
   public static final int TAG_LENGTH = 16;
@@ -59,7 +65,7 @@ public record CiphertextBlob(
   public static final int MAX_BASE64_LENGTH = (MAX_LENGTH + 2) / 3 * 4;
 
   public CiphertextBlob {
-    if (formatVersion != FORMAT_V1) {
+    if (!isKnownFormat(formatVersion)) {
       throw new IllegalArgumentException("unsupported format version");
     }
     Objects.requireNonNull(keyId, "keyId");
@@ -87,7 +93,8 @@ public record CiphertextBlob(
     if (raw == null || raw.length < MIN_LENGTH || raw.length > MAX_LENGTH) {
       throw ErrorCode.INVALID_CIPHERTEXT.exception();
     }
-    if ((raw[0] & 0xff) != FORMAT_V1) {
+    int formatVersion = raw[0] & 0xff;
+    if (!isKnownFormat(formatVersion)) {
       throw ErrorCode.INVALID_CIPHERTEXT.exception();
     }
     int at = 1 + KeyId.BYTES;
@@ -104,7 +111,11 @@ public record CiphertextBlob(
     byte[] salt = Arrays.copyOfRange(raw, 1 + KeyId.BYTES + 4, HEADER_LENGTH);
     byte[] nonce = Arrays.copyOfRange(raw, HEADER_LENGTH, HEADER_LENGTH + NONCE_LENGTH);
     byte[] sealed = Arrays.copyOfRange(raw, HEADER_LENGTH + NONCE_LENGTH, raw.length);
-    return new CiphertextBlob(FORMAT_V1, keyId, keyVersion, salt, nonce, sealed);
+    return new CiphertextBlob(formatVersion, keyId, keyVersion, salt, nonce, sealed);
+  }
+
+  private static boolean isKnownFormat(int formatVersion) {
+    return formatVersion == FORMAT_V1 || formatVersion == FORMAT_V2_SM;
   }
 
   /**
@@ -132,8 +143,16 @@ public record CiphertextBlob(
     return decode(raw);
   }
 
-  /** The 37-byte header for these values: the bytes that {@link #header()} returns. */
+  /** The 37-byte format-1 header for these values: the bytes that {@link #header()} returns. */
   public static byte[] headerFor(KeyId keyId, int keyVersion, byte[] salt) {
+    return headerFor(FORMAT_V1, keyId, keyVersion, salt);
+  }
+
+  /** The 37-byte header of format {@code formatVersion} for these values. */
+  public static byte[] headerFor(int formatVersion, KeyId keyId, int keyVersion, byte[] salt) {
+    if (!isKnownFormat(formatVersion)) {
+      throw new IllegalArgumentException("unsupported format version");
+    }
     if (keyVersion < 1) {
       throw new IllegalArgumentException("key version must be >= 1");
     }
@@ -141,7 +160,7 @@ public record CiphertextBlob(
       throw new IllegalArgumentException("salt must be " + SALT_LENGTH + " bytes");
     }
     return ByteBuffer.allocate(HEADER_LENGTH)
-        .put((byte) FORMAT_V1)
+        .put((byte) formatVersion)
         .put(keyId.toBytes())
         .putInt(keyVersion)
         .put(salt)
@@ -150,7 +169,7 @@ public record CiphertextBlob(
 
   /** The 37-byte header (version, key id, key version, salt). */
   public byte[] header() {
-    return headerFor(keyId, keyVersion, salt);
+    return headerFor(formatVersion, keyId, keyVersion, salt);
   }
 
   /** The complete wire form. */

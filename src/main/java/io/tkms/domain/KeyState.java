@@ -30,8 +30,9 @@ public enum KeyState {
     CANCEL_ARCHIVE,
     /** UpdateAlias, UpdateKeyDescription (SetKeyAttributes in API 2.0). */
     UPDATE,
+    /** EnableKeyRotation, and RotateKey (a manual rotation is allowed where automatic ones are). */
     ENABLE_ROTATION,
-    /** DescribeKey(s), GetKeyRotationStatus, DisableKeyRotation. */
+    /** DescribeKey(s), GetKeyRotationStatus, DisableKeyRotation, the rotation history. */
     DESCRIBE
   }
 

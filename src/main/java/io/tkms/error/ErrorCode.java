@@ -126,6 +126,24 @@ public enum ErrorCode {
       10350,
       "InvalidParameterValue.DuplicatedKeyId",
       "the same KeyId is given more than once"),
+  /** RotateKey within 24 hours of the key's last manual rotation (API 3.0 only). */
+  ROTATE_RATE_LIMITED(
+      4000,
+      10000,
+      "RequestLimitExceeded.RotateRateLimited",
+      "the key was rotated on demand less than 24 hours ago"),
+  /** RotateKey on a key that cannot rotate: asymmetric, or of imported material (API 3.0 only). */
+  ROTATE_NOT_SUPPORTED(
+      4000,
+      10000,
+      "UnsupportedOperation.RotateNotSupported",
+      "only symmetric keys with material made by this server can be rotated"),
+  /** RotateKey while another request holds the key: a rotation or another change (API 3.0 only). */
+  ROTATE_TASK_RUNNING(
+      4000,
+      10000,
+      "FailedOperation.RotateTaskRunning",
+      "the key is being rotated or changed by another request, retry"),
   CONFLICT(4000, 10000, "ResourceInUse", "resource already exists"),
   NOT_FOUND(4000, 10000, "ResourceNotFound", "resource not found"),
   INTERNAL_ERROR(6000, 10050, "InternalError", "server internal error");

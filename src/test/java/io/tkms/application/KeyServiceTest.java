@@ -12,6 +12,7 @@ import io.tkms.application.KeyService.NewKey;
 import io.tkms.application.port.ChangeBus.Change;
 import io.tkms.application.port.ChangeBus.Kind;
 import io.tkms.application.port.KeyQuery;
+import io.tkms.application.port.KeyRepository;
 import io.tkms.application.port.KeyRepository.Page;
 import io.tkms.application.port.KeyRepository.TagFilter;
 import io.tkms.domain.CiphertextBlob;
@@ -20,6 +21,7 @@ import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
 import io.tkms.domain.KeyState.Operation;
+import io.tkms.domain.SecretBytes;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
@@ -161,7 +163,8 @@ class KeyServiceTest {
     SET_ALIAS(Operation.UPDATE, (s, k) -> s.setAlias(ALICE, k, "renamed")),
     SET_DESCRIPTION(Operation.UPDATE, (s, k) -> s.setDescription(ALICE, k, "described")),
     ENABLE_ROTATION(Operation.ENABLE_ROTATION, (s, k) -> s.enableRotation(ALICE, k, 30)),
-    DISABLE_ROTATION(Operation.DESCRIBE, (s, k) -> s.disableRotation(ALICE, k));
+    DISABLE_ROTATION(Operation.DESCRIBE, (s, k) -> s.disableRotation(ALICE, k)),
+    ROTATE(Operation.ENABLE_ROTATION, (s, k) -> s.rotate(ALICE, k).mapEmpty());
 
     final Operation op;
     final BiFunction<KeyService, KeyId, Future<Void>> call;
@@ -344,6 +347,95 @@ class KeyServiceTest {
     byte[] blob =
         succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)).blob();
     assertThat(CiphertextBlob.decode(blob).keyVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void rotate_addsAVersion_thatNewCiphertextsUseAtOnce_andLeavesTheScheduleAlone() {
+    KeyId key = kms.newKey(ALICE, "k");
+    byte[] old =
+        succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)).blob();
+    succeeded(keys.enableRotation(ALICE, key, 30));
+    long nextRotation = succeeded(keys.describe(ALICE, key)).nextRotateTime();
+    kms.clock.advance(Duration.ofHours(1));
+
+    assertThat(succeeded(keys.rotate(ALICE, key))).isEqualTo(2);
+
+    KeyMetadata md = succeeded(keys.describe(ALICE, key));
+    assertThat(md.currentVersion()).isEqualTo(2);
+    assertThat(md.lastRotateTime()).isEqualTo(kms.clock.epochSecond());
+    assertThat(md.nextRotateTime()).isEqualTo(nextRotation);
+    assertThat(kms.bus.published()).last().isEqualTo(new Change(Kind.KEY, key.toString()));
+    byte[] blob =
+        succeeded(kms.crypto.encrypt(ALICE, key, TEXT.clone(), EncryptionContext.EMPTY)).blob();
+    assertThat(CiphertextBlob.decode(blob).keyVersion()).isEqualTo(2);
+    try (SecretBytes opened =
+        succeeded(kms.crypto.decrypt(ALICE, CiphertextBlob.decode(old), EncryptionContext.EMPTY))
+            .plaintext()) {
+      assertThat(opened.bytes()).isEqualTo(TEXT);
+    }
+  }
+
+  @Test
+  void rotate_aSecondTimeWithin24Hours_failsWithRotateRateLimited_andChangesNothing() {
+    KeyId key = kms.newKey(ALICE, "k");
+    succeeded(keys.rotate(ALICE, key));
+    int announced = kms.bus.published().size();
+    kms.clock.advance(Duration.ofHours(24).minusSeconds(1));
+
+    assertThat(failure(keys.rotate(ALICE, key))).isEqualTo(ErrorCode.ROTATE_RATE_LIMITED);
+    assertThat(succeeded(keys.describe(ALICE, key)).currentVersion()).isEqualTo(2);
+    assertThat(kms.bus.published()).hasSize(announced);
+
+    kms.clock.advance(Duration.ofSeconds(1));
+    assertThat(succeeded(keys.rotate(ALICE, key))).isEqualTo(3);
+  }
+
+  @Test
+  void rotate_isNotLimitedByAutomaticRotations_norByOtherKeys() {
+    KeyId key = kms.newKey(ALICE, "k");
+    KeyId other = kms.newKey(ALICE, "other");
+    succeeded(keys.enableRotation(ALICE, key, 7));
+    kms.clock.advance(Duration.ofDays(7));
+    assertThat(succeeded(kms.jobs.runOnce()).rotated()).containsExactly(key);
+    succeeded(keys.rotate(ALICE, other));
+
+    assertThat(succeeded(keys.rotate(ALICE, key))).isEqualTo(3);
+  }
+
+  @Test
+  void rotate_ofAnotherAccountsKey_failsWithKeyNotFound() {
+    KeyId key = kms.newKey(BOB, "bobs");
+    assertThat(failure(keys.rotate(ALICE, key))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
+    assertThat(kms.keyRepository.metadata(key).currentVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void rotate_racedByADisable_failsWithStateNotSupported_andMakesNoVersion() {
+    KeyId key = kms.newKey(ALICE, "k");
+    kms.keyRepository.beforeNextWrite(() -> kms.keyRepository.forceState(key, KeyState.DISABLED));
+    assertThat(failure(keys.rotate(ALICE, key))).isEqualTo(ErrorCode.KEY_STATE_NOT_SUPPORTED);
+    assertThat(kms.keyRepository.metadata(key).currentVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void rotations_listAutomaticAndManualRotations_oldestFirst_inEveryStateButPurged() {
+    KeyId key = kms.newKey(ALICE, "k");
+    assertThat(succeeded(keys.rotations(ALICE, key))).isEmpty();
+    long first = kms.clock.epochSecond();
+    succeeded(keys.rotate(ALICE, key));
+    succeeded(keys.enableRotation(ALICE, key, 7));
+    kms.clock.advance(Duration.ofDays(7));
+    succeeded(kms.jobs.runOnce());
+    long second = kms.clock.epochSecond();
+    succeeded(keys.disable(ALICE, key));
+
+    assertThat(succeeded(keys.rotations(ALICE, key)))
+        .containsExactly(
+            new KeyRepository.Rotation(2, first, true),
+            new KeyRepository.Rotation(3, second, false));
+    assertThat(failure(keys.rotations(BOB, key))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
+    kms.putInState(key, KeyState.PURGED);
+    assertThat(failure(keys.rotations(ALICE, key))).isEqualTo(ErrorCode.KEY_NOT_FOUND);
   }
 
   // ---- listing --------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One block of {@code vectors/ciphertext-v1.txt}, written by {@code gen_ciphertext_vectors.py} (an
- * independent Python implementation).
+ * One block of {@code vectors/ciphertext-v1.txt}, written by {@code gen_ciphertext_vectors.py}, or
+ * of {@code vectors/ciphertext-v2-sm.txt}, written by {@code gen_sm_vectors.py} (independent Python
+ * implementations).
  */
 record CiphertextVector(
     String name,
@@ -30,6 +31,7 @@ record CiphertextVector(
     String blob) {
 
   static final String RESOURCE = "/vectors/ciphertext-v1.txt";
+  static final String SM_RESOURCE = "/vectors/ciphertext-v2-sm.txt";
   private static final HexFormat HEX = HexFormat.of();
 
   @Override
@@ -38,10 +40,14 @@ record CiphertextVector(
   }
 
   static List<CiphertextVector> load() {
+    return load(RESOURCE);
+  }
+
+  static List<CiphertextVector> load(String resource) {
     List<CiphertextVector> out = new ArrayList<>();
-    try (InputStream in = CiphertextVector.class.getResourceAsStream(RESOURCE)) {
+    try (InputStream in = CiphertextVector.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing");
+        throw new IllegalStateException(resource + " is missing");
       }
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, UTF_8));
       Map<String, String> block = new LinkedHashMap<>();

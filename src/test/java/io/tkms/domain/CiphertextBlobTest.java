@@ -68,8 +68,19 @@ class CiphertextBlobTest {
   }
 
   @Test
+  void decode_theSmFormat_keepsItsVersionByte_andEncodesBackToTheSameBytes() {
+    byte[] raw = blob(16).encode();
+    raw[0] = (byte) CiphertextBlob.FORMAT_V2_SM;
+    CiphertextBlob sm = CiphertextBlob.decode(raw);
+    assertThat(sm.formatVersion()).isEqualTo(CiphertextBlob.FORMAT_V2_SM);
+    assertThat(sm.header()[0]).isEqualTo((byte) CiphertextBlob.FORMAT_V2_SM);
+    assertThat(sm.encode()).isEqualTo(raw);
+    assertThat(sm).isNotEqualTo(CiphertextBlob.decode(blob(16).encode()));
+  }
+
+  @Test
   void decode_unknownVersionByte_failsWithInvalidCiphertext() {
-    for (int version : new int[] {0x00, 0x02, 0x81, 0xff}) {
+    for (int version : new int[] {0x00, 0x03, 0x81, 0xff}) {
       byte[] raw = blob(16).encode();
       raw[0] = (byte) version;
       assertInvalidCiphertext(() -> CiphertextBlob.decode(raw));
@@ -124,7 +135,7 @@ class CiphertextBlobTest {
 
   @Test
   void constructor_withImpossibleValues_isAProgrammingError() {
-    assertThatThrownBy(() -> new CiphertextBlob(2, KEY_ID, 1, SALT, NONCE, new byte[16]))
+    assertThatThrownBy(() -> new CiphertextBlob(3, KEY_ID, 1, SALT, NONCE, new byte[16]))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new CiphertextBlob(1, KEY_ID, 0, SALT, NONCE, new byte[16]))
         .isInstanceOf(IllegalArgumentException.class);

@@ -57,13 +57,13 @@ class LegacySigningIT {
 
   @Test
   void legacyApi3_unknownAndUnsupportedActions_answerLikeTencent() {
-    JsonObject unsupported = legacyV3("RotateKey").send().getJsonObject("Response");
+    JsonObject unsupported = legacyV3("BindCloudResource").send().getJsonObject("Response");
     assertThat(unsupported.getJsonObject("Error").getString("Code"))
         .isEqualTo("UnsupportedOperation");
     JsonObject unknown = legacyV3("NoSuchAction").send().getJsonObject("Response");
     assertThat(unknown.getJsonObject("Error").getString("Code")).isEqualTo("InvalidAction");
-    // API 2.0 has no RotateKey: an action it does not know.
-    JsonObject v2 = v2("RotateKey").send();
+    // API 2.0 has no BindCloudResource: an action it does not know.
+    JsonObject v2 = v2("BindCloudResource").send();
     assertThat(v2.getString("codeDesc")).isEqualTo("InvalidAction");
     assertThat(v2.getString("message")).isEqualTo("(10280) action is not existed");
   }

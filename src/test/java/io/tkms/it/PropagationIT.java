@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,5 +99,31 @@ class PropagationIT {
                             new JsonObject().put("KeyId", keyId).put("Plaintext", b64("v2")))
                         .getString("CiphertextBlob"))
                 == 2);
+  }
+
+  @Test
+  void manualRotationOnTwo_isUsedByOneAndThree() {
+    V3Client c1 = new V3Client(one.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
+    V3Client c2 = new V3Client(two.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
+    V3Client c3 = new V3Client(three.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
+    String keyId = Keys.create(c1, "rotated-on-demand");
+    for (V3Client c : List.of(c1, c3)) {
+      JsonObject first =
+          c.call("Encrypt", new JsonObject().put("KeyId", keyId).put("Plaintext", b64("v1")));
+      assertThat(LifecycleIT.version(first.getString("CiphertextBlob"))).isEqualTo(1);
+    }
+    assertThat(V3Client.code(c2.call("RotateKey", new JsonObject().put("KeyId", keyId)))).isNull();
+    for (V3Client c : List.of(c1, c3)) {
+      eventually(
+          PROPAGATION,
+          "the other replicas encrypt with version 2",
+          () ->
+              LifecycleIT.version(
+                      c.call(
+                              "Encrypt",
+                              new JsonObject().put("KeyId", keyId).put("Plaintext", b64("v2")))
+                          .getString("CiphertextBlob"))
+                  == 2);
+    }
   }
 }

@@ -53,7 +53,7 @@ class V3ErrorsIT {
   @Test
   void unknownAction_isInvalidAction_andUnbuiltAction_isUnsupportedOperation() {
     assertThat(code(client.call("MakeCoffee", new JsonObject()))).isEqualTo("InvalidAction");
-    assertThat(code(client.call("RotateKey", new JsonObject().put("KeyId", keyId))))
+    assertThat(code(client.call("BindCloudResource", new JsonObject().put("KeyId", keyId))))
         .isEqualTo("UnsupportedOperation");
     assertThat(code(client.call("GetPublicKey", new JsonObject().put("KeyId", keyId))))
         .isEqualTo("UnsupportedOperation");

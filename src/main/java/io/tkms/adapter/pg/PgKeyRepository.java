@@ -9,10 +9,12 @@ import io.tkms.domain.KeyState;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +31,16 @@ public final class PgKeyRepository implements KeyRepository {
           + " coalesce(extract(epoch FROM c.last_rotate_time)::bigint, 0) AS last_rotate_epoch,"
           + " coalesce(extract(epoch FROM c.next_rotate_time)::bigint, 0) AS next_rotate_epoch";
   private static final String LIVE = " AND c.key_state <> 'Purged'";
+
+  /** {@code cmk_versions.rotation} of a version the rotation job made. */
+  private static final String AUTOMATIC = "automatic";
+
+  /** {@code cmk_versions.rotation} of a version RotateKey made. */
+  private static final String MANUAL = "manual";
+
+  /** Postgres' lock_not_available: {@code FOR UPDATE NOWAIT} found the row locked. */
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
+
   private final Pool pool;
 
   public PgKeyRepository(Pool pool) {
@@ -71,7 +83,9 @@ public final class PgKeyRepository implements KeyRepository {
                                       }));
                         })
                     .compose(
-                        r -> insertVersion(conn, md.keyId(), first.version(), first.material()))
+                        r ->
+                            insertVersion(
+                                conn, md.keyId(), first.version(), first.material(), null))
                     .compose(
                         r ->
                             tags.isEmpty()
@@ -95,13 +109,21 @@ public final class PgKeyRepository implements KeyRepository {
                     : PgErrors.internal(e));
   }
 
+  /**
+   * @param rotation {@link #AUTOMATIC}, {@link #MANUAL}, or null for the version made with the key
+   */
   private static Future<?> insertVersion(
-      SqlConnection conn, KeyId keyId, int version, Hsa.Wrapped material) {
+      SqlConnection conn, KeyId keyId, int version, Hsa.Wrapped material, String rotation) {
     return conn.preparedQuery(
-            "INSERT INTO cmk_versions (key_id, version, material_wrapped, root_version) VALUES ($1, $2, $3, $4)")
+            "INSERT INTO cmk_versions (key_id, version, material_wrapped, root_version, rotation)"
+                + " VALUES ($1, $2, $3, $4, $5)")
         .execute(
             Tuple.of(
-                keyId.uuid(), version, Buffer.buffer(material.bytes()), material.rootVersion()));
+                keyId.uuid(),
+                version,
+                Buffer.buffer(material.bytes()),
+                material.rootVersion(),
+                rotation));
   }
 
   /**
@@ -321,7 +343,7 @@ public final class PgKeyRepository implements KeyRepository {
                             chain =
                                 chain
                                     .compose(v -> material.generate(appId, region, id, next))
-                                    .compose(w -> insertVersion(conn, id, next, w))
+                                    .compose(w -> insertVersion(conn, id, next, w, AUTOMATIC))
                                     .compose(
                                         x ->
                                             conn.preparedQuery(
@@ -336,6 +358,76 @@ public final class PgKeyRepository implements KeyRepository {
                           }
                           return chain.map(v -> List.copyOf(rotated));
                         }))
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<Integer> rotateNow(
+      String appId, String region, KeyId keyId, Duration minInterval, MaterialSource material) {
+    return pool.<Integer>withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "SELECT c.current_version, c.key_state, EXISTS (SELECT 1 FROM cmk_versions v"
+                            + " WHERE v.key_id = c.key_id AND v.rotation = 'manual'"
+                            + " AND v.created_at > now() - make_interval(hours => $4)) AS too_soon"
+                            + " FROM cmks c WHERE c.key_id = $1 AND c.app_id = $2 AND c.region = $3"
+                            + LIVE
+                            + " FOR UPDATE OF c NOWAIT")
+                    .execute(
+                        Tuple.of(
+                            keyId.uuid(), appId, region, Math.toIntExact(minInterval.toHours())))
+                    .compose(
+                        rows -> {
+                          if (rows.size() == 0) {
+                            return Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
+                          }
+                          Row r = rows.iterator().next();
+                          if (!KeyState.ENABLED.wireName().equals(r.getString("key_state"))) {
+                            return Future.failedFuture(
+                                ErrorCode.KEY_STATE_NOT_SUPPORTED.exception(
+                                    "the key's state changed concurrently, retry"));
+                          }
+                          if (r.getBoolean("too_soon")) {
+                            return Future.failedFuture(ErrorCode.ROTATE_RATE_LIMITED.exception());
+                          }
+                          int next = r.getInteger("current_version") + 1;
+                          return material
+                              .generate(appId, region, keyId, next)
+                              .compose(w -> insertVersion(conn, keyId, next, w, MANUAL))
+                              .compose(
+                                  x ->
+                                      conn.preparedQuery(
+                                              "UPDATE cmks SET current_version = $2, last_rotate_time = now(),"
+                                                  + " updated_at = now() WHERE key_id = $1")
+                                          .execute(Tuple.of(keyId.uuid(), next)))
+                              .map(x -> next);
+                        }))
+        .recover(
+            e ->
+                e instanceof PgException p && LOCK_NOT_AVAILABLE.equals(p.getSqlState())
+                    ? Future.failedFuture(ErrorCode.ROTATE_TASK_RUNNING.exception())
+                    : PgErrors.internal(e));
+  }
+
+  @Override
+  public Future<List<Rotation>> rotations(String appId, String region, KeyId keyId) {
+    return pool.preparedQuery(
+            "SELECT v.version, extract(epoch FROM v.created_at)::bigint AS rotate_time,"
+                + " v.rotation = 'manual' AS manual FROM cmk_versions v JOIN cmks c USING (key_id)"
+                + " WHERE c.key_id = $1 AND c.app_id = $2 AND c.region = $3"
+                + LIVE
+                + " AND v.rotation IS NOT NULL ORDER BY v.version")
+        .execute(Tuple.of(keyId.uuid(), appId, region))
+        .map(
+            rows -> {
+              List<Rotation> out = new ArrayList<>();
+              for (Row r : rows) {
+                out.add(
+                    new Rotation(
+                        r.getInteger("version"), r.getLong("rotate_time"), r.getBoolean("manual")));
+              }
+              return List.copyOf(out);
+            })
         .recover(PgErrors::internal);
   }
 

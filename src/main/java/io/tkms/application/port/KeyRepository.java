@@ -4,6 +4,7 @@ import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,7 +92,6 @@ public interface KeyRepository {
    */
   Future<List<KeyId>> purgeDue(int limit);
 
-  /** New material for version {@code version} of {@code keyId}. */
   /** Fresh wrapped material for a new version of a key of {@code appId} in {@code region}. */
   @FunctionalInterface
   interface MaterialSource {
@@ -107,4 +107,31 @@ public interface KeyRepository {
    * @return the rotated keys
    */
   Future<List<KeyId>> rotateDue(int limit, MaterialSource material);
+
+  /**
+   * One rotation of a key: the version it made and when (Unix seconds, by the database's clock);
+   * {@code manual} when a caller asked for it (RotateKey), false for the rotation job.
+   */
+  record Rotation(int version, long rotateTime, boolean manual) {}
+
+  /**
+   * Rotates the key now, at a caller's request: one new version with {@code material}'s material,
+   * current version moved to it; the automatic rotation schedule is left as it is. The key's row is
+   * locked without waiting, so a rotation or change running at the same moment is reported rather
+   * than waited for.
+   *
+   * @param minInterval the shortest time allowed since the key's last manual rotation, judged by
+   *     the database's clock (whole hours)
+   * @return the new version; fails with KEY_NOT_FOUND (not there, or purged),
+   *     KEY_STATE_NOT_SUPPORTED (no longer Enabled), ROTATE_RATE_LIMITED (rotated on demand within
+   *     {@code minInterval}), ROTATE_TASK_RUNNING (the row is locked by another transaction)
+   */
+  Future<Integer> rotateNow(
+      String appId, String region, KeyId keyId, Duration minInterval, MaterialSource material);
+
+  /**
+   * The key's rotations, automatic and manual, oldest first (the version made with the key is not
+   * one); empty when the key never rotated or is not the account's in the region.
+   */
+  Future<List<Rotation>> rotations(String appId, String region, KeyId keyId);
 }

@@ -9,6 +9,7 @@ import io.tkms.domain.KeyState;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,7 +27,8 @@ import java.util.function.Predicate;
  * (case-sensitive, "" never conflicts), state changes are compare-and-set, and "now" for deletion
  * and rotation dates is {@code clock} (the database's clock). Answers complete at once. Test hooks
  * record {@link #findAll} calls, fail the next one, and let "another request" change a key just
- * before the next write.
+ * before the next write. Rotations are recorded with the clock's time, as the database records its
+ * own.
  */
 public final class InMemoryKeyRepository implements KeyRepository {
   private static final long DAY = 86_400;
@@ -35,6 +37,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
   private final Map<KeyId, KeyMetadata> keys = new LinkedHashMap<>();
   private final Map<KeyId, List<StoredVersion>> versions = new HashMap<>();
   private final Map<KeyId, Map<String, String>> tags = new HashMap<>();
+  private final Map<KeyId, List<Rotation>> rotations = new HashMap<>();
   private final List<List<KeyId>> findAllCalls = new ArrayList<>();
   private RuntimeException failNextFindAll;
   private Runnable beforeNextWrite;
@@ -322,7 +325,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
               .compose(v -> material.generate(md.appId(), md.region(), md.keyId(), next))
               .map(
                   w -> {
-                    rotate(md.keyId(), next, w);
+                    rotate(md.keyId(), next, w, false);
                     rotated.add(md.keyId());
                     return null;
                   });
@@ -330,10 +333,52 @@ public final class InMemoryKeyRepository implements KeyRepository {
     return chain.map(v -> List.copyOf(rotated));
   }
 
+  @Override
+  public Future<Integer> rotateNow(
+      String appId, String region, KeyId keyId, Duration minInterval, MaterialSource material) {
+    runBeforeWrite();
+    KeyMetadata md = keys.get(keyId);
+    if (md == null || !md.ownedBy(appId, region) || md.state() == KeyState.PURGED) {
+      return Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
+    }
+    if (md.state() != KeyState.ENABLED) {
+      return Future.failedFuture(
+          ErrorCode.KEY_STATE_NOT_SUPPORTED.exception(
+              "the key's state changed concurrently, retry"));
+    }
+    boolean tooSoon =
+        rotations.getOrDefault(keyId, List.of()).stream()
+            .anyMatch(r -> r.manual() && r.rotateTime() > now() - minInterval.toSeconds());
+    if (tooSoon) {
+      return Future.failedFuture(ErrorCode.ROTATE_RATE_LIMITED.exception());
+    }
+    int next = md.currentVersion() + 1;
+    return material
+        .generate(appId, region, keyId, next)
+        .map(
+            w -> {
+              rotate(keyId, next, w, true);
+              return next;
+            });
+  }
+
+  @Override
+  public Future<List<Rotation>> rotations(String appId, String region, KeyId keyId) {
+    KeyMetadata md = keys.get(keyId);
+    if (md == null || !md.ownedBy(appId, region) || md.state() == KeyState.PURGED) {
+      return Future.succeededFuture(List.of());
+    }
+    return Future.succeededFuture(List.copyOf(rotations.getOrDefault(keyId, List.of())));
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
-  private void rotate(KeyId keyId, int version, Hsa.Wrapped material) {
+  /** A new version; a manual rotation leaves the automatic schedule as it was. */
+  private void rotate(KeyId keyId, int version, Hsa.Wrapped material, boolean manual) {
     versions.get(keyId).add(new StoredVersion(version, material));
+    rotations
+        .computeIfAbsent(keyId, k -> new ArrayList<>())
+        .add(new Rotation(version, now(), manual));
     KeyMetadata md = keys.get(keyId);
     keys.put(
         keyId,
@@ -351,7 +396,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
             md.rotationEnabled(),
             md.rotateDays(),
             now(),
-            now() + md.rotateDays() * DAY));
+            manual ? md.nextRotateTime() : now() + md.rotateDays() * DAY));
   }
 
   /** Applies {@code change} to a live key of the account and region that satisfies {@code when}. */

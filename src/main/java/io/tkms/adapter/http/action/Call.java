@@ -85,6 +85,11 @@ public final class Call {
     throw new IllegalStateException(action.name() + " does not declare the field " + field.name());
   }
 
+  /** The request's id, as the answer's {@code RequestId} and its audit event carry it. */
+  public String requestId() {
+    return exchange.requestId;
+  }
+
   /** Records the key the request is about, for its audit event (when no input field names it). */
   public void keyId(KeyId keyId) {
     exchange.keyId = keyId.toString();

@@ -171,11 +171,11 @@ class DispatcherTest {
   void lookup_unknownIsInvalidAction_unsupportedIsUnsupportedOperation_beforeAnyThrottling() {
     Dispatcher v3 = new Dispatcher(ActionCatalog.standard(), new Pipeline(null), Protocol.V3);
     Dispatcher v2 = new Dispatcher(ActionCatalog.standard(), new Pipeline(null), Protocol.V2);
-    assertThat(failure(v3.dispatch(exchange(), CALLER, "RotateKey", Map.of())))
+    assertThat(failure(v3.dispatch(exchange(), CALLER, "BindCloudResource", Map.of())))
         .isEqualTo(ErrorCode.UNSUPPORTED_OPERATION);
     assertThat(failure(v3.dispatch(exchange(), CALLER, "Nope", Map.of())))
         .isEqualTo(ErrorCode.INVALID_ACTION);
-    Future<JsonObject> unknownV2 = v2.dispatch(exchange(), CALLER, "RotateKey", Map.of());
+    Future<JsonObject> unknownV2 = v2.dispatch(exchange(), CALLER, "BindCloudResource", Map.of());
     assertThat(failure(unknownV2)).isEqualTo(ErrorCode.INVALID_ACTION);
     assertThat(unknownV2.cause().getMessage()).isEqualTo(ErrorCode.INVALID_ACTION.message());
   }
