@@ -72,7 +72,7 @@ public final class PublicKeys {
     } catch (IllegalArgumentException e) {
       throw ErrorCode.INVALID_PARAMETER.exception(field + " is not a PEM public key");
     }
-    if (der.length < MIN_DER) {
+    if (der.length < MIN_DER || der.length > MAX_DER) {
       throw ErrorCode.INVALID_PARAMETER.exception(field + " is not a PEM public key");
     }
     return der;
