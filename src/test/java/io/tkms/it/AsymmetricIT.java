@@ -522,6 +522,50 @@ class AsymmetricIT {
     assertThat(kms.SignByAsymmetricKey(s).getSignature()).isNotEmpty();
   }
 
+  @Test
+  void aKeyPair_survivesARootKeyRotationAndTheRewrap() throws Exception {
+    CreateKeyRequest create = new CreateKeyRequest();
+    create.setAlias("asym-rewrapped");
+    create.setKeyUsage("ASYMMETRIC_SIGN_VERIFY_SM2");
+    String keyId = kms.CreateKey(create).getKeyId();
+    SignByAsymmetricKeyRequest s = new SignByAsymmetricKeyRequest();
+    s.setKeyId(keyId);
+    s.setAlgorithm("SM2DSA");
+    s.setMessage(b64(MESSAGE));
+    String before = kms.SignByAsymmetricKey(s).getSignature();
+
+    int next =
+        server
+            .admin("POST", "/admin/v1/root-key/rotate", new io.vertx.core.json.JsonObject())
+            .getInteger("currentVersion");
+    io.tkms.testing.Eventually.eventually(
+        java.time.Duration.ofSeconds(30),
+        () -> {
+          io.vertx.core.json.JsonObject st = server.admin("GET", "/admin/v1/root-key", null);
+          for (Object v : st.getJsonArray("versions")) {
+            io.vertx.core.json.JsonObject version = (io.vertx.core.json.JsonObject) v;
+            if (version.getInteger("version") != next) {
+              assertThat(version.getLong("keyVersions")).isZero();
+            }
+          }
+        });
+    // Drop the cached key pair: the next use unwraps the re-wrapped PKCS#8.
+    DisableKeyRequest dis = new DisableKeyRequest();
+    dis.setKeyId(keyId);
+    kms.DisableKey(dis);
+    EnableKeyRequest en = new EnableKeyRequest();
+    en.setKeyId(keyId);
+    kms.EnableKey(en);
+    VerifyByAsymmetricKeyRequest v = new VerifyByAsymmetricKeyRequest();
+    v.setKeyId(keyId);
+    v.setAlgorithm("SM2DSA");
+    v.setMessage(b64(MESSAGE));
+    v.setSignatureValue(before);
+    assertThat(kms.VerifyByAsymmetricKey(v).getSignatureValid()).isTrue();
+    v.setSignatureValue(kms.SignByAsymmetricKey(s).getSignature());
+    assertThat(kms.VerifyByAsymmetricKey(v).getSignatureValid()).isTrue();
+  }
+
   static String symmetric;
 
   static synchronized String symmetricKey() throws Exception {
