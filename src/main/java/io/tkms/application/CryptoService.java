@@ -8,6 +8,7 @@ import io.tkms.domain.EncryptionContext;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
+import io.tkms.domain.KeyUsage;
 import io.tkms.domain.SecretBytes;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
@@ -20,7 +21,8 @@ import java.util.Objects;
  * <p>Call on an event loop. The per-message AES-GCM runs in the {@code aead} executor (inline on
  * the event loop in production: a few microseconds, cheaper than a thread hop; ADR 0004); loading
  * and unwrapping keys stays on the worker pool ({@link KeyMaterialCache}). Failures:
- * INVALID_KEY_ID, KEY_NOT_FOUND, KEY_DISABLED, INVALID_CIPHERTEXT, INTERNAL_ERROR.
+ * INVALID_KEY_ID, KEY_NOT_FOUND, KEY_DISABLED, INVALID_CIPHERTEXT, KEY_USAGE_MISMATCH (an
+ * asymmetric key to encrypt with), INTERNAL_ERROR.
  */
 public final class CryptoService {
   /** Largest Encrypt plaintext, in raw bytes. */
@@ -202,7 +204,10 @@ public final class CryptoService {
               }
               KeyMetadata md = lk.metadata();
               try {
-                if (!md.ownedBy(caller.appId(), caller.region())) {
+                // An asymmetric key makes no blobs: one naming it is not a blob this caller can
+                // open.
+                if (!md.ownedBy(caller.appId(), caller.region())
+                    || md.usage() != KeyUsage.ENCRYPT_DECRYPT) {
                   throw ErrorCode.INVALID_CIPHERTEXT.exception();
                 }
                 md.state().check(KeyState.Operation.DECRYPT);
@@ -263,6 +268,10 @@ public final class CryptoService {
                 return Future.failedFuture(ErrorCode.KEY_NOT_FOUND.exception());
               }
               try {
+                if (lk.metadata().usage() != KeyUsage.ENCRYPT_DECRYPT) {
+                  throw ErrorCode.KEY_USAGE_MISMATCH.exception(
+                      "an asymmetric key does not encrypt with this action");
+                }
                 lk.metadata().state().check(op);
               } catch (RuntimeException e) {
                 lk.release();

@@ -5,6 +5,7 @@ import io.tkms.application.port.CryptoExecutor;
 import io.tkms.application.port.Hsa;
 import io.tkms.application.port.KeyQuery;
 import io.tkms.application.port.KeyRepository;
+import io.tkms.crypto.KeyPairs;
 import io.tkms.crypto.RandomSource;
 import io.tkms.domain.DeletionWindow;
 import io.tkms.domain.KeyId;
@@ -28,10 +29,10 @@ import java.util.Objects;
  * CMK management for both protocols: create, describe, list, alias, description, the lifecycle
  * state machine ({@link KeyState#apply}), rotation settings and rotation on demand. Call on an
  * event loop. Failures: INVALID_KEY_ID, KEY_NOT_FOUND, the state table's refusals, ALIAS_EXISTS,
- * CMK_LIMIT_EXCEEDED, INVALID_PENDING_WINDOW, the rotation refusals (ROTATE_NOT_SUPPORTED,
- * ROTATE_RATE_LIMITED, ROTATE_TASK_RUNNING), INTERNAL_ERROR. Aliases and descriptions are validated
- * where requests are decoded (their bounds differ per protocol); this service enforces uniqueness,
- * quota and states.
+ * CMK_LIMIT_EXCEEDED, INVALID_PENDING_WINDOW, UNSUPPORTED_OPERATION (rotation settings of an
+ * asymmetric key), the rotation refusals (ROTATE_NOT_SUPPORTED, ROTATE_RATE_LIMITED,
+ * ROTATE_TASK_RUNNING), INTERNAL_ERROR. Aliases and descriptions are validated where requests are
+ * decoded (their bounds differ per protocol); this service enforces uniqueness, quota and states.
  */
 public final class KeyService {
   private final KeyRepository repository;
@@ -67,37 +68,48 @@ public final class KeyService {
    * codec, since limits differ per protocol) and its tags. Start from {@link #DEFAULT} and name
    * what you set: {@code NewKey.DEFAULT.withAlias("orders").withTags(tags)}.
    */
-  public record NewKey(String alias, String description, Map<String, String> tags) {
-    /** No alias, no description, no tags. */
-    public static final NewKey DEFAULT = new NewKey("", "", Map.of());
+  public record NewKey(String alias, String description, Map<String, String> tags, KeyUsage usage) {
+    /** A symmetric key: no alias, no description, no tags. */
+    public static final NewKey DEFAULT = new NewKey("", "", Map.of(), KeyUsage.ENCRYPT_DECRYPT);
 
     public NewKey {
       Objects.requireNonNull(alias, "alias");
       Objects.requireNonNull(description, "description");
+      Objects.requireNonNull(usage, "usage");
       // Insertion order kept: tags are stored in the order the request listed them.
       tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
     }
 
     public NewKey withAlias(String alias) {
-      return new NewKey(alias, description, tags);
+      return new NewKey(alias, description, tags, usage);
     }
 
     public NewKey withDescription(String description) {
-      return new NewKey(alias, description, tags);
+      return new NewKey(alias, description, tags, usage);
     }
 
     public NewKey withTags(Map<String, String> tags) {
-      return new NewKey(alias, description, tags);
+      return new NewKey(alias, description, tags, usage);
+    }
+
+    /** A key of {@code usage} (an asymmetric usage makes a key pair). */
+    public NewKey withUsage(KeyUsage usage) {
+      return new NewKey(alias, description, tags, usage);
     }
   }
 
+  /** What key creation stores: the wrapped material and, for a key pair, its public key. */
+  private record Made(Hsa.Wrapped material, String publicKey) {}
+
   /**
-   * Creates an enabled CMK with fresh material from the HSA. Fails with ALIAS_EXISTS or
-   * CMK_LIMIT_EXCEEDED ({@link #quota()} keys per account and region).
+   * Creates an enabled CMK with fresh material from the HSA: 256 random bits for a symmetric key;
+   * for an asymmetric one a key pair made from the HSA's random generator, its private key stored
+   * as PKCS#8 wrapped exactly as symmetric material is (same wrap context) and never returned.
+   * Fails with ALIAS_EXISTS or CMK_LIMIT_EXCEEDED ({@link #quota()} keys per account and region).
    */
   public Future<KeyMetadata> create(Caller caller, NewKey key) {
     KeyId keyId = KeyId.random(random::nextBytes);
-    KeyMetadata md =
+    KeyMetadata created =
         KeyMetadata.created(
             keyId,
             caller.appId(),
@@ -106,14 +118,29 @@ public final class KeyService {
             key.description(),
             clock.instant().getEpochSecond(),
             caller.uin());
+    String context = KeyMaterialCache.wrapContext(caller.appId(), caller.region(), keyId, 1);
+    KeyUsage usage = key.usage();
     return executor
         .execute(
-            () ->
-                hsa.generateWrapped(
-                    KeyMaterialCache.wrapContext(caller.appId(), caller.region(), keyId, 1)))
+            () -> {
+              if (!usage.isAsymmetric()) {
+                return new Made(hsa.generateWrapped(context), "");
+              }
+              try (KeyPairs.Generated pair = KeyPairs.generate(usage, hsa::random)) {
+                return new Made(
+                    hsa.wrap(pair.pkcs8(), context),
+                    java.util.Base64.getEncoder().encodeToString(pair.spki()));
+              }
+            })
         .compose(
-            w -> repository.create(md, new KeyRepository.StoredVersion(1, w), quota, key.tags()))
-        .map(v -> md);
+            made -> {
+              KeyMetadata md =
+                  usage.isAsymmetric() ? created.asymmetric(usage, made.publicKey()) : created;
+              return repository
+                  .create(
+                      md, new KeyRepository.StoredVersion(1, made.material()), quota, key.tags())
+                  .map(v -> md);
+            });
   }
 
   /** The caller's key (any state but purged), or KEY_NOT_FOUND. */
@@ -217,6 +244,13 @@ public final class KeyService {
   /** Turns on automatic rotation every {@code days} (7–365); the key must be Enabled. */
   public Future<Void> enableRotation(Caller caller, KeyId keyId, int days) {
     return allowed(caller, keyId, Operation.ENABLE_ROTATION)
+        .compose(
+            md ->
+                md.usage().isAsymmetric()
+                    ? Future.<KeyMetadata>failedFuture(
+                        ErrorCode.UNSUPPORTED_OPERATION.exception(
+                            "rotation does not apply to asymmetric keys"))
+                    : Future.<KeyMetadata>succeededFuture(md))
         .compose(md -> repository.setRotation(caller.appId(), caller.region(), keyId, true, days))
         .compose(this::foundOrFail)
         .onSuccess(v -> changed(keyId));
@@ -242,9 +276,8 @@ public final class KeyService {
     return describe(caller, keyId)
         .compose(
             md -> {
-              // Every key of this model is symmetric with material made here; the rule is written
-              // for the key's usage and origin so that it holds for keys that are not.
-              ManualRotation.checkRotatable(KeyUsage.ENCRYPT_DECRYPT, KeyOrigin.TENCENT_KMS);
+              // Material is always made here (no import yet): the origin is TENCENT_KMS.
+              ManualRotation.checkRotatable(md.usage(), KeyOrigin.TENCENT_KMS);
               md.state().check(Operation.ENABLE_ROTATION);
               return repository.rotateNow(
                   caller.appId(),

@@ -70,7 +70,12 @@ public final class LimitPolicy {
     return effective(appId)
         .compose(
             l -> {
-              long groupQps = group == Group.CRYPTO ? l.crypto() : l.management();
+              long groupQps =
+                  switch (group) {
+                    case CRYPTO -> l.crypto();
+                    case MANAGEMENT -> l.management();
+                    default -> l.groups().getOrDefault(group.name(), l.management());
+                  };
               Integer actionQps = l.actions().get(action);
               Future<Boolean> first = limiter.tryAcquire(appId, group.name(), groupQps);
               return actionQps == null

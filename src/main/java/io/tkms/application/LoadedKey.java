@@ -1,5 +1,6 @@
 package io.tkms.application;
 
+import io.tkms.crypto.AsymmetricKey;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.SecretBytes;
 import java.util.Map;
@@ -16,6 +17,9 @@ public final class LoadedKey implements KeyLookup {
   private final KeyMetadata metadata;
   private final Map<Integer, SecretBytes> versions;
   private final AtomicInteger refs = new AtomicInteger(1);
+
+  /** An asymmetric key's parsed key pair, made on first use (on a worker) and kept with the key. */
+  private volatile AsymmetricKey keyPair;
 
   LoadedKey(KeyMetadata metadata, Map<Integer, SecretBytes> versions) {
     this.metadata = metadata;
@@ -43,6 +47,29 @@ public final class LoadedKey implements KeyLookup {
       throw new IllegalStateException("no material for version " + version);
     }
     return m;
+  }
+
+  /**
+   * An asymmetric key's key pair, parsed from its material on first use; valid only while a
+   * reference is held. Blocking the first time (parsing): call on a worker.
+   *
+   * @throws IllegalStateException for a symmetric key
+   */
+  AsymmetricKey keyPair() {
+    AsymmetricKey k = keyPair;
+    if (k == null) {
+      if (!metadata.usage().isAsymmetric()) {
+        throw new IllegalStateException("a symmetric key has no key pair");
+      }
+      // Two workers may parse at once: both results are equal, the last one stays.
+      k =
+          AsymmetricKey.parse(
+              metadata.usage(),
+              material(metadata.currentVersion()).bytes(),
+              java.util.Base64.getDecoder().decode(metadata.publicKey()));
+      keyPair = k;
+    }
+    return k;
   }
 
   /** Takes a reference; false when the key was already released for good. */

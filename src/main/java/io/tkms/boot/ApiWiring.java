@@ -8,6 +8,7 @@ import io.tkms.adapter.ratelimit.LocalSourceLimiter;
 import io.tkms.adapter.ratelimit.RedisBackend;
 import io.tkms.adapter.worker.InlineCryptoExecutor;
 import io.tkms.application.AdminService;
+import io.tkms.application.AsymmetricService;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
 import io.tkms.application.LimitPolicy;
@@ -97,6 +98,7 @@ final class ApiWiring {
             new InlineCryptoExecutor(),
             new MessageCipher(core.random()),
             core.hsa()),
+        new AsymmetricService(parts.keyCache(), core.executor(), core.hsa()),
         new KeyService(
             parts.keys(),
             parts.keyCache(),

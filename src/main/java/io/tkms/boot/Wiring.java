@@ -208,7 +208,10 @@ final class Wiring {
     KmsConfig.Limits limits = config.limits();
     return new LimitPolicy(
         new Limits(
-            limits.defaultCryptoQps(), limits.defaultManagementQps(), limits.defaultActionQps()),
+            limits.defaultCryptoQps(),
+            limits.defaultManagementQps(),
+            limits.defaultActionQps(),
+            limits.defaultGroupQps()),
         parts.accounts(),
         Limiters.rateLimiter(config, redis),
         parts.changes(),

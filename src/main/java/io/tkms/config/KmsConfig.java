@@ -75,7 +75,8 @@ public record KmsConfig(
       int defaultManagementQps,
       Map<String, Integer> defaultActionQps,
       int authFailuresPerIp,
-      int cmkQuota) {}
+      int cmkQuota,
+      Map<String, Integer> defaultGroupQps) {}
 
   /** The in-memory caches ({@code KMS_CACHE_*}). */
   public record Caches(int keyCacheSize, int keyCacheTtlSeconds, int credentialCacheTtlSeconds) {}

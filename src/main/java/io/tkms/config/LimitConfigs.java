@@ -14,7 +14,13 @@ final class LimitConfigs {
         raw.integer(Setting.DEFAULT_MANAGEMENT_QPS, 1, 100_000_000),
         actionLimits(raw.str(Setting.LIMITS_ACTIONS)),
         raw.integer(Setting.AUTH_FAILURES_PER_IP, 1, 1_000_000),
-        raw.integer(Setting.CMK_QUOTA, 0, 10_000_000));
+        raw.integer(Setting.CMK_QUOTA, 0, 10_000_000),
+        Map.of(
+            "SIGN", raw.integer(Setting.DEFAULT_SIGN_QPS, 1, 100_000_000),
+            "VERIFY", raw.integer(Setting.DEFAULT_VERIFY_QPS, 1, 100_000_000),
+            "ASYMMETRIC_DECRYPT",
+                raw.integer(Setting.DEFAULT_ASYMMETRIC_DECRYPT_QPS, 1, 100_000_000),
+            "PUBLIC_KEY", raw.integer(Setting.DEFAULT_PUBLIC_KEY_QPS, 1, 100_000_000)));
   }
 
   /** {@code GenerateDataKey=100,GenerateRandom=150}: action names to positive QPS. */

@@ -138,6 +138,30 @@ public enum Setting {
       "100",
       false,
       "Per-account QPS for all other actions."),
+  DEFAULT_SIGN_QPS(
+      "limits.default_sign_qps",
+      "KMS_DEFAULT_SIGN_QPS",
+      "1000",
+      false,
+      "Per-account QPS of SignByAsymmetricKey."),
+  DEFAULT_VERIFY_QPS(
+      "limits.default_verify_qps",
+      "KMS_DEFAULT_VERIFY_QPS",
+      "1000",
+      false,
+      "Per-account QPS of VerifyByAsymmetricKey."),
+  DEFAULT_ASYMMETRIC_DECRYPT_QPS(
+      "limits.default_asymmetric_decrypt_qps",
+      "KMS_DEFAULT_ASYMMETRIC_DECRYPT_QPS",
+      "1000",
+      false,
+      "Per-account QPS of AsymmetricRsaDecrypt and AsymmetricSm2Decrypt together."),
+  DEFAULT_PUBLIC_KEY_QPS(
+      "limits.default_public_key_qps",
+      "KMS_DEFAULT_PUBLIC_KEY_QPS",
+      "1000",
+      false,
+      "Per-account QPS of GetPublicKey."),
   LIMITS_ACTIONS(
       "limits.actions",
       "KMS_LIMITS_ACTIONS",

@@ -143,6 +143,120 @@ final class Jca {
     return java.security.KeyStore.getInstance("PKCS11", pkcs11);
   }
 
+  // ---- Asymmetric keys. A new engine per call: these operations cost 0.1–1 ms, far more than the
+  // look-up, and a fresh engine carries no state from a previous key.
+
+  /** Providers of the asymmetric engines, pinned like the others. */
+  static final String SUN_RSA_SIGN = "SunRsaSign";
+
+  static final String SUN_EC = "SunEC";
+
+  /** BouncyCastle's provider for SM2 key generation: never registered, always passed explicitly. */
+  private static final class Bc {
+    static final java.security.Provider PROVIDER =
+        new org.bouncycastle.jce.provider.BouncyCastleProvider();
+  }
+
+  /** A key-pair generator: {@code RSA} (SunRsaSign), {@code EC} (SunEC), {@code SM2} (BC EC). */
+  static java.security.KeyPairGenerator keyPairGenerator(String algorithm) {
+    try {
+      return switch (algorithm) {
+        case "RSA" -> java.security.KeyPairGenerator.getInstance("RSA", SUN_RSA_SIGN);
+        case "EC" -> java.security.KeyPairGenerator.getInstance("EC", SUN_EC);
+        case "SM2" -> java.security.KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
+        default -> throw new IllegalArgumentException(algorithm);
+      };
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " key generation is unavailable", e);
+    }
+  }
+
+  /** A key factory: {@code RSA} (SunRsaSign) or {@code EC} (SunEC). */
+  static java.security.KeyFactory keyFactory(String algorithm) {
+    try {
+      return java.security.KeyFactory.getInstance(
+          algorithm, "RSA".equals(algorithm) ? SUN_RSA_SIGN : SUN_EC);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " key factory is unavailable", e);
+    }
+  }
+
+  /**
+   * A signature engine: {@code NONEwithECDSA} (SunEC) or {@code NONEwithRSA} (SunJCE: raw PKCS#1
+   * v1.5 over the bytes given, the DigestInfo prepended by the caller).
+   */
+  static java.security.Signature signature(String algorithm) {
+    try {
+      return java.security.Signature.getInstance(
+          algorithm, algorithm.endsWith("ECDSA") ? SUN_EC : SUN_JCE);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " is unavailable", e);
+    }
+  }
+
+  /**
+   * An RSA cipher of SunJCE: {@code RSA/ECB/PKCS1Padding}, {@code OAEPPadding}, {@code NoPadding}.
+   */
+  static Cipher rsa(String transformation) {
+    try {
+      return Cipher.getInstance(transformation, SUN_JCE);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(transformation + " is unavailable", e);
+    }
+  }
+
+  /** A new digest of the SUN provider ({@code SHA-256}, {@code SHA-384}). */
+  static MessageDigest digest(String algorithm) {
+    try {
+      return MessageDigest.getInstance(algorithm, SUN);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " is unavailable", e);
+    }
+  }
+
+  /**
+   * A {@link SecureRandom} that draws every byte from {@code source} (the HSA's random generator):
+   * for the JCA and BouncyCastle engines that take one (key generation, ECDSA and SM2 nonces, PSS
+   * salts, OAEP seeds). Thread safe when {@code source} is.
+   */
+  static SecureRandom fromSource(java.util.function.Consumer<byte[]> source) {
+    return new SourceRandom(source);
+  }
+
+  private static final class SourceRandom extends SecureRandom {
+    private static final long serialVersionUID = 1L;
+
+    SourceRandom(java.util.function.Consumer<byte[]> source) {
+      super(new SourceSpi(source), null);
+    }
+  }
+
+  private static final class SourceSpi extends java.security.SecureRandomSpi {
+    private static final long serialVersionUID = 1L;
+    private final transient java.util.function.Consumer<byte[]> source;
+
+    SourceSpi(java.util.function.Consumer<byte[]> source) {
+      this.source = source;
+    }
+
+    @Override
+    protected void engineSetSeed(byte[] seed) {
+      // The source seeds itself; extra seed material is not needed.
+    }
+
+    @Override
+    protected void engineNextBytes(byte[] bytes) {
+      source.accept(bytes);
+    }
+
+    @Override
+    protected byte[] engineGenerateSeed(int numBytes) {
+      byte[] out = new byte[numBytes];
+      source.accept(out);
+      return out;
+    }
+  }
+
   /** A new AES/GCM/NoPadding engine (SunJCE) that no thread caches. */
   static Cipher newAesGcm() {
     try {

@@ -33,7 +33,12 @@ public enum KeyState {
     /** EnableKeyRotation, and RotateKey (a manual rotation is allowed where automatic ones are). */
     ENABLE_ROTATION,
     /** DescribeKey(s), GetKeyRotationStatus, DisableKeyRotation, the rotation history. */
-    DESCRIBE
+    DESCRIBE,
+    /**
+     * GetPublicKey, SignByAsymmetricKey, VerifyByAsymmetricKey, AsymmetricRsaDecrypt,
+     * AsymmetricSm2Decrypt: an asymmetric key works only while Enabled.
+     */
+    USE_KEY_PAIR
   }
 
   /** A cell: the state after the operation, or the refusal. */
@@ -47,23 +52,25 @@ public enum KeyState {
         ENABLED,
         "ENCRYPT=ok DECRYPT=ok ENABLE=ok DISABLE=DISABLED SCHEDULE_DELETION=!KEY_SHOULD_BE_DISABLED"
             + " CANCEL_DELETION=!KEY_NOT_PENDING_DELETE ARCHIVE=ARCHIVED CANCEL_ARCHIVE=!KEY_STATE_NOT_SUPPORTED UPDATE=ok"
-            + " ENABLE_ROTATION=ok DESCRIBE=ok");
+            + " ENABLE_ROTATION=ok DESCRIBE=ok USE_KEY_PAIR=ok");
     row(
         DISABLED,
         "ENCRYPT=!KEY_DISABLED DECRYPT=!KEY_DISABLED ENABLE=ENABLED DISABLE=ok SCHEDULE_DELETION=PENDING_DELETE"
             + " CANCEL_DELETION=!KEY_NOT_PENDING_DELETE ARCHIVE=!KEY_STATE_NOT_SUPPORTED CANCEL_ARCHIVE=!KEY_STATE_NOT_SUPPORTED"
-            + " UPDATE=ok ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok");
+            + " UPDATE=ok ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok"
+            + " USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED");
     row(
         PENDING_DELETE,
         "ENCRYPT=!KEY_PENDING_DELETE DECRYPT=!KEY_PENDING_DELETE ENABLE=!KEY_STATE_NOT_SUPPORTED"
             + " DISABLE=!KEY_STATE_NOT_SUPPORTED SCHEDULE_DELETION=!KEY_STATE_NOT_SUPPORTED CANCEL_DELETION=DISABLED"
             + " ARCHIVE=!KEY_STATE_NOT_SUPPORTED CANCEL_ARCHIVE=!KEY_STATE_NOT_SUPPORTED UPDATE=!KEY_STATE_NOT_SUPPORTED"
-            + " ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok");
+            + " ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED");
     row(
         ARCHIVED,
         "ENCRYPT=!KEY_ARCHIVED DECRYPT=ok ENABLE=!KEY_STATE_NOT_SUPPORTED DISABLE=!KEY_STATE_NOT_SUPPORTED"
             + " SCHEDULE_DELETION=!KEY_STATE_NOT_SUPPORTED CANCEL_DELETION=!KEY_NOT_PENDING_DELETE ARCHIVE=ok"
-            + " CANCEL_ARCHIVE=ENABLED UPDATE=ok ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok");
+            + " CANCEL_ARCHIVE=ENABLED UPDATE=ok ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok"
+            + " USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED");
     StringBuilder purged = new StringBuilder();
     for (Operation op : Operation.values()) {
       purged.append(op).append("=!KEY_NOT_FOUND ");

@@ -4,13 +4,21 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The QPS limits an account is held to: per action group, plus per-action limits for the actions
- * named in {@code actions}. Built from the configured defaults {@linkplain #overriddenBy overridden
- * by} the account's {@link LimitOverrides}.
+ * The QPS limits an account is held to: per action group ({@code crypto}, {@code management}, and
+ * the asymmetric groups in {@code groups} by name), plus per-action limits for the actions named in
+ * {@code actions}. Built from the configured defaults {@linkplain #overriddenBy overridden by} the
+ * account's {@link LimitOverrides} (which override the crypto and management groups and actions).
  */
-public record Limits(int crypto, int management, Map<String, Integer> actions) {
+public record Limits(
+    int crypto, int management, Map<String, Integer> actions, Map<String, Integer> groups) {
   public Limits {
     actions = Map.copyOf(actions);
+    groups = Map.copyOf(groups);
+  }
+
+  /** Limits without groups of their own beyond crypto and management. */
+  public Limits(int crypto, int management, Map<String, Integer> actions) {
+    this(crypto, management, actions, Map.of());
   }
 
   /** {@code this} with the limits {@code overrides} sets; actions merged, the override winning. */
@@ -18,6 +26,9 @@ public record Limits(int crypto, int management, Map<String, Integer> actions) {
     Map<String, Integer> merged = new HashMap<>(actions);
     merged.putAll(overrides.actions());
     return new Limits(
-        overrides.crypto().orElse(crypto), overrides.management().orElse(management), merged);
+        overrides.crypto().orElse(crypto),
+        overrides.management().orElse(management),
+        merged,
+        groups);
   }
 }

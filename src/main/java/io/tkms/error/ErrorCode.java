@@ -92,6 +92,25 @@ public enum ErrorCode {
       10470,
       "InvalidParameterValue.InvalidKeyUsage",
       "string of KeyUsage must be ENCRYPT/DECRYPT"),
+  /**
+   * The key's usage does not allow the operation: a symmetric key to sign, an asymmetric key to
+   * Encrypt, a signing key to decrypt.
+   */
+  KEY_USAGE_MISMATCH(
+      4490,
+      10470,
+      "InvalidParameterValue.InvalidKeyUsage",
+      "the key's usage does not allow this operation"),
+  /**
+   * A parameter that is well formed but not acceptable here: an algorithm the key may not use, a
+   * DIGEST of the wrong length, a public key that cannot be read, a plaintext too long for it.
+   */
+  INVALID_PARAMETER(4000, 10110, "InvalidParameter", "request parameters error"),
+  /**
+   * An asymmetric decryption failed. One code and one message for every cause (padding, length,
+   * format, integrity), so the answer reveals nothing about the ciphertext.
+   */
+  DECRYPT_FAILED(4000, 10000, "FailedOperation.DecryptError", "decryption failed"),
   CMK_LIMIT_EXCEEDED(
       4510,
       10610,

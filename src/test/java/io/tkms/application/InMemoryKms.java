@@ -45,6 +45,7 @@ final class InMemoryKms {
       new KeyService(keyRepository, keyCache, executor, hsa, random, clock, QUOTA, bus);
   final CryptoService crypto =
       new CryptoService(keyCache, executor, new InlineExecutor(), new MessageCipher(random), hsa);
+  final AsymmetricService asymmetric = new AsymmetricService(keyCache, executor, hsa);
   final LifecycleJobs jobs = new LifecycleJobs(keyRepository, keyCache, executor, hsa, bus);
   final AdminService admin = new AdminService(accounts, credentials, executor, hsa, bus);
 

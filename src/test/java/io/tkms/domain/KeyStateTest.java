@@ -87,7 +87,14 @@ class KeyStateTest {
                   "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport")),
           Map.entry(
-              Operation.DESCRIBE, List.of("Enabled", "Disabled", "PendingDelete", "Archived")));
+              Operation.DESCRIBE, List.of("Enabled", "Disabled", "PendingDelete", "Archived")),
+          Map.entry(
+              Operation.USE_KEY_PAIR,
+              List.of(
+                  "Enabled",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport")));
 
   @Test
   void everyCellOfTheStateTable() {

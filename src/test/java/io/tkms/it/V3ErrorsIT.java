@@ -55,7 +55,7 @@ class V3ErrorsIT {
     assertThat(code(client.call("MakeCoffee", new JsonObject()))).isEqualTo("InvalidAction");
     assertThat(code(client.call("BindCloudResource", new JsonObject().put("KeyId", keyId))))
         .isEqualTo("UnsupportedOperation");
-    assertThat(code(client.call("GetPublicKey", new JsonObject().put("KeyId", keyId))))
+    assertThat(code(client.call("EncryptByWhiteBox", new JsonObject())))
         .isEqualTo("UnsupportedOperation");
   }
 
@@ -311,7 +311,7 @@ class V3ErrorsIT {
             code(
                 client.call(
                     "CreateKey",
-                    new JsonObject().put("Alias", "u1").put("KeyUsage", "ASYMMETRIC_DECRYPT_SM2"))))
+                    new JsonObject().put("Alias", "u1").put("KeyUsage", "ASYMMETRIC_DECRYPT_DSA"))))
         .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
     assertThat(code(client.call("CreateKey", new JsonObject().put("Alias", "u2").put("Type", 2))))
         .isEqualTo("UnsupportedOperation");
@@ -332,7 +332,7 @@ class V3ErrorsIT {
                     new JsonObject()
                         .put("CiphertextBlob", "AAAA")
                         .put("EncryptionPublicKey", "pem"))))
-        .isEqualTo("UnsupportedOperation");
+        .isEqualTo("InvalidParameter");
     assertThat(
             code(
                 client.call(

@@ -291,7 +291,13 @@ class V3SdkIT {
         .isEqualTo("InvalidParameterValue.DuplicatedKeyId");
     GetPublicKeyRequest publicKey = new GetPublicKeyRequest();
     publicKey.setKeyId("00000000-0000-4000-8000-000000000000");
-    assertThat(code(() -> kms.GetPublicKey(publicKey))).isEqualTo("UnsupportedOperation");
+    assertThat(code(() -> kms.GetPublicKey(publicKey)))
+        .isEqualTo("ResourceUnavailable.CmkNotFound");
+    assertThat(
+            code(
+                () ->
+                    kms.DescribeWhiteBoxServiceStatus(new DescribeWhiteBoxServiceStatusRequest())))
+        .isEqualTo("UnsupportedOperation");
     ListKeyDetailRequest tags = new ListKeyDetailRequest();
     TagFilter f = new TagFilter();
     f.setTagKey("env");

@@ -1,6 +1,7 @@
 package io.tkms.adapter.http;
 
 import io.tkms.adapter.http.auth.Tc3KeyCache;
+import io.tkms.application.AsymmetricService;
 import io.tkms.application.CredentialCache;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
@@ -16,6 +17,7 @@ import java.time.Clock;
 public record ApiServices(
     HttpSettings settings,
     CryptoService crypto,
+    AsymmetricService asymmetric,
     KeyService keys,
     CredentialCache credentials,
     Tc3KeyCache signingKeys,

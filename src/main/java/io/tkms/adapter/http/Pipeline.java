@@ -353,9 +353,9 @@ public final class Pipeline {
               return ok
                   ? Future.<Void>succeededFuture()
                   : Future.failedFuture(
-                      (group == Group.CRYPTO
-                              ? ErrorCode.CRYPTO_THROTTLED
-                              : ErrorCode.MANAGEMENT_THROTTLED)
+                      (group == Group.MANAGEMENT
+                              ? ErrorCode.MANAGEMENT_THROTTLED
+                              : ErrorCode.CRYPTO_THROTTLED)
                           .exception());
             });
   }

@@ -49,7 +49,7 @@ public final class MicrometerRequestMetrics implements RequestMetrics {
   /** (protocol, action, success?) → timer, filled on first use. */
   private final AtomicReferenceArray<Timer> timers;
 
-  private final Counter[] limiter = new Counter[4];
+  private final Counter[] limiter = new Counter[Group.values().length * 2];
 
   /**
    * @param actionNames the vocabulary of the {@code action} label: every action of Tencent KMS API

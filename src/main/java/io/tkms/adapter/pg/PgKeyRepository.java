@@ -6,6 +6,7 @@ import io.tkms.application.port.KeyRepository;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
+import io.tkms.domain.KeyUsage;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -29,7 +30,8 @@ public final class PgKeyRepository implements KeyRepository {
       "c.key_id, c.app_id, c.region, c.alias, c.description, c.create_time, c.key_state, c.creator_uin, c.current_version,"
           + " coalesce(extract(epoch FROM c.deletion_date)::bigint, 0) AS deletion_epoch, c.rotation_enabled, c.rotate_days,"
           + " coalesce(extract(epoch FROM c.last_rotate_time)::bigint, 0) AS last_rotate_epoch,"
-          + " coalesce(extract(epoch FROM c.next_rotate_time)::bigint, 0) AS next_rotate_epoch";
+          + " coalesce(extract(epoch FROM c.next_rotate_time)::bigint, 0) AS next_rotate_epoch,"
+          + " c.key_usage, c.public_key";
   private static final String LIVE = " AND c.key_state <> 'Purged'";
 
   /** {@code cmk_versions.rotation} of a version the rotation job made. */
@@ -67,7 +69,8 @@ public final class PgKeyRepository implements KeyRepository {
                           }
                           return conn.preparedQuery(
                                   "INSERT INTO cmks (key_id, app_id, region, alias, description, key_state, creator_uin,"
-                                      + " create_time, current_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                                      + " create_time, current_version, key_usage, public_key)"
+                                      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
                               .execute(
                                   Tuple.from(
                                       new Object[] {
@@ -79,7 +82,13 @@ public final class PgKeyRepository implements KeyRepository {
                                         md.state().wireName(),
                                         md.creatorUin(),
                                         md.createTime(),
-                                        md.currentVersion()
+                                        md.currentVersion(),
+                                        md.usage().name(),
+                                        md.publicKey().isEmpty()
+                                            ? null
+                                            : Buffer.buffer(
+                                                java.util.Base64.getDecoder()
+                                                    .decode(md.publicKey()))
                                       }));
                         })
                     .compose(
@@ -174,6 +183,10 @@ public final class PgKeyRepository implements KeyRepository {
     if (q.state().isPresent()) {
       args.add(q.state().get().wireName());
       where.append(" AND c.key_state = $").append(args.size());
+    }
+    if (q.usage().isPresent()) {
+      args.add(q.usage().get().name());
+      where.append(" AND c.key_usage = $").append(args.size());
     }
     if (q.search().isPresent()) {
       args.add(
@@ -465,6 +478,10 @@ public final class PgKeyRepository implements KeyRepository {
         r.getBoolean("rotation_enabled"),
         r.getInteger("rotate_days"),
         r.getLong("last_rotate_epoch"),
-        r.getLong("next_rotate_epoch"));
+        r.getLong("next_rotate_epoch"),
+        KeyUsage.valueOf(r.getString("key_usage")),
+        r.getBuffer("public_key") == null
+            ? ""
+            : java.util.Base64.getEncoder().encodeToString(r.getBuffer("public_key").getBytes()));
   }
 }

@@ -9,8 +9,18 @@ import io.vertx.core.Future;
 public interface RateLimiter {
   /** Action groups with separate budgets. */
   enum Group {
+    /** Encrypt, Decrypt, GenerateDataKey, ReEncrypt, GenerateRandom. */
     CRYPTO,
-    MANAGEMENT
+    /** Every action no other group names. */
+    MANAGEMENT,
+    /** SignByAsymmetricKey. */
+    SIGN,
+    /** VerifyByAsymmetricKey. */
+    VERIFY,
+    /** AsymmetricRsaDecrypt and AsymmetricSm2Decrypt, one budget. */
+    ASYMMETRIC_DECRYPT,
+    /** GetPublicKey. */
+    PUBLIC_KEY
   }
 
   /**

@@ -127,6 +127,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
     Predicate<KeyMetadata> match =
         md ->
             q.state().map(s -> md.state() == s).orElse(true)
+                && q.usage().map(u -> md.usage() == u).orElse(true)
                 && q.search()
                     .map(s -> contains(md.keyId().toString(), s) || contains(md.alias(), s))
                     .orElse(true)
@@ -414,7 +415,8 @@ public final class InMemoryKeyRepository implements KeyRepository {
         || !when.test(md)) {
       return Future.succeededFuture(false);
     }
-    keys.put(keyId, change.apply(md));
+    // The fake's changes build symmetric metadata: keep the key's usage and public key.
+    keys.put(keyId, change.apply(md).asymmetric(md.usage(), md.publicKey()));
     return Future.succeededFuture(true);
   }
 
@@ -459,6 +461,8 @@ public final class InMemoryKeyRepository implements KeyRepository {
         md.rotationEnabled(),
         md.rotateDays(),
         md.lastRotateTime(),
-        md.nextRotateTime());
+        md.nextRotateTime(),
+        md.usage(),
+        md.publicKey());
   }
 }

@@ -95,6 +95,11 @@ public final class Action {
     return new Builder(name, Group.MANAGEMENT);
   }
 
+  /** An action of limiter group {@code group}, API 3.0 only. */
+  public static Builder of(Group group, String name) {
+    return new Builder(name, group);
+  }
+
   /** A Tencent API 3.0 action this server does not build: answered with UNSUPPORTED_OPERATION. */
   public static Action unsupported(Group group, String name) {
     return new Builder(name, group).build(null);

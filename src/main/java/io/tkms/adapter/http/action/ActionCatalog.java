@@ -44,6 +44,7 @@ public final class ActionCatalog {
   public static ActionCatalog standard() {
     List<Action> all = new ArrayList<>();
     all.addAll(CryptoActions.ALL);
+    all.addAll(AsymmetricActions.ALL);
     all.addAll(KeyActions.ALL);
     all.addAll(KeyStateActions.ALL);
     all.addAll(RotationActions.ALL);

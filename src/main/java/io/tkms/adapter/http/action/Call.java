@@ -3,6 +3,7 @@ package io.tkms.adapter.http.action;
 import io.tkms.adapter.http.ApiServices;
 import io.tkms.adapter.http.Exchange;
 import io.tkms.adapter.http.Protocol;
+import io.tkms.application.AsymmetricService;
 import io.tkms.application.Caller;
 import io.tkms.application.CryptoService;
 import io.tkms.application.KeyService;
@@ -48,6 +49,10 @@ public final class Call {
 
   public CryptoService crypto() {
     return services.crypto();
+  }
+
+  public AsymmetricService asymmetric() {
+    return services.asymmetric();
   }
 
   public KeyService keys() {

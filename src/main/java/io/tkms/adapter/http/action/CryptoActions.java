@@ -1,8 +1,10 @@
 package io.tkms.adapter.http.action;
 
+import static io.tkms.adapter.http.action.Fields.CALLER_PUBLIC_KEY;
 import static io.tkms.adapter.http.action.Fields.CIPHERTEXT_BLOB;
 import static io.tkms.adapter.http.action.Fields.DESTINATION_ENCRYPTION_CONTEXT;
 import static io.tkms.adapter.http.action.Fields.DESTINATION_KEY_ID;
+import static io.tkms.adapter.http.action.Fields.ENCRYPTION_ALGORITHM;
 import static io.tkms.adapter.http.action.Fields.ENCRYPTION_CONTEXT;
 import static io.tkms.adapter.http.action.Fields.ENCRYPTION_PUBLIC_KEY;
 import static io.tkms.adapter.http.action.Fields.IS_HOSTED_BY_KMS;
@@ -18,6 +20,7 @@ import io.tkms.domain.SecretBytes;
 import io.vertx.core.Future;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /** Encrypt, Decrypt, GenerateDataKey, ReEncrypt and GenerateRandom: the crypto limiter group. */
 final class CryptoActions {
@@ -33,25 +36,32 @@ final class CryptoActions {
   static final Action DECRYPT =
       Action.crypto("Decrypt")
           .v2()
-          .inputs(ENCRYPTION_PUBLIC_KEY, CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT)
-          .ignores("EncryptionAlgorithm")
+          .inputs(CALLER_PUBLIC_KEY, ENCRYPTION_ALGORITHM, CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT)
           .outputs("KeyId", "Plaintext")
+          .note(
+              "with EncryptionPublicKey, Plaintext is the base64 of the plaintext encrypted to that"
+                  + " key with EncryptionAlgorithm (a plaintext too long for the key:"
+                  + " InvalidParameter)")
           .handler(CryptoActions::decrypt);
 
   static final Action GENERATE_DATA_KEY =
       Action.crypto("GenerateDataKey")
           .v2()
           .inputs(
-              ENCRYPTION_PUBLIC_KEY,
+              CALLER_PUBLIC_KEY,
+              ENCRYPTION_ALGORITHM,
               IS_HOSTED_BY_KMS,
               KEY_ID,
               NUMBER_OF_BYTES,
               KEY_SPEC,
               ENCRYPTION_CONTEXT)
-          .ignores("EncryptionAlgorithm", "DataKeyName", "Description", "HsmClusterId", "Tags")
+          .ignores("DataKeyName", "Description", "HsmClusterId", "Tags")
           .outputs("KeyId", "Plaintext", "CiphertextBlob")
           .note(
-              "one of NumberOfBytes and KeySpec is required; NumberOfBytes wins (KeySpec is then not read)")
+              "one of NumberOfBytes and KeySpec is required; NumberOfBytes wins (KeySpec is then not"
+                  + " read); with EncryptionPublicKey, Plaintext is the data key encrypted to that"
+                  + " key with EncryptionAlgorithm (a data key too long for the key:"
+                  + " InvalidParameter)")
           .handler(CryptoActions::generateDataKey);
 
   static final Action RE_ENCRYPT =
@@ -93,31 +103,56 @@ final class CryptoActions {
   }
 
   private static Future<Result> decrypt(Call c) {
-    return c.crypto()
-        .decrypt(c.caller(), c.get(CIPHERTEXT_BLOB), c.get(ENCRYPTION_CONTEXT))
-        .map(
-            r -> {
-              try (SecretBytes pt = r.plaintext()) {
-                return c.result()
-                    .put("KeyId", r.keyId().toString())
-                    .put("Plaintext", base64(pt.bytes()));
-              }
-            });
+    Future<CryptoService.Decrypted> decrypted =
+        c.crypto().decrypt(c.caller(), c.get(CIPHERTEXT_BLOB), c.get(ENCRYPTION_CONTEXT));
+    Optional<byte[]> publicKey = c.find(CALLER_PUBLIC_KEY);
+    if (publicKey.isPresent()) {
+      return decrypted.compose(
+          r ->
+              c.asymmetric()
+                  .encryptTo(publicKey.get(), c.get(ENCRYPTION_ALGORITHM), r.plaintext())
+                  .map(
+                      ct ->
+                          c.result()
+                              .put("KeyId", r.keyId().toString())
+                              .put("Plaintext", base64(ct))));
+    }
+    return decrypted.map(
+        r -> {
+          try (SecretBytes pt = r.plaintext()) {
+            return c.result()
+                .put("KeyId", r.keyId().toString())
+                .put("Plaintext", base64(pt.bytes()));
+          }
+        });
   }
 
   private static Future<Result> generateDataKey(Call c) {
     int length = c.find(NUMBER_OF_BYTES).orElseGet(() -> c.get(KEY_SPEC).bytes());
-    return c.crypto()
-        .generateDataKey(c.caller(), c.get(KEY_ID), length, c.get(ENCRYPTION_CONTEXT))
-        .map(
-            r -> {
-              try (SecretBytes pt = r.plaintext()) {
-                return c.result()
-                    .put("KeyId", r.keyId().toString())
-                    .put("Plaintext", base64(pt.bytes()))
-                    .put("CiphertextBlob", base64(r.blob()));
-              }
-            });
+    Future<CryptoService.DataKey> made =
+        c.crypto().generateDataKey(c.caller(), c.get(KEY_ID), length, c.get(ENCRYPTION_CONTEXT));
+    Optional<byte[]> publicKey = c.find(CALLER_PUBLIC_KEY);
+    if (publicKey.isPresent()) {
+      return made.compose(
+          r ->
+              c.asymmetric()
+                  .encryptTo(publicKey.get(), c.get(ENCRYPTION_ALGORITHM), r.plaintext())
+                  .map(
+                      ct ->
+                          c.result()
+                              .put("KeyId", r.keyId().toString())
+                              .put("Plaintext", base64(ct))
+                              .put("CiphertextBlob", base64(r.blob()))));
+    }
+    return made.map(
+        r -> {
+          try (SecretBytes pt = r.plaintext()) {
+            return c.result()
+                .put("KeyId", r.keyId().toString())
+                .put("Plaintext", base64(pt.bytes()))
+                .put("CiphertextBlob", base64(r.blob()));
+          }
+        });
   }
 
   private static Future<Result> reEncrypt(Call c) {

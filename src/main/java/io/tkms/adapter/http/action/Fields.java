@@ -5,10 +5,12 @@ import static io.tkms.adapter.http.Protocol.V3;
 
 import io.tkms.application.CryptoService;
 import io.tkms.application.port.KeyRepository.TagFilter;
+import io.tkms.crypto.PublicKeys;
 import io.tkms.domain.Alias;
 import io.tkms.domain.CiphertextBlob;
 import io.tkms.domain.DeletionWindow;
 import io.tkms.domain.Description;
+import io.tkms.domain.EncryptionAlgorithm;
 import io.tkms.domain.EncryptionContext;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeySpec;
@@ -67,6 +69,28 @@ final class Fields {
   static final Field<Object> ENCRYPTION_PUBLIC_KEY =
       refused("EncryptionPublicKey", "EncryptionPublicKey is not supported by this server yet");
 
+  /**
+   * Decrypt's and GenerateDataKey's caller public key: the plaintext is answered encrypted to it.
+   * Only its text is decoded here (cheap); the key itself is parsed on a worker.
+   */
+  static final Field<byte[]> CALLER_PUBLIC_KEY =
+      Field.string("EncryptionPublicKey")
+          .only(V3)
+          .bounds(1, 4 * PublicKeys.MAX_DER, V3)
+          .mapBounded((text, spec) -> PublicKeys.decodePem(text, spec.name()))
+          .doc(
+              "PEM of an RSA (2048–4096 bits) or SM2 public key: Plaintext is then answered"
+                  + " encrypted to it");
+
+  static final Field<EncryptionAlgorithm> ENCRYPTION_ALGORITHM =
+      Field.string("EncryptionAlgorithm")
+          .only(V3)
+          .mapBounded((text, spec) -> EncryptionAlgorithm.parse(text, spec.name()))
+          .orElse(EncryptionAlgorithm.SM2)
+          .doc(
+              "with EncryptionPublicKey: `SM2` (raw C1C3C2, the default), `SM2_C1C3C2_ASN1`,"
+                  + " `RSAES_PKCS1_V1_5`, `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`");
+
   static final Field<Integer> IS_HOSTED_BY_KMS =
       Field.integer("IsHostedByKms", 0, 1)
           .only(V3)
@@ -110,7 +134,11 @@ final class Fields {
       Field.string("KeyUsage")
           .mapBounded((text, spec) -> Spellings.keyUsage(spec.protocol(), text))
           .orElse(KeyUsage.ENCRYPT_DECRYPT)
-          .doc("`ENCRYPT_DECRYPT` (API 2.0: `ENCRYPT/DECRYPT`)");
+          .doc(
+              "`ENCRYPT_DECRYPT` (API 2.0: `ENCRYPT/DECRYPT`, the only one there), or (API 3.0)"
+                  + " `ASYMMETRIC_DECRYPT_RSA_2048`, `ASYMMETRIC_DECRYPT_SM2`,"
+                  + " `ASYMMETRIC_SIGN_VERIFY_SM2`, `ASYMMETRIC_SIGN_VERIFY_ECC`,"
+                  + " `ASYMMETRIC_SIGN_VERIFY_RSA_2048`, `ASYMMETRIC_SIGN_VERIFY_ECDSA384`");
 
   static final Field<Integer> KEY_TYPE =
       Field.integer("Type", 1, 2)

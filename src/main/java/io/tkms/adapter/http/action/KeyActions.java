@@ -50,7 +50,9 @@ final class KeyActions {
               "TagCode",
               "TagMsg",
               "HsmClusterId")
-          .note("the CMK is Enabled, with fresh material from the HSA")
+          .note(
+              "the CMK is Enabled, with fresh material from the HSA (an asymmetric usage: a key pair"
+                  + " whose private key never leaves the server)")
           .handler(KeyActions::createKey);
 
   static final Action DESCRIBE_KEY =
@@ -91,7 +93,10 @@ final class KeyActions {
   static final Field<String> ORIGIN_FILTER =
       Field.string("Origin").doc("`ALL` or `TENCENT_KMS` (others match no key)");
   static final Field<String> KEY_USAGE_FILTER =
-      Field.string("KeyUsage").doc("`ALL` or `ENCRYPT_DECRYPT` (others match no key)");
+      Field.string("KeyUsage")
+          .doc(
+              "`ALL`, or one usage (`ENCRYPT_DECRYPT`, `ASYMMETRIC_…`); none: `ENCRYPT_DECRYPT` only"
+                  + " (others match no key)");
   static final Field<String> SEARCH_KEY_ALIAS =
       Field.string("SearchKeyAlias").doc("a substring of the key id or alias, any case");
 
@@ -141,7 +146,8 @@ final class KeyActions {
           UPDATE_KEY_DESCRIPTION);
 
   private static Future<Result> createKey(Call c) {
-    KeyService.NewKey key = KeyService.NewKey.DEFAULT.withTags(c.get(TAGS));
+    KeyService.NewKey key =
+        KeyService.NewKey.DEFAULT.withTags(c.get(TAGS)).withUsage(c.get(KEY_USAGE));
     key = c.find(ALIAS).map(key::withAlias).orElse(key);
     key = c.find(DESCRIPTION).map(key::withDescription).orElse(key);
     return c.keys()
@@ -158,11 +164,21 @@ final class KeyActions {
                   .put("CreateTime", md.createTime())
                   .put("Description", md.description())
                   .put("KeyState", md.state().wireName())
-                  .put("KeyUsage", Spellings.keyUsage(V3, KeyUsage.ENCRYPT_DECRYPT))
+                  .put("KeyUsage", Spellings.keyUsage(V3, md.usage()))
                   .put("TagCode", 0)
                   .put("TagMsg", "")
                   .put("HsmClusterId", "");
             });
+  }
+
+  /** The usage named {@code text}, or null. */
+  private static KeyUsage usageNamed(String text) {
+    for (KeyUsage u : KeyUsage.values()) {
+      if (u.name().equals(text)) {
+        return u;
+      }
+    }
+    return null;
   }
 
   private static Future<Result> describeKeys(Call c) {
@@ -199,12 +215,14 @@ final class KeyActions {
   private static Future<Result> listKeyDetail(Call c) {
     int state = c.get(KEY_STATE_FILTER);
     String origin = c.find(ORIGIN_FILTER).orElse("ALL");
-    String usage = c.find(KEY_USAGE_FILTER).orElse("ALL");
+    // As Tencent: no KeyUsage filter lists the symmetric keys only.
+    String usage = c.find(KEY_USAGE_FILTER).orElse(KeyUsage.ENCRYPT_DECRYPT.name());
+    KeyUsage only = usage.equals("ALL") ? null : usageNamed(usage);
     boolean none =
         c.get(ROLE) == 1
             || state == 4
             || !(origin.equals("ALL") || origin.equals("TENCENT_KMS"))
-            || !(usage.equals("ALL") || usage.equals(KeyUsage.ENCRYPT_DECRYPT.name()));
+            || (!usage.equals("ALL") && only == null);
     if (none) {
       return Future.succeededFuture(
           c.result().put("TotalCount", 0).put("KeyMetadatas", new JsonArray()));
@@ -222,6 +240,9 @@ final class KeyActions {
           default -> query;
         };
     query = c.find(SEARCH_KEY_ALIAS).map(query::withSearch).orElse(query);
+    if (only != null) {
+      query = query.withUsage(only);
+    }
     return c.keys()
         .query(c.caller(), query)
         .map(

@@ -22,9 +22,14 @@ final class KeyViews {
         .put("createTime", md.createTime())
         .put("description", md.description())
         .put("keyState", md.state().wireName())
-        .put("keyUsage", Spellings.keyUsage(Protocol.V2, KeyUsage.ENCRYPT_DECRYPT))
+        .put("keyUsage", Spellings.keyUsage(Protocol.V2, md.usage()))
         .put("type", 1)
         .put("deleteTime", md.deletionDate());
+  }
+
+  /** API 3.0's {@code Type}: 4 for the Chinese national algorithms (SM2), else 2 (FIPS). */
+  static int type(KeyUsage usage) {
+    return usage.isSm() ? 4 : 2;
   }
 
   /**
@@ -37,8 +42,8 @@ final class KeyViews {
         .put("CreateTime", md.createTime())
         .put("Description", md.description())
         .put("KeyState", md.state().wireName())
-        .put("KeyUsage", Spellings.keyUsage(Protocol.V3, KeyUsage.ENCRYPT_DECRYPT))
-        .put("Type", 2)
+        .put("KeyUsage", Spellings.keyUsage(Protocol.V3, md.usage()))
+        .put("Type", type(md.usage()))
         .put("CreatorUin", new BigInteger(md.creatorUin()))
         .put("KeyRotationEnabled", md.rotationEnabled())
         .put("Owner", "user")

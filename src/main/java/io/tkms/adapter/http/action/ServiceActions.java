@@ -51,21 +51,31 @@ final class ServiceActions {
   static final Action LIST_ALGORITHMS =
       Action.management("ListAlgorithms")
           .outputs("SymmetricAlgorithms", "AsymmetricAlgorithms", "AsymmetricSignVerifyAlgorithms")
-          .note("AES_256 symmetric only")
-          .handler(
-              c ->
-                  Future.succeededFuture(
-                      c.result()
-                          .put(
-                              "SymmetricAlgorithms",
-                              new JsonArray()
-                                  .add(
-                                      c.object()
-                                          .put("KeyUsage", KeyUsage.ENCRYPT_DECRYPT.name())
-                                          .put("Algorithm", "AES_256")
-                                          .json()))
-                          .put("AsymmetricAlgorithms", new JsonArray())
-                          .put("AsymmetricSignVerifyAlgorithms", new JsonArray())));
+          .note(
+              "what this server builds: AES_256; SM2 and RSA_2048 decryption; SM2, RSA_2048, ECC"
+                  + " and ECDSA384_SHA384 signatures")
+          .handler(ServiceActions::listAlgorithms);
+
+  private static Future<Result> listAlgorithms(Call c) {
+    JsonArray decrypt = new JsonArray();
+    JsonArray sign = new JsonArray();
+    for (KeyUsage u : KeyUsage.asymmetric()) {
+      (u.signs() ? sign : decrypt)
+          .add(c.object().put("KeyUsage", u.name()).put("Algorithm", u.algorithm()).json());
+    }
+    return Future.succeededFuture(
+        c.result()
+            .put(
+                "SymmetricAlgorithms",
+                new JsonArray()
+                    .add(
+                        c.object()
+                            .put("KeyUsage", KeyUsage.ENCRYPT_DECRYPT.name())
+                            .put("Algorithm", KeyUsage.ENCRYPT_DECRYPT.algorithm())
+                            .json()))
+            .put("AsymmetricAlgorithms", decrypt)
+            .put("AsymmetricSignVerifyAlgorithms", sign));
+  }
 
   static final List<Action> ALL = List.of(GET_SERVICE_STATUS, GET_REGIONS, LIST_ALGORITHMS);
 }

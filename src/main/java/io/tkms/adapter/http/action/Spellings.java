@@ -10,27 +10,35 @@ final class Spellings {
 
   /**
    * How {@code protocol} writes {@code usage}: API 2.0 {@code ENCRYPT/DECRYPT}, API 3.0 {@code
-   * ENCRYPT_DECRYPT}.
+   * ENCRYPT_DECRYPT}; the asymmetric usages (API 3.0 only) as API 3.0 names them in both.
    */
   static String keyUsage(Protocol protocol, KeyUsage usage) {
-    return protocol == Protocol.V2 ? usage.name().replace('_', '/') : usage.name();
+    return protocol == Protocol.V2 && usage == KeyUsage.ENCRYPT_DECRYPT
+        ? "ENCRYPT/DECRYPT"
+        : usage.name();
   }
 
   /**
-   * The usage {@code protocol} spells {@code text}.
+   * The usage {@code protocol} spells {@code text}: any usage in API 3.0, only {@code
+   * ENCRYPT/DECRYPT} in API 2.0.
    *
    * @throws io.tkms.error.KmsException INVALID_KEY_USAGE for any other text
    */
   static KeyUsage keyUsage(Protocol protocol, String text) {
-    for (KeyUsage u : KeyUsage.values()) {
-      if (keyUsage(protocol, u).equals(text)) {
-        return u;
+    if (protocol == Protocol.V2) {
+      if (text.equals(keyUsage(protocol, KeyUsage.ENCRYPT_DECRYPT))) {
+        return KeyUsage.ENCRYPT_DECRYPT;
+      }
+    } else {
+      for (KeyUsage u : KeyUsage.values()) {
+        if (u.name().equals(text)) {
+          return u;
+        }
       }
     }
     throw ErrorCode.INVALID_KEY_USAGE.exception(
-        protocol.fieldName("KeyUsage")
-            + " must be "
-            + keyUsage(protocol, KeyUsage.ENCRYPT_DECRYPT)
-            + " on this server");
+        protocol == Protocol.V2
+            ? "keyUsage must be ENCRYPT/DECRYPT"
+            : "KeyUsage must be ENCRYPT_DECRYPT or one of the ASYMMETRIC_ usages");
   }
 }

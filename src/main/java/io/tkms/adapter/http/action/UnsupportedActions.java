@@ -18,14 +18,9 @@ final class UnsupportedActions {
     List<Action> out = new ArrayList<>();
     // Bring your own key.
     management(out, "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial");
-    // Asymmetric keys and post-quantum algorithms.
-    management(out, "GetPublicKey");
+    // Post-quantum algorithms.
     crypto(
         out,
-        "AsymmetricRsaDecrypt",
-        "AsymmetricSm2Decrypt",
-        "SignByAsymmetricKey",
-        "VerifyByAsymmetricKey",
         "PostQuantumCryptoEncrypt",
         "PostQuantumCryptoDecrypt",
         "PostQuantumCryptoSign",

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tkms.adapter.http.Protocol;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -74,13 +75,16 @@ class ActionCatalogTest {
             "DisableKeys",
             "GetServiceStatus",
             "GetRegions",
-            "ListAlgorithms");
+            "ListAlgorithms",
+            "GetPublicKey",
+            "SignByAsymmetricKey",
+            "VerifyByAsymmetricKey",
+            "AsymmetricRsaDecrypt",
+            "AsymmetricSm2Decrypt");
     assertThat(names(Protocol.V3, false))
-        .hasSize(43)
+        .hasSize(38)
         .contains(
             "BindCloudResource",
-            "GetPublicKey",
-            "AsymmetricSm2Decrypt",
             "ImportKeyMaterial",
             "EncryptByWhiteBox",
             "GetDataKeyPlaintext",
@@ -98,6 +102,18 @@ class ActionCatalogTest {
     assertThat(crypto)
         .containsExactlyInAnyOrder(
             "Encrypt", "Decrypt", "GenerateDataKey", "GenerateRandom", "ReEncrypt");
+    Map<String, String> asymmetric =
+        CATALOG.actions().stream()
+            .filter(a -> a.supported() && !a.group().name().matches("CRYPTO|MANAGEMENT"))
+            .collect(Collectors.toMap(Action::name, a -> a.group().name()));
+    assertThat(asymmetric)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "SignByAsymmetricKey", "SIGN",
+                "VerifyByAsymmetricKey", "VERIFY",
+                "AsymmetricRsaDecrypt", "ASYMMETRIC_DECRYPT",
+                "AsymmetricSm2Decrypt", "ASYMMETRIC_DECRYPT",
+                "GetPublicKey", "PUBLIC_KEY"));
   }
 
   @Test

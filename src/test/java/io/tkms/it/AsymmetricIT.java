@@ -1,0 +1,629 @@
+package io.tkms.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.tencentcloudapi.common.exception.TencentCloudSDKException;
+import com.tencentcloudapi.common.profile.ClientProfile;
+import com.tencentcloudapi.common.profile.HttpProfile;
+import com.tencentcloudapi.kms.v20190118.KmsClient;
+import com.tencentcloudapi.kms.v20190118.models.*;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.crypto.digests.SM3Digest;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+import org.bouncycastle.math.ec.ECPoint;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Asymmetric keys through Tencent's own Java SDK, and interoperability with Debian's {@code
+ * openssl} (3.0): our signatures verify with {@code openssl dgst -verify}, ciphertexts made by
+ * {@code openssl pkeyutl -encrypt} decrypt through the API, and what Decrypt and GenerateDataKey
+ * encrypt to a caller's public key opens with {@code openssl pkeyutl -decrypt}.
+ */
+class AsymmetricIT {
+  @RegisterExtension static final TestServer server = TestServer.perClass();
+
+  static final String SM2_ID = "distid:1234567812345678";
+  static final byte[] MESSAGE = "the message to sign, signed".getBytes(StandardCharsets.UTF_8);
+
+  static KmsClient kms;
+
+  /** A key id per usage, made once. */
+  static final Map<String, String> KEYS = new HashMap<>();
+
+  @BeforeAll
+  static void keys() throws Exception {
+    HttpProfile http = new HttpProfile();
+    http.setEndpoint("127.0.0.1:" + server.port());
+    http.setProtocol("http://");
+    http.setReqMethod(HttpProfile.REQ_POST);
+    ClientProfile profile = new ClientProfile();
+    profile.setHttpProfile(http);
+    profile.setSignMethod(ClientProfile.SIGN_TC3_256);
+    kms =
+        new KmsClient(
+            new com.tencentcloudapi.common.Credential(TestServer.SECRET_ID, TestServer.SECRET_KEY),
+            "ap-guangzhou",
+            profile);
+    for (String usage :
+        List.of(
+            "ASYMMETRIC_DECRYPT_RSA_2048",
+            "ASYMMETRIC_DECRYPT_SM2",
+            "ASYMMETRIC_SIGN_VERIFY_SM2",
+            "ASYMMETRIC_SIGN_VERIFY_ECC",
+            "ASYMMETRIC_SIGN_VERIFY_RSA_2048",
+            "ASYMMETRIC_SIGN_VERIFY_ECDSA384")) {
+      CreateKeyRequest create = new CreateKeyRequest();
+      create.setAlias("asym-" + usage.toLowerCase().replace('_', '-'));
+      create.setKeyUsage(usage);
+      CreateKeyResponse created = kms.CreateKey(create);
+      assertThat(created.getKeyUsage()).isEqualTo(usage);
+      assertThat(created.getKeyState()).isEqualTo("Enabled");
+      KEYS.put(usage, created.getKeyId());
+    }
+  }
+
+  static String b64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  static byte[] unb64(String s) {
+    return Base64.getDecoder().decode(s);
+  }
+
+  static String code(ThrowingCall call) {
+    TencentCloudSDKException e = catchThrowableOfType(TencentCloudSDKException.class, call::run);
+    assertThat(e).as("the call should have failed").isNotNull();
+    return e.getErrorCode();
+  }
+
+  static String message(ThrowingCall call) {
+    return catchThrowableOfType(TencentCloudSDKException.class, call::run).getMessage();
+  }
+
+  @FunctionalInterface
+  interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  static GetPublicKeyResponse publicKey(String usage) throws Exception {
+    GetPublicKeyRequest r = new GetPublicKeyRequest();
+    r.setKeyId(KEYS.get(usage));
+    return kms.GetPublicKey(r);
+  }
+
+  static String sign(String usage, String algorithm, byte[] message, String type) throws Exception {
+    SignByAsymmetricKeyRequest r = new SignByAsymmetricKeyRequest();
+    r.setKeyId(KEYS.get(usage));
+    r.setAlgorithm(algorithm);
+    r.setMessage(b64(message));
+    if (type != null) {
+      r.setMessageType(type);
+    }
+    return kms.SignByAsymmetricKey(r).getSignature();
+  }
+
+  static boolean verify(
+      String usage, String algorithm, byte[] message, String type, String signature)
+      throws Exception {
+    VerifyByAsymmetricKeyRequest r = new VerifyByAsymmetricKeyRequest();
+    r.setKeyId(KEYS.get(usage));
+    r.setAlgorithm(algorithm);
+    r.setMessage(b64(message));
+    r.setSignatureValue(signature);
+    if (type != null) {
+      r.setMessageType(type);
+    }
+    return kms.VerifyByAsymmetricKey(r).getSignatureValid();
+  }
+
+  @Test
+  void describeAndList_showTheUsageAndType() throws Exception {
+    String symmetricKey = symmetricKey();
+    for (Map.Entry<String, String> k : KEYS.entrySet()) {
+      DescribeKeyRequest d = new DescribeKeyRequest();
+      d.setKeyId(k.getValue());
+      KeyMetadata md = kms.DescribeKey(d).getKeyMetadata();
+      assertThat(md.getKeyUsage()).isEqualTo(k.getKey());
+      assertThat(md.getType()).isEqualTo(k.getKey().endsWith("SM2") ? 4L : 2L);
+    }
+    ListKeyDetailRequest plain = new ListKeyDetailRequest();
+    plain.setLimit(200L);
+    KeyMetadata[] listed = kms.ListKeyDetail(plain).getKeyMetadatas();
+    assertThat(listed).extracting(KeyMetadata::getKeyUsage).containsOnly("ENCRYPT_DECRYPT");
+    assertThat(listed).extracting(KeyMetadata::getKeyId).contains(symmetricKey);
+    ListKeyDetailRequest all = new ListKeyDetailRequest();
+    all.setLimit(200L);
+    all.setKeyUsage("ALL");
+    assertThat(kms.ListKeyDetail(all).getKeyMetadatas())
+        .extracting(KeyMetadata::getKeyId)
+        .containsAll(KEYS.values());
+    ListKeyDetailRequest one = new ListKeyDetailRequest();
+    one.setLimit(200L);
+    one.setKeyUsage("ASYMMETRIC_SIGN_VERIFY_ECC");
+    assertThat(kms.ListKeyDetail(one).getKeyMetadatas())
+        .extracting(KeyMetadata::getKeyId)
+        .containsExactly(KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC"));
+  }
+
+  @Test
+  void listAlgorithms_listsWhatIsBuilt() throws Exception {
+    ListAlgorithmsResponse r = kms.ListAlgorithms(new ListAlgorithmsRequest());
+    assertThat(r.getSymmetricAlgorithms())
+        .extracting(AlgorithmInfo::getAlgorithm)
+        .containsExactly("AES_256");
+    assertThat(r.getAsymmetricAlgorithms())
+        .extracting(a -> a.getKeyUsage() + "/" + a.getAlgorithm())
+        .containsExactly("ASYMMETRIC_DECRYPT_SM2/SM2", "ASYMMETRIC_DECRYPT_RSA_2048/RSA_2048");
+    assertThat(r.getAsymmetricSignVerifyAlgorithms())
+        .extracting(a -> a.getKeyUsage() + "/" + a.getAlgorithm())
+        .containsExactly(
+            "ASYMMETRIC_SIGN_VERIFY_SM2/SM2",
+            "ASYMMETRIC_SIGN_VERIFY_RSA_2048/RSA_2048",
+            "ASYMMETRIC_SIGN_VERIFY_ECC/ECC",
+            "ASYMMETRIC_SIGN_VERIFY_ECDSA384/ECDSA384_SHA384");
+  }
+
+  @Test
+  void getPublicKey_answersDerAndPem_thatOpensslReads() throws Exception {
+    OpenSsl ssl = OpenSsl.require();
+    for (String usage : KEYS.keySet()) {
+      GetPublicKeyResponse pk = publicKey(usage);
+      assertThat(pk.getKeyId()).isEqualTo(KEYS.get(usage));
+      String pem = pk.getPublicKeyPem();
+      assertThat(pem)
+          .startsWith("-----BEGIN PUBLIC KEY-----\n")
+          .endsWith("-----END PUBLIC KEY-----\n");
+      assertThat(pem.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(64));
+      ssl.write("pub.pem", pem);
+      String text =
+          ssl.ok("pkey", "-pubin", "-in", "pub.pem", "-outform", "DER", "-out", "pub.der");
+      assertThat(ssl.read("pub.der")).as(usage + " " + text).isEqualTo(unb64(pk.getPublicKey()));
+    }
+    assertThat(unb64(publicKey("ASYMMETRIC_SIGN_VERIFY_SM2").getPublicKey()))
+        .startsWith(unb64("MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAE"));
+  }
+
+  @Test
+  void signatures_verifyHereAndWithOpenssl_rawAndDigest() throws Exception {
+    OpenSsl ssl = OpenSsl.require();
+    ssl.write("msg", MESSAGE);
+    record Case(String usage, String algorithm, String digest, String[] sigopts) {}
+    List<Case> cases =
+        List.of(
+            new Case("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", "SHA-256", new String[0]),
+            new Case(
+                "ASYMMETRIC_SIGN_VERIFY_ECDSA384", "ECDSA384_SHA384", "SHA-384", new String[0]),
+            new Case(
+                "ASYMMETRIC_SIGN_VERIFY_RSA_2048", "RSA_PKCS1_SHA_256", "SHA-256", new String[0]),
+            new Case(
+                "ASYMMETRIC_SIGN_VERIFY_RSA_2048",
+                "RSA_PSS_SHA_256",
+                "SHA-256",
+                new String[] {"-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"}),
+            new Case(
+                "ASYMMETRIC_SIGN_VERIFY_SM2", "SM2DSA", "SM3", new String[] {"-sigopt", SM2_ID}));
+    for (Case c : cases) {
+      ssl.write("pub.pem", publicKey(c.usage()).getPublicKeyPem());
+      byte[] digest =
+          c.digest().equals("SM3")
+              ? sm2Digest(unb64(publicKey(c.usage()).getPublicKey()), MESSAGE)
+              : MessageDigest.getInstance(c.digest()).digest(MESSAGE);
+      String raw = sign(c.usage(), c.algorithm(), MESSAGE, null);
+      String fromDigest = sign(c.usage(), c.algorithm(), digest, "DIGEST");
+      for (String sig : List.of(raw, fromDigest)) {
+        assertThat(verify(c.usage(), c.algorithm(), MESSAGE, "RAW", sig)).as(c.toString()).isTrue();
+        assertThat(verify(c.usage(), c.algorithm(), digest, "DIGEST", sig)).isTrue();
+        byte[] tampered = unb64(sig);
+        tampered[tampered.length / 2] ^= 1;
+        assertThat(verify(c.usage(), c.algorithm(), MESSAGE, "RAW", b64(tampered))).isFalse();
+        ssl.write("sig", unb64(sig));
+        String md = "-" + c.digest().replace("-", "").toLowerCase();
+        List<String> args = new java.util.ArrayList<>(List.of("dgst", md));
+        args.addAll(List.of(c.sigopts()));
+        args.addAll(List.of("-verify", "pub.pem", "-signature", "sig", "msg"));
+        assertThat(ssl.ok(args.toArray(String[]::new))).as(c.toString()).contains("Verified OK");
+      }
+    }
+    // A malformed signature is simply not valid.
+    assertThat(verify("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", MESSAGE, null, "AAAA"))
+        .isFalse();
+  }
+
+  @Test
+  void rsaDecrypt_opensOpensslCiphertexts_ofEveryScheme() throws Exception {
+    OpenSsl ssl = OpenSsl.require();
+    String usage = "ASYMMETRIC_DECRYPT_RSA_2048";
+    ssl.write("pub.pem", publicKey(usage).getPublicKeyPem());
+    byte[] pt = "a secret for the RSA key".getBytes(StandardCharsets.UTF_8);
+    ssl.write("pt", pt);
+    Map<String, String[]> schemes =
+        Map.of(
+            "RSAES_PKCS1_V1_5", new String[] {"-pkeyopt", "rsa_padding_mode:pkcs1"},
+            "RSAES_OAEP_SHA_1",
+                new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"},
+            "RSAES_OAEP_SHA_256",
+                new String[] {
+                  "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"
+                });
+    for (Map.Entry<String, String[]> s : schemes.entrySet()) {
+      List<String> args =
+          new java.util.ArrayList<>(
+              List.of(
+                  "pkeyutl", "-encrypt", "-pubin", "-inkey", "pub.pem", "-in", "pt", "-out", "ct"));
+      args.addAll(List.of(s.getValue()));
+      ssl.ok(args.toArray(String[]::new));
+      AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+      r.setKeyId(KEYS.get(usage));
+      r.setAlgorithm(s.getKey());
+      r.setCiphertext(b64(ssl.read("ct")));
+      AsymmetricRsaDecryptResponse out = kms.AsymmetricRsaDecrypt(r);
+      assertThat(unb64(out.getPlaintext())).as(s.getKey()).isEqualTo(pt);
+      assertThat(out.getKeyId()).isEqualTo(KEYS.get(usage));
+    }
+  }
+
+  @Test
+  void rsaDecrypt_failsAlike_whateverTheCause() throws Exception {
+    String key = KEYS.get("ASYMMETRIC_DECRYPT_RSA_2048");
+    // Each certainly fails (a random block would pass PKCS#1 v1.5's checks once in a few hundred):
+    // 1 and 0 decrypt to themselves, all ones is above the modulus, then two wrong lengths.
+    byte[] one = new byte[256];
+    one[255] = 1;
+    byte[] ones = new byte[256];
+    Arrays.fill(ones, (byte) 0xff);
+    List<byte[]> bad = List.of(one, new byte[256], ones, new byte[10], new byte[300]);
+    java.util.Set<String> answers = new java.util.HashSet<>();
+    for (byte[] ct : bad) {
+      AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+      r.setKeyId(key);
+      r.setAlgorithm("RSAES_PKCS1_V1_5");
+      r.setCiphertext(b64(ct));
+      TencentCloudSDKException e =
+          catchThrowableOfType(TencentCloudSDKException.class, () -> kms.AsymmetricRsaDecrypt(r));
+      answers.add(e.getErrorCode() + ": " + e.getMessage().replaceAll("(?i)requestid.*", ""));
+    }
+    assertThat(answers).hasSize(1);
+    assertThat(answers.iterator().next()).startsWith("FailedOperation.DecryptError");
+  }
+
+  @Test
+  void sm2Decrypt_opensOpensslCiphertexts() throws Exception {
+    OpenSsl ssl = OpenSsl.require();
+    String usage = "ASYMMETRIC_DECRYPT_SM2";
+    ssl.write("pub.pem", publicKey(usage).getPublicKeyPem());
+    byte[] pt = "test".getBytes(StandardCharsets.UTF_8);
+    ssl.write("pt", pt);
+    ssl.ok("pkeyutl", "-encrypt", "-pubin", "-inkey", "pub.pem", "-in", "pt", "-out", "ct");
+    AsymmetricSm2DecryptRequest r = new AsymmetricSm2DecryptRequest();
+    r.setKeyId(KEYS.get(usage));
+    r.setCiphertext(b64(ssl.read("ct")));
+    assertThat(unb64(kms.AsymmetricSm2Decrypt(r).getPlaintext())).isEqualTo(pt);
+
+    byte[] tampered = ssl.read("ct");
+    tampered[tampered.length - 1] ^= 1;
+    r.setCiphertext(b64(tampered));
+    assertThat(code(() -> kms.AsymmetricSm2Decrypt(r))).isEqualTo("FailedOperation.DecryptError");
+    r.setCiphertext(b64(new byte[120]));
+    assertThat(code(() -> kms.AsymmetricSm2Decrypt(r))).isEqualTo("FailedOperation.DecryptError");
+    r.setCiphertext(b64(new byte[257]));
+    assertThat(code(() -> kms.AsymmetricSm2Decrypt(r))).isEqualTo("InvalidParameter");
+  }
+
+  @Test
+  void encryptionPublicKey_outputsOpenWithOpenssl_everyAlgorithm() throws Exception {
+    OpenSsl ssl = OpenSsl.require();
+    ssl.ok("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "rsa.pem");
+    ssl.ok("pkey", "-in", "rsa.pem", "-pubout", "-out", "rsapub.pem");
+    ssl.ok("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", "sm2.pem");
+    ssl.ok("pkey", "-in", "sm2.pem", "-pubout", "-out", "sm2pub.pem");
+    String rsaPub = new String(ssl.read("rsapub.pem"), StandardCharsets.US_ASCII);
+    String sm2Pub = new String(ssl.read("sm2pub.pem"), StandardCharsets.US_ASCII);
+
+    EncryptRequest enc = new EncryptRequest();
+    enc.setKeyId(symmetricKey());
+    byte[] secret = "the plaintext to hand over".getBytes(StandardCharsets.UTF_8);
+    enc.setPlaintext(b64(secret));
+    String blob = kms.Encrypt(enc).getCiphertextBlob();
+
+    Map<String, String[]> rsaOpts =
+        Map.of(
+            "RSAES_PKCS1_V1_5", new String[] {"-pkeyopt", "rsa_padding_mode:pkcs1"},
+            "RSAES_OAEP_SHA_1",
+                new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"},
+            "RSAES_OAEP_SHA_256",
+                new String[] {
+                  "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"
+                });
+    for (String alg : List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256")) {
+      DecryptRequest d = new DecryptRequest();
+      d.setCiphertextBlob(blob);
+      d.setEncryptionPublicKey(rsaPub);
+      d.setEncryptionAlgorithm(alg);
+      ssl.write("ct", unb64(kms.Decrypt(d).getPlaintext()));
+      List<String> args =
+          new java.util.ArrayList<>(
+              List.of("pkeyutl", "-decrypt", "-inkey", "rsa.pem", "-in", "ct", "-out", "pt"));
+      args.addAll(List.of(rsaOpts.get(alg)));
+      ssl.ok(args.toArray(String[]::new));
+      assertThat(ssl.read("pt")).as(alg).isEqualTo(secret);
+    }
+    // SM2_C1C3C2_ASN1 is OpenSSL's own form; the default SM2 (raw C1C3C2 with its 04) is turned
+    // into it here first.
+    for (String alg : java.util.Arrays.asList("SM2_C1C3C2_ASN1", "SM2", null)) {
+      DecryptRequest d = new DecryptRequest();
+      d.setCiphertextBlob(blob);
+      d.setEncryptionPublicKey(sm2Pub.replace("\n", " "));
+      if (alg != null) {
+        d.setEncryptionAlgorithm(alg);
+      }
+      byte[] ct = unb64(kms.Decrypt(d).getPlaintext());
+      if (!"SM2_C1C3C2_ASN1".equals(alg)) {
+        assertThat(ct).hasSize(97 + secret.length);
+        assertThat(ct[0]).isEqualTo((byte) 0x04);
+        ct = rawToDer(ct);
+      }
+      ssl.write("ct", ct);
+      ssl.ok("pkeyutl", "-decrypt", "-inkey", "sm2.pem", "-in", "ct", "-out", "pt");
+      assertThat(ssl.read("pt")).as(String.valueOf(alg)).isEqualTo(secret);
+    }
+
+    GenerateDataKeyRequest gdk = new GenerateDataKeyRequest();
+    gdk.setKeyId(symmetricKey());
+    gdk.setKeySpec("AES_256");
+    gdk.setEncryptionPublicKey(rsaPub);
+    gdk.setEncryptionAlgorithm("RSAES_OAEP_SHA_256");
+    GenerateDataKeyResponse dk = kms.GenerateDataKey(gdk);
+    ssl.write("ct", unb64(dk.getPlaintext()));
+    ssl.ok(
+        "pkeyutl",
+        "-decrypt",
+        "-inkey",
+        "rsa.pem",
+        "-in",
+        "ct",
+        "-out",
+        "pt",
+        "-pkeyopt",
+        "rsa_padding_mode:oaep",
+        "-pkeyopt",
+        "rsa_oaep_md:sha256");
+    DecryptRequest back = new DecryptRequest();
+    back.setCiphertextBlob(dk.getCiphertextBlob());
+    assertThat(ssl.read("pt")).hasSize(32).isEqualTo(unb64(kms.Decrypt(back).getPlaintext()));
+
+    // A data key too long for the caller's key, a key of the wrong kind, no key at all.
+    GenerateDataKeyRequest tooLong = new GenerateDataKeyRequest();
+    tooLong.setKeyId(symmetricKey());
+    tooLong.setNumberOfBytes(1024L);
+    tooLong.setEncryptionPublicKey(rsaPub);
+    tooLong.setEncryptionAlgorithm("RSAES_OAEP_SHA_256");
+    assertThat(code(() -> kms.GenerateDataKey(tooLong))).isEqualTo("InvalidParameter");
+    DecryptRequest wrongKind = new DecryptRequest();
+    wrongKind.setCiphertextBlob(blob);
+    wrongKind.setEncryptionPublicKey(sm2Pub);
+    wrongKind.setEncryptionAlgorithm("RSAES_OAEP_SHA_1");
+    assertThat(code(() -> kms.Decrypt(wrongKind))).isEqualTo("InvalidParameter");
+    DecryptRequest garbage = new DecryptRequest();
+    garbage.setCiphertextBlob(blob);
+    garbage.setEncryptionPublicKey(
+        "-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----");
+    assertThat(code(() -> kms.Decrypt(garbage))).isEqualTo("InvalidParameter");
+    DecryptRequest badAlgorithm = new DecryptRequest();
+    badAlgorithm.setCiphertextBlob(blob);
+    badAlgorithm.setEncryptionPublicKey(rsaPub);
+    badAlgorithm.setEncryptionAlgorithm("RSA_NONE");
+    assertThat(code(() -> kms.Decrypt(badAlgorithm))).isEqualTo("InvalidParameter");
+  }
+
+  @Test
+  void misuse_answersTheDocumentedCodes() throws Exception {
+    String symmetric = symmetricKey();
+    // A symmetric key to sign; an asymmetric key to Encrypt; a signing key to decrypt.
+    SignByAsymmetricKeyRequest s = new SignByAsymmetricKeyRequest();
+    s.setKeyId(symmetric);
+    s.setAlgorithm("ECC_P256_R1");
+    s.setMessage(b64(MESSAGE));
+    assertThat(code(() -> kms.SignByAsymmetricKey(s)))
+        .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+    EncryptRequest e = new EncryptRequest();
+    e.setKeyId(KEYS.get("ASYMMETRIC_DECRYPT_RSA_2048"));
+    e.setPlaintext(b64(MESSAGE));
+    assertThat(code(() -> kms.Encrypt(e))).isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+    GenerateDataKeyRequest g = new GenerateDataKeyRequest();
+    g.setKeyId(KEYS.get("ASYMMETRIC_SIGN_VERIFY_SM2"));
+    g.setKeySpec("AES_128");
+    assertThat(code(() -> kms.GenerateDataKey(g)))
+        .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+    AsymmetricRsaDecryptRequest d = new AsymmetricRsaDecryptRequest();
+    d.setKeyId(KEYS.get("ASYMMETRIC_SIGN_VERIFY_RSA_2048"));
+    d.setAlgorithm("RSAES_OAEP_SHA_256");
+    d.setCiphertext(b64(new byte[256]));
+    assertThat(code(() -> kms.AsymmetricRsaDecrypt(d)))
+        .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+    AsymmetricSm2DecryptRequest d2 = new AsymmetricSm2DecryptRequest();
+    d2.setKeyId(KEYS.get("ASYMMETRIC_DECRYPT_RSA_2048"));
+    d2.setCiphertext(b64(new byte[120]));
+    assertThat(code(() -> kms.AsymmetricSm2Decrypt(d2)))
+        .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+    // An algorithm of another key, a DIGEST of the wrong length, an unknown algorithm.
+    assertThat(code(() -> sign("ASYMMETRIC_SIGN_VERIFY_RSA_2048", "ECC_P256_R1", MESSAGE, null)))
+        .isEqualTo("InvalidParameter");
+    assertThat(
+            code(
+                () ->
+                    sign(
+                        "ASYMMETRIC_SIGN_VERIFY_ECDSA384",
+                        "ECDSA384_SHA384",
+                        new byte[32],
+                        "DIGEST")))
+        .isEqualTo("InvalidParameter");
+    assertThat(
+            code(() -> sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", new byte[31], "DIGEST")))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> sign("ASYMMETRIC_SIGN_VERIFY_ECC", "DSA", MESSAGE, null)))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", MESSAGE, "HASH")))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", new byte[4097], null)))
+        .isEqualTo("InvalidParameter");
+    AsymmetricRsaDecryptRequest badScheme = new AsymmetricRsaDecryptRequest();
+    badScheme.setKeyId(KEYS.get("ASYMMETRIC_DECRYPT_RSA_2048"));
+    badScheme.setAlgorithm("SM2");
+    badScheme.setCiphertext(b64(new byte[256]));
+    assertThat(code(() -> kms.AsymmetricRsaDecrypt(badScheme))).isEqualTo("InvalidParameter");
+    // Rotation does not apply to asymmetric keys.
+    EnableKeyRotationRequest rotate = new EnableKeyRotationRequest();
+    rotate.setKeyId(KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC"));
+    assertThat(code(() -> kms.EnableKeyRotation(rotate))).isEqualTo("UnsupportedOperation");
+    // ... nor rotation on demand (RotateKey is not in this SDK version: the raw TC3 client).
+    io.vertx.core.json.JsonObject rotated =
+        server
+            .bootstrapV3Client()
+            .call(
+                "RotateKey",
+                new io.vertx.core.json.JsonObject()
+                    .put("KeyId", KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC")));
+    assertThat(V3Client.code(rotated)).isEqualTo("UnsupportedOperation.RotateNotSupported");
+    // GetPublicKey of a symmetric key.
+    GetPublicKeyRequest pk = new GetPublicKeyRequest();
+    pk.setKeyId(symmetric);
+    assertThat(code(() -> kms.GetPublicKey(pk))).isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+  }
+
+  @Test
+  void aKeyThatIsNotEnabled_isRefused() throws Exception {
+    CreateKeyRequest create = new CreateKeyRequest();
+    create.setAlias("asym-disabled");
+    create.setKeyUsage("ASYMMETRIC_SIGN_VERIFY_ECC");
+    String keyId = kms.CreateKey(create).getKeyId();
+    DisableKeyRequest dis = new DisableKeyRequest();
+    dis.setKeyId(keyId);
+    kms.DisableKey(dis);
+    GetPublicKeyRequest pk = new GetPublicKeyRequest();
+    pk.setKeyId(keyId);
+    assertThat(code(() -> kms.GetPublicKey(pk)))
+        .isEqualTo("ResourceUnavailable.CmkStateNotSupport");
+    SignByAsymmetricKeyRequest s = new SignByAsymmetricKeyRequest();
+    s.setKeyId(keyId);
+    s.setAlgorithm("ECC_P256_R1");
+    s.setMessage(b64(MESSAGE));
+    assertThat(code(() -> kms.SignByAsymmetricKey(s)))
+        .isEqualTo("ResourceUnavailable.CmkStateNotSupport");
+    EnableKeyRequest en = new EnableKeyRequest();
+    en.setKeyId(keyId);
+    kms.EnableKey(en);
+    assertThat(kms.SignByAsymmetricKey(s).getSignature()).isNotEmpty();
+  }
+
+  @Test
+  void aKeyPair_survivesARootKeyRotationAndTheRewrap() throws Exception {
+    CreateKeyRequest create = new CreateKeyRequest();
+    create.setAlias("asym-rewrapped");
+    create.setKeyUsage("ASYMMETRIC_SIGN_VERIFY_SM2");
+    String keyId = kms.CreateKey(create).getKeyId();
+    SignByAsymmetricKeyRequest s = new SignByAsymmetricKeyRequest();
+    s.setKeyId(keyId);
+    s.setAlgorithm("SM2DSA");
+    s.setMessage(b64(MESSAGE));
+    String before = kms.SignByAsymmetricKey(s).getSignature();
+
+    int next =
+        server
+            .admin("POST", "/admin/v1/root-key/rotate", new io.vertx.core.json.JsonObject())
+            .getInteger("currentVersion");
+    io.tkms.testing.Eventually.eventually(
+        java.time.Duration.ofSeconds(30),
+        () -> {
+          io.vertx.core.json.JsonObject st = server.admin("GET", "/admin/v1/root-key", null);
+          for (Object v : st.getJsonArray("versions")) {
+            io.vertx.core.json.JsonObject version = (io.vertx.core.json.JsonObject) v;
+            if (version.getInteger("version") != next) {
+              assertThat(version.getLong("keyVersions")).isZero();
+            }
+          }
+        });
+    // Drop the cached key pair: the next use unwraps the re-wrapped PKCS#8.
+    DisableKeyRequest dis = new DisableKeyRequest();
+    dis.setKeyId(keyId);
+    kms.DisableKey(dis);
+    EnableKeyRequest en = new EnableKeyRequest();
+    en.setKeyId(keyId);
+    kms.EnableKey(en);
+    VerifyByAsymmetricKeyRequest v = new VerifyByAsymmetricKeyRequest();
+    v.setKeyId(keyId);
+    v.setAlgorithm("SM2DSA");
+    v.setMessage(b64(MESSAGE));
+    v.setSignatureValue(before);
+    assertThat(kms.VerifyByAsymmetricKey(v).getSignatureValid()).isTrue();
+    v.setSignatureValue(kms.SignByAsymmetricKey(s).getSignature());
+    assertThat(kms.VerifyByAsymmetricKey(v).getSignatureValid()).isTrue();
+  }
+
+  static String symmetric;
+
+  static synchronized String symmetricKey() throws Exception {
+    if (symmetric == null) {
+      CreateKeyRequest create = new CreateKeyRequest();
+      create.setAlias("asym-symmetric");
+      symmetric = kms.CreateKey(create).getKeyId();
+    }
+    return symmetric;
+  }
+
+  /** DER {@code SEQUENCE {x, y, C3, C2}} of a raw {@code 04 || X || Y || C3 || C2}. */
+  static byte[] rawToDer(byte[] raw) throws Exception {
+    ASN1EncodableVector v = new ASN1EncodableVector();
+    v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, 1, 33))));
+    v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, 33, 65))));
+    v.add(new DEROctetString(Arrays.copyOfRange(raw, 65, 97)));
+    v.add(new DEROctetString(Arrays.copyOfRange(raw, 97, raw.length)));
+    return new DERSequence(v).getEncoded("DER");
+  }
+
+  /** e = SM3(Z_A || M) with the default user id, as {@code gmssl sm2utl -dgst} computes it. */
+  static byte[] sm2Digest(byte[] spki, byte[] message) throws Exception {
+    ECPublicKeyParameters pub = (ECPublicKeyParameters) PublicKeyFactory.createKey(spki);
+    ECDomainParameters d = pub.getParameters();
+    byte[] id = "1234567812345678".getBytes(StandardCharsets.US_ASCII);
+    SM3Digest sm3 = new SM3Digest();
+    int bits = id.length * 8;
+    sm3.update((byte) (bits >> 8));
+    sm3.update((byte) bits);
+    sm3.update(id, 0, id.length);
+    ECPoint g = d.getG().normalize();
+    ECPoint q = pub.getQ().normalize();
+    for (byte[] part :
+        List.of(
+            d.getCurve().getA().getEncoded(),
+            d.getCurve().getB().getEncoded(),
+            g.getAffineXCoord().getEncoded(),
+            g.getAffineYCoord().getEncoded(),
+            q.getAffineXCoord().getEncoded(),
+            q.getAffineYCoord().getEncoded())) {
+      sm3.update(part, 0, part.length);
+    }
+    byte[] z = new byte[32];
+    sm3.doFinal(z, 0);
+    sm3.update(z, 0, z.length);
+    sm3.update(message, 0, message.length);
+    byte[] e = new byte[32];
+    sm3.doFinal(e, 0);
+    return e;
+  }
+}
