@@ -9,10 +9,10 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.math.ec.ECPoint;
 
 /** Test helper: SM2's e = SM3(Z_A || M) with the default user id, computed independently. */
-final class Sm2Digests {
+public final class Sm2Digests {
   private Sm2Digests() {}
 
-  static byte[] e(byte[] spki, byte[] message) {
+  public static byte[] e(byte[] spki, byte[] message) {
     try {
       ECPublicKeyParameters pub = (ECPublicKeyParameters) PublicKeyFactory.createKey(spki);
       ECDomainParameters d = pub.getParameters();

@@ -20,11 +20,6 @@ import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
-import org.bouncycastle.crypto.digests.SM3Digest;
-import org.bouncycastle.crypto.params.ECDomainParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.util.PublicKeyFactory;
-import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -222,7 +217,7 @@ class AsymmetricIT {
       ssl.write("pub.pem", publicKey(c.usage()).getPublicKeyPem());
       byte[] digest =
           c.digest().equals("SM3")
-              ? sm2Digest(unb64(publicKey(c.usage()).getPublicKey()), MESSAGE)
+              ? io.tkms.crypto.Sm2Digests.e(unb64(publicKey(c.usage()).getPublicKey()), MESSAGE)
               : MessageDigest.getInstance(c.digest()).digest(MESSAGE);
       String raw = sign(c.usage(), c.algorithm(), MESSAGE, null);
       String fromDigest = sign(c.usage(), c.algorithm(), digest, "DIGEST");
@@ -594,36 +589,5 @@ class AsymmetricIT {
     v.add(new DEROctetString(Arrays.copyOfRange(raw, 65, 97)));
     v.add(new DEROctetString(Arrays.copyOfRange(raw, 97, raw.length)));
     return new DERSequence(v).getEncoded("DER");
-  }
-
-  /** e = SM3(Z_A || M) with the default user id, as {@code gmssl sm2utl -dgst} computes it. */
-  static byte[] sm2Digest(byte[] spki, byte[] message) throws Exception {
-    ECPublicKeyParameters pub = (ECPublicKeyParameters) PublicKeyFactory.createKey(spki);
-    ECDomainParameters d = pub.getParameters();
-    byte[] id = "1234567812345678".getBytes(StandardCharsets.US_ASCII);
-    SM3Digest sm3 = new SM3Digest();
-    int bits = id.length * 8;
-    sm3.update((byte) (bits >> 8));
-    sm3.update((byte) bits);
-    sm3.update(id, 0, id.length);
-    ECPoint g = d.getG().normalize();
-    ECPoint q = pub.getQ().normalize();
-    for (byte[] part :
-        List.of(
-            d.getCurve().getA().getEncoded(),
-            d.getCurve().getB().getEncoded(),
-            g.getAffineXCoord().getEncoded(),
-            g.getAffineYCoord().getEncoded(),
-            q.getAffineXCoord().getEncoded(),
-            q.getAffineYCoord().getEncoded())) {
-      sm3.update(part, 0, part.length);
-    }
-    byte[] z = new byte[32];
-    sm3.doFinal(z, 0);
-    sm3.update(z, 0, z.length);
-    sm3.update(message, 0, message.length);
-    byte[] e = new byte[32];
-    sm3.doFinal(e, 0);
-    return e;
   }
 }
