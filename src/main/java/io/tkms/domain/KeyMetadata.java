@@ -1,5 +1,7 @@
 package io.tkms.domain;
 
+import java.util.Objects;
+
 /**
  * Public attributes of a CMK. Holds no key material. Times are Unix seconds, 0 when unset.
  *
@@ -9,6 +11,10 @@ package io.tkms.domain;
  * @param usage what the key is for; fixed at creation
  * @param publicKey an asymmetric key's public key, Base64 of its DER SubjectPublicKeyInfo; "" for a
  *     symmetric key
+ * @param algorithm a symmetric key's cipher, fixed at creation ({@link SymmetricAlgorithm#AES_256}
+ *     for an asymmetric key, which does not use it)
+ * @param origin who made the material: this server, or the owner by import ({@code EXTERNAL})
+ * @param validTo when imported material expires, Unix seconds; 0 for never (and for keys made here)
  */
 public record KeyMetadata(
     KeyId keyId,
@@ -26,47 +32,24 @@ public record KeyMetadata(
     long lastRotateTime,
     long nextRotateTime,
     KeyUsage usage,
-    String publicKey) {
+    String publicKey,
+    SymmetricAlgorithm algorithm,
+    KeyOrigin origin,
+    long validTo) {
 
-  /** A symmetric ({@link KeyUsage#ENCRYPT_DECRYPT}) key's metadata. */
-  public KeyMetadata(
-      KeyId keyId,
-      String appId,
-      String region,
-      String alias,
-      String description,
-      long createTime,
-      KeyState state,
-      String creatorUin,
-      int currentVersion,
-      long deletionDate,
-      boolean rotationEnabled,
-      int rotateDays,
-      long lastRotateTime,
-      long nextRotateTime) {
-    this(
-        keyId,
-        appId,
-        region,
-        alias,
-        description,
-        createTime,
-        state,
-        creatorUin,
-        currentVersion,
-        deletionDate,
-        rotationEnabled,
-        rotateDays,
-        lastRotateTime,
-        nextRotateTime,
-        KeyUsage.ENCRYPT_DECRYPT,
-        "");
+  public KeyMetadata {
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(usage, "usage");
+    Objects.requireNonNull(publicKey, "publicKey");
+    Objects.requireNonNull(algorithm, "algorithm");
+    Objects.requireNonNull(origin, "origin");
   }
 
   /** The symmetric key usage (v3 spelling {@code ENCRYPT_DECRYPT}). */
   public static final String USAGE_ENCRYPT_DECRYPT = "ENCRYPT_DECRYPT";
 
-  /** A new enabled key at version 1. */
+  /** A new enabled AES-256 key at version 1, made by this server, never expiring. */
   public static KeyMetadata created(
       KeyId keyId,
       String appId,
@@ -89,6 +72,11 @@ public record KeyMetadata(
         false,
         0,
         0,
+        0,
+        KeyUsage.ENCRYPT_DECRYPT,
+        "",
+        SymmetricAlgorithm.AES_256,
+        KeyOrigin.TENCENT_KMS,
         0);
   }
 
@@ -110,7 +98,178 @@ public record KeyMetadata(
         lastRotateTime,
         nextRotateTime,
         keyUsage,
-        spki);
+        spki,
+        algorithm,
+        origin,
+        validTo);
+  }
+
+  /** This metadata with another symmetric algorithm. */
+  public KeyMetadata withAlgorithm(SymmetricAlgorithm a) {
+    return new KeyMetadata(
+        keyId,
+        appId,
+        region,
+        alias,
+        description,
+        createTime,
+        state,
+        creatorUin,
+        currentVersion,
+        deletionDate,
+        rotationEnabled,
+        rotateDays,
+        lastRotateTime,
+        nextRotateTime,
+        usage,
+        publicKey,
+        a,
+        origin,
+        validTo);
+  }
+
+  /** This metadata with another origin and material expiry ({@code 0}: never). */
+  public KeyMetadata withOrigin(KeyOrigin o, long materialValidTo) {
+    return new KeyMetadata(
+        keyId,
+        appId,
+        region,
+        alias,
+        description,
+        createTime,
+        state,
+        creatorUin,
+        currentVersion,
+        deletionDate,
+        rotationEnabled,
+        rotateDays,
+        lastRotateTime,
+        nextRotateTime,
+        usage,
+        publicKey,
+        algorithm,
+        o,
+        materialValidTo);
+  }
+
+  /** This metadata with another alias. */
+  public KeyMetadata withAlias(String a) {
+    return new KeyMetadata(
+        keyId,
+        appId,
+        region,
+        a,
+        description,
+        createTime,
+        state,
+        creatorUin,
+        currentVersion,
+        deletionDate,
+        rotationEnabled,
+        rotateDays,
+        lastRotateTime,
+        nextRotateTime,
+        usage,
+        publicKey,
+        algorithm,
+        origin,
+        validTo);
+  }
+
+  /** This metadata with another description. */
+  public KeyMetadata withDescription(String d) {
+    return new KeyMetadata(
+        keyId,
+        appId,
+        region,
+        alias,
+        d,
+        createTime,
+        state,
+        creatorUin,
+        currentVersion,
+        deletionDate,
+        rotationEnabled,
+        rotateDays,
+        lastRotateTime,
+        nextRotateTime,
+        usage,
+        publicKey,
+        algorithm,
+        origin,
+        validTo);
+  }
+
+  /** This metadata in another state, with another deletion date (0: none). */
+  public KeyMetadata withState(KeyState s, long deletion) {
+    return new KeyMetadata(
+        keyId,
+        appId,
+        region,
+        alias,
+        description,
+        createTime,
+        s,
+        creatorUin,
+        currentVersion,
+        deletion,
+        rotationEnabled,
+        rotateDays,
+        lastRotateTime,
+        nextRotateTime,
+        usage,
+        publicKey,
+        algorithm,
+        origin,
+        validTo);
+  }
+
+  /** This metadata with other rotation settings and times. */
+  public KeyMetadata withRotation(boolean enabled, int days, long lastRotate, long nextRotate) {
+    return new KeyMetadata(
+        keyId,
+        appId,
+        region,
+        alias,
+        description,
+        createTime,
+        state,
+        creatorUin,
+        currentVersion,
+        deletionDate,
+        enabled,
+        days,
+        lastRotate,
+        nextRotate,
+        usage,
+        publicKey,
+        algorithm,
+        origin,
+        validTo);
+  }
+
+  /** This metadata at another current version. */
+  public KeyMetadata withCurrentVersion(int version) {
+    return new KeyMetadata(
+        keyId,
+        appId,
+        region,
+        alias,
+        description,
+        createTime,
+        state,
+        creatorUin,
+        version,
+        deletionDate,
+        rotationEnabled,
+        rotateDays,
+        lastRotateTime,
+        nextRotateTime,
+        usage,
+        publicKey,
+        algorithm,
+        origin,
+        validTo);
   }
 
   /** True when the key belongs to this account and region. */

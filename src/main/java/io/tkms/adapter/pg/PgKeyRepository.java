@@ -5,8 +5,10 @@ import io.tkms.application.port.KeyQuery;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
+import io.tkms.domain.KeyOrigin;
 import io.tkms.domain.KeyState;
 import io.tkms.domain.KeyUsage;
+import io.tkms.domain.SymmetricAlgorithm;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +33,8 @@ public final class PgKeyRepository implements KeyRepository {
           + " coalesce(extract(epoch FROM c.deletion_date)::bigint, 0) AS deletion_epoch, c.rotation_enabled, c.rotate_days,"
           + " coalesce(extract(epoch FROM c.last_rotate_time)::bigint, 0) AS last_rotate_epoch,"
           + " coalesce(extract(epoch FROM c.next_rotate_time)::bigint, 0) AS next_rotate_epoch,"
-          + " c.key_usage, c.public_key";
+          + " c.key_usage, c.public_key, c.algorithm, c.origin,"
+          + " coalesce(extract(epoch FROM c.valid_to)::bigint, 0) AS valid_to_epoch";
   private static final String LIVE = " AND c.key_state <> 'Purged'";
 
   /** {@code cmk_versions.rotation} of a version the rotation job made. */
@@ -69,8 +72,9 @@ public final class PgKeyRepository implements KeyRepository {
                           }
                           return conn.preparedQuery(
                                   "INSERT INTO cmks (key_id, app_id, region, alias, description, key_state, creator_uin,"
-                                      + " create_time, current_version, key_usage, public_key)"
-                                      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                                      + " create_time, current_version, key_usage, public_key, algorithm, origin, valid_to)"
+                                      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+                                      + " CASE WHEN $14::bigint = 0 THEN NULL ELSE to_timestamp($14::bigint) END)")
                               .execute(
                                   Tuple.from(
                                       new Object[] {
@@ -88,7 +92,10 @@ public final class PgKeyRepository implements KeyRepository {
                                             ? null
                                             : Buffer.buffer(
                                                 java.util.Base64.getDecoder()
-                                                    .decode(md.publicKey()))
+                                                    .decode(md.publicKey())),
+                                        md.algorithm().name(),
+                                        md.origin().name(),
+                                        md.validTo()
                                       }));
                         })
                     .compose(
@@ -482,6 +489,9 @@ public final class PgKeyRepository implements KeyRepository {
         KeyUsage.valueOf(r.getString("key_usage")),
         r.getBuffer("public_key") == null
             ? ""
-            : java.util.Base64.getEncoder().encodeToString(r.getBuffer("public_key").getBytes()));
+            : java.util.Base64.getEncoder().encodeToString(r.getBuffer("public_key").getBytes()),
+        SymmetricAlgorithm.valueOf(r.getString("algorithm")),
+        KeyOrigin.valueOf(r.getString("origin")),
+        r.getLong("valid_to_epoch"));
   }
 }

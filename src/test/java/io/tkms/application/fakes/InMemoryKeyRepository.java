@@ -156,27 +156,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
   @Override
   public Future<Boolean> setDescription(
       String appId, String region, KeyId keyId, String description) {
-    return update(
-        appId,
-        region,
-        keyId,
-        md -> true,
-        md ->
-            new KeyMetadata(
-                md.keyId(),
-                md.appId(),
-                md.region(),
-                md.alias(),
-                description,
-                md.createTime(),
-                md.state(),
-                md.creatorUin(),
-                md.currentVersion(),
-                md.deletionDate(),
-                md.rotationEnabled(),
-                md.rotateDays(),
-                md.lastRotateTime(),
-                md.nextRotateTime()));
+    return update(appId, region, keyId, md -> true, md -> md.withDescription(description));
   }
 
   @Override
@@ -185,27 +165,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
     if (aliasTaken(appId, region, alias, keyId)) {
       return Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception());
     }
-    return update(
-        appId,
-        region,
-        keyId,
-        md -> true,
-        md ->
-            new KeyMetadata(
-                md.keyId(),
-                md.appId(),
-                md.region(),
-                alias,
-                md.description(),
-                md.createTime(),
-                md.state(),
-                md.creatorUin(),
-                md.currentVersion(),
-                md.deletionDate(),
-                md.rotationEnabled(),
-                md.rotateDays(),
-                md.lastRotateTime(),
-                md.nextRotateTime()));
+    return update(appId, region, keyId, md -> true, md -> md.withAlias(alias));
   }
 
   @Override
@@ -222,22 +182,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
             region,
             keyId,
             md -> md.state() == KeyState.DISABLED,
-            md ->
-                new KeyMetadata(
-                    md.keyId(),
-                    md.appId(),
-                    md.region(),
-                    md.alias(),
-                    md.description(),
-                    md.createTime(),
-                    KeyState.PENDING_DELETE,
-                    md.creatorUin(),
-                    md.currentVersion(),
-                    date,
-                    md.rotationEnabled(),
-                    md.rotateDays(),
-                    md.lastRotateTime(),
-                    md.nextRotateTime()))
+            md -> md.withState(KeyState.PENDING_DELETE, date))
         .map(done -> done ? OptionalLong.of(date) : OptionalLong.empty());
   }
 
@@ -248,22 +193,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         region,
         keyId,
         md -> md.state() == KeyState.PENDING_DELETE,
-        md ->
-            new KeyMetadata(
-                md.keyId(),
-                md.appId(),
-                md.region(),
-                md.alias(),
-                md.description(),
-                md.createTime(),
-                KeyState.DISABLED,
-                md.creatorUin(),
-                md.currentVersion(),
-                0,
-                md.rotationEnabled(),
-                md.rotateDays(),
-                md.lastRotateTime(),
-                md.nextRotateTime()));
+        md -> md.withState(KeyState.DISABLED, 0));
   }
 
   @Override
@@ -275,17 +205,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         keyId,
         md -> true,
         md ->
-            new KeyMetadata(
-                md.keyId(),
-                md.appId(),
-                md.region(),
-                md.alias(),
-                md.description(),
-                md.createTime(),
-                md.state(),
-                md.creatorUin(),
-                md.currentVersion(),
-                md.deletionDate(),
+            md.withRotation(
                 enabled,
                 enabled ? days : md.rotateDays(),
                 md.lastRotateTime(),
@@ -383,21 +303,12 @@ public final class InMemoryKeyRepository implements KeyRepository {
     KeyMetadata md = keys.get(keyId);
     keys.put(
         keyId,
-        new KeyMetadata(
-            md.keyId(),
-            md.appId(),
-            md.region(),
-            md.alias(),
-            md.description(),
-            md.createTime(),
-            md.state(),
-            md.creatorUin(),
-            version,
-            md.deletionDate(),
-            md.rotationEnabled(),
-            md.rotateDays(),
-            now(),
-            manual ? md.nextRotateTime() : now() + md.rotateDays() * DAY));
+        md.withCurrentVersion(version)
+            .withRotation(
+                md.rotationEnabled(),
+                md.rotateDays(),
+                now(),
+                manual ? md.nextRotateTime() : now() + md.rotateDays() * DAY));
   }
 
   /** Applies {@code change} to a live key of the account and region that satisfies {@code when}. */
@@ -415,8 +326,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         || !when.test(md)) {
       return Future.succeededFuture(false);
     }
-    // The fake's changes build symmetric metadata: keep the key's usage and public key.
-    keys.put(keyId, change.apply(md).asymmetric(md.usage(), md.publicKey()));
+    keys.put(keyId, change.apply(md));
     return Future.succeededFuture(true);
   }
 
@@ -447,22 +357,6 @@ public final class InMemoryKeyRepository implements KeyRepository {
   }
 
   private static KeyMetadata with(KeyMetadata md, KeyState state) {
-    return new KeyMetadata(
-        md.keyId(),
-        md.appId(),
-        md.region(),
-        md.alias(),
-        md.description(),
-        md.createTime(),
-        state,
-        md.creatorUin(),
-        md.currentVersion(),
-        md.deletionDate(),
-        md.rotationEnabled(),
-        md.rotateDays(),
-        md.lastRotateTime(),
-        md.nextRotateTime(),
-        md.usage(),
-        md.publicKey());
+    return md.withState(state, md.deletionDate());
   }
 }
