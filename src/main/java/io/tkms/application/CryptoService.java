@@ -10,6 +10,7 @@ import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
 import io.tkms.domain.KeyUsage;
 import io.tkms.domain.SecretBytes;
+import io.tkms.domain.SymmetricAlgorithm;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import java.util.Arrays;
@@ -19,10 +20,12 @@ import java.util.Objects;
  * Encrypt, Decrypt and GenerateDataKey: one use case for both protocols.
  *
  * <p>Call on an event loop. The per-message AES-GCM runs in the {@code aead} executor (inline on
- * the event loop in production: a few microseconds, cheaper than a thread hop; ADR 0004); loading
- * and unwrapping keys stays on the worker pool ({@link KeyMaterialCache}). Failures:
- * INVALID_KEY_ID, KEY_NOT_FOUND, KEY_DISABLED, INVALID_CIPHERTEXT, KEY_USAGE_MISMATCH (an
- * asymmetric key to encrypt with), INTERNAL_ERROR.
+ * the event loop in production: a few microseconds, cheaper than a thread hop; ADR 0004); SM4-GCM
+ * (BouncyCastle, tens of microseconds) runs on the worker pool, as loading and unwrapping keys do
+ * ({@link KeyMaterialCache}). A key's messages are in the format of its algorithm: v1 (AES-256-GCM)
+ * or v2 (SM4-GCM); a blob of the other format naming it does not open. Failures: INVALID_KEY_ID,
+ * KEY_NOT_FOUND, KEY_DISABLED, INVALID_CIPHERTEXT, KEY_USAGE_MISMATCH (an asymmetric key to encrypt
+ * with), INTERNAL_ERROR.
  */
 public final class CryptoService {
   /** Largest Encrypt plaintext, in raw bytes. */
@@ -80,18 +83,26 @@ public final class CryptoService {
     return usableKey(caller, keyId, KeyState.Operation.ENCRYPT)
         .compose(
             lk ->
-                aead.execute(
-                    () -> {
-                      try {
-                        int v = lk.metadata().currentVersion();
-                        CiphertextBlob blob =
-                            cipher.seal(lk.material(v), keyId, v, caller.appId(), ctx, plaintext);
-                        return new Encrypted(keyId, blob.encode());
-                      } finally {
-                        lk.release();
-                        Arrays.fill(plaintext, (byte) 0);
-                      }
-                    }))
+                runner(lk.metadata().algorithm())
+                    .execute(
+                        () -> {
+                          try {
+                            int v = lk.metadata().currentVersion();
+                            CiphertextBlob blob =
+                                cipher.seal(
+                                    format(lk.metadata().algorithm()),
+                                    lk.material(v),
+                                    keyId,
+                                    v,
+                                    caller.appId(),
+                                    ctx,
+                                    plaintext);
+                            return new Encrypted(keyId, blob.encode());
+                          } finally {
+                            lk.release();
+                            Arrays.fill(plaintext, (byte) 0);
+                          }
+                        }))
         .onFailure(e -> Arrays.fill(plaintext, (byte) 0));
   }
 
@@ -100,16 +111,18 @@ public final class CryptoService {
     return sourceKey(caller, blob)
         .compose(
             lk ->
-                aead.execute(
-                    () -> {
-                      try {
-                        byte[] pt =
-                            cipher.open(lk.material(blob.keyVersion()), blob, caller.appId(), ctx);
-                        return new Decrypted(blob.keyId(), SecretBytes.wrap(pt));
-                      } finally {
-                        lk.release();
-                      }
-                    }));
+                runner(lk.metadata().algorithm())
+                    .execute(
+                        () -> {
+                          try {
+                            byte[] pt =
+                                cipher.open(
+                                    lk.material(blob.keyVersion()), blob, caller.appId(), ctx);
+                            return new Decrypted(blob.keyId(), SecretBytes.wrap(pt));
+                          } finally {
+                            lk.release();
+                          }
+                        }));
   }
 
   /**
@@ -153,40 +166,45 @@ public final class CryptoService {
                   .onFailure(e -> src.release())
                   .compose(
                       dst ->
-                          aead.execute(
-                              () -> {
-                                try {
-                                  byte[] pt =
-                                      cipher.open(
-                                          src.material(blob.keyVersion()),
-                                          blob,
-                                          caller.appId(),
-                                          sourceCtx);
-                                  try {
-                                    int v = dst.metadata().currentVersion();
-                                    if (dest.equals(blob.keyId())
-                                        && v == blob.keyVersion()
-                                        && sourceCtx.equals(destinationCtx)) {
-                                      return new ReEncrypted(
-                                          blob.keyId(), dest, blob.encode(), false);
+                          (src.metadata().algorithm() == SymmetricAlgorithm.AES_256
+                                  ? runner(dst.metadata().algorithm())
+                                  : executor)
+                              .execute(
+                                  () -> {
+                                    try {
+                                      byte[] pt =
+                                          cipher.open(
+                                              src.material(blob.keyVersion()),
+                                              blob,
+                                              caller.appId(),
+                                              sourceCtx);
+                                      try {
+                                        int v = dst.metadata().currentVersion();
+                                        if (dest.equals(blob.keyId())
+                                            && v == blob.keyVersion()
+                                            && sourceCtx.equals(destinationCtx)) {
+                                          return new ReEncrypted(
+                                              blob.keyId(), dest, blob.encode(), false);
+                                        }
+                                        CiphertextBlob out =
+                                            cipher.seal(
+                                                format(dst.metadata().algorithm()),
+                                                dst.material(v),
+                                                dest,
+                                                v,
+                                                caller.appId(),
+                                                destinationCtx,
+                                                pt);
+                                        return new ReEncrypted(
+                                            blob.keyId(), dest, out.encode(), true);
+                                      } finally {
+                                        Arrays.fill(pt, (byte) 0);
+                                      }
+                                    } finally {
+                                      src.release();
+                                      dst.release();
                                     }
-                                    CiphertextBlob out =
-                                        cipher.seal(
-                                            dst.material(v),
-                                            dest,
-                                            v,
-                                            caller.appId(),
-                                            destinationCtx,
-                                            pt);
-                                    return new ReEncrypted(blob.keyId(), dest, out.encode(), true);
-                                  } finally {
-                                    Arrays.fill(pt, (byte) 0);
-                                  }
-                                } finally {
-                                  src.release();
-                                  dst.release();
-                                }
-                              }));
+                                  }));
             });
   }
 
@@ -228,22 +246,30 @@ public final class CryptoService {
     return usableKey(caller, keyId, KeyState.Operation.ENCRYPT)
         .compose(
             lk ->
-                aead.execute(
-                    () -> {
-                      byte[] dk = new byte[length];
-                      try {
-                        keySource.random(dk);
-                        int v = lk.metadata().currentVersion();
-                        CiphertextBlob blob =
-                            cipher.seal(lk.material(v), keyId, v, caller.appId(), ctx, dk);
-                        return new DataKey(keyId, SecretBytes.wrap(dk), blob.encode());
-                      } catch (RuntimeException e) {
-                        Arrays.fill(dk, (byte) 0);
-                        throw e;
-                      } finally {
-                        lk.release();
-                      }
-                    }));
+                runner(lk.metadata().algorithm())
+                    .execute(
+                        () -> {
+                          byte[] dk = new byte[length];
+                          try {
+                            keySource.random(dk);
+                            int v = lk.metadata().currentVersion();
+                            CiphertextBlob blob =
+                                cipher.seal(
+                                    format(lk.metadata().algorithm()),
+                                    lk.material(v),
+                                    keyId,
+                                    v,
+                                    caller.appId(),
+                                    ctx,
+                                    dk);
+                            return new DataKey(keyId, SecretBytes.wrap(dk), blob.encode());
+                          } catch (RuntimeException e) {
+                            Arrays.fill(dk, (byte) 0);
+                            throw e;
+                          } finally {
+                            lk.release();
+                          }
+                        }));
   }
 
   /** {@code length} random bytes from the HSA-grade RNG; the caller owns and closes them. */
@@ -254,6 +280,21 @@ public final class CryptoService {
           keySource.random(out);
           return SecretBytes.wrap(out);
         });
+  }
+
+  /**
+   * Where a key's per-message work runs: AES-GCM in the {@code aead} executor, SM4-GCM
+   * (BouncyCastle) on the worker pool, never inline.
+   */
+  private CryptoExecutor runner(SymmetricAlgorithm algorithm) {
+    return algorithm == SymmetricAlgorithm.AES_256 ? aead : executor;
+  }
+
+  /** The ciphertext format of a key's messages. */
+  private static int format(SymmetricAlgorithm algorithm) {
+    return algorithm == SymmetricAlgorithm.SM4
+        ? CiphertextBlob.FORMAT_V2_SM
+        : CiphertextBlob.FORMAT_V1;
   }
 
   private Future<LoadedKey> usableKey(Caller caller, KeyId keyId, KeyState.Operation op) {

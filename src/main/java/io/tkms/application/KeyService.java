@@ -15,6 +15,7 @@ import io.tkms.domain.KeyState;
 import io.tkms.domain.KeyState.Operation;
 import io.tkms.domain.KeyUsage;
 import io.tkms.domain.ManualRotation;
+import io.tkms.domain.SymmetricAlgorithm;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * CMK management for both protocols: create, describe, list, alias, description, the lifecycle
@@ -43,7 +45,11 @@ public final class KeyService {
   private final Clock clock;
   private final int quota;
   private final ChangeBus bus;
+  private final Set<String> smRegions;
 
+  /**
+   * @param smRegions the regions of the SM profile, where new symmetric keys are SM4
+   */
   public KeyService(
       KeyRepository repository,
       KeyMaterialCache cache,
@@ -52,7 +58,8 @@ public final class KeyService {
       RandomSource random,
       Clock clock,
       int quota,
-      ChangeBus bus) {
+      ChangeBus bus,
+      Set<String> smRegions) {
     this.repository = repository;
     this.cache = cache;
     this.executor = executor;
@@ -61,6 +68,16 @@ public final class KeyService {
     this.clock = clock;
     this.quota = quota;
     this.bus = bus;
+    this.smRegions = Set.copyOf(smRegions);
+  }
+
+  /**
+   * The cipher of a symmetric key created now in {@code region}: SM4 in the regions of the SM
+   * profile, AES-256 elsewhere. Stored with the key, so a later change of the setting changes no
+   * existing key.
+   */
+  public SymmetricAlgorithm algorithmFor(String region) {
+    return smRegions.contains(region) ? SymmetricAlgorithm.SM4 : SymmetricAlgorithm.AES_256;
   }
 
   /**
@@ -102,29 +119,32 @@ public final class KeyService {
   private record Made(Hsa.Wrapped material, String publicKey) {}
 
   /**
-   * Creates an enabled CMK with fresh material from the HSA: 256 random bits for a symmetric key;
-   * for an asymmetric one a key pair made from the HSA's random generator, its private key stored
-   * as PKCS#8 wrapped exactly as symmetric material is (same wrap context) and never returned.
-   * Fails with ALIAS_EXISTS or CMK_LIMIT_EXCEEDED ({@link #quota()} keys per account and region).
+   * Creates an enabled CMK with fresh material from the HSA: for a symmetric key random material of
+   * its region's algorithm ({@link #algorithmFor}: 256 bits for AES-256, 128 for SM4); for an
+   * asymmetric one a key pair made from the HSA's random generator, its private key stored as
+   * PKCS#8 wrapped exactly as symmetric material is (same wrap context) and never returned. Fails
+   * with ALIAS_EXISTS or CMK_LIMIT_EXCEEDED ({@link #quota()} keys per account and region).
    */
   public Future<KeyMetadata> create(Caller caller, NewKey key) {
     KeyId keyId = KeyId.random(random::nextBytes);
     KeyMetadata created =
         KeyMetadata.created(
-            keyId,
-            caller.appId(),
-            caller.region(),
-            key.alias(),
-            key.description(),
-            clock.instant().getEpochSecond(),
-            caller.uin());
+                keyId,
+                caller.appId(),
+                caller.region(),
+                key.alias(),
+                key.description(),
+                clock.instant().getEpochSecond(),
+                caller.uin())
+            .withAlgorithm(algorithmFor(caller.region()));
     String context = KeyMaterialCache.wrapContext(caller.appId(), caller.region(), keyId, 1);
     KeyUsage usage = key.usage();
     return executor
         .execute(
             () -> {
               if (!usage.isAsymmetric()) {
-                return new Made(hsa.generateWrapped(context), "");
+                return new Made(
+                    hsa.generateWrapped(context, created.algorithm().materialLength()), "");
               }
               try (KeyPairs.Generated pair = KeyPairs.generate(usage, hsa::random)) {
                 return new Made(
@@ -284,11 +304,12 @@ public final class KeyService {
                   caller.region(),
                   keyId,
                   ManualRotation.MIN_INTERVAL,
-                  (appId, region, id, version) ->
+                  (appId, region, id, version, algorithm) ->
                       executor.execute(
                           () ->
                               hsa.generateWrapped(
-                                  KeyMaterialCache.wrapContext(appId, region, id, version))));
+                                  KeyMaterialCache.wrapContext(appId, region, id, version),
+                                  algorithm.materialLength())));
             })
         .onSuccess(v -> changed(keyId));
   }

@@ -52,11 +52,12 @@ public final class LifecycleJobs {
               return repository
                   .rotateDue(
                       BATCH,
-                      (appId, region, keyId, version) ->
+                      (appId, region, keyId, version, algorithm) ->
                           executor.execute(
                               () ->
                                   hsa.generateWrapped(
-                                      KeyMaterialCache.wrapContext(appId, region, keyId, version))))
+                                      KeyMaterialCache.wrapContext(appId, region, keyId, version),
+                                      algorithm.materialLength())))
                   .map(
                       rotated -> {
                         rotated.forEach(this::changed);

@@ -283,8 +283,8 @@ final class SealMigration {
     }
 
     @Override
-    public Wrapped generateWrapped(String context) {
-      return to.generateWrapped(context);
+    public Wrapped generateWrapped(String context, int length) {
+      return to.generateWrapped(context, length);
     }
 
     @Override

@@ -52,6 +52,18 @@ final class HttpConfigs {
     if (!regions.contains(defaultRegion)) {
       throw new ConfigException("KMS_DEFAULT_REGION '" + defaultRegion + "' is not in KMS_REGIONS");
     }
-    return new KmsConfig.Regions(List.copyOf(regions), V2_ALIASES, defaultRegion);
+    List<String> sm = new ArrayList<>();
+    for (String r : raw.str(Setting.SM_REGIONS).split(",", -1)) {
+      String t = V2_ALIASES.getOrDefault(r.trim(), r.trim());
+      if (t.isEmpty() || sm.contains(t)) {
+        continue;
+      }
+      if (!regions.contains(t)) {
+        throw new ConfigException("KMS_SM_REGIONS: '" + t + "' is not in KMS_REGIONS");
+      }
+      sm.add(t);
+    }
+    return new KmsConfig.Regions(
+        List.copyOf(regions), V2_ALIASES, defaultRegion, java.util.Set.copyOf(sm));
   }
 }

@@ -48,9 +48,14 @@ public record KmsConfig(
 
   /**
    * The regions served ({@code KMS_REGIONS}, canonical names), the API 2.0 short aliases, and the
-   * region of a request that names none.
+   * region of a request that names none; {@code smRegions} are those of the SM profile ({@code
+   * KMS_SM_REGIONS}), where new symmetric keys are SM4.
    */
-  public record Regions(List<String> served, Map<String, String> aliases, String defaultRegion) {
+  public record Regions(
+      List<String> served,
+      Map<String, String> aliases,
+      String defaultRegion,
+      java.util.Set<String> smRegions) {
 
     /** Resolves a region name or v2 short alias to a configured region, if served. */
     public Optional<String> resolve(String name) {

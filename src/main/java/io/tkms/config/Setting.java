@@ -126,6 +126,14 @@ public enum Setting {
       "ap-guangzhou",
       false,
       "Region used when a request names none."),
+  SM_REGIONS(
+      "sm_regions",
+      "KMS_SM_REGIONS",
+      "",
+      false,
+      "Comma-separated regions (of `KMS_REGIONS`) of the SM profile: new symmetric CMKs there are"
+          + " SM4 (SM4-GCM, 16-byte material, shown with `Type` 4); elsewhere AES-256-GCM. Fixed"
+          + " per key at creation: changing it never changes an existing key."),
   DEFAULT_CRYPTO_QPS(
       "limits.default_crypto_qps",
       "KMS_DEFAULT_CRYPTO_QPS",

@@ -14,6 +14,7 @@ import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * The use cases of one replica wired as {@code KmsServer} wires them, over the in-memory fakes of
@@ -27,6 +28,12 @@ final class InMemoryKms {
   static final Caller ALICE_IN_SHANGHAI =
       new Caller("1250000001", "1250000001", "AKIDalice", "ap-shanghai");
   static final Caller BOB = new Caller("1250000002", "1250000002", "AKIDbob", "ap-guangzhou");
+
+  /** The region of the SM profile: symmetric keys created there are SM4. */
+  static final String SM_REGION = "ap-beijing";
+
+  static final Caller ALICE_IN_BEIJING =
+      new Caller("1250000001", "1250000001", "AKIDalice", SM_REGION);
 
   final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
   final InMemoryKeyRepository keyRepository = new InMemoryKeyRepository(clock);
@@ -42,9 +49,14 @@ final class InMemoryKms {
   final CredentialCache credentials =
       new CredentialCache(accounts, executor, hsa, loops, Duration.ofMinutes(5));
   final KeyService keys =
-      new KeyService(keyRepository, keyCache, executor, hsa, random, clock, QUOTA, bus);
+      new KeyService(
+          keyRepository, keyCache, executor, hsa, random, clock, QUOTA, bus, Set.of(SM_REGION));
+
+  /** Runs the per-message AES-GCM (inline on the event loop in production). */
+  final InlineExecutor aead = new InlineExecutor();
+
   final CryptoService crypto =
-      new CryptoService(keyCache, executor, new InlineExecutor(), new MessageCipher(random), hsa);
+      new CryptoService(keyCache, executor, aead, new MessageCipher(random), hsa);
   final AsymmetricService asymmetric = new AsymmetricService(keyCache, executor, hsa);
   final LifecycleJobs jobs = new LifecycleJobs(keyRepository, keyCache, executor, hsa, bus);
   final AdminService admin = new AdminService(accounts, credentials, executor, hsa, bus);

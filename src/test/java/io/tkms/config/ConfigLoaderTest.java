@@ -215,6 +215,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void smRegions_emptyByDefault_aliasesResolved_andOnlyServedRegions() {
+    assertThat(ConfigLoader.load(Map.of(), SHIPPED).config().regions().smRegions()).isEmpty();
+    assertThat(
+            ConfigLoader.load(Map.of("KMS_SM_REGIONS", "bj, ap-shanghai,bj"), SHIPPED)
+                .config()
+                .regions()
+                .smRegions())
+        .containsExactlyInAnyOrder("ap-beijing", "ap-shanghai");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("KMS_SM_REGIONS", "ap-mars"), SHIPPED))
+        .hasMessageContaining("KMS_SM_REGIONS")
+        .hasMessageContaining("ap-mars");
+  }
+
+  @Test
   void invalidValues_failFastNamingTheSetting() {
     Map<String, String> bad = new HashMap<>();
     bad.put("KMS_HTTP_PORT", "eighty");

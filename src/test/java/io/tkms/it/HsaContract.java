@@ -59,12 +59,15 @@ abstract class HsaContract {
 
   @Test
   void generatedMaterial_isFreshEachTime_andNeverTheSameNonce() {
-    Hsa.Wrapped a = hsa.generateWrapped(CONTEXT);
-    Hsa.Wrapped b = hsa.generateWrapped(CONTEXT);
+    Hsa.Wrapped a = hsa.generateWrapped(CONTEXT, 32);
+    Hsa.Wrapped b = hsa.generateWrapped(CONTEXT, 32);
+    Hsa.Wrapped sm = hsa.generateWrapped(CONTEXT, 16);
     try (SecretBytes ma = hsa.unwrap(a, CONTEXT);
-        SecretBytes mb = hsa.unwrap(b, CONTEXT)) {
+        SecretBytes mb = hsa.unwrap(b, CONTEXT);
+        SecretBytes msm = hsa.unwrap(sm, CONTEXT)) {
       assertThat(ma.length()).isEqualTo(32);
       assertThat(ma.bytes()).isNotEqualTo(mb.bytes());
+      assertThat(msm.length()).isEqualTo(16);
     }
     assertThat(Arrays.copyOf(a.bytes(), 12)).isNotEqualTo(Arrays.copyOf(b.bytes(), 12));
     byte[] r1 = new byte[32];

@@ -91,8 +91,8 @@ public abstract class KeyringHsa implements RootKeyring {
   }
 
   @Override
-  public Wrapped generateWrapped(String context) {
-    byte[] material = new byte[KEY];
+  public Wrapped generateWrapped(String context, int length) {
+    byte[] material = new byte[length];
     try {
       random(material);
       return wrap(material, context);

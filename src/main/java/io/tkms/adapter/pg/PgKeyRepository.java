@@ -348,7 +348,7 @@ public final class PgKeyRepository implements KeyRepository {
     return pool.<List<KeyId>>withTransaction(
             conn ->
                 conn.preparedQuery(
-                        "SELECT key_id, app_id, region, current_version FROM cmks WHERE rotation_enabled AND key_state = 'Enabled'"
+                        "SELECT key_id, app_id, region, current_version, algorithm FROM cmks WHERE rotation_enabled AND key_state = 'Enabled'"
                             + " AND next_rotate_time <= now() ORDER BY next_rotate_time LIMIT $1 FOR UPDATE SKIP LOCKED")
                     .execute(Tuple.of(limit))
                     .compose(
@@ -360,9 +360,12 @@ public final class PgKeyRepository implements KeyRepository {
                             int next = r.getInteger("current_version") + 1;
                             String appId = r.getString("app_id");
                             String region = r.getString("region");
+                            SymmetricAlgorithm algorithm =
+                                SymmetricAlgorithm.valueOf(r.getString("algorithm"));
                             chain =
                                 chain
-                                    .compose(v -> material.generate(appId, region, id, next))
+                                    .compose(
+                                        v -> material.generate(appId, region, id, next, algorithm))
                                     .compose(w -> insertVersion(conn, id, next, w, AUTOMATIC))
                                     .compose(
                                         x ->
@@ -387,7 +390,7 @@ public final class PgKeyRepository implements KeyRepository {
     return pool.<Integer>withTransaction(
             conn ->
                 conn.preparedQuery(
-                        "SELECT c.current_version, c.key_state, EXISTS (SELECT 1 FROM cmk_versions v"
+                        "SELECT c.current_version, c.key_state, c.algorithm, EXISTS (SELECT 1 FROM cmk_versions v"
                             + " WHERE v.key_id = c.key_id AND v.rotation = 'manual'"
                             + " AND v.created_at > now() - make_interval(hours => $4)) AS too_soon"
                             + " FROM cmks c WHERE c.key_id = $1 AND c.app_id = $2 AND c.region = $3"
@@ -412,7 +415,12 @@ public final class PgKeyRepository implements KeyRepository {
                           }
                           int next = r.getInteger("current_version") + 1;
                           return material
-                              .generate(appId, region, keyId, next)
+                              .generate(
+                                  appId,
+                                  region,
+                                  keyId,
+                                  next,
+                                  SymmetricAlgorithm.valueOf(r.getString("algorithm")))
                               .compose(w -> insertVersion(conn, keyId, next, w, MANUAL))
                               .compose(
                                   x ->

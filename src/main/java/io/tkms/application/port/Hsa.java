@@ -15,10 +15,11 @@ public interface Hsa {
   int rootVersion();
 
   /**
-   * Generates fresh 256-bit key material from the HSA's RNG and returns it wrapped, bound to {@code
-   * context} (for example the key id and version).
+   * Generates {@code length} bytes of fresh key material from the HSA's RNG (32 for an AES-256 key,
+   * 16 for an SM4 key) and returns them wrapped, bound to {@code context} (for example the key id
+   * and version).
    */
-  Wrapped generateWrapped(String context);
+  Wrapped generateWrapped(String context, int length);
 
   /** Wraps caller-provided secret bytes (the caller keeps ownership of {@code secret}). */
   Wrapped wrap(byte[] secret, String context);

@@ -3,6 +3,7 @@ package io.tkms.application.port;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
+import io.tkms.domain.SymmetricAlgorithm;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
@@ -92,10 +93,14 @@ public interface KeyRepository {
    */
   Future<List<KeyId>> purgeDue(int limit);
 
-  /** Fresh wrapped material for a new version of a key of {@code appId} in {@code region}. */
+  /**
+   * Fresh wrapped material for a new version of a key of {@code appId} in {@code region}, of the
+   * key's algorithm.
+   */
   @FunctionalInterface
   interface MaterialSource {
-    Future<Hsa.Wrapped> generate(String appId, String region, KeyId keyId, int version);
+    Future<Hsa.Wrapped> generate(
+        String appId, String region, KeyId keyId, int version, SymmetricAlgorithm algorithm);
   }
 
   /**

@@ -28,8 +28,8 @@ public final class FakeHsa implements Hsa {
   }
 
   @Override
-  public Wrapped generateWrapped(String context) {
-    byte[] material = new byte[32];
+  public Wrapped generateWrapped(String context, int length) {
+    byte[] material = new byte[length];
     random.nextBytes(material);
     try {
       return wrap(material, context);

@@ -61,6 +61,15 @@ public final class InMemoryKeyRepository implements KeyRepository {
         .orElseThrow(() -> new AssertionError("no key " + keyId));
   }
 
+  /** The stored (wrapped) material of {@code keyId}'s {@code version}. */
+  public Hsa.Wrapped material(KeyId keyId, int version) {
+    return versions.getOrDefault(keyId, List.of()).stream()
+        .filter(v -> v.version() == version)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no version " + version + " of " + keyId))
+        .material();
+  }
+
   /** Moves {@code keyId} to {@code state} directly (test setup), as if a past request had. */
   public void forceState(KeyId keyId, KeyState state) {
     keys.put(keyId, with(metadata(keyId), state));
@@ -243,7 +252,8 @@ public final class InMemoryKeyRepository implements KeyRepository {
       int next = md.currentVersion() + 1;
       chain =
           chain
-              .compose(v -> material.generate(md.appId(), md.region(), md.keyId(), next))
+              .compose(
+                  v -> material.generate(md.appId(), md.region(), md.keyId(), next, md.algorithm()))
               .map(
                   w -> {
                     rotate(md.keyId(), next, w, false);
@@ -275,7 +285,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
     }
     int next = md.currentVersion() + 1;
     return material
-        .generate(appId, region, keyId, next)
+        .generate(appId, region, keyId, next, md.algorithm())
         .map(
             w -> {
               rotate(keyId, next, w, true);

@@ -122,9 +122,9 @@ public final class Pkcs11Hsa extends KeyringHsa {
   }
 
   @Override
-  public Wrapped generateWrapped(String context) {
-    byte[] material = new byte[KEY];
-    byte[] mix = new byte[KEY];
+  public Wrapped generateWrapped(String context, int length) {
+    byte[] material = new byte[length];
+    byte[] mix = new byte[length];
     try {
       drbg.nextBytes(material);
       try {
@@ -133,7 +133,7 @@ public final class Pkcs11Hsa extends KeyringHsa {
         setUp(false);
         throw KmsException.internal("the HSA does not answer");
       }
-      for (int i = 0; i < KEY; i++) {
+      for (int i = 0; i < length; i++) {
         material[i] ^= mix[i];
       }
       return wrap(material, context);

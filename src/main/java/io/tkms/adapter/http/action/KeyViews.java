@@ -2,7 +2,7 @@ package io.tkms.adapter.http.action;
 
 import io.tkms.adapter.http.Protocol;
 import io.tkms.domain.KeyMetadata;
-import io.tkms.domain.KeyUsage;
+import io.tkms.domain.SymmetricAlgorithm;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 
@@ -28,8 +28,11 @@ final class KeyViews {
   }
 
   /** API 3.0's {@code Type}: 4 for the Chinese national algorithms (SM2), else 2 (FIPS). */
-  static int type(KeyUsage usage) {
-    return usage.isSm() ? 4 : 2;
+  static int type(KeyMetadata md) {
+    return md.usage().isSm()
+            || (!md.usage().isAsymmetric() && md.algorithm() == SymmetricAlgorithm.SM4)
+        ? 4
+        : 2;
   }
 
   /**
@@ -43,7 +46,7 @@ final class KeyViews {
         .put("Description", md.description())
         .put("KeyState", md.state().wireName())
         .put("KeyUsage", Spellings.keyUsage(Protocol.V3, md.usage()))
-        .put("Type", type(md.usage()))
+        .put("Type", type(md))
         .put("CreatorUin", new BigInteger(md.creatorUin()))
         .put("KeyRotationEnabled", md.rotationEnabled())
         .put("Owner", "user")

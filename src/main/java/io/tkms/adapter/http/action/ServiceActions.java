@@ -52,8 +52,9 @@ final class ServiceActions {
       Action.management("ListAlgorithms")
           .outputs("SymmetricAlgorithms", "AsymmetricAlgorithms", "AsymmetricSignVerifyAlgorithms")
           .note(
-              "what this server builds: AES_256; SM2 and RSA_2048 decryption; SM2, RSA_2048, ECC"
-                  + " and ECDSA384_SHA384 signatures")
+              "what this server builds in the caller's region: AES_256 (SM4 in the regions of"
+                  + " KMS_SM_REGIONS); SM2 and RSA_2048 decryption; SM2, RSA_2048, ECC and"
+                  + " ECDSA384_SHA384 signatures")
           .handler(ServiceActions::listAlgorithms);
 
   private static Future<Result> listAlgorithms(Call c) {
@@ -71,7 +72,7 @@ final class ServiceActions {
                     .add(
                         c.object()
                             .put("KeyUsage", KeyUsage.ENCRYPT_DECRYPT.name())
-                            .put("Algorithm", KeyUsage.ENCRYPT_DECRYPT.algorithm())
+                            .put("Algorithm", c.keys().algorithmFor(c.caller().region()).name())
                             .json()))
             .put("AsymmetricAlgorithms", decrypt)
             .put("AsymmetricSignVerifyAlgorithms", sign));
