@@ -10,6 +10,8 @@ import io.tkms.domain.Limits;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Decides a request's QPS buckets: the account's effective limits (configured defaults, then the
@@ -19,6 +21,16 @@ import java.time.Duration;
  * loop.
  */
 public final class LimitPolicy {
+  /**
+   * The groups {@link LimitOverrides#groups} may name: every {@link Group} but crypto and
+   * management, which have fields of their own.
+   */
+  public static final List<String> OVERRIDABLE_GROUPS =
+      Arrays.stream(Group.values())
+          .filter(g -> g != Group.CRYPTO && g != Group.MANAGEMENT)
+          .map(Group::name)
+          .toList();
+
   private final Limits defaults;
   private final AccountRepository repository;
   private final RateLimiter limiter;
@@ -110,10 +122,24 @@ public final class LimitPolicy {
             });
   }
 
-  /** Validates a change's values: every limit 1 .. 100,000,000, action names alphanumeric. */
+  /**
+   * Validates a change's values: every limit 1 .. 100,000,000, action names alphanumeric, group
+   * names those of {@link #OVERRIDABLE_GROUPS}.
+   *
+   * @throws io.tkms.error.KmsException INVALID_PARAMETER_VALUE naming what is wrong
+   */
   public static void validate(LimitOverrides change) {
     change.crypto().ifPresent(LimitPolicy::check);
     change.management().ifPresent(LimitPolicy::check);
+    change
+        .groups()
+        .forEach(
+            (name, qps) -> {
+              if (!OVERRIDABLE_GROUPS.contains(name)) {
+                throw ErrorCode.INVALID_PARAMETER_VALUE.exception("unknown limiter group " + name);
+              }
+              check(qps);
+            });
     change
         .actions()
         .forEach(

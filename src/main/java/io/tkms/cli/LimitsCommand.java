@@ -13,14 +13,22 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code admin limits get|set}: per-account QPS overrides, {@code GET/PUT
- * /admin/v1/accounts/{appId}/limits} with {@code {"crypto": 500, "management": 50, "actions":
- * {"GenerateDataKey": 100}}} (every key optional on PUT).
+ * /admin/v1/accounts/{appId}/limits} with {@code {"crypto": 500, "management": 50, "sign": 100,
+ * "verify": 100, "asymmetricDecrypt": 200, "publicKey": 100, "actions": {"GenerateDataKey": 100}}}
+ * (every key optional on PUT).
  */
 @Command(
     name = "limits",
     description = "Read and set an account's QPS limits.",
     subcommands = {LimitsCommand.Get.class, LimitsCommand.Set.class})
 final class LimitsCommand extends GroupCommand {
+  /** The groups beyond crypto and management: JSON member, what it limits. */
+  private static final String[][] GROUPS = {
+    {"sign", "SignByAsymmetricKey"},
+    {"verify", "VerifyByAsymmetricKey"},
+    {"asymmetricDecrypt", "AsymmetricRsaDecrypt, AsymmetricSm2Decrypt"},
+    {"publicKey", "GetPublicKey"}
+  };
 
   static String path(String appId) {
     return "/admin/v1/accounts/" + AdminClient.segment(appId) + "/limits";
@@ -59,6 +67,11 @@ final class LimitsCommand extends GroupCommand {
     if (l.containsKey("management")) {
       rows.add(new String[] {"management", l.getValue("management") + "/s  (all other actions)"});
     }
+    for (String[] g : GROUPS) {
+      if (l.containsKey(g[0])) {
+        rows.add(new String[] {g[0], l.getValue(g[0]) + "/s  (" + g[1] + ")"});
+      }
+    }
     Text.table(out, "", rows);
     JsonObject actions = l.getValue("actions") instanceof JsonObject a ? a : new JsonObject();
     if (actions.isEmpty()) {
@@ -92,7 +105,8 @@ final class LimitsCommand extends GroupCommand {
       name = "set",
       description = {
         "Override an account's QPS limits; limits not named keep their value.",
-        "Example: limits set 1250000001 --crypto 500 --management 50 --action GenerateDataKey=100"
+        "Example: limits set 1250000001 --crypto 500 --management 50 --sign 100"
+            + " --action GenerateDataKey=100"
       })
   static final class Set extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APPID", description = "AppId of the account.")
@@ -111,6 +125,21 @@ final class LimitsCommand extends GroupCommand {
         description = "Limit of all other actions together.")
     Integer management;
 
+    @Option(names = "--sign", paramLabel = "QPS", description = "Limit of SignByAsymmetricKey.")
+    Integer sign;
+
+    @Option(names = "--verify", paramLabel = "QPS", description = "Limit of VerifyByAsymmetricKey.")
+    Integer verify;
+
+    @Option(
+        names = "--asymmetric-decrypt",
+        paramLabel = "QPS",
+        description = "Limit of AsymmetricRsaDecrypt and AsymmetricSm2Decrypt together.")
+    Integer asymmetricDecrypt;
+
+    @Option(names = "--public-key", paramLabel = "QPS", description = "Limit of GetPublicKey.")
+    Integer publicKey;
+
     @Option(
         names = "--action",
         paramLabel = "ACTION=QPS",
@@ -119,16 +148,19 @@ final class LimitsCommand extends GroupCommand {
 
     @Override
     AdminClient.Answer run(AdminClient client) {
-      if (crypto == null && management == null && actions.isEmpty()) {
-        throw new ParameterException(
-            spec.commandLine(), "name at least one limit: --crypto, --management or --action");
-      }
       JsonObject body = new JsonObject();
-      if (crypto != null) {
-        body.put("crypto", crypto);
-      }
-      if (management != null) {
-        body.put("management", management);
+      // In the order of the JSON the server answers; a limit not named is left out.
+      put(body, "crypto", crypto);
+      put(body, "management", management);
+      put(body, "sign", sign);
+      put(body, "verify", verify);
+      put(body, "asymmetricDecrypt", asymmetricDecrypt);
+      put(body, "publicKey", publicKey);
+      if (body.isEmpty() && actions.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "name at least one limit: --crypto, --management, --sign, --verify,"
+                + " --asymmetric-decrypt, --public-key or --action");
       }
       if (!actions.isEmpty()) {
         JsonObject a = new JsonObject();
@@ -136,6 +168,12 @@ final class LimitsCommand extends GroupCommand {
         body.put("actions", a);
       }
       return send(client, "PUT", appId, body);
+    }
+
+    private static void put(JsonObject body, String field, Integer qps) {
+      if (qps != null) {
+        body.put(field, qps);
+      }
     }
 
     @Override

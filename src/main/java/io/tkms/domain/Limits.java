@@ -1,13 +1,12 @@
 package io.tkms.domain;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The QPS limits an account is held to: per action group ({@code crypto}, {@code management}, and
  * the asymmetric groups in {@code groups} by name), plus per-action limits for the actions named in
  * {@code actions}. Built from the configured defaults {@linkplain #overriddenBy overridden by} the
- * account's {@link LimitOverrides} (which override the crypto and management groups and actions).
+ * account's {@link LimitOverrides}, which may override any of them.
  */
 public record Limits(
     int crypto, int management, Map<String, Integer> actions, Map<String, Integer> groups) {
@@ -21,14 +20,15 @@ public record Limits(
     this(crypto, management, actions, Map.of());
   }
 
-  /** {@code this} with the limits {@code overrides} sets; actions merged, the override winning. */
+  /**
+   * {@code this} with the limits {@code overrides} sets; actions and groups merged, the override
+   * winning.
+   */
   public Limits overriddenBy(LimitOverrides overrides) {
-    Map<String, Integer> merged = new HashMap<>(actions);
-    merged.putAll(overrides.actions());
     return new Limits(
         overrides.crypto().orElse(crypto),
         overrides.management().orElse(management),
-        merged,
-        groups);
+        LimitOverrides.merge(actions, overrides.actions()),
+        LimitOverrides.merge(groups, overrides.groups()));
   }
 }

@@ -171,15 +171,94 @@ class LimitPolicyTest {
     assertThat(limiter.calls()).containsExactly(new Call(APP, "CRYPTO", 3, true));
   }
 
+  private static final Limits WITH_GROUPS =
+      new Limits(100, 10, Map.of(), Map.of("SIGN", 40, "VERIFY", 41, "PUBLIC_KEY", 43));
+
+  private static LimitOverrides groups(Map<String, Integer> groups) {
+    return new LimitOverrides(OptionalInt.empty(), OptionalInt.empty(), Map.of(), groups);
+  }
+
+  @Test
+  void aGroupOverride_replacesThatGroupsDefault_only() {
+    LimitPolicy withGroups =
+        new LimitPolicy(WITH_GROUPS, accounts, limiter, bus, Duration.ofHours(1));
+    Limits after = succeeded(withGroups.set(APP, groups(Map.of("SIGN", 3))));
+    assertThat(after)
+        .isEqualTo(
+            new Limits(100, 10, Map.of(), Map.of("SIGN", 3, "VERIFY", 41, "PUBLIC_KEY", 43)));
+    assertThat(succeeded(withGroups.effective(APP))).isEqualTo(after);
+  }
+
+  @Test
+  void set_keepsTheGroupOverridesAChangeLeavesOut_andMergesGroups() {
+    succeeded(policy.set(APP, groups(Map.of("SIGN", 3, "VERIFY", 4))));
+    succeeded(policy.set(APP, crypto(500)));
+    succeeded(policy.set(APP, groups(Map.of("VERIFY", 5, "ASYMMETRIC_DECRYPT", 6))));
+    assertThat(succeeded(accounts.findLimits(APP)))
+        .contains(
+            new LimitOverrides(
+                OptionalInt.of(500),
+                OptionalInt.empty(),
+                Map.of(),
+                Map.of("SIGN", 3, "VERIFY", 5, "ASYMMETRIC_DECRYPT", 6)));
+    assertThat(succeeded(policy.effective(APP)).groups())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("SIGN", 3, "VERIFY", 5, "ASYMMETRIC_DECRYPT", 6));
+  }
+
+  @Test
+  void admit_inAnAsymmetricGroup_usesTheAccountsGroupOverride() {
+    LimitPolicy withGroups =
+        new LimitPolicy(WITH_GROUPS, accounts, limiter, bus, Duration.ofHours(1));
+    succeeded(withGroups.admit(APP, Group.SIGN, "SignByAsymmetricKey"));
+    succeeded(withGroups.set(APP, groups(Map.of("SIGN", 2))));
+    succeeded(withGroups.admit(APP, Group.SIGN, "SignByAsymmetricKey"));
+    succeeded(withGroups.admit(APP, Group.VERIFY, "VerifyByAsymmetricKey"));
+    assertThat(limiter.calls())
+        .containsExactly(
+            new Call(APP, "SIGN", 40, true),
+            new Call(APP, "SIGN", 2, true),
+            new Call(APP, "VERIFY", 41, true));
+  }
+
+  @Test
+  void admit_inAGroupWithoutADefault_fallsBackToManagement_untilOverridden() {
+    succeeded(policy.admit(APP, Group.ASYMMETRIC_DECRYPT, "AsymmetricSm2Decrypt"));
+    succeeded(policy.set(APP, groups(Map.of("ASYMMETRIC_DECRYPT", 7))));
+    succeeded(policy.admit(APP, Group.ASYMMETRIC_DECRYPT, "AsymmetricSm2Decrypt"));
+    assertThat(limiter.calls())
+        .containsExactly(
+            new Call(APP, "ASYMMETRIC_DECRYPT", 10, true),
+            new Call(APP, "ASYMMETRIC_DECRYPT", 7, true));
+  }
+
+  @Test
+  void aGroupOverrideAnnouncedByAnotherReplica_appliesOnceAnnounced() {
+    succeeded(policy.effective(APP));
+    succeeded(accounts.saveLimits(APP, groups(Map.of("PUBLIC_KEY", 9))));
+    assertThat(succeeded(policy.effective(APP)).groups()).as("cached until announced").isEmpty();
+    bus.deliver(new Change(Kind.LIMITS, APP));
+    assertThat(succeeded(policy.effective(APP)).groups())
+        .containsExactly(Map.entry("PUBLIC_KEY", 9));
+  }
+
+  @Test
+  void overridableGroups_areEveryGroupButCryptoAndManagement() {
+    assertThat(LimitPolicy.OVERRIDABLE_GROUPS)
+        .containsExactly("SIGN", "VERIFY", "ASYMMETRIC_DECRYPT", "PUBLIC_KEY");
+  }
+
   @Test
   void validate_acceptsOneToAHundredMillion() {
     LimitPolicy.validate(
         new LimitOverrides(OptionalInt.of(1), OptionalInt.of(100_000_000), Map.of("Encrypt", 42)));
     LimitPolicy.validate(LimitOverrides.NONE);
+    LimitPolicy.validate(
+        groups(Map.of("SIGN", 1, "VERIFY", 100_000_000, "ASYMMETRIC_DECRYPT", 5, "PUBLIC_KEY", 6)));
   }
 
   @Test
-  void validate_refusesLimitsOutOfRange_andNamesThatAreNotLettersAndDigits() {
+  void validate_refusesLimitsOutOfRange_actionNamesNotLettersAndDigits_andUnknownGroups() {
     for (LimitOverrides bad :
         new LimitOverrides[] {
           crypto(0),
@@ -187,7 +266,14 @@ class LimitPolicyTest {
           actions(Map.of("Encrypt", 0)),
           actions(Map.of("Bad-Name", 5)),
           actions(Map.of("", 5)),
-          actions(Map.of("A".repeat(65), 5))
+          actions(Map.of("A".repeat(65), 5)),
+          groups(Map.of("SIGN", 0)),
+          groups(Map.of("PUBLIC_KEY", -1)),
+          groups(Map.of("VERIFY", 100_000_001)),
+          groups(Map.of("CRYPTO", 5)),
+          groups(Map.of("MANAGEMENT", 5)),
+          groups(Map.of("sign", 5)),
+          groups(Map.of("SIGNING", 5))
         }) {
       assertThatThrownBy(() -> LimitPolicy.validate(bad))
           .as(bad.toString())

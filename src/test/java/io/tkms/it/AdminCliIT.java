@@ -276,7 +276,18 @@ class AdminCliIT {
             != 404;
     Run get = admin("limits", "get", "1250000510");
     Run set =
-        admin("limits", "set", "1250000510", "--crypto", "500", "--action", "GenerateDataKey=100");
+        admin(
+            "limits",
+            "set",
+            "1250000510",
+            "--crypto",
+            "500",
+            "--sign",
+            "60",
+            "--public-key",
+            "70",
+            "--action",
+            "GenerateDataKey=100");
     if (!endpoint) {
       // Servers without per-account limits (before the distributed-limiter work lands).
       for (Run r : List.of(get, set)) {
@@ -288,10 +299,21 @@ class AdminCliIT {
     } else {
       assertExit(set, 0);
       assertExit(get, 0);
+      assertThat(set.out())
+          .contains("sign               60/s  (SignByAsymmetricKey)")
+          .contains("publicKey          70/s  (GetPublicKey)")
+          .contains("asymmetricDecrypt  ");
+      Run more =
+          admin("limits", "set", "1250000510", "--verify", "80", "--asymmetric-decrypt", "90");
+      assertExit(more, 0);
       Run after = admin("limits", "get", "1250000510", "--json");
       assertExit(after, 0);
       JsonObject l = new JsonObject(after.out());
       assertThat(l.getInteger("crypto")).isEqualTo(500);
+      assertThat(l.getInteger("sign")).isEqualTo(60);
+      assertThat(l.getInteger("verify")).isEqualTo(80);
+      assertThat(l.getInteger("asymmetricDecrypt")).isEqualTo(90);
+      assertThat(l.getInteger("publicKey")).isEqualTo(70);
       assertThat(l.getJsonObject("actions").getInteger("GenerateDataKey")).isEqualTo(100);
     }
   }
@@ -366,21 +388,37 @@ class AdminCliIT {
                   "500",
                   "--management",
                   "50",
+                  "--sign",
+                  "10",
+                  "--verify",
+                  "11",
+                  "--asymmetric-decrypt",
+                  "12",
+                  "--public-key",
+                  "13",
                   "--action",
                   "GenerateDataKey=100"));
       assertExit(set, 0);
       assertThat(seen)
           .containsExactly(
-              "PUT true {\"crypto\":500,\"management\":50,\"actions\":{\"GenerateDataKey\":100}}");
+              "PUT true {\"crypto\":500,\"management\":50,\"sign\":10,\"verify\":11,"
+                  + "\"asymmetricDecrypt\":12,\"publicKey\":13,"
+                  + "\"actions\":{\"GenerateDataKey\":100}}");
       assertThat(set.out())
-          .contains("crypto      500/s")
-          .contains("management  50/s")
+          .contains("crypto             500/s")
+          .contains("management         50/s")
+          .contains("sign               10/s  (SignByAsymmetricKey)")
+          .contains("verify             11/s  (VerifyByAsymmetricKey)")
+          .contains("asymmetricDecrypt  12/s  (AsymmetricRsaDecrypt, AsymmetricSm2Decrypt)")
+          .contains("publicKey          13/s  (GetPublicKey)")
           .contains("GenerateDataKey  100/s");
 
       Run get = cli(tokenEnv(), withUrl(base, "limits", "get", "1250000001"));
       assertExit(get, 0);
       assertThat(seen).last().isEqualTo("GET true ");
-      assertThat(get.out()).contains("account     1250000001").contains("crypto      500/s");
+      assertThat(get.out())
+          .contains("account            1250000001")
+          .contains("crypto             500/s");
       Run partial =
           cli(tokenEnv(), withUrl(base, "limits", "set", "1250000001", "--action", "Decrypt=7"));
       assertExit(partial, 0);
@@ -487,6 +525,8 @@ class AdminCliIT {
             new String[] {"credentials", "revoke"},
             new String[] {"limits", "set", "1250000001"},
             new String[] {"limits", "set", "1250000001", "--crypto", "many"},
+            new String[] {"limits", "set", "1250000001", "--sign", "many"},
+            new String[] {"limits", "set", "1250000001", "--public-key"},
             new String[] {"limits", "set", "1250000001", "--action", "GenerateDataKey"},
             new String[] {"accounts", "list", "--url", "ftp://127.0.0.1:9090"},
             new String[] {"accounts", "list", "--url", "not a url"});

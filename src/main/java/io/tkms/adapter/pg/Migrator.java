@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,19 +77,26 @@ public final class Migrator {
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, name TEXT NOT NULL,"
                 + " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
         .execute()
-        .compose(
-            r -> conn.query("SELECT coalesce(max(version), 0) FROM schema_migrations").execute())
+        .compose(r -> conn.query("SELECT version FROM schema_migrations").execute())
         .compose(
             rows -> {
-              int current = rows.iterator().next().getInteger(0);
+              Set<Integer> applied = new HashSet<>();
+              rows.forEach(row -> applied.add(row.getInteger(0)));
               Future<Void> chain = Future.succeededFuture();
-              for (Migration m : migrations()) {
-                if (m.version() > current) {
-                  chain = chain.compose(v -> apply(conn, m));
-                }
+              for (Migration m : pending(migrations(), applied)) {
+                chain = chain.compose(v -> apply(conn, m));
               }
               return chain;
             });
+  }
+
+  /**
+   * The migrations not yet applied, in the index's order. By membership, not by the highest version
+   * applied: a number left free in the index for a change still in flight is applied when it
+   * arrives, even on a database that already has a later one.
+   */
+  static List<Migration> pending(List<Migration> all, Set<Integer> applied) {
+    return all.stream().filter(m -> !applied.contains(m.version())).toList();
   }
 
   private Future<Void> apply(SqlConnection conn, Migration m) {

@@ -6,12 +6,15 @@ import io.tkms.domain.LimitOverrides;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -184,7 +187,7 @@ public final class PgAccountRepository implements AccountRepository {
   @Override
   public Future<Optional<LimitOverrides>> findLimits(String appId) {
     return pool.preparedQuery(
-            "SELECT crypto, management, actions FROM account_limits WHERE app_id = $1")
+            "SELECT crypto, management, actions, groups FROM account_limits WHERE app_id = $1")
         .execute(Tuple.of(appId))
         .map(
             rows -> {
@@ -192,34 +195,44 @@ public final class PgAccountRepository implements AccountRepository {
                 return Optional.<LimitOverrides>empty();
               }
               Row r = rows.iterator().next();
-              java.util.Map<String, Integer> actions = new java.util.HashMap<>();
-              Object json = r.getValue("actions");
-              if (json instanceof io.vertx.core.json.JsonObject o) {
-                o.forEach(e -> actions.put(e.getKey(), ((Number) e.getValue()).intValue()));
-              }
               return Optional.of(
                   new LimitOverrides(
                       optionalInt(r.getInteger("crypto")),
                       optionalInt(r.getInteger("management")),
-                      actions));
+                      limitMap(r.getValue("actions")),
+                      limitMap(r.getValue("groups"))));
             })
         .recover(PgErrors::internal);
   }
 
   @Override
   public Future<Void> saveLimits(String appId, LimitOverrides limits) {
-    io.vertx.core.json.JsonObject actions = new io.vertx.core.json.JsonObject();
-    limits.actions().forEach(actions::put);
     return pool.preparedQuery(
-            "INSERT INTO account_limits (app_id, crypto, management, actions) VALUES ($1, $2, $3, $4)"
-                + " ON CONFLICT (app_id) DO UPDATE SET crypto = $2, management = $3, actions = $4, updated_at = now()")
-        .execute(Tuple.of(appId, nullable(limits.crypto()), nullable(limits.management()), actions))
+            "INSERT INTO account_limits (app_id, crypto, management, actions, groups)"
+                + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (app_id) DO UPDATE SET crypto = $2,"
+                + " management = $3, actions = $4, groups = $5, updated_at = now()")
+        .execute(
+            Tuple.of(
+                appId,
+                nullable(limits.crypto()),
+                nullable(limits.management()),
+                new JsonObject(new HashMap<String, Object>(limits.actions())),
+                new JsonObject(new HashMap<String, Object>(limits.groups()))))
         .<Void>mapEmpty()
         .recover(
             e ->
                 PgErrors.isForeignKeyViolation(e)
                     ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("no such account"))
                     : PgErrors.internal(e));
+  }
+
+  /** A JSONB object of names to limits ({@code actions}, {@code groups}). */
+  private static Map<String, Integer> limitMap(Object json) {
+    Map<String, Integer> out = new HashMap<>();
+    if (json instanceof JsonObject o) {
+      o.forEach(e -> out.put(e.getKey(), ((Number) e.getValue()).intValue()));
+    }
+    return out;
   }
 
   @Override

@@ -9,7 +9,6 @@ import io.tkms.application.port.SourceLimiter;
 import io.tkms.crypto.ConstantTime;
 import io.tkms.crypto.Hmacs;
 import io.tkms.domain.LimitOverrides;
-import io.tkms.domain.Limits;
 import io.tkms.error.ErrorCode;
 import io.tkms.error.KmsException;
 import io.vertx.core.Future;
@@ -22,10 +21,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.OptionalInt;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,21 +105,18 @@ public final class AdminApi {
               reply(
                   ctx,
                   200,
-                  admin.account(appId).compose(a -> limits.effective(appId)).map(AdminApi::limits));
+                  admin.account(appId).compose(a -> limits.effective(appId)).map(LimitsJson::of));
             });
     r.put("/admin/v1/accounts/:appId/limits")
         .handler(
             ctx -> {
               String appId = ctx.pathParam("appId");
-              LimitOverrides change = limitsBody(body(ctx));
+              LimitOverrides change = LimitsJson.change(body(ctx));
               LimitPolicy.validate(change);
               reply(
                   ctx,
                   200,
-                  admin
-                      .account(appId)
-                      .compose(a -> limits.set(appId, change))
-                      .map(AdminApi::limits));
+                  admin.account(appId).compose(a -> limits.set(appId, change)).map(LimitsJson::of));
             });
     r.post("/admin/v1/accounts/:appId/principals")
         .handler(
@@ -252,48 +244,6 @@ public final class AdminApi {
     } catch (DecodeException | ClassCastException e) {
       throw ErrorCode.INVALID_PARAMETER_VALUE.exception("the body is not a JSON object");
     }
-  }
-
-  private static LimitOverrides limitsBody(JsonObject b) {
-    Map<String, Integer> actions = new HashMap<>();
-    Object a = b.getValue("actions");
-    if (a != null) {
-      if (!(a instanceof JsonObject o)) {
-        throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
-            "actions must be an object of action name to limit");
-      }
-      o.forEach(e -> actions.put(e.getKey(), integer(e.getValue(), "actions." + e.getKey())));
-    }
-    return new LimitOverrides(
-        optionalInt(b.getValue("crypto"), "crypto"),
-        optionalInt(b.getValue("management"), "management"),
-        actions);
-  }
-
-  private static OptionalInt optionalInt(Object v, String field) {
-    Integer i = integer(v, field);
-    return i == null ? OptionalInt.empty() : OptionalInt.of(i);
-  }
-
-  private static Integer integer(Object v, String field) {
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof Integer || v instanceof Long)
-        || ((Number) v).longValue() > Integer.MAX_VALUE) {
-      throw ErrorCode.INVALID_PARAMETER_VALUE.exception(
-          field + " must be a whole number of requests per second");
-    }
-    return ((Number) v).intValue();
-  }
-
-  private static JsonObject limits(Limits l) {
-    JsonObject actions = new JsonObject();
-    new TreeMap<>(l.actions()).forEach(actions::put);
-    return new JsonObject()
-        .put("crypto", l.crypto())
-        .put("management", l.management())
-        .put("actions", actions);
   }
 
   private static int version(String s) {
