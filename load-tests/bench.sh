@@ -18,9 +18,10 @@
 #   --hot-keys N      keys of the hot mix [1000]
 #   --cold-keys N     keys of the cold mix [100000]; the key cache stays at --key-cache
 #   --key-cache N     KMS_CACHE_KEY_CACHE_SIZE [10000]
-#   --scenarios LIST  comma-separated subset of: healthz,encrypt-32,encrypt-1k,encrypt-4k,decrypt-1k,
-#                     gdk,ref-encrypt-32,ref-encrypt-1k,v2-encrypt-1k,mix-hot,mix-cold [all]; healthz
-#                     always runs (it is the ceiling). ref-*: the same Encrypt requests against
+#   --scenarios LIST  comma-separated subset of: healthz,encrypt-32,encrypt-1k,sm4-encrypt-1k,
+#                     encrypt-4k,decrypt-1k,gdk,ref-encrypt-32,ref-encrypt-1k,v2-encrypt-1k,mix-hot,
+#                     mix-cold [all]; healthz always runs (it is the ceiling). sm4-encrypt-1k: Encrypt
+#                     with an SM4 key (region bench-sm, served with KMS_SM_REGIONS=bench-sm). ref-*: the same Encrypt requests against
 #                     ReferenceServer.java, a bare Vert.x handler doing only JSON + Base64 + AES-GCM
 #                     (no signature, key, limiter, audit): what a request of that size costs at least
 #   --profile NAME    run the server with JFR (settings=default) and summarise where the CPU went
@@ -193,7 +194,8 @@ start_server() {
       KMS_UNSEAL_KEY="$(head -c 32 /dev/urandom | base64)" \
       KMS_BOOTSTRAP_APPID=1300000001 KMS_BOOTSTRAP_SECRET_ID="$SECRET_ID" KMS_BOOTSTRAP_SECRET_KEY="$SECRET_KEY" \
       KMS_DEFAULT_CRYPTO_QPS=50000000 KMS_DEFAULT_MANAGEMENT_QPS=50000000 KMS_CMK_QUOTA=10000000 \
-      KMS_CACHE_KEY_CACHE_SIZE="$cache" KMS_AUTH_REPLAY_CACHE_SIZE="$REPLAY" KMS_REGIONS="$REGIONS"
+      KMS_CACHE_KEY_CACHE_SIZE="$cache" KMS_AUTH_REPLAY_CACHE_SIZE="$REPLAY" \
+      KMS_REGIONS="$REGIONS,bench-sm" KMS_SM_REGIONS=bench-sm
     [ $# -gt 0 ] && export "$@"
     unset KMS_ADMIN_TOKEN KMS_ADMIN_TOKEN_FILE
     # shellcheck disable=SC2086
@@ -337,6 +339,7 @@ raw healthz "$WORK/healthz.req"
 scenario healthz raw "$WORK/healthz.req"
 if want encrypt-32; then raw encrypt "$WORK/enc32.req" 32; scenario encrypt-32 raw "$WORK/enc32.req"; fi
 if want encrypt-1k; then raw encrypt "$WORK/enc1k.req" 1024; scenario encrypt-1k raw "$WORK/enc1k.req"; fi
+if want sm4-encrypt-1k; then raw sm4-encrypt "$WORK/sm4enc1k.req" 1024; scenario sm4-encrypt-1k raw "$WORK/sm4enc1k.req"; fi
 if want encrypt-4k; then raw encrypt "$WORK/enc4k.req" 4096; scenario encrypt-4k raw "$WORK/enc4k.req"; fi
 if want decrypt-1k; then raw decrypt "$WORK/dec1k.req" 1024; scenario decrypt-1k raw "$WORK/dec1k.req"; fi
 if want gdk; then raw gdk "$WORK/gdk.req"; scenario gdk raw "$WORK/gdk.req"; fi
