@@ -105,6 +105,11 @@ public final class Action {
     return new Builder(name, group).build(null);
   }
 
+  /** As {@link #unsupported(Group, String)}, with why it is not built, for the API reference. */
+  public static Action unsupported(Group group, String name, String why) {
+    return new Builder(name, group).note(why).build(null);
+  }
+
   /** The action's API 3.0 name: its identity in the catalog and in the API reference. */
   public String name() {
     return name;

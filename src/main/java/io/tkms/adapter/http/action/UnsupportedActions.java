@@ -17,19 +17,26 @@ final class UnsupportedActions {
   private static List<Action> all() {
     List<Action> out = new ArrayList<>();
     // Bring your own key.
-    management(out, "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial");
-    // Post-quantum algorithms.
+    management(out, "", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial");
     crypto(
         out,
+        "Tencent documents neither the algorithms nor the formats of its post-quantum actions;"
+            + " they wait for a public specification (and for FIPS 203/204 in the JDK)",
         "PostQuantumCryptoEncrypt",
         "PostQuantumCryptoDecrypt",
         "PostQuantumCryptoSign",
         "PostQuantumCryptoVerify");
-    // Cloud resource bindings.
-    management(out, "BindCloudResource", "UnbindCloudResource");
-    // White-box keys.
     management(
         out,
+        "binds keys to Tencent Cloud products, which do not exist outside Tencent Cloud",
+        "BindCloudResource",
+        "UnbindCloudResource");
+    String whiteBox =
+        "white-box keys need Tencent's proprietary white-box client library, whose formats are"
+            + " not public";
+    management(
+        out,
+        whiteBox,
         "CreateWhiteBoxKey",
         "CreateWhiteBoxKeys",
         "DeleteWhiteBoxKey",
@@ -43,10 +50,11 @@ final class UnsupportedActions {
         "EnableWhiteBoxKeys",
         "DisableWhiteBoxKey",
         "DisableWhiteBoxKeys");
-    crypto(out, "EncryptByWhiteBox");
-    // Data keys hosted by KMS.
+    crypto(out, whiteBox, "EncryptByWhiteBox");
     management(
         out,
+        "data keys hosted by KMS are a separate product (keys kept server-side, their own quota"
+            + " and lifecycle); envelope encryption with GenerateDataKey covers the same need",
         "ImportDataKey",
         "DescribeDataKey",
         "DescribeDataKeys",
@@ -65,15 +73,16 @@ final class UnsupportedActions {
     return List.copyOf(out);
   }
 
-  private static void management(List<Action> out, String... names) {
+  /** Actions of one family, with why the family is not built. */
+  private static void management(List<Action> out, String why, String... names) {
     for (String n : names) {
-      out.add(Action.unsupported(Group.MANAGEMENT, n));
+      out.add(Action.unsupported(Group.MANAGEMENT, n, why));
     }
   }
 
-  private static void crypto(List<Action> out, String... names) {
+  private static void crypto(List<Action> out, String why, String... names) {
     for (String n : names) {
-      out.add(Action.unsupported(Group.CRYPTO, n));
+      out.add(Action.unsupported(Group.CRYPTO, n, why));
     }
   }
 }

@@ -68,7 +68,9 @@ public final class ApiReference {
           .append(a.wireName(p).get())
           .append(" | ")
           .append(a.group().name().toLowerCase(Locale.ROOT))
-          .append(" | | | not supported (UnsupportedOperation) |\n");
+          .append(" | | | not supported (UnsupportedOperation)")
+          .append(a.note().isEmpty() ? "" : ": " + a.note())
+          .append(" |\n");
     }
   }
 
