@@ -44,7 +44,10 @@ final class InMemoryKms {
   final KeyService keys =
       new KeyService(keyRepository, keyCache, executor, hsa, random, clock, QUOTA, bus);
   final CryptoService crypto =
-      new CryptoService(keyCache, executor, new InlineExecutor(), new MessageCipher(random), hsa);
+      new CryptoService(
+          keyCache, executor, new InlineExecutor(), new MessageCipher(random), hsa, clock);
+  final ImportService imports =
+      new ImportService(keyRepository, keyCache, executor, hsa, clock, bus);
   final AsymmetricService asymmetric = new AsymmetricService(keyCache, executor, hsa);
   final LifecycleJobs jobs = new LifecycleJobs(keyRepository, keyCache, executor, hsa, bus);
   final AdminService admin = new AdminService(accounts, credentials, executor, hsa, bus);
