@@ -34,7 +34,7 @@ public final class KeyImport {
   }
 
   /**
-   * The bytes of an ImportToken: base64 of exactly {@value #TOKEN_BYTES} bytes.
+   * The bytes of an ImportToken: the canonical base64 of exactly {@value #TOKEN_BYTES} bytes.
    *
    * @throws io.tkms.error.KmsException INVALID_PARAMETER for any other text
    */
@@ -48,7 +48,8 @@ public final class KeyImport {
     } catch (IllegalArgumentException e) {
       throw invalidToken();
     }
-    if (token.length != TOKEN_BYTES) {
+    // The decoder ignores the unused low bits of the last character: one spelling per token.
+    if (token.length != TOKEN_BYTES || !encodeToken(token).equals(text)) {
       throw invalidToken();
     }
     return token;
