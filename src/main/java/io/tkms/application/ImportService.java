@@ -145,15 +145,16 @@ public final class ImportService {
    */
   public Future<Void> importMaterial(Caller caller, KeyId keyId, Material in) {
     long now = clock.instant().getEpochSecond();
-    if (!admit(keyId, now)) {
-      return Future.failedFuture(ErrorCode.IMPORT_THROTTLED.exception());
-    }
     if (in.validTo() != 0 && in.validTo() <= now) {
       return Future.failedFuture(KeyImport.invalidValidTo());
     }
     return external(caller, keyId)
         .compose(
             md -> {
+              // Counted only for the key's owner: nobody else can use up its attempts.
+              if (!admit(keyId, now)) {
+                throw ErrorCode.IMPORT_THROTTLED.exception();
+              }
               md.state().check(Operation.IMPORT_MATERIAL);
               return repository
                   .importParameters(keyId)

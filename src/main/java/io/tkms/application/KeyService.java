@@ -123,8 +123,8 @@ public final class KeyService {
    * #quota()} keys per account and region).
    */
   public Future<KeyMetadata> create(Caller caller, NewKey key) {
-    if (key.origin() == KeyOrigin.EXTERNAL) {
-      return createExternal(caller, key);
+    if (key.origin() == KeyOrigin.EXTERNAL && key.usage() != KeyUsage.ENCRYPT_DECRYPT) {
+      return Future.failedFuture(ErrorCode.INVALID_KEY_TYPE.exception());
     }
     KeyId keyId = KeyId.random(random::nextBytes);
     KeyMetadata created =
@@ -136,6 +136,12 @@ public final class KeyService {
             key.description(),
             clock.instant().getEpochSecond(),
             caller.uin());
+    if (key.origin() == KeyOrigin.EXTERNAL) {
+      // Its algorithm is the one chosen above for any key: the material it imports has its length.
+      KeyMetadata external =
+          created.withOrigin(KeyOrigin.EXTERNAL, 0).withState(KeyState.PENDING_IMPORT, 0);
+      return repository.create(external, null, quota, key.tags()).map(v -> external);
+    }
     String context = KeyMaterialCache.wrapContext(caller.appId(), caller.region(), keyId, 1);
     KeyUsage usage = key.usage();
     return executor
@@ -159,25 +165,6 @@ public final class KeyService {
                       md, new KeyRepository.StoredVersion(1, made.material()), quota, key.tags())
                   .map(v -> md);
             });
-  }
-
-  private Future<KeyMetadata> createExternal(Caller caller, NewKey key) {
-    if (key.usage() != KeyUsage.ENCRYPT_DECRYPT) {
-      return Future.failedFuture(ErrorCode.INVALID_KEY_TYPE.exception());
-    }
-    // The algorithm is chosen as for a key made here: the one choice of KeyMetadata.created.
-    KeyMetadata md =
-        KeyMetadata.created(
-                KeyId.random(random::nextBytes),
-                caller.appId(),
-                caller.region(),
-                key.alias(),
-                key.description(),
-                clock.instant().getEpochSecond(),
-                caller.uin())
-            .withOrigin(KeyOrigin.EXTERNAL, 0)
-            .withState(KeyState.PENDING_IMPORT, 0);
-    return repository.create(md, null, quota, key.tags()).map(v -> md);
   }
 
   /** The caller's key (any state but purged), or KEY_NOT_FOUND. */

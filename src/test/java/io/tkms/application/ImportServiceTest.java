@@ -309,4 +309,37 @@ class ImportServiceTest {
     succeeded(kms.keys.cancelDeletion(ALICE, id));
     assertThat(succeeded(kms.keys.describe(ALICE, id)).state()).isEqualTo(KeyState.PENDING_IMPORT);
   }
+
+  @Test
+  void listing_filtersByOriginAndByPendingImport() {
+    KeyId mine = kms.newKey(ALICE, "made-here");
+    KeyId external = external();
+    assertThat(
+            succeeded(
+                    kms.keys.query(
+                        ALICE,
+                        io.tkms.application.port.KeyQuery.page(0, 10)
+                            .withOrigin(KeyOrigin.EXTERNAL)))
+                .keys())
+        .extracting(KeyMetadata::keyId)
+        .containsExactly(external);
+    assertThat(
+            succeeded(
+                    kms.keys.query(
+                        ALICE,
+                        io.tkms.application.port.KeyQuery.page(0, 10)
+                            .withOrigin(KeyOrigin.TENCENT_KMS)))
+                .keys())
+        .extracting(KeyMetadata::keyId)
+        .containsExactly(mine);
+    assertThat(
+            succeeded(
+                    kms.keys.query(
+                        ALICE,
+                        io.tkms.application.port.KeyQuery.page(0, 10)
+                            .withState(KeyState.PENDING_IMPORT)))
+                .keys())
+        .extracting(KeyMetadata::keyId)
+        .containsExactly(external);
+  }
 }
