@@ -418,4 +418,25 @@ class ImportIT {
     assertThat(md.getKeyState()).isEqualTo("PendingImport");
     assertThat(md.getValidTo()).isZero();
   }
+
+  @Test
+  void importAttempts_areLimitedPerKey() throws Exception {
+    String keyId = externalKey("byok-throttled");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_1");
+    String garbage = Base64.getEncoder().encodeToString(random(256));
+    for (int i = 0; i < 5; i++) {
+      assertThat(code(() -> importMaterial(keyId, p.getImportToken(), garbage, null)))
+          .isEqualTo("InvalidParameter.DecryptMaterialError");
+    }
+    assertThat(code(() -> importMaterial(keyId, p.getImportToken(), garbage, null)))
+        .isEqualTo("RequestLimitExceeded");
+    // Another key's attempts are its own.
+    String other = externalKey("byok-throttled-other");
+    GetParametersForImportResponse q = parameters(other, "RSAES_OAEP_SHA_1");
+    importMaterial(
+        other,
+        q.getImportToken(),
+        wrapInJava(q.getPublicKey(), "RSAES_OAEP_SHA_1", random(32)),
+        null);
+  }
 }
