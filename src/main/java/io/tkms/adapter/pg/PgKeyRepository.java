@@ -43,6 +43,12 @@ public final class PgKeyRepository implements KeyRepository {
   /** {@code cmk_versions.rotation} of a version RotateKey made. */
   private static final String MANUAL = "manual";
 
+  /**
+   * Import parameters are deleted this many days after they expired: until then their token still
+   * answers TokenExpired rather than "not the key's token".
+   */
+  private static final int STALE_PARAMETERS_DAYS = 7;
+
   /** Postgres' lock_not_available: {@code FOR UPDATE NOWAIT} found the row locked. */
   private static final String LOCK_NOT_AVAILABLE = "55P03";
 
@@ -607,9 +613,10 @@ public final class PgKeyRepository implements KeyRepository {
                 + " updated_at = now() FROM due WHERE c.key_id = due.key_id RETURNING c.key_id),"
                 + " destroyed AS (DELETE FROM cmk_versions v USING expired"
                 + " WHERE v.key_id = expired.key_id),"
-                + " stale AS (DELETE FROM import_parameters WHERE valid_to <= now())"
+                + " stale AS (DELETE FROM import_parameters"
+                + " WHERE valid_to <= now() - make_interval(days => $2))"
                 + " SELECT key_id FROM expired")
-        .execute(Tuple.of(limit))
+        .execute(Tuple.of(limit, STALE_PARAMETERS_DAYS))
         .map(PgKeyRepository::ids)
         .recover(PgErrors::internal);
   }

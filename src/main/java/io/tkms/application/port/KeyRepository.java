@@ -197,8 +197,9 @@ public interface KeyRepository {
   /**
    * Deletes the material of EXTERNAL keys whose ValidTo has passed by the database's clock and that
    * are Enabled, Disabled or Archived, moving them to PendingImport (keys pending deletion keep
-   * theirs until purged; no request can use it); drops import parameters that have expired. Safe on
-   * every replica at once ({@code FOR UPDATE SKIP LOCKED}).
+   * theirs until purged; no request can use it); drops import parameters a week after they expired
+   * (until then their token answers TokenExpired). Safe on every replica at once ({@code FOR UPDATE
+   * SKIP LOCKED}).
    *
    * @return the keys whose material expired
    */

@@ -402,7 +402,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
               .withOrigin(KeyOrigin.EXTERNAL, 0));
       versions.get(id).clear();
     }
-    importParameters.values().removeIf(p -> p.validTo() <= now());
+    importParameters.values().removeIf(p -> p.validTo() <= now() - 7 * DAY);
     return Future.succeededFuture(due);
   }
 
