@@ -343,4 +343,19 @@ class ImportServiceTest {
         .extracting(KeyMetadata::keyId)
         .containsExactly(external);
   }
+
+  @Test
+  void theMaterialLength_isTheKeysAlgorithms_16BytesForSm4() {
+    KeyId id = external();
+    KeyMetadata md = kms.keyRepository.metadata(id);
+    kms.keyRepository.put(
+        new io.tkms.application.port.KeyRepository.StoredKey(
+            md.withAlgorithm(io.tkms.domain.SymmetricAlgorithm.SM4), java.util.List.of()));
+    EncryptionAlgorithm a = EncryptionAlgorithm.RSAES_OAEP_SHA_256;
+    ImportService.Parameters p = parameters(id, a);
+    assertThat(failure(imports.importMaterial(ALICE, id, wrapped(p, a, material(32), 0))))
+        .isEqualTo(ErrorCode.DECRYPT_MATERIAL_ERROR);
+    succeeded(imports.importMaterial(ALICE, id, wrapped(p, a, material(16), 0)));
+    assertThat(succeeded(kms.keys.describe(ALICE, id)).state()).isEqualTo(KeyState.ENABLED);
+  }
 }
