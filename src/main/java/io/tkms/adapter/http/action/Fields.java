@@ -147,8 +147,9 @@ final class Fields {
           .map(type -> type == 2 ? KeyOrigin.EXTERNAL : KeyOrigin.TENCENT_KMS)
           .orElse(KeyOrigin.TENCENT_KMS)
           .doc(
-              "1: material made by the server; 2: material imported later by the owner (Origin"
-                  + " `EXTERNAL`, `ENCRYPT_DECRYPT` only, else InvalidParameterValue.InvalidType)");
+              "1 (default): material made by the server; 2 (API 3.0): material imported later by"
+                  + " the owner (Origin `EXTERNAL`, `ENCRYPT_DECRYPT` only, else"
+                  + " InvalidParameterValue.InvalidType)");
 
   static final Field<Object> HSM_CLUSTER_ID =
       refused("HsmClusterId", "dedicated HSM clusters are not supported");
