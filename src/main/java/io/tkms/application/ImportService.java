@@ -222,7 +222,8 @@ public final class ImportService {
                     in.encrypted(),
                     md.algorithm().materialLength(),
                     p.commitment(),
-                    commitmentContext(caller.appId(), caller.region(), keyId));
+                    commitmentContext(caller.appId(), caller.region(), keyId),
+                    hsa::random);
           }
           if (o.verdict() != ImportWrapping.Verdict.OK) {
             throw refusal(o.verdict(), md, p.algorithm());

@@ -70,7 +70,12 @@ public final class ImportWrapping {
    * and its commitment against {@code bound} (null: the key has no material yet, anything of the
    * right length is accepted). With {@code RSAES_PKCS1_V1_5} the three failures are not told apart:
    * every check runs, the work is the same whichever fails, and one verdict comes back ({@link
-   * Verdict#UNDECRYPTABLE}), so that the answer is no padding oracle.
+   * Verdict#UNDECRYPTABLE}), so that the answer is no padding oracle. When the key is bound already
+   * (a re-import), the PKCS#1 v1.5 unpadding itself rejects implicitly (BouncyCastle's decoder for
+   * a fixed length: a bad padding or length yields {@code length} random bytes, without a branch on
+   * the padding), so the commitment check is the only decision, whatever was wrong.
+   *
+   * @param random for the implicit rejection and the RSA blinding (the HSA's source)
    */
   public static Opened open(
       byte[] pkcs8,
@@ -79,11 +84,15 @@ public final class ImportWrapping {
       byte[] encrypted,
       int length,
       byte[] bound,
-      String context) {
+      String context,
+      java.util.function.Consumer<byte[]> random) {
     byte[] material;
     boolean decrypted;
     try {
-      material = unwrap(pkcs8, spki, algorithm, encrypted);
+      material =
+          algorithm == EncryptionAlgorithm.RSAES_PKCS1_V1_5 && bound != null
+              ? unwrapImplicitly(pkcs8, encrypted, length, random)
+              : unwrap(pkcs8, spki, algorithm, encrypted);
       decrypted = true;
     } catch (KmsException e) {
       material = new byte[length];
@@ -113,6 +122,33 @@ public final class ImportWrapping {
     } catch (RuntimeException e) {
       Arrays.fill(material, (byte) 0);
       throw e;
+    }
+  }
+
+  /**
+   * RSAES-PKCS1-v1_5 decryption to exactly {@code length} bytes with implicit rejection: a
+   * ciphertext whose padding or embedded length is wrong decrypts to random bytes instead of
+   * failing. Only a ciphertext of the wrong size (public) fails, as DECRYPT_MATERIAL_ERROR.
+   */
+  private static byte[] unwrapImplicitly(
+      byte[] pkcs8, byte[] encrypted, int length, java.util.function.Consumer<byte[]> random) {
+    try {
+      org.bouncycastle.crypto.params.AsymmetricKeyParameter key =
+          org.bouncycastle.crypto.util.PrivateKeyFactory.createKey(pkcs8);
+      org.bouncycastle.crypto.encodings.PKCS1Encoding decoder =
+          new org.bouncycastle.crypto.encodings.PKCS1Encoding(
+              new org.bouncycastle.crypto.engines.RSABlindedEngine(), length);
+      decoder.init(
+          false,
+          new org.bouncycastle.crypto.params.ParametersWithRandom(key, Jca.fromSource(random)));
+      if (encrypted.length != decoder.getInputBlockSize()) {
+        throw ErrorCode.DECRYPT_MATERIAL_ERROR.exception();
+      }
+      return decoder.processBlock(encrypted, 0, encrypted.length);
+    } catch (java.io.IOException
+        | org.bouncycastle.crypto.InvalidCipherTextException
+        | RuntimeException e) {
+      throw ErrorCode.DECRYPT_MATERIAL_ERROR.exception();
     }
   }
 

@@ -70,7 +70,14 @@ class ImportParserFuzzTest {
         }) {
       ImportWrapping.Opened o =
           ImportWrapping.open(
-              WRAPPING.pkcs8(), WRAPPING.spki(), a, encrypted, 32, new byte[32], "fuzz");
+              WRAPPING.pkcs8(),
+              WRAPPING.spki(),
+              a,
+              encrypted,
+              32,
+              new byte[32],
+              "fuzz",
+              RNG::nextBytes);
       // A commitment of all zeros is matched by no material: nothing is ever accepted.
       assertThat(o.verdict()).isNotEqualTo(ImportWrapping.Verdict.OK);
       assertThat(o.material()).isNull();
