@@ -13,6 +13,7 @@ import io.tkms.domain.SecretBytes;
 import io.tkms.domain.SymmetricAlgorithm;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -39,6 +40,7 @@ public final class CryptoService {
   private final CryptoExecutor aead;
   private final MessageCipher cipher;
   private final Hsa keySource;
+  private final Clock clock;
 
   /** Runs the per-message AEAD on the worker pool too. */
   public CryptoService(
@@ -58,11 +60,25 @@ public final class CryptoService {
       CryptoExecutor aead,
       MessageCipher cipher,
       Hsa keySource) {
+    this(keys, executor, aead, cipher, keySource, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock judges imported material's ValidTo at every use
+   */
+  public CryptoService(
+      KeyMaterialCache keys,
+      CryptoExecutor executor,
+      CryptoExecutor aead,
+      MessageCipher cipher,
+      Hsa keySource,
+      Clock clock) {
     this.keys = keys;
     this.executor = executor;
     this.aead = aead;
     this.cipher = cipher;
     this.keySource = keySource;
+    this.clock = clock;
   }
 
   /** Result of Encrypt: the key used and the encoded blob. */
@@ -229,6 +245,7 @@ public final class CryptoService {
                   throw ErrorCode.INVALID_CIPHERTEXT.exception();
                 }
                 md.state().check(KeyState.Operation.DECRYPT);
+                checkValidTo(md);
                 if (!lk.hasVersion(blob.keyVersion())) {
                   throw ErrorCode.INVALID_CIPHERTEXT.exception();
                 }
@@ -297,6 +314,17 @@ public final class CryptoService {
         : CiphertextBlob.FORMAT_V1;
   }
 
+  /**
+   * Imported material past its ValidTo is refused at once, before the lifecycle job removes it: one
+   * branch for keys that never expire, no allocation.
+   */
+  private void checkValidTo(KeyMetadata md) {
+    if (md.validTo() != 0 && md.validTo() <= clock.millis() / 1000) {
+      throw ErrorCode.KEY_STATE_NOT_SUPPORTED.exception(
+          "the key's imported material has expired (ValidTo)");
+    }
+  }
+
   private Future<LoadedKey> usableKey(Caller caller, KeyId keyId, KeyState.Operation op) {
     return keys.acquire(keyId)
         .compose(
@@ -314,6 +342,7 @@ public final class CryptoService {
                       "an asymmetric key does not encrypt with this action");
                 }
                 lk.metadata().state().check(op);
+                checkValidTo(lk.metadata());
               } catch (RuntimeException e) {
                 lk.release();
                 return Future.failedFuture(e);

@@ -85,33 +85,45 @@ public final class KeyService {
    * codec, since limits differ per protocol) and its tags. Start from {@link #DEFAULT} and name
    * what you set: {@code NewKey.DEFAULT.withAlias("orders").withTags(tags)}.
    */
-  public record NewKey(String alias, String description, Map<String, String> tags, KeyUsage usage) {
-    /** A symmetric key: no alias, no description, no tags. */
-    public static final NewKey DEFAULT = new NewKey("", "", Map.of(), KeyUsage.ENCRYPT_DECRYPT);
+  public record NewKey(
+      String alias,
+      String description,
+      Map<String, String> tags,
+      KeyUsage usage,
+      KeyOrigin origin) {
+    /** A symmetric key made here: no alias, no description, no tags. */
+    public static final NewKey DEFAULT =
+        new NewKey("", "", Map.of(), KeyUsage.ENCRYPT_DECRYPT, KeyOrigin.TENCENT_KMS);
 
     public NewKey {
       Objects.requireNonNull(alias, "alias");
       Objects.requireNonNull(description, "description");
       Objects.requireNonNull(usage, "usage");
+      Objects.requireNonNull(origin, "origin");
       // Insertion order kept: tags are stored in the order the request listed them.
       tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
     }
 
     public NewKey withAlias(String alias) {
-      return new NewKey(alias, description, tags, usage);
+      return new NewKey(alias, description, tags, usage, origin);
     }
 
     public NewKey withDescription(String description) {
-      return new NewKey(alias, description, tags, usage);
+      return new NewKey(alias, description, tags, usage, origin);
     }
 
     public NewKey withTags(Map<String, String> tags) {
-      return new NewKey(alias, description, tags, usage);
+      return new NewKey(alias, description, tags, usage, origin);
     }
 
     /** A key of {@code usage} (an asymmetric usage makes a key pair). */
     public NewKey withUsage(KeyUsage usage) {
-      return new NewKey(alias, description, tags, usage);
+      return new NewKey(alias, description, tags, usage, origin);
+    }
+
+    /** A key whose material is made here, or imported later by its owner ({@code EXTERNAL}). */
+    public NewKey withOrigin(KeyOrigin origin) {
+      return new NewKey(alias, description, tags, usage, origin);
     }
   }
 
@@ -122,10 +134,16 @@ public final class KeyService {
    * Creates an enabled CMK with fresh material from the HSA: for a symmetric key random material of
    * its region's algorithm ({@link #algorithmFor}: 256 bits for AES-256, 128 for SM4); for an
    * asymmetric one a key pair made from the HSA's random generator, its private key stored as
-   * PKCS#8 wrapped exactly as symmetric material is (same wrap context) and never returned. Fails
-   * with ALIAS_EXISTS or CMK_LIMIT_EXCEEDED ({@link #quota()} keys per account and region).
+   * PKCS#8 wrapped exactly as symmetric material is (same wrap context) and never returned. An
+   * {@code EXTERNAL} key is created without material, PendingImport, with the algorithm a key made
+   * here would have (the material it imports has that algorithm's length). Fails with
+   * INVALID_KEY_TYPE (EXTERNAL and asymmetric), ALIAS_EXISTS or CMK_LIMIT_EXCEEDED ({@link
+   * #quota()} keys per account and region).
    */
   public Future<KeyMetadata> create(Caller caller, NewKey key) {
+    if (key.origin() == KeyOrigin.EXTERNAL && key.usage() != KeyUsage.ENCRYPT_DECRYPT) {
+      return Future.failedFuture(ErrorCode.INVALID_KEY_TYPE.exception());
+    }
     KeyId keyId = KeyId.random(random::nextBytes);
     KeyMetadata created =
         KeyMetadata.created(
@@ -137,6 +155,12 @@ public final class KeyService {
                 clock.instant().getEpochSecond(),
                 caller.uin())
             .withAlgorithm(algorithmFor(caller.region()));
+    if (key.origin() == KeyOrigin.EXTERNAL) {
+      // Its algorithm is the one chosen above for any key: the material it imports has its length.
+      KeyMetadata external =
+          created.withOrigin(KeyOrigin.EXTERNAL, 0).withState(KeyState.PENDING_IMPORT, 0);
+      return repository.create(external, null, quota, key.tags()).map(v -> external);
+    }
     String context = KeyMaterialCache.wrapContext(caller.appId(), caller.region(), keyId, 1);
     KeyUsage usage = key.usage();
     return executor
@@ -261,9 +285,20 @@ public final class KeyService {
         .onSuccess(v -> changed(keyId));
   }
 
-  /** Turns on automatic rotation every {@code days} (7–365); the key must be Enabled. */
+  /**
+   * Turns on automatic rotation every {@code days} (7–365); the key must be Enabled, symmetric and
+   * of material made here (EXTERNAL_CMK_CAN_NOT_ROTATE, whatever its state).
+   */
   public Future<Void> enableRotation(Caller caller, KeyId keyId, int days) {
-    return allowed(caller, keyId, Operation.ENABLE_ROTATION)
+    return describe(caller, keyId)
+        .map(
+            md -> {
+              if (md.origin() == KeyOrigin.EXTERNAL) {
+                throw ErrorCode.EXTERNAL_CMK_CAN_NOT_ROTATE.exception();
+              }
+              md.state().apply(Operation.ENABLE_ROTATION);
+              return md;
+            })
         .compose(
             md ->
                 md.usage().isAsymmetric()
@@ -296,8 +331,7 @@ public final class KeyService {
     return describe(caller, keyId)
         .compose(
             md -> {
-              // Material is always made here (no import yet): the origin is TENCENT_KMS.
-              ManualRotation.checkRotatable(md.usage(), KeyOrigin.TENCENT_KMS);
+              ManualRotation.checkRotatable(md.usage(), md.origin());
               md.state().check(Operation.ENABLE_ROTATION);
               return repository.rotateNow(
                   caller.appId(),

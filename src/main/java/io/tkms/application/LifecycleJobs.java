@@ -9,9 +9,10 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * The periodic jobs: purge keys whose deletion date has passed, rotate keys whose rotation is due.
- * Whether something is due is decided by the database's clock; rows are claimed with {@code FOR
- * UPDATE SKIP LOCKED}, so every replica may run the jobs and each due key is handled once.
+ * The periodic jobs: purge keys whose deletion date has passed, rotate keys whose rotation is due,
+ * remove imported material whose ValidTo has passed (the key goes back to PendingImport). Whether
+ * something is due is decided by the database's clock; rows are claimed with {@code FOR UPDATE SKIP
+ * LOCKED}, so every replica may run the jobs and each due key is handled once.
  */
 public final class LifecycleJobs {
   private static final int BATCH = 100;
@@ -39,8 +40,8 @@ public final class LifecycleJobs {
     bus.publish(new ChangeBus.Change(ChangeBus.Kind.KEY, keyId.toString()));
   }
 
-  /** What one run did. */
-  public record Report(List<KeyId> purged, List<KeyId> rotated) {}
+  /** What one run did; {@code expired}: EXTERNAL keys whose material reached its ValidTo. */
+  public record Report(List<KeyId> purged, List<KeyId> rotated, List<KeyId> expired) {}
 
   /** Runs both jobs once. Call on an event loop (or from a test thread). */
   public Future<Report> runOnce() {
@@ -58,10 +59,16 @@ public final class LifecycleJobs {
                                   hsa.generateWrapped(
                                       KeyMaterialCache.wrapContext(appId, region, keyId, version),
                                       algorithm.materialLength())))
-                  .map(
+                  .compose(
                       rotated -> {
                         rotated.forEach(this::changed);
-                        return new Report(purged, rotated);
+                        return repository
+                            .expireMaterialDue(BATCH)
+                            .map(
+                                expired -> {
+                                  expired.forEach(this::changed);
+                                  return new Report(purged, rotated, expired);
+                                });
                       });
             });
   }

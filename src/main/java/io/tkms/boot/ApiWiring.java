@@ -10,6 +10,7 @@ import io.tkms.adapter.worker.InlineCryptoExecutor;
 import io.tkms.application.AdminService;
 import io.tkms.application.AsymmetricService;
 import io.tkms.application.CryptoService;
+import io.tkms.application.ImportService;
 import io.tkms.application.KeyService;
 import io.tkms.application.LimitPolicy;
 import io.tkms.application.RootKeyService;
@@ -97,7 +98,8 @@ final class ApiWiring {
             core.executor(),
             new InlineCryptoExecutor(),
             new MessageCipher(core.random()),
-            core.hsa()),
+            core.hsa(),
+            clock),
         new AsymmetricService(parts.keyCache(), core.executor(), core.hsa()),
         new KeyService(
             parts.keys(),
@@ -109,6 +111,8 @@ final class ApiWiring {
             config.limits().cmkQuota(),
             parts.changes(),
             config.regions().smRegions()),
+        new ImportService(
+            parts.keys(), parts.keyCache(), core.executor(), core.hsa(), clock, parts.changes()),
         parts.credentials(),
         new Tc3KeyCache(),
         limits,

@@ -270,11 +270,14 @@ final class Wiring {
   private static void logJobs(AsyncResult<LifecycleJobs.Report> ar) {
     if (ar.failed()) {
       LOG.warn("lifecycle jobs failed: {}", ar.cause().getClass().getSimpleName());
-    } else if (!ar.result().purged().isEmpty() || !ar.result().rotated().isEmpty()) {
+    } else if (!ar.result().purged().isEmpty()
+        || !ar.result().rotated().isEmpty()
+        || !ar.result().expired().isEmpty()) {
       LOG.info(
-          "lifecycle jobs: {} keys purged, {} keys rotated",
+          "lifecycle jobs: {} keys purged, {} keys rotated, {} keys' imported material expired",
           ar.result().purged().size(),
-          ar.result().rotated().size());
+          ar.result().rotated().size(),
+          ar.result().expired().size());
     }
   }
 }

@@ -14,6 +14,8 @@ public enum KeyState {
   DISABLED("Disabled"),
   PENDING_DELETE("PendingDelete"),
   ARCHIVED("Archived"),
+  /** An EXTERNAL key without material: created so, or its imported material deleted or expired. */
+  PENDING_IMPORT("PendingImport"),
   PURGED("Purged");
 
   /** What a caller wants to do with a key. */
@@ -38,7 +40,14 @@ public enum KeyState {
      * GetPublicKey, SignByAsymmetricKey, VerifyByAsymmetricKey, AsymmetricRsaDecrypt,
      * AsymmetricSm2Decrypt: an asymmetric key works only while Enabled.
      */
-    USE_KEY_PAIR
+    USE_KEY_PAIR,
+    /**
+     * GetParametersForImport and ImportKeyMaterial (an EXTERNAL key; the origin is checked apart):
+     * material is imported into a key waiting for it, or imported again into an Enabled one.
+     */
+    IMPORT_MATERIAL,
+    /** DeleteImportedKeyMaterial (an EXTERNAL key): the key waits for its material again. */
+    DELETE_MATERIAL
   }
 
   /** A cell: the state after the operation, or the refusal. */
@@ -52,25 +61,40 @@ public enum KeyState {
         ENABLED,
         "ENCRYPT=ok DECRYPT=ok ENABLE=ok DISABLE=DISABLED SCHEDULE_DELETION=!KEY_SHOULD_BE_DISABLED"
             + " CANCEL_DELETION=!KEY_NOT_PENDING_DELETE ARCHIVE=ARCHIVED CANCEL_ARCHIVE=!KEY_STATE_NOT_SUPPORTED UPDATE=ok"
-            + " ENABLE_ROTATION=ok DESCRIBE=ok USE_KEY_PAIR=ok");
+            + " ENABLE_ROTATION=ok DESCRIBE=ok USE_KEY_PAIR=ok IMPORT_MATERIAL=ok"
+            + " DELETE_MATERIAL=PENDING_IMPORT");
     row(
         DISABLED,
         "ENCRYPT=!KEY_DISABLED DECRYPT=!KEY_DISABLED ENABLE=ENABLED DISABLE=ok SCHEDULE_DELETION=PENDING_DELETE"
             + " CANCEL_DELETION=!KEY_NOT_PENDING_DELETE ARCHIVE=!KEY_STATE_NOT_SUPPORTED CANCEL_ARCHIVE=!KEY_STATE_NOT_SUPPORTED"
             + " UPDATE=ok ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok"
-            + " USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED");
+            + " USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED IMPORT_MATERIAL=!KEY_STATE_NOT_SUPPORTED"
+            + " DELETE_MATERIAL=PENDING_IMPORT");
     row(
         PENDING_DELETE,
         "ENCRYPT=!KEY_PENDING_DELETE DECRYPT=!KEY_PENDING_DELETE ENABLE=!KEY_STATE_NOT_SUPPORTED"
             + " DISABLE=!KEY_STATE_NOT_SUPPORTED SCHEDULE_DELETION=!KEY_STATE_NOT_SUPPORTED CANCEL_DELETION=DISABLED"
             + " ARCHIVE=!KEY_STATE_NOT_SUPPORTED CANCEL_ARCHIVE=!KEY_STATE_NOT_SUPPORTED UPDATE=!KEY_STATE_NOT_SUPPORTED"
-            + " ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED");
+            + " ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED"
+            + " IMPORT_MATERIAL=!KEY_STATE_NOT_SUPPORTED DELETE_MATERIAL=!KEY_STATE_NOT_SUPPORTED");
     row(
         ARCHIVED,
         "ENCRYPT=!KEY_ARCHIVED DECRYPT=ok ENABLE=!KEY_STATE_NOT_SUPPORTED DISABLE=!KEY_STATE_NOT_SUPPORTED"
             + " SCHEDULE_DELETION=!KEY_STATE_NOT_SUPPORTED CANCEL_DELETION=!KEY_NOT_PENDING_DELETE ARCHIVE=ok"
             + " CANCEL_ARCHIVE=ENABLED UPDATE=ok ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED DESCRIBE=ok"
-            + " USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED");
+            + " USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED IMPORT_MATERIAL=!KEY_STATE_NOT_SUPPORTED"
+            + " DELETE_MATERIAL=!KEY_STATE_NOT_SUPPORTED");
+    // An EXTERNAL key waiting for its material: nothing uses it; it can be renamed, described,
+    // given material, and deleted (as AWS allows; Tencent's "Disabled first" cannot apply, since
+    // a key without material can be neither enabled nor disabled).
+    row(
+        PENDING_IMPORT,
+        "ENCRYPT=!KEY_STATE_NOT_SUPPORTED DECRYPT=!KEY_STATE_NOT_SUPPORTED ENABLE=!KEY_STATE_NOT_SUPPORTED"
+            + " DISABLE=!KEY_STATE_NOT_SUPPORTED SCHEDULE_DELETION=PENDING_DELETE"
+            + " CANCEL_DELETION=!KEY_NOT_PENDING_DELETE ARCHIVE=!KEY_STATE_NOT_SUPPORTED"
+            + " CANCEL_ARCHIVE=!KEY_STATE_NOT_SUPPORTED UPDATE=ok ENABLE_ROTATION=!KEY_STATE_NOT_SUPPORTED"
+            + " DESCRIBE=ok USE_KEY_PAIR=!KEY_STATE_NOT_SUPPORTED IMPORT_MATERIAL=ENABLED"
+            + " DELETE_MATERIAL=ok");
     StringBuilder purged = new StringBuilder();
     for (Operation op : Operation.values()) {
       purged.append(op).append("=!KEY_NOT_FOUND ");

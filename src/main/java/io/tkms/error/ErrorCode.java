@@ -163,6 +163,51 @@ public enum ErrorCode {
       10000,
       "FailedOperation.RotateTaskRunning",
       "the key is being rotated or changed by another request, retry"),
+  /** CreateKey with Type 2 (imported material) and an asymmetric KeyUsage (API 3.0 only). */
+  INVALID_KEY_TYPE(
+      4000,
+      10000,
+      "InvalidParameterValue.InvalidType",
+      "only ENCRYPT_DECRYPT keys can have imported material (Type 2)"),
+  /** An import action on a key whose material is made here (API 3.0 only). */
+  NOT_EXTERNAL_CMK(
+      4000,
+      10000,
+      "UnsupportedOperation.NotExternalCmk",
+      "the key's material is not imported (Origin is not EXTERNAL)"),
+  /** EnableKeyRotation of a key of imported material (API 3.0 only). */
+  EXTERNAL_CMK_CAN_NOT_ROTATE(
+      4000,
+      10000,
+      "UnsupportedOperation.ExternalCmkCanNotRotate",
+      "keys of imported material cannot rotate"),
+  /** ImportKeyMaterial with the key's current ImportToken after its 24 hours (API 3.0 only). */
+  IMPORT_TOKEN_EXPIRED(
+      4000,
+      10000,
+      "ResourceUnavailable.TokenExpired",
+      "the ImportToken has expired, call GetParametersForImport again"),
+  /**
+   * EncryptedKeyMaterial does not decrypt to acceptable material. With RSAES_PKCS1_V1_5 every cause
+   * (padding, length, other material than the key's) is this one code and message (API 3.0 only).
+   */
+  DECRYPT_MATERIAL_ERROR(
+      4000,
+      10000,
+      "InvalidParameter.DecryptMaterialError",
+      "EncryptedKeyMaterial could not be decrypted into key material"),
+  /** Another material than the key's first one (OAEP wrapping only, API 3.0 only). */
+  MATERIAL_NOT_MATCH(
+      4000,
+      10000,
+      "InvalidParameterValue.MaterialNotMatch",
+      "the key material differs from the material first imported into this key"),
+  /** Too many ImportKeyMaterial attempts on one key (API 3.0 only). */
+  IMPORT_THROTTLED(
+      4000,
+      10000,
+      "RequestLimitExceeded",
+      "too many ImportKeyMaterial attempts on this key, retry in a minute"),
   CONFLICT(4000, 10000, "ResourceInUse", "resource already exists"),
   NOT_FOUND(4000, 10000, "ResourceNotFound", "resource not found"),
   INTERNAL_ERROR(6000, 10050, "InternalError", "server internal error");

@@ -56,7 +56,9 @@ final class InMemoryKms {
   final InlineExecutor aead = new InlineExecutor();
 
   final CryptoService crypto =
-      new CryptoService(keyCache, executor, aead, new MessageCipher(random), hsa);
+      new CryptoService(keyCache, executor, aead, new MessageCipher(random), hsa, clock);
+  final ImportService imports =
+      new ImportService(keyRepository, keyCache, executor, hsa, clock, bus);
   final AsymmetricService asymmetric = new AsymmetricService(keyCache, executor, hsa);
   final LifecycleJobs jobs = new LifecycleJobs(keyRepository, keyCache, executor, hsa, bus);
   final AdminService admin = new AdminService(accounts, credentials, executor, hsa, bus);

@@ -16,7 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 class KeyStateTest {
   static final List<KeyState> COLUMNS =
-      List.of(KeyState.ENABLED, KeyState.DISABLED, KeyState.PENDING_DELETE, KeyState.ARCHIVED);
+      List.of(
+          KeyState.ENABLED,
+          KeyState.DISABLED,
+          KeyState.PENDING_DELETE,
+          KeyState.ARCHIVED,
+          KeyState.PENDING_IMPORT);
 
   static final Map<Operation, List<String>> EXPECTED =
       Map.ofEntries(
@@ -26,19 +31,22 @@ class KeyStateTest {
                   "Enabled",
                   "ResourceUnavailable.CmkDisabled",
                   "ResourceUnavailable.KeyPendingDelete",
-                  "ResourceUnavailable.CmkArchived")),
+                  "ResourceUnavailable.CmkArchived",
+                  "ResourceUnavailable.CmkStateNotSupport")),
           Map.entry(
               Operation.DECRYPT,
               List.of(
                   "Enabled",
                   "ResourceUnavailable.CmkDisabled",
                   "ResourceUnavailable.KeyPendingDelete",
-                  "Archived")),
+                  "Archived",
+                  "ResourceUnavailable.CmkStateNotSupport")),
           Map.entry(
               Operation.ENABLE,
               List.of(
                   "Enabled",
                   "Enabled",
+                  "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport")),
           Map.entry(
@@ -47,6 +55,7 @@ class KeyStateTest {
                   "Disabled",
                   "Disabled",
                   "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport")),
           Map.entry(
               Operation.SCHEDULE_DELETION,
@@ -54,13 +63,15 @@ class KeyStateTest {
                   "ResourceUnavailable.CmkShouldBeDisabled",
                   "PendingDelete",
                   "ResourceUnavailable.CmkStateNotSupport",
-                  "ResourceUnavailable.CmkStateNotSupport")),
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "PendingDelete")),
           Map.entry(
               Operation.CANCEL_DELETION,
               List.of(
                   "ResourceUnavailable.CmkNotPendingDelete",
                   "ResourceUnavailable.CmkNotPendingDelete",
                   "Disabled",
+                  "ResourceUnavailable.CmkNotPendingDelete",
                   "ResourceUnavailable.CmkNotPendingDelete")),
           Map.entry(
               Operation.ARCHIVE,
@@ -68,33 +79,59 @@ class KeyStateTest {
                   "Archived",
                   "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport",
-                  "Archived")),
+                  "Archived",
+                  "ResourceUnavailable.CmkStateNotSupport")),
           Map.entry(
               Operation.CANCEL_ARCHIVE,
               List.of(
                   "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport",
-                  "Enabled")),
+                  "Enabled",
+                  "ResourceUnavailable.CmkStateNotSupport")),
           Map.entry(
               Operation.UPDATE,
-              List.of("Enabled", "Disabled", "ResourceUnavailable.CmkStateNotSupport", "Archived")),
+              List.of(
+                  "Enabled",
+                  "Disabled",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "Archived",
+                  "PendingImport")),
           Map.entry(
               Operation.ENABLE_ROTATION,
               List.of(
                   "Enabled",
                   "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport")),
           Map.entry(
-              Operation.DESCRIBE, List.of("Enabled", "Disabled", "PendingDelete", "Archived")),
+              Operation.DESCRIBE,
+              List.of("Enabled", "Disabled", "PendingDelete", "Archived", "PendingImport")),
           Map.entry(
               Operation.USE_KEY_PAIR,
               List.of(
                   "Enabled",
                   "ResourceUnavailable.CmkStateNotSupport",
                   "ResourceUnavailable.CmkStateNotSupport",
-                  "ResourceUnavailable.CmkStateNotSupport")));
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport")),
+          Map.entry(
+              Operation.IMPORT_MATERIAL,
+              List.of(
+                  "Enabled",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "Enabled")),
+          Map.entry(
+              Operation.DELETE_MATERIAL,
+              List.of(
+                  "PendingImport",
+                  "PendingImport",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "ResourceUnavailable.CmkStateNotSupport",
+                  "PendingImport")));
 
   @Test
   void everyCellOfTheStateTable() {

@@ -57,6 +57,54 @@ class PropagationIT {
   }
 
   @Test
+  void importedMaterialDeletedOnOne_failsOnThree_andComesBackEverywhere() throws Exception {
+    V3Client c1 = new V3Client(one.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
+    V3Client c3 = new V3Client(three.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
+    String keyId =
+        c1.call("CreateKey", new JsonObject().put("Alias", "byok-propagated").put("Type", 2))
+            .getString("KeyId");
+    JsonObject p =
+        c1.call(
+            "GetParametersForImport",
+            new JsonObject()
+                .put("KeyId", keyId)
+                .put("WrappingAlgorithm", "RSAES_OAEP_SHA_1")
+                .put("WrappingKeySpec", "RSA_2048"));
+    byte[] material = new byte[32];
+    new java.security.SecureRandom().nextBytes(material);
+    JsonObject importing =
+        new JsonObject()
+            .put("KeyId", keyId)
+            .put("ImportToken", p.getString("ImportToken"))
+            .put(
+                "EncryptedKeyMaterial",
+                ImportIT.wrapInJava(p.getString("PublicKey"), "RSAES_OAEP_SHA_1", material));
+    assertThat(V3Client.code(c1.call("ImportKeyMaterial", importing))).isNull();
+    JsonObject encrypt = new JsonObject().put("KeyId", keyId).put("Plaintext", b64("warm"));
+    eventually(
+        PROPAGATION,
+        "imported material used on replica 3",
+        () -> V3Client.code(c3.call("Encrypt", encrypt)) == null);
+
+    assertThat(
+            V3Client.code(
+                c1.call("DeleteImportedKeyMaterial", new JsonObject().put("KeyId", keyId))))
+        .isNull();
+    eventually(
+        PROPAGATION,
+        "material deleted on replica 3",
+        () ->
+            "ResourceUnavailable.CmkStateNotSupport"
+                .equals(V3Client.code(c3.call("Encrypt", encrypt))));
+
+    assertThat(V3Client.code(c1.call("ImportKeyMaterial", importing))).isNull();
+    eventually(
+        PROPAGATION,
+        "material back on replica 3",
+        () -> V3Client.code(c3.call("Encrypt", encrypt)) == null);
+  }
+
+  @Test
   void credentialRevokedOnTwo_failsOnOne() {
     V2Client onOne = one.newAccount("1250000901");
     assertThat(onOne.call("ListKey").getInteger("code")).isZero();

@@ -177,6 +177,73 @@ class RootKeyRotationIT {
   }
 
   @Test
+  void destroyingAVersion_dropsTheImportParametersWrappedUnderIt() throws Exception {
+    String db = TestPostgres.freshDatabase();
+    try (TestServer s = TestServer.start(TestServer.env(db, TestServer.tempDir()))) {
+      V3Client c = s.bootstrapV3Client();
+      String key =
+          c.call("CreateKey", new JsonObject().put("Alias", "byok").put("Type", 2))
+              .getString("KeyId");
+      JsonObject p =
+          c.call(
+              "GetParametersForImport",
+              new JsonObject()
+                  .put("KeyId", key)
+                  .put("WrappingAlgorithm", "RSAES_OAEP_SHA_256")
+                  .put("WrappingKeySpec", "RSA_2048"));
+      s.admin("POST", "/admin/v1/root-key/rotate", new JsonObject());
+      eventually(
+          Duration.ofSeconds(20),
+          "condition",
+          () -> {
+            JsonObject v1 = version(s.admin("GET", "/admin/v1/root-key", null), 1);
+            return v1.getLong("keyVersions") == 0 && v1.getLong("credentials") == 0;
+          });
+      // Not re-wrapped, not counted, and no obstacle: destroyed with the version.
+      assertThat(
+              s.adminResponse(
+                      "DELETE", "/admin/v1/root-key/versions/1", null, TestServer.ADMIN_TOKEN)
+                  .status())
+          .isEqualTo(200);
+      assertThat(TestPostgres.query(db, "SELECT key_id FROM import_parameters", Tuple.tuple()))
+          .isEmpty();
+      byte[] material = new byte[32];
+      new java.security.SecureRandom().nextBytes(material);
+      JsonObject stale =
+          c.call(
+              "ImportKeyMaterial",
+              new JsonObject()
+                  .put("KeyId", key)
+                  .put("ImportToken", p.getString("ImportToken"))
+                  .put(
+                      "EncryptedKeyMaterial",
+                      ImportIT.wrapInJava(
+                          p.getString("PublicKey"), "RSAES_OAEP_SHA_256", material)));
+      assertThat(V3Client.code(stale)).isEqualTo("InvalidParameter");
+      // New parameters, under the new version, work.
+      JsonObject fresh =
+          c.call(
+              "GetParametersForImport",
+              new JsonObject()
+                  .put("KeyId", key)
+                  .put("WrappingAlgorithm", "RSAES_OAEP_SHA_256")
+                  .put("WrappingKeySpec", "RSA_2048"));
+      JsonObject imported =
+          c.call(
+              "ImportKeyMaterial",
+              new JsonObject()
+                  .put("KeyId", key)
+                  .put("ImportToken", fresh.getString("ImportToken"))
+                  .put(
+                      "EncryptedKeyMaterial",
+                      ImportIT.wrapInJava(
+                          fresh.getString("PublicKey"), "RSAES_OAEP_SHA_256", material)));
+      assertThat(V3Client.code(imported)).isNull();
+      assertThat(decrypt(c, encrypt(c, key, "imported"))).isEqualTo("imported");
+    }
+  }
+
+  @Test
   void theReadinessBodyAndMetrics_sayWhichHsaAndWhatEachVersionProtects() throws Exception {
     try (TestServer s = TestServer.startFresh()) {
       RawHttp.Response ready =

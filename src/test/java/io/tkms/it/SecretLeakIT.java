@@ -334,6 +334,48 @@ class SecretLeakIT {
       assertThat(new JsonObject(json.text()).getString("message")).startsWith("(10420)");
       // A secret sent as the Action name: action names are echoed only when they look like names.
       assertCode(call(owner.request(TestServer.SECRET_KEY + "!")), 4000);
+
+      // Bring your own key: the ImportToken, the material and its wrapping are never written.
+      V3Client v3 = server.bootstrapV3Client();
+      v2Requests++;
+      String external =
+          v3.call("CreateKey", new JsonObject().put("Alias", "leak-byok").put("Type", 2))
+              .getString("KeyId");
+      v2Requests++;
+      JsonObject p =
+          v3.call(
+              "GetParametersForImport",
+              new JsonObject()
+                  .put("KeyId", external)
+                  .put("WrappingAlgorithm", "RSAES_PKCS1_V1_5")
+                  .put("WrappingKeySpec", "RSA_2048"));
+      secret("ImportToken", p.getString("ImportToken"));
+      byte[] material = new byte[32];
+      random.nextBytes(material);
+      secret("imported material", material);
+      String wrapped;
+      try {
+        wrapped = ImportIT.wrapInJava(p.getString("PublicKey"), "RSAES_PKCS1_V1_5", material);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      ciphertext("EncryptedKeyMaterial", wrapped);
+      JsonObject importing =
+          new JsonObject()
+              .put("KeyId", external)
+              .put("ImportToken", p.getString("ImportToken"))
+              .put("EncryptedKeyMaterial", wrapped);
+      v2Requests++;
+      assertThat(V3Client.code(v3.call("ImportKeyMaterial", importing))).isNull();
+      v2Requests++;
+      assertThat(
+              V3Client.code(
+                  v3.call(
+                      "ImportKeyMaterial",
+                      importing
+                          .copy()
+                          .put("EncryptedKeyMaterial", b64(tooLong).substring(0, 344)))))
+          .isEqualTo("InvalidParameter.DecryptMaterialError");
     }
   }
 

@@ -313,8 +313,17 @@ class V3ErrorsIT {
                     "CreateKey",
                     new JsonObject().put("Alias", "u1").put("KeyUsage", "ASYMMETRIC_DECRYPT_DSA"))))
         .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
-    assertThat(code(client.call("CreateKey", new JsonObject().put("Alias", "u2").put("Type", 2))))
-        .isEqualTo("UnsupportedOperation");
+    assertThat(
+            code(
+                client.call(
+                    "CreateKey",
+                    new JsonObject()
+                        .put("Alias", "u2")
+                        .put("Type", 2)
+                        .put("KeyUsage", "ASYMMETRIC_SIGN_VERIFY_ECC"))))
+        .isEqualTo("InvalidParameterValue.InvalidType");
+    assertThat(code(client.call("CreateKey", new JsonObject().put("Alias", "u3").put("Type", 3))))
+        .isEqualTo("InvalidParameterValue");
     assertThat(
             code(
                 client.call(

@@ -4,6 +4,7 @@ import io.tkms.adapter.http.auth.Tc3KeyCache;
 import io.tkms.application.AsymmetricService;
 import io.tkms.application.CredentialCache;
 import io.tkms.application.CryptoService;
+import io.tkms.application.ImportService;
 import io.tkms.application.KeyService;
 import io.tkms.application.LimitPolicy;
 import io.tkms.application.port.AuditSink;
@@ -19,6 +20,7 @@ public record ApiServices(
     CryptoService crypto,
     AsymmetricService asymmetric,
     KeyService keys,
+    ImportService imports,
     CredentialCache credentials,
     Tc3KeyCache signingKeys,
     LimitPolicy limits,

@@ -43,6 +43,12 @@ public final class PgKeyRepository implements KeyRepository {
   /** {@code cmk_versions.rotation} of a version RotateKey made. */
   private static final String MANUAL = "manual";
 
+  /**
+   * Import parameters are deleted this many days after they expired: until then their token still
+   * answers TokenExpired rather than "not the key's token".
+   */
+  private static final int STALE_PARAMETERS_DAYS = 7;
+
   /** Postgres' lock_not_available: {@code FOR UPDATE NOWAIT} found the row locked. */
   private static final String LOCK_NOT_AVAILABLE = "55P03";
 
@@ -100,8 +106,10 @@ public final class PgKeyRepository implements KeyRepository {
                         })
                     .compose(
                         r ->
-                            insertVersion(
-                                conn, md.keyId(), first.version(), first.material(), null))
+                            first == null
+                                ? Future.succeededFuture()
+                                : insertVersion(
+                                    conn, md.keyId(), first.version(), first.material(), null))
                     .compose(
                         r ->
                             tags.isEmpty()
@@ -194,6 +202,10 @@ public final class PgKeyRepository implements KeyRepository {
     if (q.usage().isPresent()) {
       args.add(q.usage().get().name());
       where.append(" AND c.key_usage = $").append(args.size());
+    }
+    if (q.origin().isPresent()) {
+      args.add(q.origin().get().name());
+      where.append(" AND c.origin = $").append(args.size());
     }
     if (q.search().isPresent()) {
       args.add(
@@ -291,7 +303,8 @@ public final class PgKeyRepository implements KeyRepository {
   public Future<OptionalLong> scheduleDeletion(String appId, String region, KeyId keyId, int days) {
     return pool.preparedQuery(
             "UPDATE cmks SET key_state = 'PendingDelete', deletion_date = now() + make_interval(days => $4),"
-                + " updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = 'Disabled'"
+                + " updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3"
+                + " AND key_state IN ('Disabled', 'PendingImport')"
                 + " RETURNING extract(epoch FROM deletion_date)::bigint")
         .execute(Tuple.of(keyId.uuid(), appId, region, days))
         .map(
@@ -305,7 +318,11 @@ public final class PgKeyRepository implements KeyRepository {
   @Override
   public Future<Boolean> cancelDeletion(String appId, String region, KeyId keyId) {
     return pool.preparedQuery(
-            "UPDATE cmks SET key_state = 'Disabled', deletion_date = NULL, updated_at = now()"
+            // A key without material (an EXTERNAL key deleted while it waited for its material)
+            // goes back to waiting for it.
+            "UPDATE cmks c SET key_state = CASE WHEN c.origin = 'EXTERNAL' AND NOT EXISTS"
+                + " (SELECT 1 FROM cmk_versions v WHERE v.key_id = c.key_id) THEN 'PendingImport'"
+                + " ELSE 'Disabled' END, deletion_date = NULL, updated_at = now()"
                 + " WHERE key_id = $1 AND app_id = $2 AND region = $3 AND key_state = 'PendingDelete'")
         .execute(Tuple.of(keyId.uuid(), appId, region))
         .map(r -> r.rowCount() > 0)
@@ -456,6 +473,159 @@ public final class PgKeyRepository implements KeyRepository {
               }
               return List.copyOf(out);
             })
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<Void> saveImportParameters(ImportParameters p) {
+    return pool.preparedQuery(
+            "INSERT INTO import_parameters (key_id, token_sha256, wrapping_algorithm, public_key,"
+                + " private_key_wrapped, root_version, valid_to) VALUES ($1, $2, $3, $4, $5, $6,"
+                + " to_timestamp($7::bigint)) ON CONFLICT (key_id) DO UPDATE SET"
+                + " token_sha256 = EXCLUDED.token_sha256, wrapping_algorithm ="
+                + " EXCLUDED.wrapping_algorithm, public_key = EXCLUDED.public_key,"
+                + " private_key_wrapped = EXCLUDED.private_key_wrapped, root_version ="
+                + " EXCLUDED.root_version, valid_to = EXCLUDED.valid_to, created_at = now()")
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  p.keyId().uuid(),
+                  Buffer.buffer(p.tokenSha256()),
+                  p.algorithm().name(),
+                  Buffer.buffer(p.publicKey()),
+                  Buffer.buffer(p.privateKey().bytes()),
+                  p.privateKey().rootVersion(),
+                  p.validTo()
+                }))
+        .<Void>mapEmpty()
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<java.util.Optional<ImportParameters>> importParameters(KeyId keyId) {
+    return pool.preparedQuery(
+            "SELECT p.token_sha256, p.wrapping_algorithm, p.public_key, p.private_key_wrapped,"
+                + " p.root_version, extract(epoch FROM p.valid_to)::bigint AS valid_to_epoch,"
+                + " c.import_commitment FROM import_parameters p JOIN cmks c USING (key_id)"
+                + " WHERE p.key_id = $1")
+        .execute(Tuple.of(keyId.uuid()))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return java.util.Optional.<ImportParameters>empty();
+              }
+              Row r = rows.iterator().next();
+              Buffer commitment = r.getBuffer("import_commitment");
+              return java.util.Optional.of(
+                  new ImportParameters(
+                      keyId,
+                      r.getBuffer("token_sha256").getBytes(),
+                      io.tkms.domain.EncryptionAlgorithm.valueOf(r.getString("wrapping_algorithm")),
+                      r.getBuffer("public_key").getBytes(),
+                      new Hsa.Wrapped(
+                          r.getInteger("root_version"),
+                          r.getBuffer("private_key_wrapped").getBytes()),
+                      r.getLong("valid_to_epoch"),
+                      commitment == null ? null : commitment.getBytes()));
+            })
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<ImportOutcome> importMaterial(
+      String appId,
+      String region,
+      KeyId keyId,
+      Hsa.Wrapped material,
+      byte[] commitment,
+      long validTo) {
+    return pool.<ImportOutcome>withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "SELECT c.key_state, c.origin, c.import_commitment FROM cmks c"
+                            + " WHERE c.key_id = $1 AND c.app_id = $2 AND c.region = $3 FOR UPDATE")
+                    .execute(Tuple.of(keyId.uuid(), appId, region))
+                    .compose(
+                        rows -> {
+                          if (rows.size() == 0) {
+                            return Future.succeededFuture(ImportOutcome.STATE_CHANGED);
+                          }
+                          Row r = rows.iterator().next();
+                          String state = r.getString("key_state");
+                          if (!KeyOrigin.EXTERNAL.name().equals(r.getString("origin"))
+                              || !(KeyState.ENABLED.wireName().equals(state)
+                                  || KeyState.PENDING_IMPORT.wireName().equals(state))) {
+                            return Future.succeededFuture(ImportOutcome.STATE_CHANGED);
+                          }
+                          Buffer bound = r.getBuffer("import_commitment");
+                          if (bound != null
+                              && !java.security.MessageDigest.isEqual(
+                                  bound.getBytes(), commitment)) {
+                            return Future.succeededFuture(ImportOutcome.MATERIAL_NOT_MATCH);
+                          }
+                          return conn.preparedQuery(
+                                  "INSERT INTO cmk_versions (key_id, version, material_wrapped,"
+                                      + " root_version) VALUES ($1, 1, $2, $3)"
+                                      + " ON CONFLICT (key_id, version) DO NOTHING")
+                              .execute(
+                                  Tuple.of(
+                                      keyId.uuid(),
+                                      Buffer.buffer(material.bytes()),
+                                      material.rootVersion()))
+                              .compose(
+                                  x ->
+                                      conn.preparedQuery(
+                                              "UPDATE cmks SET key_state = 'Enabled',"
+                                                  + " import_commitment = $2, valid_to = CASE WHEN"
+                                                  + " $3::bigint = 0 THEN NULL ELSE"
+                                                  + " to_timestamp($3::bigint) END,"
+                                                  + " current_version = 1, updated_at = now()"
+                                                  + " WHERE key_id = $1")
+                                          .execute(
+                                              Tuple.of(
+                                                  keyId.uuid(),
+                                                  Buffer.buffer(commitment),
+                                                  validTo)))
+                              .map(x -> ImportOutcome.IMPORTED);
+                        }))
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<Boolean> deleteMaterial(
+      String appId, String region, KeyId keyId, KeyState expected) {
+    return pool.<Boolean>withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "UPDATE cmks SET key_state = 'PendingImport', valid_to = NULL,"
+                            + " updated_at = now() WHERE key_id = $1 AND app_id = $2 AND region = $3"
+                            + " AND origin = 'EXTERNAL' AND key_state = $4")
+                    .execute(Tuple.of(keyId.uuid(), appId, region, expected.wireName()))
+                    .compose(
+                        r ->
+                            r.rowCount() == 0
+                                ? Future.succeededFuture(false)
+                                : conn.preparedQuery("DELETE FROM cmk_versions WHERE key_id = $1")
+                                    .execute(Tuple.of(keyId.uuid()))
+                                    .map(x -> true)))
+        .recover(PgErrors::internal);
+  }
+
+  @Override
+  public Future<List<KeyId>> expireMaterialDue(int limit) {
+    return pool.preparedQuery(
+            "WITH due AS (SELECT key_id FROM cmks WHERE origin = 'EXTERNAL' AND valid_to <= now()"
+                + " AND key_state IN ('Enabled', 'Disabled', 'Archived')"
+                + " ORDER BY valid_to LIMIT $1 FOR UPDATE SKIP LOCKED),"
+                + " expired AS (UPDATE cmks c SET key_state = 'PendingImport', valid_to = NULL,"
+                + " updated_at = now() FROM due WHERE c.key_id = due.key_id RETURNING c.key_id),"
+                + " destroyed AS (DELETE FROM cmk_versions v USING expired"
+                + " WHERE v.key_id = expired.key_id),"
+                + " stale AS (DELETE FROM import_parameters"
+                + " WHERE valid_to <= now() - make_interval(days => $2))"
+                + " SELECT key_id FROM expired")
+        .execute(Tuple.of(limit, STALE_PARAMETERS_DAYS))
+        .map(PgKeyRepository::ids)
         .recover(PgErrors::internal);
   }
 

@@ -1,5 +1,6 @@
 package io.tkms.application.port;
 
+import io.tkms.domain.EncryptionAlgorithm;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
 import io.tkms.domain.KeyState;
@@ -29,7 +30,8 @@ public interface KeyRepository {
   record TagFilter(String key, List<String> values) {}
 
   /**
-   * Inserts a key with its first version.
+   * Inserts a key with its first version ({@code first} null: a key without material, an EXTERNAL
+   * key waiting for its import).
    *
    * @return fails with ALIAS_EXISTS or CMK_LIMIT_EXCEEDED ({@code quota} keys per account/region)
    */
@@ -69,13 +71,17 @@ public interface KeyRepository {
       String appId, String region, KeyId keyId, KeyState expected, KeyState target);
 
   /**
-   * Disabled → PendingDelete with the deletion date {@code days} after the database's now().
+   * Disabled or PendingImport → PendingDelete with the deletion date {@code days} after the
+   * database's now().
    *
-   * @return the deletion date (Unix seconds), or empty when the key was not Disabled any more
+   * @return the deletion date (Unix seconds), or empty when the key was in neither state any more
    */
   Future<OptionalLong> scheduleDeletion(String appId, String region, KeyId keyId, int days);
 
-  /** PendingDelete → Disabled, clearing the deletion date; false when not PendingDelete. */
+  /**
+   * PendingDelete → Disabled (PendingImport for an EXTERNAL key without material), clearing the
+   * deletion date; false when not PendingDelete.
+   */
   Future<Boolean> cancelDeletion(String appId, String region, KeyId keyId);
 
   /** Turns automatic rotation on (next due {@code days} after the database's now()) or off. */
@@ -139,4 +145,68 @@ public interface KeyRepository {
    * one); empty when the key never rotated or is not the account's in the region.
    */
   Future<List<Rotation>> rotations(String appId, String region, KeyId keyId);
+
+  // ---- imported material (EXTERNAL keys) ----
+
+  /**
+   * An EXTERNAL key's current import parameters: the SHA-256 of its ImportToken, the wrapping
+   * algorithm, the wrapping key pair (public key in clear, DER SubjectPublicKeyInfo; private key
+   * PKCS#8 wrapped under the root key) and when they expire (Unix seconds). {@code commitment} is,
+   * when read, the key's commitment to its first imported material (null before the first import);
+   * it is not written with the parameters.
+   */
+  record ImportParameters(
+      KeyId keyId,
+      byte[] tokenSha256,
+      EncryptionAlgorithm algorithm,
+      byte[] publicKey,
+      Hsa.Wrapped privateKey,
+      long validTo,
+      byte[] commitment) {}
+
+  /** Stores the key's import parameters, replacing any earlier ones (the last call wins). */
+  Future<Void> saveImportParameters(ImportParameters parameters);
+
+  /** The key's current import parameters, with its commitment; empty when there are none. */
+  Future<Optional<ImportParameters>> importParameters(KeyId keyId);
+
+  /** What an import did. */
+  enum ImportOutcome {
+    IMPORTED,
+    /** The key is no longer EXTERNAL and Enabled or PendingImport (another request was quicker). */
+    STATE_CHANGED,
+    /** The key was bound to other material in the meantime (a concurrent first import). */
+    MATERIAL_NOT_MATCH
+  }
+
+  /**
+   * Imports material into an EXTERNAL key that is Enabled or PendingImport, in one transaction:
+   * binds the key to {@code commitment} if it is not bound yet (else the stored one must be equal),
+   * stores {@code material} as version 1 (kept when it is there: re-imported material is the same),
+   * sets ValidTo ({@code 0}: never) and the state Enabled.
+   */
+  Future<ImportOutcome> importMaterial(
+      String appId,
+      String region,
+      KeyId keyId,
+      Hsa.Wrapped material,
+      byte[] commitment,
+      long validTo);
+
+  /**
+   * Deletes an EXTERNAL key's material (its commitment stays) and moves it from {@code expected} to
+   * PendingImport with no ValidTo; false when the key is not there or no longer {@code expected}.
+   */
+  Future<Boolean> deleteMaterial(String appId, String region, KeyId keyId, KeyState expected);
+
+  /**
+   * Deletes the material of EXTERNAL keys whose ValidTo has passed by the database's clock and that
+   * are Enabled, Disabled or Archived, moving them to PendingImport (keys pending deletion keep
+   * theirs until purged; no request can use it); drops import parameters a week after they expired
+   * (until then their token answers TokenExpired). Safe on every replica at once ({@code FOR UPDATE
+   * SKIP LOCKED}).
+   *
+   * @return the keys whose material expired
+   */
+  Future<List<KeyId>> expireMaterialDue(int limit);
 }

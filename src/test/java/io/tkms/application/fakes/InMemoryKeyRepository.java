@@ -5,6 +5,7 @@ import io.tkms.application.port.KeyQuery;
 import io.tkms.application.port.KeyRepository;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
+import io.tkms.domain.KeyOrigin;
 import io.tkms.domain.KeyState;
 import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
@@ -109,7 +110,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
       return Future.failedFuture(ErrorCode.ALIAS_EXISTS.exception());
     }
     keys.put(md.keyId(), md);
-    versions.put(md.keyId(), new ArrayList<>(List.of(first)));
+    versions.put(md.keyId(), first == null ? new ArrayList<>() : new ArrayList<>(List.of(first)));
     tags.put(md.keyId(), Map.copyOf(keyTags));
     return Future.succeededFuture();
   }
@@ -137,6 +138,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
         md ->
             q.state().map(s -> md.state() == s).orElse(true)
                 && q.usage().map(u -> md.usage() == u).orElse(true)
+                && q.origin().map(o -> md.origin() == o).orElse(true)
                 && q.search()
                     .map(s -> contains(md.keyId().toString(), s) || contains(md.alias(), s))
                     .orElse(true)
@@ -190,7 +192,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
             appId,
             region,
             keyId,
-            md -> md.state() == KeyState.DISABLED,
+            md -> md.state() == KeyState.DISABLED || md.state() == KeyState.PENDING_IMPORT,
             md -> md.withState(KeyState.PENDING_DELETE, date))
         .map(done -> done ? OptionalLong.of(date) : OptionalLong.empty());
   }
@@ -202,7 +204,12 @@ public final class InMemoryKeyRepository implements KeyRepository {
         region,
         keyId,
         md -> md.state() == KeyState.PENDING_DELETE,
-        md -> md.withState(KeyState.DISABLED, 0));
+        md ->
+            md.withState(
+                md.origin() == KeyOrigin.EXTERNAL && versions.get(keyId).isEmpty()
+                    ? KeyState.PENDING_IMPORT
+                    : KeyState.DISABLED,
+                0));
   }
 
   @Override
@@ -300,6 +307,113 @@ public final class InMemoryKeyRepository implements KeyRepository {
       return Future.succeededFuture(List.of());
     }
     return Future.succeededFuture(List.copyOf(rotations.getOrDefault(keyId, List.of())));
+  }
+
+  private final Map<KeyId, ImportParameters> importParameters = new HashMap<>();
+  private final Map<KeyId, byte[]> commitments = new HashMap<>();
+
+  @Override
+  public Future<Void> saveImportParameters(ImportParameters p) {
+    importParameters.put(p.keyId(), p);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Optional<ImportParameters>> importParameters(KeyId keyId) {
+    ImportParameters p = importParameters.get(keyId);
+    if (p == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return Future.succeededFuture(
+        Optional.of(
+            new ImportParameters(
+                p.keyId(),
+                p.tokenSha256(),
+                p.algorithm(),
+                p.publicKey(),
+                p.privateKey(),
+                p.validTo(),
+                commitments.get(keyId))));
+  }
+
+  @Override
+  public Future<ImportOutcome> importMaterial(
+      String appId,
+      String region,
+      KeyId keyId,
+      Hsa.Wrapped material,
+      byte[] commitment,
+      long validTo) {
+    runBeforeWrite();
+    KeyMetadata md = keys.get(keyId);
+    if (md == null
+        || !md.ownedBy(appId, region)
+        || md.origin() != KeyOrigin.EXTERNAL
+        || !(md.state() == KeyState.ENABLED || md.state() == KeyState.PENDING_IMPORT)) {
+      return Future.succeededFuture(ImportOutcome.STATE_CHANGED);
+    }
+    byte[] bound = commitments.get(keyId);
+    if (bound != null && !java.util.Arrays.equals(bound, commitment)) {
+      return Future.succeededFuture(ImportOutcome.MATERIAL_NOT_MATCH);
+    }
+    commitments.put(keyId, commitment.clone());
+    if (versions.get(keyId).isEmpty()) {
+      versions.get(keyId).add(new StoredVersion(1, material));
+    }
+    keys.put(
+        keyId,
+        md.withState(KeyState.ENABLED, md.deletionDate())
+            .withOrigin(KeyOrigin.EXTERNAL, validTo)
+            .withCurrentVersion(1));
+    return Future.succeededFuture(ImportOutcome.IMPORTED);
+  }
+
+  @Override
+  public Future<Boolean> deleteMaterial(
+      String appId, String region, KeyId keyId, KeyState expected) {
+    return update(
+            appId,
+            region,
+            keyId,
+            md -> md.origin() == KeyOrigin.EXTERNAL && md.state() == expected,
+            md ->
+                md.withState(KeyState.PENDING_IMPORT, md.deletionDate())
+                    .withOrigin(KeyOrigin.EXTERNAL, 0))
+        .map(
+            done -> {
+              if (done) {
+                versions.get(keyId).clear();
+              }
+              return done;
+            });
+  }
+
+  @Override
+  public Future<List<KeyId>> expireMaterialDue(int limit) {
+    List<KeyId> due =
+        keys.values().stream()
+            .filter(
+                md ->
+                    md.origin() == KeyOrigin.EXTERNAL
+                        && md.validTo() != 0
+                        && md.validTo() <= now()
+                        && (md.state() == KeyState.ENABLED
+                            || md.state() == KeyState.DISABLED
+                            || md.state() == KeyState.ARCHIVED))
+            .sorted(Comparator.comparingLong(KeyMetadata::validTo))
+            .limit(limit)
+            .map(KeyMetadata::keyId)
+            .toList();
+    for (KeyId id : due) {
+      KeyMetadata md = keys.get(id);
+      keys.put(
+          id,
+          md.withState(KeyState.PENDING_IMPORT, md.deletionDate())
+              .withOrigin(KeyOrigin.EXTERNAL, 0));
+      versions.get(id).clear();
+    }
+    importParameters.values().removeIf(p -> p.validTo() <= now() - 7 * DAY);
+    return Future.succeededFuture(due);
   }
 
   // ---- helpers ------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ public final class ActionCatalog {
     all.addAll(KeyActions.ALL);
     all.addAll(KeyStateActions.ALL);
     all.addAll(RotationActions.ALL);
+    all.addAll(ImportActions.ALL);
     all.addAll(ServiceActions.ALL);
     all.addAll(UnsupportedActions.ALL);
     return new ActionCatalog(all);

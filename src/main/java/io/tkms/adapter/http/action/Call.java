@@ -6,6 +6,7 @@ import io.tkms.adapter.http.Protocol;
 import io.tkms.application.AsymmetricService;
 import io.tkms.application.Caller;
 import io.tkms.application.CryptoService;
+import io.tkms.application.ImportService;
 import io.tkms.application.KeyService;
 import io.tkms.domain.KeyId;
 import java.util.List;
@@ -57,6 +58,10 @@ public final class Call {
 
   public KeyService keys() {
     return services.keys();
+  }
+
+  public ImportService imports() {
+    return services.imports();
   }
 
   /** The regions this server serves. */

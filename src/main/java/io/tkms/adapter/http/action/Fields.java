@@ -13,6 +13,7 @@ import io.tkms.domain.Description;
 import io.tkms.domain.EncryptionAlgorithm;
 import io.tkms.domain.EncryptionContext;
 import io.tkms.domain.KeyId;
+import io.tkms.domain.KeyOrigin;
 import io.tkms.domain.KeySpec;
 import io.tkms.domain.KeyUsage;
 import io.tkms.error.ErrorCode;
@@ -140,19 +141,15 @@ final class Fields {
                   + " `ASYMMETRIC_SIGN_VERIFY_SM2`, `ASYMMETRIC_SIGN_VERIFY_ECC`,"
                   + " `ASYMMETRIC_SIGN_VERIFY_RSA_2048`, `ASYMMETRIC_SIGN_VERIFY_ECDSA384`");
 
-  static final Field<Integer> KEY_TYPE =
+  static final Field<KeyOrigin> KEY_TYPE =
       Field.integer("Type", 1, 2)
           .bounds(1, 1, V2)
-          .map(
-              type -> {
-                if (type == 2) {
-                  throw ErrorCode.UNSUPPORTED_OPERATION.exception(
-                      "keys with imported material (Type 2) are not supported yet");
-                }
-                return type;
-              })
-          .orElse(1)
-          .doc("1: material made by the server; 2 (imported) answers UnsupportedOperation");
+          .map(type -> type == 2 ? KeyOrigin.EXTERNAL : KeyOrigin.TENCENT_KMS)
+          .orElse(KeyOrigin.TENCENT_KMS)
+          .doc(
+              "1 (default): material made by the server; 2 (API 3.0): material imported later by"
+                  + " the owner (Origin `EXTERNAL`, `ENCRYPT_DECRYPT` only, else"
+                  + " InvalidParameterValue.InvalidType)");
 
   static final Field<Object> HSM_CLUSTER_ID =
       refused("HsmClusterId", "dedicated HSM clusters are not supported");

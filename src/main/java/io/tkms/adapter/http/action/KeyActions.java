@@ -19,6 +19,7 @@ import io.tkms.application.KeyService;
 import io.tkms.application.port.KeyQuery;
 import io.tkms.domain.KeyId;
 import io.tkms.domain.KeyMetadata;
+import io.tkms.domain.KeyOrigin;
 import io.tkms.domain.KeyState;
 import io.tkms.domain.KeyUsage;
 import io.vertx.core.Future;
@@ -52,7 +53,8 @@ final class KeyActions {
               "HsmClusterId")
           .note(
               "the CMK is Enabled, with fresh material from the HSA (an asymmetric usage: a key pair"
-                  + " whose private key never leaves the server)")
+                  + " whose private key never leaves the server); with Type 2 it is PendingImport,"
+                  + " without material, until ImportKeyMaterial")
           .handler(KeyActions::createKey);
 
   static final Action DESCRIBE_KEY =
@@ -91,7 +93,7 @@ final class KeyActions {
           .orElse(0)
           .doc("0 all, 1 Enabled, 2 Disabled, 3 PendingDelete, 4 PendingImport, 5 Archived");
   static final Field<String> ORIGIN_FILTER =
-      Field.string("Origin").doc("`ALL` or `TENCENT_KMS` (others match no key)");
+      Field.string("Origin").doc("`ALL`, `TENCENT_KMS` or `EXTERNAL` (others match no key)");
   static final Field<String> KEY_USAGE_FILTER =
       Field.string("KeyUsage")
           .doc(
@@ -147,7 +149,10 @@ final class KeyActions {
 
   private static Future<Result> createKey(Call c) {
     KeyService.NewKey key =
-        KeyService.NewKey.DEFAULT.withTags(c.get(TAGS)).withUsage(c.get(KEY_USAGE));
+        KeyService.NewKey.DEFAULT
+            .withTags(c.get(TAGS))
+            .withUsage(c.get(KEY_USAGE))
+            .withOrigin(c.get(KEY_TYPE));
     key = c.find(ALIAS).map(key::withAlias).orElse(key);
     key = c.find(DESCRIPTION).map(key::withDescription).orElse(key);
     return c.keys()
@@ -169,6 +174,16 @@ final class KeyActions {
                   .put("TagMsg", "")
                   .put("HsmClusterId", "");
             });
+  }
+
+  /** The origin named {@code text}, or null. */
+  private static KeyOrigin originNamed(String text) {
+    for (KeyOrigin o : KeyOrigin.values()) {
+      if (o.name().equals(text)) {
+        return o;
+      }
+    }
+    return null;
   }
 
   /** The usage named {@code text}, or null. */
@@ -218,10 +233,10 @@ final class KeyActions {
     // As Tencent: no KeyUsage filter lists the symmetric keys only.
     String usage = c.find(KEY_USAGE_FILTER).orElse(KeyUsage.ENCRYPT_DECRYPT.name());
     KeyUsage only = usage.equals("ALL") ? null : usageNamed(usage);
+    KeyOrigin onlyOrigin = origin.equals("ALL") ? null : originNamed(origin);
     boolean none =
         c.get(ROLE) == 1
-            || state == 4
-            || !(origin.equals("ALL") || origin.equals("TENCENT_KMS"))
+            || (!origin.equals("ALL") && onlyOrigin == null)
             || (!usage.equals("ALL") && only == null);
     if (none) {
       return Future.succeededFuture(
@@ -236,12 +251,16 @@ final class KeyActions {
           case 1 -> query.withState(KeyState.ENABLED);
           case 2 -> query.withState(KeyState.DISABLED);
           case 3 -> query.withState(KeyState.PENDING_DELETE);
+          case 4 -> query.withState(KeyState.PENDING_IMPORT);
           case 5 -> query.withState(KeyState.ARCHIVED);
           default -> query;
         };
     query = c.find(SEARCH_KEY_ALIAS).map(query::withSearch).orElse(query);
     if (only != null) {
       query = query.withUsage(only);
+    }
+    if (onlyOrigin != null) {
+      query = query.withOrigin(onlyOrigin);
     }
     return c.keys()
         .query(c.caller(), query)

@@ -16,8 +16,6 @@ final class UnsupportedActions {
 
   private static List<Action> all() {
     List<Action> out = new ArrayList<>();
-    // Bring your own key.
-    management(out, "", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial");
     crypto(
         out,
         "Tencent documents neither the algorithms nor the formats of its post-quantum actions;"

@@ -80,12 +80,14 @@ class ActionCatalogTest {
             "SignByAsymmetricKey",
             "VerifyByAsymmetricKey",
             "AsymmetricRsaDecrypt",
-            "AsymmetricSm2Decrypt");
+            "AsymmetricSm2Decrypt",
+            "GetParametersForImport",
+            "ImportKeyMaterial",
+            "DeleteImportedKeyMaterial");
     assertThat(names(Protocol.V3, false))
-        .hasSize(38)
+        .hasSize(35)
         .contains(
             "BindCloudResource",
-            "ImportKeyMaterial",
             "EncryptByWhiteBox",
             "GetDataKeyPlaintext",
             "CreateWhiteBoxKeys",

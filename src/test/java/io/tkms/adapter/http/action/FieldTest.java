@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tkms.adapter.http.Protocol;
 import io.tkms.domain.KeyId;
+import io.tkms.domain.KeyOrigin;
 import io.tkms.domain.KeySpec;
 import io.tkms.domain.KeyUsage;
 import io.tkms.error.ErrorCode;
@@ -219,15 +220,13 @@ class FieldTest {
         () -> decode(Fields.ENCRYPTION_PUBLIC_KEY, V3, Map.of("EncryptionPublicKey", "pem")),
         ErrorCode.UNSUPPORTED_OPERATION,
         "EncryptionPublicKey");
-    assertThat(decode(Fields.KEY_TYPE, V2, Map.of())).isEqualTo(1);
+    assertThat(decode(Fields.KEY_TYPE, V2, Map.of())).isEqualTo(KeyOrigin.TENCENT_KMS);
     assertFails(
         () -> decode(Fields.KEY_TYPE, V2, Map.of("type", "2")),
         ErrorCode.INVALID_PARAMETER_VALUE,
         "between 1 and 1");
-    assertFails(
-        () -> decode(Fields.KEY_TYPE, V3, Map.of("Type", 2)),
-        ErrorCode.UNSUPPORTED_OPERATION,
-        "Type 2");
+    assertThat(decode(Fields.KEY_TYPE, V3, Map.of("Type", 2))).isEqualTo(KeyOrigin.EXTERNAL);
+    assertThat(decode(Fields.KEY_TYPE, V3, Map.of("Type", 1))).isEqualTo(KeyOrigin.TENCENT_KMS);
   }
 
   @Test

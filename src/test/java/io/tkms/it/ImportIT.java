@@ -1,0 +1,443 @@
+package io.tkms.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.tencentcloudapi.common.exception.TencentCloudSDKException;
+import com.tencentcloudapi.common.profile.ClientProfile;
+import com.tencentcloudapi.common.profile.HttpProfile;
+import com.tencentcloudapi.kms.v20190118.KmsClient;
+import com.tencentcloudapi.kms.v20190118.models.*;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.spec.OAEPParameterSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Bring your own key through Tencent's own Java SDK: CreateKey with Type 2, GetParametersForImport,
+ * material wrapped with Tencent's documented OpenSSL commands for all three wrapping algorithms,
+ * ImportKeyMaterial, then Encrypt and Decrypt; re-import, deletion, expiry and every error code.
+ */
+class ImportIT {
+  @RegisterExtension static final TestServer server = TestServer.perClass();
+
+  private static final SecureRandom RNG = new SecureRandom();
+  static KmsClient kms;
+
+  @BeforeAll
+  static void client() {
+    HttpProfile http = new HttpProfile();
+    http.setEndpoint("127.0.0.1:" + server.port());
+    http.setProtocol("http://");
+    http.setReqMethod(HttpProfile.REQ_POST);
+    ClientProfile profile = new ClientProfile();
+    profile.setHttpProfile(http);
+    profile.setSignMethod(ClientProfile.SIGN_TC3_256);
+    kms =
+        new KmsClient(
+            new com.tencentcloudapi.common.Credential(TestServer.SECRET_ID, TestServer.SECRET_KEY),
+            "ap-guangzhou",
+            profile);
+  }
+
+  @FunctionalInterface
+  interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  static TencentCloudSDKException error(ThrowingCall call) {
+    TencentCloudSDKException e = catchThrowableOfType(TencentCloudSDKException.class, call::run);
+    assertThat(e).as("the call should have failed").isNotNull();
+    return e;
+  }
+
+  static String code(ThrowingCall call) {
+    return error(call).getErrorCode();
+  }
+
+  static String externalKey(String alias) throws Exception {
+    CreateKeyRequest r = new CreateKeyRequest();
+    r.setAlias(alias);
+    r.setType(2L);
+    CreateKeyResponse created = kms.CreateKey(r);
+    assertThat(created.getKeyState()).isEqualTo("PendingImport");
+    return created.getKeyId();
+  }
+
+  static GetParametersForImportResponse parameters(String keyId, String algorithm)
+      throws Exception {
+    GetParametersForImportRequest r = new GetParametersForImportRequest();
+    r.setKeyId(keyId);
+    r.setWrappingAlgorithm(algorithm);
+    r.setWrappingKeySpec("RSA_2048");
+    return kms.GetParametersForImport(r);
+  }
+
+  static void importMaterial(String keyId, String token, String encrypted, Long validTo)
+      throws Exception {
+    ImportKeyMaterialRequest r = new ImportKeyMaterialRequest();
+    r.setKeyId(keyId);
+    r.setImportToken(token);
+    r.setEncryptedKeyMaterial(encrypted);
+    if (validTo != null) {
+      r.setValidTo(validTo);
+    }
+    kms.ImportKeyMaterial(r);
+  }
+
+  /** The material encrypted to {@code publicKey} (base64 DER SPKI) in Java, for error cases. */
+  static String wrapInJava(String publicKey, String algorithm, byte[] material) throws Exception {
+    java.security.PublicKey pk =
+        java.security.KeyFactory.getInstance("RSA")
+            .generatePublic(
+                new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(publicKey)));
+    Cipher c;
+    if (algorithm.equals("RSAES_PKCS1_V1_5")) {
+      c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+      c.init(Cipher.ENCRYPT_MODE, pk);
+    } else {
+      boolean sha256 = algorithm.endsWith("256");
+      c = Cipher.getInstance("RSA/ECB/OAEPPadding");
+      c.init(
+          Cipher.ENCRYPT_MODE,
+          pk,
+          new OAEPParameterSpec(
+              sha256 ? "SHA-256" : "SHA-1",
+              "MGF1",
+              sha256
+                  ? java.security.spec.MGF1ParameterSpec.SHA256
+                  : java.security.spec.MGF1ParameterSpec.SHA1,
+              javax.crypto.spec.PSource.PSpecified.DEFAULT));
+    }
+    return Base64.getEncoder().encodeToString(c.doFinal(material));
+  }
+
+  static byte[] random(int n) {
+    byte[] b = new byte[n];
+    RNG.nextBytes(b);
+    return b;
+  }
+
+  static void roundTrip(String keyId) throws Exception {
+    EncryptRequest e = new EncryptRequest();
+    e.setKeyId(keyId);
+    e.setPlaintext(Base64.getEncoder().encodeToString("byok".getBytes(StandardCharsets.UTF_8)));
+    String blob = kms.Encrypt(e).getCiphertextBlob();
+    DecryptRequest d = new DecryptRequest();
+    d.setCiphertextBlob(blob);
+    assertThat(Base64.getDecoder().decode(kms.Decrypt(d).getPlaintext()))
+        .isEqualTo("byok".getBytes(StandardCharsets.UTF_8));
+  }
+
+  static KeyMetadata describe(String keyId) throws Exception {
+    DescribeKeyRequest d = new DescribeKeyRequest();
+    d.setKeyId(keyId);
+    return kms.DescribeKey(d).getKeyMetadata();
+  }
+
+  @Test
+  void tencentsOpensslRecipe_worksForAllThreeWrappingAlgorithms() throws Exception {
+    OpenSsl ssl = OpenSsl.require();
+    for (String algorithm : List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256")) {
+      String keyId = externalKey("byok-" + algorithm.toLowerCase().replace('_', '-'));
+      GetParametersForImportResponse p = parameters(keyId, algorithm);
+      assertThat(p.getKeyId()).isEqualTo(keyId);
+      assertThat(p.getPublicKey()).startsWith("MIIBIjANBgkq");
+      assertThat(p.getParametersValidTo())
+          .isBetween(
+              Instant.now().getEpochSecond() + 86_000, Instant.now().getEpochSecond() + 86_500);
+
+      // As Tencent's documentation does it, command by command (AES-256: 32 bytes).
+      ssl.write("public_key.base64", p.getPublicKey());
+      ssl.ok("rand", "-out", "raw_material.bin", "32");
+      ssl.ok("enc", "-d", "-base64", "-A", "-in", "public_key.base64", "-out", "public_key.bin");
+      List<String> pkeyutl =
+          new java.util.ArrayList<>(
+              List.of(
+                  "pkeyutl",
+                  "-in",
+                  "raw_material.bin",
+                  "-out",
+                  "encrypted_key_material.bin",
+                  "-inkey",
+                  "public_key.bin",
+                  "-keyform",
+                  "DER",
+                  "-pubin",
+                  "-encrypt"));
+      switch (algorithm) {
+        case "RSAES_PKCS1_V1_5" -> pkeyutl.addAll(List.of("-pkeyopt", "rsa_padding_mode:pkcs1"));
+        case "RSAES_OAEP_SHA_1" ->
+            pkeyutl.addAll(
+                List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"));
+        default ->
+            pkeyutl.addAll(
+                List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"));
+      }
+      ssl.ok(pkeyutl.toArray(new String[0]));
+      ssl.ok(
+          "enc",
+          "-e",
+          "-base64",
+          "-A",
+          "-in",
+          "encrypted_key_material.bin",
+          "-out",
+          "encrypted_key_material.base64");
+      String encrypted =
+          new String(ssl.read("encrypted_key_material.base64"), StandardCharsets.US_ASCII).trim();
+
+      importMaterial(keyId, p.getImportToken(), encrypted, 0L);
+
+      KeyMetadata md = describe(keyId);
+      assertThat(md.getKeyState()).as(algorithm).isEqualTo("Enabled");
+      assertThat(md.getOrigin()).isEqualTo("EXTERNAL");
+      assertThat(md.getValidTo()).isZero();
+      roundTrip(keyId);
+    }
+  }
+
+  @Test
+  void createKey_type2_ofAnAsymmetricUsage_isInvalidType() {
+    CreateKeyRequest r = new CreateKeyRequest();
+    r.setAlias("byok-asym");
+    r.setType(2L);
+    r.setKeyUsage("ASYMMETRIC_DECRYPT_RSA_2048");
+    assertThat(code(() -> kms.CreateKey(r))).isEqualTo("InvalidParameterValue.InvalidType");
+  }
+
+  @Test
+  void pendingImportKeys_areListed_andRefuseUse() throws Exception {
+    String keyId = externalKey("byok-pending");
+    ListKeyDetailRequest l = new ListKeyDetailRequest();
+    l.setLimit(200L);
+    l.setKeyState(4L);
+    assertThat(kms.ListKeyDetail(l).getKeyMetadatas())
+        .extracting(KeyMetadata::getKeyId)
+        .contains(keyId);
+    ListKeyDetailRequest o = new ListKeyDetailRequest();
+    o.setLimit(200L);
+    o.setOrigin("EXTERNAL");
+    assertThat(kms.ListKeyDetail(o).getKeyMetadatas())
+        .extracting(KeyMetadata::getOrigin)
+        .containsOnly("EXTERNAL");
+    ListKeysRequest all = new ListKeysRequest();
+    all.setLimit(200L);
+    assertThat(kms.ListKeys(all).getKeys()).extracting(Key::getKeyId).contains(keyId);
+    EncryptRequest e = new EncryptRequest();
+    e.setKeyId(keyId);
+    e.setPlaintext("AQID");
+    assertThat(code(() -> kms.Encrypt(e))).isEqualTo("ResourceUnavailable.CmkStateNotSupport");
+    EnableKeyRequest en = new EnableKeyRequest();
+    en.setKeyId(keyId);
+    assertThat(code(() -> kms.EnableKey(en))).isEqualTo("ResourceUnavailable.CmkStateNotSupport");
+  }
+
+  @Test
+  void importActions_onAKeyMadeHere_areNotExternalCmk() throws Exception {
+    CreateKeyRequest c = new CreateKeyRequest();
+    c.setAlias("byok-made-here");
+    String keyId = kms.CreateKey(c).getKeyId();
+    assertThat(code(() -> parameters(keyId, "RSAES_OAEP_SHA_1")))
+        .isEqualTo("UnsupportedOperation.NotExternalCmk");
+    DeleteImportedKeyMaterialRequest d = new DeleteImportedKeyMaterialRequest();
+    d.setKeyId(keyId);
+    assertThat(code(() -> kms.DeleteImportedKeyMaterial(d)))
+        .isEqualTo("UnsupportedOperation.NotExternalCmk");
+    assertThat(
+            code(
+                () ->
+                    importMaterial(
+                        keyId,
+                        Base64.getEncoder().encodeToString(new byte[32]),
+                        Base64.getEncoder().encodeToString(new byte[256]),
+                        null)))
+        .isEqualTo("UnsupportedOperation.NotExternalCmk");
+  }
+
+  @Test
+  void errors_answerTheDocumentedCodes() throws Exception {
+    String keyId = externalKey("byok-errors");
+    String other = externalKey("byok-errors-other");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_256");
+    GetParametersForImportResponse q = parameters(other, "RSAES_OAEP_SHA_256");
+    String good = wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", random(32));
+    // Another key's token, a token that is none, a past ValidTo, a ValidTo too far.
+    assertThat(code(() -> importMaterial(keyId, q.getImportToken(), good, null)))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> importMaterial(keyId, "not-a-token", good, null)))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> importMaterial(keyId, p.getImportToken(), good, 1_000_000_000L)))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> importMaterial(keyId, p.getImportToken(), good, 2_147_443_201L)))
+        .isEqualTo("InvalidParameter");
+    GetParametersForImportRequest bad = new GetParametersForImportRequest();
+    bad.setKeyId(keyId);
+    bad.setWrappingAlgorithm("RSAES_OAEP_SHA_256");
+    bad.setWrappingKeySpec("RSA_4096");
+    assertThat(code(() -> kms.GetParametersForImport(bad))).isEqualTo("InvalidParameter");
+    // Material of the wrong length, and bytes that are no ciphertext.
+    assertThat(
+            code(
+                () ->
+                    importMaterial(
+                        keyId,
+                        p.getImportToken(),
+                        wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", random(16)),
+                        null)))
+        .isEqualTo("InvalidParameter.DecryptMaterialError");
+  }
+
+  @Test
+  void pkcs1_refusesEveryBadMaterialAlike() throws Exception {
+    String keyId = externalKey("byok-pkcs1");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_PKCS1_V1_5");
+    byte[] first = random(32);
+    importMaterial(
+        keyId, p.getImportToken(), wrapInJava(p.getPublicKey(), "RSAES_PKCS1_V1_5", first), null);
+    String message = null;
+    for (String encrypted :
+        List.of(
+            wrapInJava(p.getPublicKey(), "RSAES_PKCS1_V1_5", random(32)),
+            wrapInJava(p.getPublicKey(), "RSAES_PKCS1_V1_5", random(16)),
+            Base64.getEncoder().encodeToString(random(256)))) {
+      TencentCloudSDKException e =
+          error(() -> importMaterial(keyId, p.getImportToken(), encrypted, null));
+      assertThat(e.getErrorCode()).isEqualTo("InvalidParameter.DecryptMaterialError");
+      if (message == null) {
+        message = e.getMessage();
+      }
+      assertThat(e.getMessage()).isEqualTo(message);
+    }
+  }
+
+  @Test
+  void reimport_onlyOfTheSameMaterial_alsoAfterDeletion() throws Exception {
+    String keyId = externalKey("byok-reimport");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_1");
+    byte[] material = random(32);
+    importMaterial(
+        keyId,
+        p.getImportToken(),
+        wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_1", material),
+        null);
+    EncryptRequest e = new EncryptRequest();
+    e.setKeyId(keyId);
+    e.setPlaintext("AQID");
+    String blob = kms.Encrypt(e).getCiphertextBlob();
+
+    DeleteImportedKeyMaterialRequest d = new DeleteImportedKeyMaterialRequest();
+    d.setKeyId(keyId);
+    kms.DeleteImportedKeyMaterial(d);
+    assertThat(describe(keyId).getKeyState()).isEqualTo("PendingImport");
+    DecryptRequest dec = new DecryptRequest();
+    dec.setCiphertextBlob(blob);
+    assertThat(code(() -> kms.Decrypt(dec))).isEqualTo("ResourceUnavailable.CmkStateNotSupport");
+
+    assertThat(
+            code(
+                () ->
+                    importMaterial(
+                        keyId,
+                        p.getImportToken(),
+                        wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_1", random(32)),
+                        null)))
+        .isEqualTo("InvalidParameterValue.MaterialNotMatch");
+    long validTo = Instant.now().getEpochSecond() + 3600;
+    importMaterial(
+        keyId,
+        p.getImportToken(),
+        wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_1", material),
+        validTo);
+    assertThat(describe(keyId).getValidTo()).isEqualTo(validTo);
+    assertThat(Base64.getDecoder().decode(kms.Decrypt(dec).getPlaintext()))
+        .containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void anExpiredToken_isTokenExpired() throws Exception {
+    String keyId = externalKey("byok-expired-token");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_1");
+    TestPostgres.execute(
+        server.databaseUrl(),
+        "UPDATE import_parameters SET valid_to = now() - interval '1 second' WHERE key_id = '"
+            + keyId
+            + "'");
+    server.runJobs(); // the job keeps expired parameters a while: still "expired", not unknown
+    assertThat(
+            code(
+                () ->
+                    importMaterial(
+                        keyId,
+                        p.getImportToken(),
+                        wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_1", random(32)),
+                        null)))
+        .isEqualTo("ResourceUnavailable.TokenExpired");
+  }
+
+  @Test
+  void externalKeys_cannotRotate() throws Exception {
+    String keyId = externalKey("byok-rotate");
+    EnableKeyRotationRequest r = new EnableKeyRotationRequest();
+    r.setKeyId(keyId);
+    assertThat(code(() -> kms.EnableKeyRotation(r)))
+        .isEqualTo("UnsupportedOperation.ExternalCmkCanNotRotate");
+    // RotateKey is newer than the SDK version of the tests: a raw TC3 request.
+    assertThat(
+            V3Client.code(
+                server
+                    .bootstrapV3Client()
+                    .call("RotateKey", new io.vertx.core.json.JsonObject().put("KeyId", keyId))))
+        .isEqualTo("UnsupportedOperation.RotateNotSupported");
+  }
+
+  @Test
+  void validTo_isCheckedAtEveryUse_thenTheJobReturnsTheKeyToPendingImport() throws Exception {
+    String keyId = externalKey("byok-valid-to");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_256");
+    long validTo = Instant.now().getEpochSecond() + 3;
+    importMaterial(
+        keyId,
+        p.getImportToken(),
+        wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", random(32)),
+        validTo);
+    assertThat(describe(keyId).getValidTo()).isEqualTo(validTo);
+    roundTrip(keyId); // the key is now cached
+    Thread.sleep((validTo + 1 - Instant.now().getEpochSecond()) * 1000 + 200);
+    EncryptRequest e = new EncryptRequest();
+    e.setKeyId(keyId);
+    e.setPlaintext("AQID");
+    assertThat(code(() -> kms.Encrypt(e))).isEqualTo("ResourceUnavailable.CmkStateNotSupport");
+    assertThat(server.runJobs().expired()).contains(io.tkms.domain.KeyId.parse(keyId));
+    KeyMetadata md = describe(keyId);
+    assertThat(md.getKeyState()).isEqualTo("PendingImport");
+    assertThat(md.getValidTo()).isZero();
+  }
+
+  @Test
+  void importAttempts_areLimitedPerKey() throws Exception {
+    String keyId = externalKey("byok-throttled");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_1");
+    String garbage = Base64.getEncoder().encodeToString(random(256));
+    for (int i = 0; i < 5; i++) {
+      assertThat(code(() -> importMaterial(keyId, p.getImportToken(), garbage, null)))
+          .isEqualTo("InvalidParameter.DecryptMaterialError");
+    }
+    assertThat(code(() -> importMaterial(keyId, p.getImportToken(), garbage, null)))
+        .isEqualTo("RequestLimitExceeded");
+    // Another key's attempts are its own.
+    String other = externalKey("byok-throttled-other");
+    GetParametersForImportResponse q = parameters(other, "RSAES_OAEP_SHA_1");
+    importMaterial(
+        other,
+        q.getImportToken(),
+        wrapInJava(q.getPublicKey(), "RSAES_OAEP_SHA_1", random(32)),
+        null);
+  }
+}
