@@ -39,13 +39,16 @@ public final class ImportWrapping {
    * algorithm} (OAEP with SHA-256 uses MGF1 with SHA-256, as OpenSSL's {@code rsa_oaep_md:sha256}
    * does). The caller owns and zeroes the result.
    *
-   * @throws KmsException DECRYPT_MATERIAL_ERROR for every failure (length, padding, encoding)
+   * @throws KmsException DECRYPT_MATERIAL_ERROR for every failure of the caller's ciphertext
+   *     (length, padding, encoding); INTERNAL_ERROR when the stored wrapping key does not parse (a
+   *     fault of the server, not of the request)
    */
   public static byte[] unwrap(
       byte[] pkcs8, byte[] spki, EncryptionAlgorithm algorithm, byte[] encrypted) {
+    AsymmetricKey wrappingKey =
+        AsymmetricKey.parse(KeyUsage.ASYMMETRIC_DECRYPT_RSA_2048, pkcs8, spki);
     try {
-      return AsymmetricKey.parse(KeyUsage.ASYMMETRIC_DECRYPT_RSA_2048, pkcs8, spki)
-          .decrypt(algorithm, encrypted);
+      return wrappingKey.decrypt(algorithm, encrypted);
     } catch (KmsException e) {
       throw ErrorCode.DECRYPT_MATERIAL_ERROR.exception();
     }

@@ -361,6 +361,45 @@ class ImportIT {
   }
 
   @Test
+  void aPurgedKey_keepsNeitherItsCommitmentNorItsImportParameters() throws Exception {
+    String keyId = externalKey("byok-purge");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_256");
+    importMaterial(
+        keyId,
+        p.getImportToken(),
+        wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", random(32)),
+        null);
+    com.tencentcloudapi.kms.v20190118.models.DisableKeyRequest off =
+        new com.tencentcloudapi.kms.v20190118.models.DisableKeyRequest();
+    off.setKeyId(keyId);
+    kms.DisableKey(off);
+    com.tencentcloudapi.kms.v20190118.models.ScheduleKeyDeletionRequest del =
+        new com.tencentcloudapi.kms.v20190118.models.ScheduleKeyDeletionRequest();
+    del.setKeyId(keyId);
+    del.setPendingWindowInDays(7L);
+    kms.ScheduleKeyDeletion(del);
+    io.vertx.sqlclient.Tuple id = io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(keyId));
+    String facts =
+        "SELECT c.import_commitment IS NOT NULL AS committed,"
+            + " (SELECT count(*) FROM import_parameters p WHERE p.key_id = c.key_id) AS params"
+            + " FROM cmks c WHERE c.key_id = $1";
+    io.vertx.sqlclient.Row before = TestPostgres.query(server.databaseUrl(), facts, id).get(0);
+    assertThat(before.getBoolean("committed")).isTrue();
+    assertThat(before.getLong("params")).isEqualTo(1);
+
+    TestPostgres.execute(
+        server.databaseUrl(),
+        "UPDATE cmks SET deletion_date = now() - interval '1 second' WHERE key_id = '"
+            + keyId
+            + "'");
+    assertThat(server.runJobs().purged()).extracting(Object::toString).contains(keyId);
+
+    io.vertx.sqlclient.Row after = TestPostgres.query(server.databaseUrl(), facts, id).get(0);
+    assertThat(after.getBoolean("committed")).isFalse();
+    assertThat(after.getLong("params")).isZero();
+  }
+
+  @Test
   void anExpiredToken_isTokenExpired() throws Exception {
     String keyId = externalKey("byok-expired-token");
     GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_1");

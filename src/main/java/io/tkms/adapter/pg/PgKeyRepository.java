@@ -351,9 +351,12 @@ public final class PgKeyRepository implements KeyRepository {
     return pool.preparedQuery(
             "WITH due AS (SELECT key_id FROM cmks WHERE key_state = 'PendingDelete' AND deletion_date <= now()"
                 + " ORDER BY deletion_date LIMIT $1 FOR UPDATE SKIP LOCKED),"
-                + " purged AS (UPDATE cmks c SET key_state = 'Purged', updated_at = now() FROM due"
-                + " WHERE c.key_id = due.key_id RETURNING c.key_id),"
-                + " destroyed AS (DELETE FROM cmk_versions v USING purged WHERE v.key_id = purged.key_id)"
+                // A purged key keeps no trace of its material: versions, import parameters and the
+                // commitment to imported material go with it.
+                + " purged AS (UPDATE cmks c SET key_state = 'Purged', import_commitment = NULL,"
+                + " updated_at = now() FROM due WHERE c.key_id = due.key_id RETURNING c.key_id),"
+                + " destroyed AS (DELETE FROM cmk_versions v USING purged WHERE v.key_id = purged.key_id),"
+                + " dropped AS (DELETE FROM import_parameters p USING purged WHERE p.key_id = purged.key_id)"
                 + " SELECT key_id FROM purged")
         .execute(Tuple.of(limit))
         .map(PgKeyRepository::ids)
