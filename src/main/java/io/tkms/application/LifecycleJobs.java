@@ -43,33 +43,36 @@ public final class LifecycleJobs {
   /** What one run did; {@code expired}: EXTERNAL keys whose material reached its ValidTo. */
   public record Report(List<KeyId> purged, List<KeyId> rotated, List<KeyId> expired) {}
 
-  /** Runs both jobs once. Call on an event loop (or from a test thread). */
+  /**
+   * Runs the jobs once: purge, rotation, expiry of imported material, each even when an earlier one
+   * failed (a purge that cannot run must not keep expired material stored). Fails with the first
+   * failure, after all three ran. Call on an event loop (or from a test thread).
+   */
   public Future<Report> runOnce() {
-    return repository
-        .purgeDue(BATCH)
+    Future<List<KeyId>> purged =
+        repository.purgeDue(BATCH).onSuccess(keys -> keys.forEach(this::changed));
+    Future<List<KeyId>> rotated =
+        purged
+            .otherwise(List.of())
+            .compose(
+                x ->
+                    repository.rotateDue(
+                        BATCH,
+                        (appId, region, keyId, version, algorithm) ->
+                            executor.execute(
+                                () ->
+                                    hsa.generateWrapped(
+                                        KeyMaterialCache.wrapContext(appId, region, keyId, version),
+                                        algorithm.materialLength()))))
+            .onSuccess(keys -> keys.forEach(this::changed));
+    Future<List<KeyId>> expired =
+        rotated
+            .otherwise(List.of())
+            .compose(x -> repository.expireMaterialDue(BATCH))
+            .onSuccess(keys -> keys.forEach(this::changed));
+    return expired
+        .otherwise(List.of())
         .compose(
-            purged -> {
-              purged.forEach(this::changed);
-              return repository
-                  .rotateDue(
-                      BATCH,
-                      (appId, region, keyId, version, algorithm) ->
-                          executor.execute(
-                              () ->
-                                  hsa.generateWrapped(
-                                      KeyMaterialCache.wrapContext(appId, region, keyId, version),
-                                      algorithm.materialLength())))
-                  .compose(
-                      rotated -> {
-                        rotated.forEach(this::changed);
-                        return repository
-                            .expireMaterialDue(BATCH)
-                            .map(
-                                expired -> {
-                                  expired.forEach(this::changed);
-                                  return new Report(purged, rotated, expired);
-                                });
-                      });
-            });
+            x -> purged.compose(p -> rotated.compose(r -> expired.map(e -> new Report(p, r, e)))));
   }
 }

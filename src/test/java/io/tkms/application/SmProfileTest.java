@@ -127,6 +127,18 @@ class SmProfileTest {
   }
 
   @Test
+  void theRotationJob_runsEvenWhenThePurgeFails_andTheRunReportsTheFailure() {
+    KeyId sm = kms.newKey(ALICE_IN_BEIJING, "sm");
+    succeeded(kms.keys.enableRotation(ALICE_IN_BEIJING, sm, 7));
+    kms.clock.advance(Duration.ofDays(8));
+    kms.keyRepository.failNextPurge(io.tkms.error.KmsException.internal("database away"));
+
+    assertThat(failure(kms.jobs.runOnce())).isEqualTo(ErrorCode.INTERNAL_ERROR);
+    assertThat(kms.keyRepository.metadata(sm).currentVersion()).isEqualTo(2);
+    assertThat(materialLength(sm, 2)).isEqualTo(16);
+  }
+
+  @Test
   void rotatingAnSm4Key_makesSm4Material_manuallyAndByTheJob() {
     KeyId sm = kms.newKey(ALICE_IN_BEIJING, "sm");
     CiphertextBlob before =

@@ -41,6 +41,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
   private final Map<KeyId, List<Rotation>> rotations = new HashMap<>();
   private final List<List<KeyId>> findAllCalls = new ArrayList<>();
   private RuntimeException failNextFindAll;
+  private RuntimeException failNextPurge;
   private Runnable beforeNextWrite;
 
   public InMemoryKeyRepository(Clock clock) {
@@ -69,6 +70,11 @@ public final class InMemoryKeyRepository implements KeyRepository {
         .findFirst()
         .orElseThrow(() -> new AssertionError("no version " + version + " of " + keyId))
         .material();
+  }
+
+  /** Makes the next {@link #purgeDue} fail with {@code e}. */
+  public void failNextPurge(RuntimeException e) {
+    failNextPurge = e;
   }
 
   /** Moves {@code keyId} to {@code state} directly (test setup), as if a past request had. */
@@ -230,6 +236,11 @@ public final class InMemoryKeyRepository implements KeyRepository {
 
   @Override
   public Future<List<KeyId>> purgeDue(int limit) {
+    if (failNextPurge != null) {
+      RuntimeException e = failNextPurge;
+      failNextPurge = null;
+      return Future.failedFuture(e);
+    }
     List<KeyId> due =
         keys.values().stream()
             .filter(md -> md.state() == KeyState.PENDING_DELETE && md.deletionDate() <= now())
