@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
-import com.tencentcloudapi.common.profile.ClientProfile;
-import com.tencentcloudapi.common.profile.HttpProfile;
 import com.tencentcloudapi.kms.v20190118.KmsClient;
 import com.tencentcloudapi.kms.v20190118.models.*;
 import java.math.BigInteger;
@@ -43,18 +41,7 @@ class AsymmetricIT {
 
   @BeforeAll
   static void keys() throws Exception {
-    HttpProfile http = new HttpProfile();
-    http.setEndpoint("127.0.0.1:" + server.port());
-    http.setProtocol("http://");
-    http.setReqMethod(HttpProfile.REQ_POST);
-    ClientProfile profile = new ClientProfile();
-    profile.setHttpProfile(http);
-    profile.setSignMethod(ClientProfile.SIGN_TC3_256);
-    kms =
-        new KmsClient(
-            new com.tencentcloudapi.common.Credential(TestServer.SECRET_ID, TestServer.SECRET_KEY),
-            "ap-guangzhou",
-            profile);
+    kms = server.sdkClient("ap-guangzhou");
     for (String usage :
         List.of(
             "ASYMMETRIC_DECRYPT_RSA_2048",

@@ -2,9 +2,6 @@ package io.tkms.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tencentcloudapi.common.Credential;
-import com.tencentcloudapi.common.profile.ClientProfile;
-import com.tencentcloudapi.common.profile.HttpProfile;
 import com.tencentcloudapi.kms.v20190118.KmsClient;
 import com.tencentcloudapi.kms.v20190118.models.CreateKeyRequest;
 import com.tencentcloudapi.kms.v20190118.models.DecryptRequest;
@@ -31,15 +28,7 @@ class SmProfileIT {
   static final String SM_REGION = "ap-beijing";
 
   static KmsClient sdk(TestServer server, String region) {
-    HttpProfile http = new HttpProfile();
-    http.setEndpoint("127.0.0.1:" + server.port());
-    http.setProtocol("http://");
-    http.setReqMethod(HttpProfile.REQ_POST);
-    ClientProfile profile = new ClientProfile();
-    profile.setHttpProfile(http);
-    profile.setSignMethod(ClientProfile.SIGN_TC3_256);
-    return new KmsClient(
-        new Credential(TestServer.SECRET_ID, TestServer.SECRET_KEY), region, profile);
+    return server.sdkClient(region);
   }
 
   static String create(KmsClient kms, String alias) throws Exception {

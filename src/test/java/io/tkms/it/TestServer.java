@@ -264,6 +264,24 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     running().startDraining();
   }
 
+  /**
+   * Tencent's own Java SDK client of the bootstrap credential in {@code region}, as a Tencent user
+   * builds one (TC3, POST), pointed at this server.
+   */
+  public com.tencentcloudapi.kms.v20190118.KmsClient sdkClient(String region) {
+    com.tencentcloudapi.common.profile.HttpProfile http =
+        new com.tencentcloudapi.common.profile.HttpProfile();
+    http.setEndpoint("127.0.0.1:" + port());
+    http.setProtocol("http://");
+    http.setReqMethod(com.tencentcloudapi.common.profile.HttpProfile.REQ_POST);
+    com.tencentcloudapi.common.profile.ClientProfile profile =
+        new com.tencentcloudapi.common.profile.ClientProfile();
+    profile.setHttpProfile(http);
+    profile.setSignMethod(com.tencentcloudapi.common.profile.ClientProfile.SIGN_TC3_256);
+    return new com.tencentcloudapi.kms.v20190118.KmsClient(
+        new com.tencentcloudapi.common.Credential(SECRET_ID, SECRET_KEY), region, profile);
+  }
+
   /** A client of the bootstrap credential for API 3.0. */
   public V3Client bootstrapV3Client() {
     return new V3Client(port(), SECRET_ID, SECRET_KEY);
