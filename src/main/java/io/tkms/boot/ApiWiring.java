@@ -24,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,9 @@ final class ApiWiring {
   private final Metrics metrics;
   private final Clock clock;
   private final AuditSink audit;
+
+  /** How often the database is checked for {@code kms_database_up}. */
+  static final Duration DATABASE_PROBE = Duration.ofSeconds(5);
 
   ApiWiring(KmsConfig config, Threads threads, Metrics metrics, Clock clock, AuditSink audit) {
     this.config = config;
@@ -140,8 +144,17 @@ final class ApiWiring {
 
   /** Key-cache, audit and Redis meters (nothing when metrics are off). */
   void bindMetrics(
-      Core core, Components parts, ApiServices services, Optional<RedisBackend> redis) {
+      Vertx vertx,
+      Core core,
+      Components parts,
+      ApiServices services,
+      Optional<RedisBackend> redis) {
     metrics.bind(parts.keyCache(), audit, services.signatures());
+    metrics.bindReadiness(services.readiness());
+    if (metrics.enabled()) {
+      // kms_database_up stays current even when nothing probes /readyz.
+      vertx.setPeriodic(DATABASE_PROBE.toMillis(), id -> services.readiness().checkDatabase());
+    }
     metrics.bindRedis(redis.orElse(null));
     metrics.bindRootKeys(parts.rootKeys(), Pkcs11Custody::unrecordedObjects);
     metrics.bindCryptoPool(core.executor());

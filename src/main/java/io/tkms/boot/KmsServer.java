@@ -134,7 +134,7 @@ public final class KmsServer implements AutoCloseable {
       LimitPolicy limits = wiring.limits(parts, redis);
       Readiness readiness = api.readiness(core, parts.rootKeys(), redis);
       ApiServices services = api.apiServices(core, parts, limits, redis, readiness);
-      api.bindMetrics(core, parts, services, redis);
+      api.bindMetrics(vertx, core, parts, services, redis);
       deployApi(vertx, services, Listeners.api(config.http()), threads.eventLoops(), actions);
       int adminPort = api.startAdmin(vertx, admin, limits, parts.rootKeys());
       int metricsPort = api.startMetrics(vertx);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tkms.adapter.http.Readiness;
 import io.tkms.adapter.metrics.MetricsServer;
 import io.tkms.adapter.metrics.MicrometerRequestMetrics;
 import io.tkms.application.KeyMaterialCache;
@@ -30,13 +31,20 @@ import java.util.List;
  */
 final class Metrics {
   private final PrometheusMeterRegistry registry;
-  private final RequestMetrics requests;
+  private final MicrometerRequestMetrics requests;
   private MetricsServer server;
 
   private Metrics(PrometheusMeterRegistry registry, List<String> actions) {
     this.registry = registry;
-    this.requests =
-        registry == null ? RequestMetrics.NONE : new MicrometerRequestMetrics(registry, actions);
+    this.requests = registry == null ? null : new MicrometerRequestMetrics(registry, actions);
+    if (registry != null) {
+      BuildInfo build = BuildInfo.load();
+      Gauge.builder("kms.build.info", () -> 1)
+          .tag("version", build.version())
+          .tag("commit", build.commit())
+          .description("Always 1; the labels say which build this replica runs")
+          .register(registry);
+    }
   }
 
   /**
@@ -85,7 +93,19 @@ final class Metrics {
   }
 
   RequestMetrics requests() {
-    return requests;
+    return requests == null ? RequestMetrics.NONE : requests;
+  }
+
+  /** Whether Postgres answered the last check (run every few seconds and by {@code /readyz}). */
+  void bindReadiness(Readiness readiness) {
+    if (registry == null) {
+      return;
+    }
+    Gauge.builder("kms.database.up", readiness, r -> r.databaseUp() ? 1 : 0)
+        .description(
+            "1 while Postgres answers the readiness check (SELECT 1, every few seconds and at"
+                + " each /readyz)")
+        .register(registry);
   }
 
   /** Key-cache hits, misses, evictions and size, read from Caffeine's statistics at scrape time. */
@@ -214,7 +234,7 @@ final class Metrics {
     if (registry == null) {
       return -1;
     }
-    server = new MetricsServer(vertx, registry);
+    server = new MetricsServer(vertx, registry, requests::refreshThrottledAccounts);
     try {
       return server.listen(host, port).await();
     } catch (RuntimeException e) {

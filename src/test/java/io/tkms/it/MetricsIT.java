@@ -239,6 +239,20 @@ class MetricsIT {
   }
 
   @Test
+  void buildInfo_andTheDatabaseState_areExported() throws Exception {
+    List<Sample> s = scrape();
+    Sample build =
+        s.stream().filter(x -> x.name().equals("kms_build_info")).findFirst().orElseThrow();
+    assertThat(build.value()).isEqualTo(1.0);
+    assertThat(build.labels()).containsOnlyKeys("version", "commit");
+    // Built by Maven from this repository: the pom's version, and the commit (or "unknown" when
+    // the tests run from a copy without git).
+    assertThat(build.labels().get("version")).isNotBlank().doesNotContain("${");
+    assertThat(build.labels().get("commit")).matches("[0-9a-f]{12}(-dirty)?|unknown");
+    assertThat(value(s, "kms_database_up")).isEqualTo(1.0);
+  }
+
+  @Test
   void onlyGetMetrics_isServed() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + server.metricsPort();

@@ -257,6 +257,11 @@ class PostgresFaultIT {
       long outage = load.mark();
       pg.restart();
       awaitDatabase();
+      eventually(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(RootKeyRotationIT.scrape(server.metricsPort()))
+                  .containsPattern("(?m)^kms_database_up 1\\.0$"));
       long recovered = load.mark();
       sleep(2_000);
       long settled = load.mark();
@@ -287,6 +292,11 @@ class PostgresFaultIT {
         sleep(300);
       }
       awaitDatabase();
+      eventually(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(RootKeyRotationIT.scrape(server.metricsPort()))
+                  .containsPattern("(?m)^kms_database_up 1\\.0$"));
       long recovered = load.mark();
       sleep(1_000);
       long settled = load.mark();
@@ -318,6 +328,12 @@ class PostgresFaultIT {
             Duration.ofSeconds(10),
             () -> assertThat(RequestDeadlineIT.ready(server).status()).isEqualTo(503));
         notReadyAfterMs = (System.nanoTime() - frozenAt) / 1_000_000;
+        eventually(
+            Duration.ofSeconds(15),
+            () ->
+                assertThat(RootKeyRotationIT.scrape(server.metricsPort()))
+                    .as("kms_database_up while Postgres does not answer")
+                    .containsPattern("(?m)^kms_database_up 0\\.0$"));
         sleep(4_000); // well past the request deadline
       } finally {
         proxy.blackholeNewConnections(false);
@@ -328,6 +344,11 @@ class PostgresFaultIT {
           Duration.ofSeconds(30),
           () -> assertThat(RequestDeadlineIT.ready(server).status()).isEqualTo(200));
       awaitDatabase();
+      eventually(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(RootKeyRotationIT.scrape(server.metricsPort()))
+                  .containsPattern("(?m)^kms_database_up 1\\.0$"));
       long recovered = load.mark();
       sleep(1_000);
       long settled = load.mark();

@@ -349,7 +349,7 @@ public final class Pipeline {
         .admit(caller.appId(), group, action)
         .compose(
             ok -> {
-              services.metrics().limiter(group, ok);
+              services.metrics().limiter(caller.appId(), group, ok);
               return ok
                   ? Future.<Void>succeededFuture()
                   : Future.failedFuture(

@@ -22,11 +22,16 @@ public final class MetricsServer {
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
+  private final Runnable beforeScrape;
   private HttpServer server;
 
-  public MetricsServer(Vertx vertx, PrometheusMeterRegistry registry) {
+  /**
+   * @param beforeScrape refreshes gauges whose series change (run on the scrape's worker thread)
+   */
+  public MetricsServer(Vertx vertx, PrometheusMeterRegistry registry, Runnable beforeScrape) {
     this.vertx = vertx;
     this.registry = registry;
+    this.beforeScrape = beforeScrape;
   }
 
   /** Listens on {@code host:port}; completes with the port bound. */
@@ -56,7 +61,12 @@ public final class MetricsServer {
       return;
     }
     vertx
-        .executeBlocking(registry::scrape, false)
+        .executeBlocking(
+            () -> {
+              beforeScrape.run();
+              return registry.scrape();
+            },
+            false)
         .onComplete(
             ar -> {
               if (ar.succeeded()) {

@@ -2,6 +2,8 @@ package io.tkms.adapter.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.tkms.application.port.RateLimiter.Group;
 import io.tkms.application.port.RequestMetrics;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 
 /**
  * {@link RequestMetrics} on Micrometer. Label values come from closed vocabularies (the two
@@ -26,7 +29,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Meters: {@code kms_requests_total{protocol,action,result}}, {@code
  * kms_request_duration_seconds{protocol,action,outcome}} (a histogram with Prometheus buckets;
  * outcome {@code success} or {@code error}, to keep the bucket count bounded) and {@code
- * kms_limiter_decisions_total{group,decision}}.
+ * kms_limiter_decisions_total{group,decision}}, and {@code
+ * kms_limiter_throttled_by_account{account}}: refusals in the last minute of the {@value
+ * #TOP_THROTTLED_ACCOUNTS} accounts refused most (see {@link ThrottledAccounts}).
  */
 public final class MicrometerRequestMetrics implements RequestMetrics {
   /** The label value of names outside the vocabulary. */
@@ -51,13 +56,36 @@ public final class MicrometerRequestMetrics implements RequestMetrics {
 
   private final Counter[] limiter = new Counter[Group.values().length * 2];
 
+  /** How many accounts {@code kms_limiter_throttled_by_account} names at most. */
+  public static final int TOP_THROTTLED_ACCOUNTS = 10;
+
+  /** Accounts tracked by name per ten-second slot of the throttled-accounts window. */
+  static final int TRACKED_ACCOUNTS_PER_SLOT = 10_000;
+
+  private final ThrottledAccounts throttled;
+  private final MultiGauge throttledGauge;
+
   /**
    * @param actionNames the vocabulary of the {@code action} label: every action of Tencent KMS API
    *     2.0 and 3.0, implemented here or not (a client calling one we do not serve is still worth
    *     seeing by name)
    */
   public MicrometerRequestMetrics(MeterRegistry registry, List<String> actionNames) {
+    this(registry, actionNames, System::currentTimeMillis);
+  }
+
+  /** With the clock the throttled-accounts window reads (tests move it by hand). */
+  public MicrometerRequestMetrics(
+      MeterRegistry registry, List<String> actionNames, LongSupplier clockMillis) {
     this.registry = registry;
+    this.throttled = new ThrottledAccounts(TRACKED_ACCOUNTS_PER_SLOT, clockMillis);
+    this.throttledGauge =
+        MultiGauge.builder("kms.limiter.throttled.by.account")
+            .description(
+                "Requests the account limiter refused in the last minute, for the "
+                    + TOP_THROTTLED_ACCOUNTS
+                    + " accounts with the most")
+            .register(registry);
     protocols = index(PROTOCOLS, protocolIndex);
     actions = index(actionNames, actionIndex);
     Set<String> codes = new LinkedHashSet<>();
@@ -139,7 +167,25 @@ public final class MicrometerRequestMetrics implements RequestMetrics {
   }
 
   @Override
-  public void limiter(Group group, boolean admitted) {
+  public void limiter(String appId, Group group, boolean admitted) {
     limiter[slot(group, admitted)].increment();
+    if (!admitted) {
+      throttled.refused(appId);
+    }
+  }
+
+  /**
+   * Sets {@code kms_limiter_throttled_by_account} to the last minute's top accounts; called before
+   * each scrape (accounts that left the top lose their series).
+   */
+  public void refreshThrottledAccounts() {
+    throttledGauge.register(
+        throttled.top(TOP_THROTTLED_ACCOUNTS).stream()
+            .map(
+                c ->
+                    MultiGauge.Row.of(
+                        Tags.of("account", c.account()), (Number) Long.valueOf(c.refusals())))
+            .toList(),
+        true);
   }
 }

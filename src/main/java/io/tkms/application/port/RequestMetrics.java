@@ -19,8 +19,8 @@ public interface RequestMetrics {
    */
   void request(String protocol, String action, String result, long latencyNanos);
 
-  /** One account-limiter decision for {@code group}. */
-  void limiter(Group group, boolean admitted);
+  /** One account-limiter decision for {@code appId}'s request in {@code group}. */
+  void limiter(String appId, Group group, boolean admitted);
 
   /** Counts nothing (metrics turned off). */
   RequestMetrics NONE =
@@ -29,6 +29,6 @@ public interface RequestMetrics {
         public void request(String protocol, String action, String result, long latencyNanos) {}
 
         @Override
-        public void limiter(Group group, boolean admitted) {}
+        public void limiter(String appId, Group group, boolean admitted) {}
       };
 }
