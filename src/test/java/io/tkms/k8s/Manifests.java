@@ -41,22 +41,32 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Reads the Kubernetes manifests under {@code k8s/} into fabric8's typed model, strictly: a field
  * the model does not know (a typo, or a field of another API version) fails instead of vanishing
- * into {@code additionalProperties}. Renders overlays with {@code kubectl kustomize}.
+ * into {@code additionalProperties}. The Prometheus Operator's kinds, which the model lacks, are
+ * read as {@link GenericKubernetesResource} and checked against {@link MonitoringKinds}. Renders
+ * overlays with {@code kubectl kustomize}.
  */
 final class Manifests {
   static final Path K8S = Path.of("k8s");
   static final Path BASE = K8S.resolve("base");
+
+  /** Prometheus' own files (rules and their unit tests): no Kubernetes objects. */
+  static final Path PROMETHEUS_FILES = K8S.resolve("monitoring");
+
   static final List<String> OVERLAYS = List.of("dev", "prod");
   private static final Map<String, List<HasMetadata>> RENDERED = new ConcurrentHashMap<>();
 
   private Manifests() {}
 
-  /** Every manifest file: all YAML under k8s/ but the kustomizations and the config copy. */
+  /**
+   * Every manifest file: all YAML under k8s/ but the kustomizations, the config copy and
+   * Prometheus' files.
+   */
   static List<Path> files() {
     try (Stream<Path> s = Files.walk(K8S)) {
       return s.filter(p -> p.toString().endsWith(".yaml"))
           .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
           .filter(p -> !p.equals(BASE.resolve("kms.yaml")))
+          .filter(p -> !p.startsWith(PROMETHEUS_FILES))
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -73,9 +83,11 @@ final class Manifests {
   }
 
   /**
-   * One or more YAML documents as typed objects; fails on unknown kinds and unknown fields. {@code
-   * Serialization} is deprecated in fabric8 8 in favour of an instance of {@code
-   * KubernetesSerialization}; it behaves the same, including the silent additionalProperties.
+   * One or more YAML documents as typed objects; fails on unknown kinds and unknown fields. The
+   * Prometheus Operator's kinds come back as {@link GenericKubernetesResource}: their metadata is
+   * checked like any other, their spec against {@link MonitoringKinds}. {@code Serialization} is
+   * deprecated in fabric8 8 in favour of an instance of {@code KubernetesSerialization}; it behaves
+   * the same, including the silent additionalProperties.
    */
   @SuppressWarnings("deprecation")
   static List<HasMetadata> parse(String yaml, String where) {
@@ -83,6 +95,13 @@ final class Manifests {
     List<?> items = parsed instanceof List<?> l ? l : List.of(parsed);
     List<HasMetadata> out = new ArrayList<>();
     for (Object item : items) {
+      if (item instanceof GenericKubernetesResource g && MonitoringKinds.knows(g)) {
+        String what = where + " " + g.getKind() + "/" + g.getMetadata().getName();
+        requireNoUnknownFields(g.getMetadata(), what + " metadata");
+        MonitoringKinds.requireKnownFields(g, what);
+        out.add(g);
+        continue;
+      }
       if (!(item instanceof HasMetadata r) || item instanceof GenericKubernetesResource) {
         fail(where + ": not a Kubernetes kind the model knows: " + item);
         return out;
@@ -199,6 +218,13 @@ final class Manifests {
         all(objects, kind).stream().filter(o -> o.getMetadata().getName().equals(name)).toList();
     assertThat(found).as(kind.getSimpleName() + " " + name).hasSize(1);
     return found.get(0);
+  }
+
+  /** The objects of a kind the model lacks ({@link MonitoringKinds}), e.g. "ServiceMonitor". */
+  static List<GenericKubernetesResource> custom(List<HasMetadata> objects, String kind) {
+    return all(objects, GenericKubernetesResource.class).stream()
+        .filter(g -> g.getKind().equals(kind))
+        .toList();
   }
 
   /** The server's Deployment and its container. */
