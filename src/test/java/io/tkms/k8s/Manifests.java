@@ -49,7 +49,7 @@ final class Manifests {
   static final Path K8S = Path.of("k8s");
   static final Path BASE = K8S.resolve("base");
 
-  /** Prometheus' own files (rules and their unit tests): no Kubernetes objects. */
+  /** Prometheus' and Grafana's own files (rules, their unit tests, the dashboard): no objects. */
   static final Path PROMETHEUS_FILES = K8S.resolve("monitoring");
 
   static final List<String> OVERLAYS = List.of("dev", "prod");
