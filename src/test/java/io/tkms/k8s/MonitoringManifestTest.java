@@ -9,6 +9,7 @@ import static io.tkms.k8s.Manifests.serverContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.tkms.config.ConfigLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +43,26 @@ class MonitoringManifestTest {
     assertThat(k.get("kind")).isEqualTo("Component");
     assertThat(AlertRules.list(k.get("resources")))
         .containsExactlyInAnyOrder("prometheusrule.yaml", "servicemonitor.yaml");
+  }
+
+  @Test
+  void theDashboardCopy_isByteForByteTheShippedDashboard() throws Exception {
+    assertThat(Files.readString(AlertRules.COMPONENT.resolve("dashboard.json")))
+        .as("k8s/components/monitoring/dashboard.json: cp k8s/monitoring/dashboard.json there")
+        .isEqualTo(Files.readString(Path.of("k8s", "monitoring", "dashboard.json")));
+  }
+
+  @Test
+  void prod_rendersTheDashboard_asAConfigMapForGrafanasSidecar() throws Exception {
+    List<HasMetadata> r = rendered("prod");
+    ConfigMap dashboard = one(r, ConfigMap.class, "kms-dashboard");
+    assertThat(dashboard.getMetadata().getNamespace())
+        .isEqualTo(server(r).getMetadata().getNamespace());
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboard.getData())
+        .containsOnlyKeys("dashboard.json")
+        .containsEntry(
+            "dashboard.json", Files.readString(Path.of("k8s", "monitoring", "dashboard.json")));
   }
 
   @Test
