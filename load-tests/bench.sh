@@ -2,7 +2,8 @@
 # The throughput benchmark: starts the built server (target/kms.jar) with a fixed heap,
 # warms it up and drives it with wrk using requests signed for real; reads the server's own
 # per-result counters (/metrics) before and after every scenario, so a KMS error (HTTP 200 with an
-# error body) counts as a failure. Prints a Markdown table and writes it to --out.
+# error body) counts as a failure. Prints a Markdown table and writes it to --out, the results as
+# CSV next to it, and SVG charts of them (below: "Results").
 #
 #   ./mvnw -q package -DskipTests            # the README's build command
 #   apt-get install -y wrk                   # Debian/Ubuntu; plus a JDK 17+ (java, javac, jcmd) and curl
@@ -27,7 +28,12 @@
 #   --profile NAME    run the server with JFR (settings=default) and summarise where the CPU went
 #                     during scenario NAME
 #   --v2-rate N       API 2.0 requests/s the pre-signed nonce file must cover [60000]
-#   --out FILE        where the Markdown report goes [target/bench/bench-<time>.md]
+#   --out FILE        where the Markdown report goes [target/bench/bench-<time>.md]; the CSV and
+#                     the charts go next to it
+#   --charts-dir DIR  also copy the CSV into DIR as scenarios.csv (unless only healthz ran),
+#                     soak.csv and soak-events.csv (when the soak ran; else those in DIR stay) and
+#                     draw the charts there: `--charts-dir docs/charts` after a full run and a
+#                     30-minute soak replaces the charts of docs/performance.md [none]
 #   --jar FILE        the server jar [target/kms.jar] (to compare builds)
 #   --soak MIN        afterwards, the soak (below) for MIN minutes [0: no soak]
 #   --soak-load PCT   the soak's rate, in percent of the peak it measures first [70]
@@ -36,6 +42,20 @@
 #   --keep            keep the work directory (server log, request files, JFR)
 # Environment: KMS_PG_URL / KMS_REDIS_URL (and any KMS_*) pass through to the server; without
 # KMS_PG_URL it runs its embedded Postgres in the work directory. BENCH_JAVA_OPTS adds JVM flags.
+#
+# Results (BASE = the --out file without .md; the columns are described in load-tests/README.md):
+# - BASE.md: the Markdown report.
+# - BASE-scenarios.csv: one row per scenario: requests/s, p50/p90/p99/p99.9/max latency in ms (wrk's),
+#   non-success, server CPU µs per request, both × ceiling ratios, the server's RSS after it, note.
+# - With --soak: BASE-soak.csv, one row per slice (start and end in s since the soak began,
+#   requests, requests/s, p50/p99/max ms, non-success, the server's RSS right after the slice from
+#   /proc/<pid>/status VmRSS), BASE-soak-events.csv (the restarts: start, answering again) and
+#   BASE-soak-slices.tsv (the raw slices, epoch ms).
+# - BASE-charts/ (or --charts-dir): throughput.svg, p99.svg, percentiles.svg and, with --soak,
+#   soak-rss.svg, drawn by bench/charts.sh with gnuplot. gnuplot is installed at the start when
+#   missing (apt-get install -y --no-install-recommends gnuplot-nox, as root); when it cannot be,
+#   the CSV is written all the same and the run says that the charts were skipped. Redraw from
+#   saved CSV without running again: load-tests/bench/charts.sh BASE OUT_DIR.
 #
 # The soak (--soak MIN, at least 3; needs root, PostgreSQL's pg_createcluster/pg_ctlcluster,
 # psql, redis-server, jstat; the code is in bench/soak.sh):
@@ -74,14 +94,14 @@
 #   remembers each TC3 signature for 5 min; growth = the rise of the least-squares line through
 #   the samples). A Markdown section (command, machine, date, peak and
 #   rate, counts per phase, p99 and recovery per restart, the memory series, the verdict) is
-#   appended to the report; every slice goes to <report>-soak-slices.tsv.
+#   appended to the report; every slice goes to <report>-soak-slices.tsv and <report>-soak.csv.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HERE="$ROOT/load-tests/bench"
 DURATION=15 WARMUP=5 JIT_SETTLE=60 CONNECTIONS=32 XMX=1g HOT_KEYS=1000 COLD_KEYS=100000 KEY_CACHE=10000
 SCENARIOS=all PROFILE="" V2_RATE=60000 OUT="" KEEP=0 SOAK=0 JAR="$ROOT/target/kms.jar"
-SOAK_LOAD=70 SOAK_COLD_KEYS=20000 SOAK_SLICE=5
+SOAK_LOAD=70 SOAK_COLD_KEYS=20000 SOAK_SLICE=5 CHARTS_DIR=""
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -97,6 +117,7 @@ while [ $# -gt 0 ]; do
     --profile) PROFILE=$2; shift 2 ;;
     --v2-rate) V2_RATE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --charts-dir) CHARTS_DIR=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --soak) SOAK=$2; shift 2 ;;
     --soak-load) SOAK_LOAD=$2; shift 2 ;;
@@ -121,10 +142,33 @@ if [ "$SOAK" -gt 0 ]; then
   ls -d /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || die "the soak needs a PostgreSQL server (/usr/lib/postgresql/*/bin/postgres)"
 fi
 
+# The charts need gnuplot: installed now when missing, before anything is measured.
+if ! command -v gnuplot >/dev/null; then
+  echo "bench: gnuplot is missing: apt-get install -y --no-install-recommends gnuplot-nox" >&2
+  if ! apt-get install -y --no-install-recommends gnuplot-nox >/dev/null 2>&1; then
+    if apt-get update >/dev/null 2>&1; then apt-get install -y --no-install-recommends gnuplot-nox >/dev/null 2>&1 || true; fi
+  fi
+  command -v gnuplot >/dev/null || echo "bench: WARNING: gnuplot could not be installed: the CSV will be written, the charts will be SKIPPED" >&2
+fi
+
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 OUT=${OUT:-"$ROOT/target/bench/bench-$STAMP.md"}
 mkdir -p "$(dirname "$OUT")"
+BASE=${OUT%.md}
+SCEN_CSV="$BASE-scenarios.csv" SOAK_CSV="$BASE-soak.csv" SOAK_EVENTS_CSV="$BASE-soak-events.csv"
+rm -f "$SOAK_CSV" "$SOAK_EVENTS_CSV"
+# The "# run:" line of the CSV files (the charts' subtitle): the date, then RUN_INFO.
+RUN_INFO="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+if [ "$JAR" = "$ROOT/target/kms.jar" ] && REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
+  RUN_INFO="$RUN_INFO, checkout at $REV"
+fi
+RUN_INFO="$RUN_INFO, load-tests/bench.sh${ORIG_ARGS:+ $ORIG_ARGS}"
+{
+  echo "# tkms benchmark: one row per scenario (load-tests/bench.sh; columns in load-tests/README.md, \"CSV and charts\")."
+  echo "# run: $(date -u '+%Y-%m-%d %H:%M UTC'), $RUN_INFO"
+  echo "scenario,requests_per_s,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,non_success,server_cpu_us_per_request,x_ceiling,x_ceiling_cpu,server_rss_mib,note"
+} >"$SCEN_CSV"
 WORK=$(mktemp -d /tmp/tkms-bench.XXXXXX)
 SPID="" RPID="" CPID="" PG_VER="" PG_CLUSTER="" BG_PIDS=()
 stop_server() {
@@ -222,6 +266,10 @@ TICK=$(getconf CLK_TCK)
 # The process and URL measured: the server, or the reference server during ref-* scenarios.
 TARGET_PID="" TARGET_URL=""
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${TARGET_PID:-$SPID}/stat"; }
+# rss_kib [PID]: the process's resident set (VmRSS, KiB; empty when unreadable).
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/${1:-${TARGET_PID:-$SPID}}/status" 2>/dev/null || true; }
+# ms MICROSECONDS -> milliseconds with 3 decimals (empty stays empty)
+ms() { if [ -n "$1" ]; then awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; fi; }
 # Requests/s per wrk thread when paced (the soak); empty: closed loop.
 WRK_RATE=""
 # wrk_run DURATION MODE FILE -> sets LAST to its BENCH line
@@ -284,6 +332,7 @@ scenario() {
   [ -z "$TARGET_PID" ] && read -r ok1 fail1 < <(gen counters "$METRICS" 2>"$WORK/failures-$name.txt")
   if [ "$LAST" = exhausted ]; then
     ROWS+=("| $name | – | – | – | – | – | – | – | ran out of pre-signed requests: raise --v2-rate |")
+    echo "$name,,,,,,,,,,,,ran out of pre-signed requests: raise --v2-rate" >>"$SCEN_CSV"
     FAILED=1
     return
   fi
@@ -316,6 +365,11 @@ scenario() {
   cpuratio=$(awk -v r="$cpu" -v c="$CEILING_CPU" 'BEGIN { if (r > 0) printf "%.2f", c / r; else print "–" }')
   [ "$bad" -gt 0 ] && FAILED=1
   ROWS+=("| $name | $rps | $(awk -v u="$p50" 'BEGIN{printf "%.2f", u/1000}') | $(awk -v u="$p99" 'BEGIN{printf "%.2f", u/1000}') | $bad | $ratio | $cpu | $cpuratio | $note |")
+  local rss
+  rss=$(rss_kib)
+  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$name" "$rps" "$(ms "$p50")" "$(ms "$(field p90_us "$LAST")")" "$(ms "$p99")" \
+    "$(ms "$(field p999_us "$LAST")")" "$(ms "$(field max_us "$LAST")")" "$bad" "$cpu" "${ratio/–/}" "${cpuratio/–/}" \
+    "${rss:+$((rss / 1024))}" "${note//,/;}" >>"$SCEN_CSV"
   echo "   $rps req/s, p50 ${p50} µs, p99 ${p99} µs, non-success $bad, server CPU $cpu µs/request" >&2
   if [ "$PROFILE" = "$name" ]; then
     # One recording from the server's start; each summary keeps only its scenario's run.
@@ -397,6 +451,37 @@ if [ "$SOAK" -gt 0 ]; then
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# --- The CSV into --charts-dir, then the charts (bench/charts.sh, gnuplot).
+CHARTS_SRC=$BASE CHARTS_OUT="$BASE-charts" CHARTS_SKIPPED=""
+if [ -n "$CHARTS_DIR" ]; then
+  mkdir -p "$CHARTS_DIR"
+  if [ "$SCENARIOS" != healthz ]; then
+    cp "$SCEN_CSV" "$CHARTS_DIR/scenarios.csv"
+  elif [ -f "$CHARTS_DIR/scenarios.csv" ]; then
+    echo "bench: only healthz ran: $CHARTS_DIR/scenarios.csv stays as it was" >&2
+  fi
+  if [ -f "$SOAK_CSV" ]; then
+    cp "$SOAK_CSV" "$CHARTS_DIR/soak.csv"
+    cp "$SOAK_EVENTS_CSV" "$CHARTS_DIR/soak-events.csv"
+  elif [ -f "$CHARTS_DIR/soak.csv" ]; then
+    echo "bench: no soak in this run: $CHARTS_DIR/soak.csv and soak-events.csv stay as they were" >&2
+  fi
+  CHARTS_SRC=$CHARTS_DIR CHARTS_OUT=$CHARTS_DIR
+fi
+REDRAW="load-tests/bench/charts.sh $CHARTS_SRC $CHARTS_OUT"
+CSV_LIST="\`$(basename "$SCEN_CSV")\`"
+[ -f "$SOAK_CSV" ] && CSV_LIST="$CSV_LIST, \`$(basename "$SOAK_CSV")\`, \`$(basename "$SOAK_EVENTS_CSV")\`"
+if ! command -v gnuplot >/dev/null; then
+  CHARTS_SKIPPED="CHARTS SKIPPED: gnuplot is missing and could not be installed. The CSV is written; draw the charts later with: apt-get install -y --no-install-recommends gnuplot-nox && $REDRAW"
+  CHARTS_LINE="Charts: **skipped** (no gnuplot); the CSV is next to this report, \`$REDRAW\` draws them."
+elif "$HERE/charts.sh" "$CHARTS_SRC" "$CHARTS_OUT"; then
+  CHARTS_LINE="Charts: \`$CHARTS_OUT/\` (drawn from the CSV by \`$REDRAW\`)."
+else
+  CHARTS_SKIPPED="CHARTS INCOMPLETE: gnuplot failed (its messages are above). The CSV is intact; retry with: $REDRAW"
+  CHARTS_LINE="Charts: **incomplete** (gnuplot failed); \`$REDRAW\` redraws them from the CSV."
+fi
+if [ -n "$CHARTS_SKIPPED" ]; then printf '\nbench: !!!!!!!! %s !!!!!!!!\n\n' "$CHARTS_SKIPPED" >&2; fi
+
 {
   echo "## tkms benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
@@ -420,8 +505,11 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
     "CPU is that JVM's), what a request of that size costs before any KMS work." \
     "${SEED_SECONDS:+Seeding $COLD_KEYS keys through the API took $SEED_SECONDS s.}" \
     "Blocked-thread warnings in the server log: $BLOCKED. Server RSS at the end: $((RSS_KB / 1024)) MiB."
+  echo
+  echo "CSV: $CSV_LIST (next to this report). $CHARTS_LINE"
   if [ -f "$WORK/soak.md" ]; then echo; cat "$WORK/soak.md"; fi
 } | tee "$OUT"
 echo "report: $OUT" >&2
+if [ -n "$CHARTS_SKIPPED" ]; then echo "bench: !!!!!!!! $CHARTS_SKIPPED !!!!!!!!" >&2; fi
 [ "$SOAK_FAILED" = 0 ] || FAILED=1
 exit "$FAILED"

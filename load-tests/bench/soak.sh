@@ -1,8 +1,9 @@
 # The soak of load-tests/bench.sh (--soak MIN), sourced by it after the scenarios; the design is
 # written down in bench.sh's header. Uses bench.sh's functions and variables (gen, start_server,
-# stop_server, wrk_run, jit_settle, field, mixcount, die, the CPU layout, the options).
-# Writes its Markdown section to $WORK/soak.md, the slices to ${OUT%.md}-soak-slices.tsv, and
-# sets SOAK_FAILED=1 when a check fails.
+# stop_server, wrk_run, jit_settle, field, mixcount, rss_kib, ms, die, the CPU layout, the options,
+# RUN_INFO and the CSV paths).
+# Writes its Markdown section to $WORK/soak.md, the slices to ${OUT%.md}-soak-slices.tsv and (for
+# the charts) $SOAK_CSV, the restarts to $SOAK_EVENTS_CSV, and sets SOAK_FAILED=1 when a check fails.
 
 [ "$SOAK" -ge 3 ] || die "--soak needs at least 3 minutes (warm-up, then a Postgres and a Redis restart)"
 now_ms() { date +%s%3N; }
@@ -141,7 +142,12 @@ PG_AT=$((T0 + (SOAK * 4 / 10) * 60000 + 20000))
 REDIS_AT=$((T0 + (SOAK * 7 / 10) * 60000 + 20000))
 echo "== soak: $SOAK min at $SOAK_RATE req/s in ${SOAK_SLICE}s slices; warm-up $((SOAK_WARM_MS / 1000))s;" \
   "Postgres restart at +$(((PG_AT - T0) / 1000))s, Redis at +$(((REDIS_AT - T0) / 1000))s" >&2
-printf 'slice\tstart_ms\tend_ms\twrk_us\trequests\tp50_us\tp99_us\tmax_us\tsocket_errors\tstatus_errors\ttimeouts\tserver_ok\tserver_failed\n' >"$SLICES_TSV"
+printf 'slice\tstart_ms\tend_ms\twrk_us\trequests\tp50_us\tp99_us\tmax_us\tsocket_errors\tstatus_errors\ttimeouts\tserver_ok\tserver_failed\trss_kib\n' >"$SLICES_TSV"
+{
+  echo "# tkms soak: one row per wrk slice (load-tests/bench.sh --soak; columns in load-tests/README.md, \"CSV and charts\")."
+  echo "# run: $(date -u -d "@$((T0 / 1000))" '+%Y-%m-%d %H:%M UTC'), $RUN_INFO, $SOAK_RATE req/s planned ($SOAK_LOAD % of the peak, $PEAK_RPS req/s)"
+  echo "slice,start_s,end_s,requests,requests_per_s,p50_ms,p99_ms,max_ms,non_success,server_rss_mib"
+} >"$SOAK_CSV"
 read -r ok0 fail0 < <(soak_counters)
 minute=0 sampled=0 pg_done=0 redis_done=0 i=0
 while :; do
@@ -177,11 +183,18 @@ while :; do
   b=$(now_ms)
   read -r ok1 fail1 < <(soak_counters)
   if [ "$ok1" = x ]; then ok1=$ok0 fail1=$fail0; fi # metrics unreadable: counted in the next slice
+  rss=$(rss_kib "$SPID")
   i=$((i + 1))
-  req=$(field requests "$LAST") p99=$(field p99_us "$LAST")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$a" "$b" "$(field duration_us "$LAST")" "$req" "$(field p50_us "$LAST")" "$p99" \
+  req=$(field requests "$LAST") p99=$(field p99_us "$LAST") wus=$(field duration_us "$LAST")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$a" "$b" "$wus" "$req" "$(field p50_us "$LAST")" "$p99" \
     "$(field max_us "$LAST")" "$(field socket_errors "$LAST")" "$(field status_errors "$LAST")" "$(field timeouts "$LAST")" \
-    $((ok1 - ok0)) $((fail1 - fail0)) >>"$SLICES_TSV"
+    $((ok1 - ok0)) $((fail1 - fail0)) "$rss" >>"$SLICES_TSV"
+  printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$i" "$(awk -v t=$((a - T0)) 'BEGIN { printf "%.3f", t / 1000 }')" \
+    "$(awk -v t=$((b - T0)) 'BEGIN { printf "%.3f", t / 1000 }')" "$req" \
+    "$(awk -v r="$req" -v d="$wus" 'BEGIN { if (d > 0) printf "%.0f", r / (d / 1e6) }')" "$(ms "$(field p50_us "$LAST")")" "$(ms "$p99")" \
+    "$(ms "$(field max_us "$LAST")")" \
+    $(($(field socket_errors "$LAST") + $(field status_errors "$LAST") + $(field timeouts "$LAST") + fail1 - fail0)) \
+    "$(awk -v k="$rss" 'BEGIN { if (k != "") printf "%.1f", k / 1024 }')" >>"$SOAK_CSV"
   echo "   +$(((a - T0) / 1000))s: $((req * 1000 / (b - a > 0 ? b - a : 1))) req/s, p99 $p99 µs, server non-success $((fail1 - fail0))" >&2
   ok0=$ok1 fail0=$fail1
 done
@@ -193,6 +206,11 @@ touch "$WORK/verify.stop"
 wait "$CPID" || echo "bench: the checker exited with an error (see below)" >&2
 CPID=""
 SOAK_T1=$(now_ms)
+{
+  echo "# tkms soak: the restarts (load-tests/bench.sh --soak; columns in load-tests/README.md, \"CSV and charts\")."
+  echo "event,start_s,answering_s,result"
+  awk -v t0="$T0" '{ printf "%s,%.3f,%.3f,%s\n", $1, ($2 - t0) / 1000, ($3 - t0) / 1000, $4 }' "$WORK/soak-events.txt"
+} >"$SOAK_EVENTS_CSV"
 SOAK_BLOCKED=$(grep -c "has been blocked" "$WORK/soak-server.log" || true)
 SOAK_LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 cat "$WORK/verify.err" >&2
