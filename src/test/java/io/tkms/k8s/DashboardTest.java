@@ -146,7 +146,7 @@ class DashboardTest {
             "vertx_pool_queue_pending{job=~\"$job\",instance=~\"$instance\",pool_name=\"kms-crypto\"}")
         .contains("kms_audit_dropped_total")
         .contains("jvm_memory_used_bytes")
-        .contains("jvm_gc_pause_seconds_sum")
+        .contains("jvm_gc_overhead")
         .contains("jvm_threads_live_threads")
         .contains("kms_build_info")
         .contains("kms_database_up")
