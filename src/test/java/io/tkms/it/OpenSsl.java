@@ -1,5 +1,6 @@
 package io.tkms.it;
 
+import io.tkms.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's {@code openssl} command for interoperability tests, run in a directory of the test's
@@ -97,25 +97,10 @@ public final class OpenSsl {
   }
 
   private static boolean onPath() {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, "openssl"))) {
-        return true;
-      }
-    }
-    return false;
+    return RequiredTool.onPath("openssl");
   }
 
   private static void unavailable(String why) {
-    String msg =
-        "\n********************************************************************************\n"
-            + "*** OpenSSL interoperability tests SKIPPED: "
-            + why
-            + ".\n"
-            + "********************************************************************************";
-    System.err.println(msg);
-    if ("true".equals(System.getenv("CI"))) {
-      throw new AssertionError("CI=true and no openssl for the tests: " + why);
-    }
-    Assumptions.abort(msg);
+    RequiredTool.unavailable("OpenSSL interoperability tests", why);
   }
 }

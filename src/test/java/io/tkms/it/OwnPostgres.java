@@ -1,5 +1,6 @@
 package io.tkms.it;
 
+import io.tkms.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A Postgres cluster of the test's own (Debian's {@code pg_createcluster}, trust auth, a free
@@ -145,16 +145,6 @@ final class OwnPostgres implements AutoCloseable {
   }
 
   private static void unavailable(String why) {
-    String msg =
-        "\n********************************************************************************\n"
-            + "*** Postgres fault tests SKIPPED: "
-            + why
-            + ".\n"
-            + "********************************************************************************";
-    System.err.println(msg);
-    if ("true".equals(System.getenv("CI"))) {
-      throw new AssertionError("CI=true and no Postgres cluster of the test's own: " + why);
-    }
-    Assumptions.abort(msg);
+    RequiredTool.unavailable("Postgres fault tests", why);
   }
 }

@@ -1,5 +1,6 @@
 package io.tkms.it;
 
+import io.tkms.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A SoftHSM2 token for tests. SoftHSM2 reads {@code SOFTHSM2_CONF} from the process environment
@@ -177,16 +177,6 @@ final class SoftHsm {
   }
 
   private static void unavailable(String why) {
-    String msg =
-        "\n********************************************************************************\n"
-            + "*** PKCS#11 tests SKIPPED: "
-            + why
-            + ".\n"
-            + "********************************************************************************";
-    System.err.println(msg);
-    if ("true".equals(System.getenv("CI"))) {
-      throw new AssertionError("CI=true and no SoftHSM2 for the tests: " + why);
-    }
-    Assumptions.abort(msg);
+    RequiredTool.unavailable("PKCS#11 tests", why);
   }
 }
