@@ -48,7 +48,7 @@ final class SoftHsm {
       return shared;
     }
     Optional<Path> module = MODULES.stream().filter(Files::isRegularFile).findFirst();
-    if (module.isEmpty() || !onPath("softhsm2-util")) {
+    if (module.isEmpty() || !RequiredTool.onPath("softhsm2-util")) {
       unavailable("SoftHSM2 is not installed (apt-get install softhsm2)");
     }
     String conf = System.getenv("SOFTHSM2_CONF");
@@ -161,19 +161,6 @@ final class SoftHsm {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     }
-  }
-
-  private static boolean onPath(String tool) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static void unavailable(String why) {

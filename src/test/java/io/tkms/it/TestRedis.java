@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.tkms.testing.RequiredTool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -105,16 +106,7 @@ public final class TestRedis {
   }
 
   private static boolean binaryOnPath() {
-    return onPath("redis-server");
-  }
-
-  private static boolean onPath(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-        return true;
-      }
-    }
-    return false;
+    return RequiredTool.onPath("redis-server");
   }
 
   static boolean ping(String host, int port) {
@@ -204,7 +196,7 @@ public final class TestRedis {
   /** Fails (or skips, outside CI) unless {@code redis-server} and {@code redis-cli} are here. */
   static void requireBinaries(String... names) {
     for (String name : names) {
-      if (!onPath(name)) {
+      if (!RequiredTool.onPath(name)) {
         unavailable("no " + name + " on the PATH (install Debian's redis-server and redis-tools)");
       }
     }
