@@ -247,15 +247,30 @@ class KeyServiceTest {
   }
 
   @Test
-  void
-      aTransition_racedIntoAStateThatWouldAllowIt_stillFailsWithStateNotSupported_askingForARetry() {
+  void aStateChange_racedIntoAStateThatRefusesIt_failsAsTheTableSaysForTheNewState() {
     KeyId key = kms.newKey(ALICE, "k");
     succeeded(keys.disable(ALICE, key));
     kms.keyRepository.beforeNextWrite(
         () -> kms.keyRepository.forceState(key, KeyState.PENDING_DELETE));
-    // PendingDelete refuses ENABLE as well, but the compare-and-set lost: retry is the answer.
     assertThat(failure(keys.enable(ALICE, key))).isEqualTo(ErrorCode.KEY_STATE_NOT_SUPPORTED);
     assertThat(kms.keyRepository.metadata(key).state()).isEqualTo(KeyState.PENDING_DELETE);
+    kms.keyRepository.beforeNextWrite(() -> kms.keyRepository.forceState(key, KeyState.ARCHIVED));
+    kms.keyRepository.forceState(key, KeyState.ENABLED);
+    assertThat(failure(keys.disable(ALICE, key))).isEqualTo(ErrorCode.KEY_STATE_NOT_SUPPORTED);
+    assertThat(kms.keyRepository.metadata(key).state()).isEqualTo(KeyState.ARCHIVED);
+  }
+
+  @Test
+  void aStateChange_racedByTheSameChange_succeedsAsItWouldAfterIt() {
+    KeyId key = kms.newKey(ALICE, "k");
+    // Another DisableKey commits between this one's read and its write.
+    kms.keyRepository.beforeNextWrite(() -> kms.keyRepository.forceState(key, KeyState.DISABLED));
+    succeeded(keys.disable(ALICE, key));
+    assertThat(kms.keyRepository.metadata(key).state()).isEqualTo(KeyState.DISABLED);
+    kms.keyRepository.beforeNextWrite(() -> kms.keyRepository.forceState(key, KeyState.ENABLED));
+    succeeded(keys.enable(ALICE, key));
+    assertThat(kms.keyRepository.metadata(key).state()).isEqualTo(KeyState.ENABLED);
+    assertThat(kms.bus.published()).hasSize(2);
   }
 
   // ---- deletion -------------------------------------------------------------------------------

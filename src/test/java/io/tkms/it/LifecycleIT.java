@@ -78,6 +78,41 @@ class LifecycleIT {
   }
 
   @Test
+  void theSameStateChangeSentAtOnce_succeedsForEveryCaller_andChangesTheKeyOnce() throws Exception {
+    for (String[] change : new String[][] {{"DisableKey", "Disabled"}, {"EnableKey", "Enabled"}}) {
+      String k = keyIn(change[0].equals("DisableKey") ? "Enabled" : "Disabled");
+      long now = Instant.now().getEpochSecond();
+      List<CompletableFuture<JsonObject>> calls = new ArrayList<>();
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(8);
+      var threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        for (int i = 0; i < 8; i++) {
+          // Each its own timestamp, so no copy is a replay of another.
+          var req = client.request(change[0]).body(id(k)).timestamp(now - i);
+          calls.add(
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                    return req.send();
+                  },
+                  threads));
+        }
+        for (CompletableFuture<JsonObject> c : calls) {
+          JsonObject r = c.get(30, java.util.concurrent.TimeUnit.SECONDS);
+          assertThat(code(r)).as("%s sent eight times at once: %s", change[0], r).isNull();
+        }
+      } finally {
+        threads.shutdownNow();
+      }
+      assertThat(state(k)).isEqualTo(change[1]);
+    }
+  }
+
+  @Test
   void everyCellOfTheStateTable_throughTheApi() {
     List<String> states = List.of("Enabled", "Disabled", "PendingDelete", "Archived");
     // Expected per action: for each state the resulting state, or the error code.
