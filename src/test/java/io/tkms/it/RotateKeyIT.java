@@ -30,8 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Rotation on demand ({@code RotateKey}) and the rotation history over real HTTP, through a raw TC3
  * client and through the official Java SDK's generic request method (SDK 3.1.1138 has no model for
  * these actions): new versions, the history under both names, every error code the database can
- * provoke. RotateNotSupported needs a key this model cannot hold yet (asymmetric or EXTERNAL):
- * {@code ManualRotationTest} tests that rule.
+ * provoke. RotateNotSupported (asymmetric or EXTERNAL keys) is tested where those keys are made:
+ * {@code AsymmetricIT.misuse_answersTheDocumentedCodes}, {@code ImportIT.externalKeys_cannotRotate}
+ * and {@code ManualRotationTest}.
  */
 class RotateKeyIT {
   @RegisterExtension static final TestServer server = TestServer.perClass();

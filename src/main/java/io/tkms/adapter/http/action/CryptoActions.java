@@ -39,7 +39,7 @@ final class CryptoActions {
           .inputs(CALLER_PUBLIC_KEY, ENCRYPTION_ALGORITHM, CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT)
           .outputs("KeyId", "Plaintext")
           .note(
-              "with EncryptionPublicKey, Plaintext is the base64 of the plaintext encrypted to that"
+              "API 3.0 with EncryptionPublicKey: Plaintext is the base64 of the plaintext encrypted to that"
                   + " key with EncryptionAlgorithm (a plaintext too long for the key:"
                   + " InvalidParameter)")
           .handler(CryptoActions::decrypt);
@@ -59,7 +59,7 @@ final class CryptoActions {
           .outputs("KeyId", "Plaintext", "CiphertextBlob")
           .note(
               "one of NumberOfBytes and KeySpec is required; NumberOfBytes wins (KeySpec is then not"
-                  + " read); with EncryptionPublicKey, Plaintext is the data key encrypted to that"
+                  + " read); API 3.0 with EncryptionPublicKey: Plaintext is the data key encrypted to that"
                   + " key with EncryptionAlgorithm (a data key too long for the key:"
                   + " InvalidParameter)")
           .handler(CryptoActions::generateDataKey);
