@@ -35,6 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * MATERIAL_NOT_MATCH, IMPORT_THROTTLED, INTERNAL_ERROR.
  */
 public final class ImportService {
+
+  /** Reads of the state a material deletion makes before it gives up on a moving key. */
+  private static final int DELETE_ATTEMPTS = 3;
+
   /** ImportKeyMaterial attempts allowed per key and replica within {@link #WINDOW_SECONDS}. */
   public static final int ATTEMPTS_PER_WINDOW = 5;
 
@@ -168,6 +172,7 @@ public final class ImportService {
                                           caller.appId(),
                                           caller.region(),
                                           keyId,
+                                          p.tokenSha256(),
                                           wrapped.material(),
                                           wrapped.commitment(),
                                           in.validTo()))
@@ -188,6 +193,8 @@ public final class ImportService {
       // worker answer it.
       case MATERIAL_NOT_MATCH ->
           Future.failedFuture(refusal(ImportWrapping.Verdict.OTHER_MATERIAL, md, algorithm));
+      case TOKEN_REPLACED -> Future.failedFuture(KeyImport.invalidToken());
+      case TOKEN_EXPIRED -> Future.failedFuture(ErrorCode.IMPORT_TOKEN_EXPIRED.exception());
     };
   }
 
@@ -263,6 +270,14 @@ public final class ImportService {
    * drops it at once; the commitment stays, so only the same material can come back.
    */
   public Future<Void> deleteMaterial(Caller caller, KeyId keyId) {
+    return deleteMaterial(caller, keyId, DELETE_ATTEMPTS).onSuccess(v -> changed(keyId));
+  }
+
+  /**
+   * As a state change in {@code KeyService}: a deletion that lost its compare-and-set reads the key
+   * again, so two at once both succeed and a deletion raced into a refusing state is refused.
+   */
+  private Future<Void> deleteMaterial(Caller caller, KeyId keyId, int attempts) {
     return external(caller, keyId)
         .compose(
             md -> {
@@ -273,14 +288,17 @@ public final class ImportService {
               return repository
                   .deleteMaterial(caller.appId(), caller.region(), keyId, md.state())
                   .compose(
-                      ok ->
-                          ok
-                              ? Future.<Void>succeededFuture()
-                              : Future.<Void>failedFuture(
-                                  ErrorCode.KEY_STATE_NOT_SUPPORTED.exception(
-                                      "the key's state changed concurrently, retry")));
-            })
-        .onSuccess(v -> changed(keyId));
+                      ok -> {
+                        if (ok) {
+                          return Future.<Void>succeededFuture();
+                        }
+                        return attempts > 1
+                            ? deleteMaterial(caller, keyId, attempts - 1)
+                            : Future.<Void>failedFuture(
+                                ErrorCode.KEY_STATE_NOT_SUPPORTED.exception(
+                                    "the key's state changed concurrently, retry"));
+                      });
+            });
   }
 
   /** The caller's key, which must be EXTERNAL. */

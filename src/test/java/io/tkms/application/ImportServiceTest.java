@@ -358,4 +358,39 @@ class ImportServiceTest {
     succeeded(imports.importMaterial(ALICE, id, wrapped(p, a, material(16), 0)));
     assertThat(succeeded(kms.keys.describe(ALICE, id)).state()).isEqualTo(KeyState.ENABLED);
   }
+
+  @Test
+  void parametersIssuedBetweenTheTokenCheckAndTheWrite_win_theImportIsRefused() {
+    KeyId id = external();
+    EncryptionAlgorithm a = EncryptionAlgorithm.RSAES_OAEP_SHA_256;
+    ImportService.Parameters p = parameters(id, a);
+    // A GetParametersForImport commits while this import is on the worker.
+    kms.keyRepository.beforeNextWrite(() -> parameters(id, a));
+    assertThat(failure(imports.importMaterial(ALICE, id, wrapped(p, a, material(32), 0))))
+        .isEqualTo(ErrorCode.INVALID_PARAMETER);
+    assertThat(succeeded(kms.keys.describe(ALICE, id)).state()).isEqualTo(KeyState.PENDING_IMPORT);
+  }
+
+  @Test
+  void aTokenExpiringBetweenTheCheckAndTheWrite_isTokenExpired() {
+    KeyId id = external();
+    EncryptionAlgorithm a = EncryptionAlgorithm.RSAES_OAEP_SHA_1;
+    ImportService.Parameters p = parameters(id, a);
+    kms.keyRepository.beforeNextWrite(() -> kms.clock.advance(Duration.ofHours(24)));
+    assertThat(failure(imports.importMaterial(ALICE, id, wrapped(p, a, material(32), 0))))
+        .isEqualTo(ErrorCode.IMPORT_TOKEN_EXPIRED);
+    assertThat(succeeded(kms.keys.describe(ALICE, id)).state()).isEqualTo(KeyState.PENDING_IMPORT);
+  }
+
+  @Test
+  void deleteMaterial_racedByAnotherDeletion_succeedsAsItWouldAfterIt() {
+    KeyId id = external();
+    EncryptionAlgorithm a = EncryptionAlgorithm.RSAES_OAEP_SHA_1;
+    ImportService.Parameters p = parameters(id, a);
+    succeeded(imports.importMaterial(ALICE, id, wrapped(p, a, material(32), 0)));
+    kms.keyRepository.beforeNextWrite(
+        () -> kms.keyRepository.forceState(id, KeyState.PENDING_IMPORT));
+    succeeded(imports.deleteMaterial(ALICE, id));
+    assertThat(succeeded(kms.keys.describe(ALICE, id)).state()).isEqualTo(KeyState.PENDING_IMPORT);
+  }
 }

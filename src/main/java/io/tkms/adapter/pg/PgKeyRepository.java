@@ -539,6 +539,7 @@ public final class PgKeyRepository implements KeyRepository {
       String appId,
       String region,
       KeyId keyId,
+      byte[] tokenSha256,
       Hsa.Wrapped material,
       byte[] commitment,
       long validTo) {
@@ -567,31 +568,46 @@ public final class PgKeyRepository implements KeyRepository {
                             return Future.succeededFuture(ImportOutcome.MATERIAL_NOT_MATCH);
                           }
                           return conn.preparedQuery(
-                                  "INSERT INTO cmk_versions (key_id, version, material_wrapped,"
-                                      + " root_version) VALUES ($1, 1, $2, $3)"
-                                      + " ON CONFLICT (key_id, version) DO NOTHING")
-                              .execute(
-                                  Tuple.of(
-                                      keyId.uuid(),
-                                      Buffer.buffer(material.bytes()),
-                                      material.rootVersion()))
+                                  "SELECT valid_to > now() AS live FROM import_parameters"
+                                      + " WHERE key_id = $1 AND token_sha256 = $2 FOR SHARE")
+                              .execute(Tuple.of(keyId.uuid(), Buffer.buffer(tokenSha256)))
                               .compose(
-                                  x ->
-                                      conn.preparedQuery(
-                                              "UPDATE cmks SET key_state = 'Enabled',"
-                                                  + " import_commitment = $2, valid_to = CASE WHEN"
-                                                  + " $3::bigint = 0 THEN NULL ELSE"
-                                                  + " to_timestamp($3::bigint) END,"
-                                                  + " current_version = 1, updated_at = now()"
-                                                  + " WHERE key_id = $1")
-                                          .execute(
-                                              Tuple.of(
-                                                  keyId.uuid(),
-                                                  Buffer.buffer(commitment),
-                                                  validTo)))
-                              .map(x -> ImportOutcome.IMPORTED);
+                                  tokens -> {
+                                    if (tokens.size() == 0) {
+                                      return Future.succeededFuture(ImportOutcome.TOKEN_REPLACED);
+                                    }
+                                    if (!tokens.iterator().next().getBoolean("live")) {
+                                      return Future.succeededFuture(ImportOutcome.TOKEN_EXPIRED);
+                                    }
+                                    return storeImported(
+                                        conn, keyId, material, commitment, validTo);
+                                  });
                         }))
         .recover(PgErrors::internal);
+  }
+
+  private static Future<ImportOutcome> storeImported(
+      io.vertx.sqlclient.SqlConnection conn,
+      KeyId keyId,
+      Hsa.Wrapped material,
+      byte[] commitment,
+      long validTo) {
+    return conn.preparedQuery(
+            "INSERT INTO cmk_versions (key_id, version, material_wrapped,"
+                + " root_version) VALUES ($1, 1, $2, $3)"
+                + " ON CONFLICT (key_id, version) DO NOTHING")
+        .execute(Tuple.of(keyId.uuid(), Buffer.buffer(material.bytes()), material.rootVersion()))
+        .compose(
+            x ->
+                conn.preparedQuery(
+                        "UPDATE cmks SET key_state = 'Enabled',"
+                            + " import_commitment = $2, valid_to = CASE WHEN"
+                            + " $3::bigint = 0 THEN NULL ELSE"
+                            + " to_timestamp($3::bigint) END,"
+                            + " current_version = 1, updated_at = now()"
+                            + " WHERE key_id = $1")
+                    .execute(Tuple.of(keyId.uuid(), Buffer.buffer(commitment), validTo)))
+        .map(x -> ImportOutcome.IMPORTED);
   }
 
   @Override

@@ -176,19 +176,29 @@ public interface KeyRepository {
     /** The key is no longer EXTERNAL and Enabled or PendingImport (another request was quicker). */
     STATE_CHANGED,
     /** The key was bound to other material in the meantime (a concurrent first import). */
-    MATERIAL_NOT_MATCH
+    MATERIAL_NOT_MATCH,
+    /**
+     * The token checked before is no longer the key's (a GetParametersForImport committed in the
+     * meantime: the last call wins).
+     */
+    TOKEN_REPLACED,
+    /** The token's 24 hours ran out in the meantime (by the database's clock). */
+    TOKEN_EXPIRED
   }
 
   /**
    * Imports material into an EXTERNAL key that is Enabled or PendingImport, in one transaction:
-   * binds the key to {@code commitment} if it is not bound yet (else the stored one must be equal),
-   * stores {@code material} as version 1 (kept when it is there: re-imported material is the same),
-   * sets ValidTo ({@code 0}: never) and the state Enabled.
+   * checks again that {@code tokenSha256} is the key's current, unexpired import token (holding it
+   * until the commit, so a GetParametersForImport waits for the import or the import sees the new
+   * token), binds the key to {@code commitment} if it is not bound yet (else the stored one must be
+   * equal), stores {@code material} as version 1 (kept when it is there: re-imported material is
+   * the same), sets ValidTo ({@code 0}: never) and the state Enabled.
    */
   Future<ImportOutcome> importMaterial(
       String appId,
       String region,
       KeyId keyId,
+      byte[] tokenSha256,
       Hsa.Wrapped material,
       byte[] commitment,
       long validTo);

@@ -352,6 +352,7 @@ public final class InMemoryKeyRepository implements KeyRepository {
       String appId,
       String region,
       KeyId keyId,
+      byte[] tokenSha256,
       Hsa.Wrapped material,
       byte[] commitment,
       long validTo) {
@@ -366,6 +367,13 @@ public final class InMemoryKeyRepository implements KeyRepository {
     byte[] bound = commitments.get(keyId);
     if (bound != null && !java.util.Arrays.equals(bound, commitment)) {
       return Future.succeededFuture(ImportOutcome.MATERIAL_NOT_MATCH);
+    }
+    ImportParameters current = importParameters.get(keyId);
+    if (current == null || !java.util.Arrays.equals(current.tokenSha256(), tokenSha256)) {
+      return Future.succeededFuture(ImportOutcome.TOKEN_REPLACED);
+    }
+    if (current.validTo() <= now()) {
+      return Future.succeededFuture(ImportOutcome.TOKEN_EXPIRED);
     }
     commitments.put(keyId, commitment.clone());
     if (versions.get(keyId).isEmpty()) {
