@@ -158,6 +158,7 @@ final class ApiWiring {
     metrics.bindRedis(redis.orElse(null));
     metrics.bindRootKeys(parts.rootKeys(), Pkcs11Custody::unrecordedObjects);
     metrics.bindCryptoPool(core.executor());
+    metrics.bindChanges(parts.changes());
   }
 
   /** The management listener; its port, or -1 when no admin token is configured. */

@@ -135,6 +135,21 @@ final class Metrics {
         .register(registry);
   }
 
+  /** Changes whose announcement to the other replicas failed on every attempt. */
+  void bindChanges(io.tkms.adapter.pg.PgChangeBus changes) {
+    if (registry == null) {
+      return;
+    }
+    FunctionCounter.builder(
+            "kms.change.announcements.lost",
+            changes,
+            io.tkms.adapter.pg.PgChangeBus::lostAnnouncements)
+        .description(
+            "Changes (key state, credentials, limits) never announced to the other replicas:"
+                + " they serve the old state until their cache TTL")
+        .register(registry);
+  }
+
   /** Tasks the crypto worker pool refused because its queue was full. */
   void bindCryptoPool(io.tkms.adapter.worker.WorkerCryptoExecutor executor) {
     if (registry == null) {

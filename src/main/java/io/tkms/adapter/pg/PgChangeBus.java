@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,17 +18,30 @@ import org.slf4j.LoggerFactory;
  * {@link ChangeBus} over Postgres {@code LISTEN/NOTIFY}: every replica listens on one channel; a
  * change is announced with {@code pg_notify} after it committed. The subscription reconnects by
  * itself; every (re)subscription is treated as "everything may have changed", since notifications
- * sent while it was down are lost.
+ * sent while it was down are lost. An announcement the database refuses is sent again after 0.2, 1,
+ * 5 and 15 seconds; one that still fails is counted ({@link #lostAnnouncements}), and the other
+ * replicas then hold the change's old state until their cache TTL.
  */
 public final class PgChangeBus implements ChangeBus, AutoCloseable {
   static final String CHANNEL = "tkms_changes";
   private static final Logger LOG = LoggerFactory.getLogger(PgChangeBus.class);
+  private static final long[] RETRY_MILLIS = {200, 1_000, 5_000, 15_000};
+  private final Vertx vertx;
   private final Pool pool;
   private final PgSubscriber subscriber;
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+  private final long[] retryMillis;
+  private final AtomicLong lost = new AtomicLong();
 
   public PgChangeBus(Vertx vertx, Pool pool, PgConnectOptions options) {
+    this(vertx, pool, options, RETRY_MILLIS);
+  }
+
+  /** As above, retrying a refused announcement after each of {@code retryMillis} in turn. */
+  public PgChangeBus(Vertx vertx, Pool pool, PgConnectOptions options, long... retryMillis) {
+    this.vertx = vertx;
     this.pool = pool;
+    this.retryMillis = retryMillis.clone();
     this.subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1_000L);
     subscriber
         .channel(CHANNEL)
@@ -69,9 +83,30 @@ public final class PgChangeBus implements ChangeBus, AutoCloseable {
   public void publish(Change change) {
     // This replica applies the change at once; the others (and this one again) through NOTIFY.
     deliver(change);
+    announce(change.kind().name() + ":" + change.id(), 0);
+  }
+
+  private void announce(String payload, int attempt) {
     pool.preparedQuery("SELECT pg_notify($1, $2)")
-        .execute(Tuple.of(CHANNEL, change.kind().name() + ":" + change.id()))
-        .onFailure(e -> LOG.warn("could not announce a change: {}", e.getClass().getSimpleName()));
+        .execute(Tuple.of(CHANNEL, payload))
+        .onFailure(
+            e -> {
+              if (attempt < retryMillis.length) {
+                vertx.setTimer(retryMillis[attempt], id -> announce(payload, attempt + 1));
+                return;
+              }
+              lost.incrementAndGet();
+              LOG.warn(
+                  "could not announce a change in {} attempts ({}): other replicas keep their"
+                      + " cached copy until its TTL",
+                  attempt + 1,
+                  e.getClass().getSimpleName());
+            });
+  }
+
+  /** Changes never announced to the other replicas, every retry having failed. */
+  public long lostAnnouncements() {
+    return lost.get();
   }
 
   @Override
