@@ -488,6 +488,102 @@ class AsymmetricIT {
     assertThat(code(() -> kms.GetPublicKey(pk))).isEqualTo("InvalidParameterValue.InvalidKeyUsage");
   }
 
+  /** VerifyByAsymmetricKey of a key id, through the SDK, answering SignatureValid. */
+  static boolean verifyWith(
+      String keyId, String algorithm, byte[] message, String type, String signature)
+      throws Exception {
+    VerifyByAsymmetricKeyRequest r = new VerifyByAsymmetricKeyRequest();
+    r.setKeyId(keyId);
+    r.setAlgorithm(algorithm);
+    r.setMessage(b64(message));
+    r.setSignatureValue(signature);
+    if (type != null) {
+      r.setMessageType(type);
+    }
+    return kms.VerifyByAsymmetricKey(r).getSignatureValid();
+  }
+
+  @Test
+  void verify_refusesWhatItCannotCheck_withTheDocumentedCodes() throws Exception {
+    String ecc = KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC");
+    String signature = sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", MESSAGE, null);
+    assertThat(verifyWith(ecc, "ECC_P256_R1", MESSAGE, null, signature)).isTrue();
+
+    // A key that does not sign, even with the algorithm of its own kind.
+    Map<String, String> notSigning =
+        Map.of(
+            symmetricKey(), "ECC_P256_R1",
+            KEYS.get("ASYMMETRIC_DECRYPT_RSA_2048"), "RSA_PKCS1_SHA_256",
+            KEYS.get("ASYMMETRIC_DECRYPT_SM2"), "SM2DSA");
+    for (var k : notSigning.entrySet()) {
+      assertThat(code(() -> verifyWith(k.getKey(), k.getValue(), MESSAGE, null, signature)))
+          .as(k.getValue())
+          .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+    }
+
+    // Every algorithm of another signing key.
+    Map<String, String> algorithmUsage =
+        Map.of(
+            "SM2DSA", "ASYMMETRIC_SIGN_VERIFY_SM2",
+            "ECC_P256_R1", "ASYMMETRIC_SIGN_VERIFY_ECC",
+            "ECDSA384_SHA384", "ASYMMETRIC_SIGN_VERIFY_ECDSA384",
+            "RSA_PSS_SHA_256", "ASYMMETRIC_SIGN_VERIFY_RSA_2048",
+            "RSA_PKCS1_SHA_256", "ASYMMETRIC_SIGN_VERIFY_RSA_2048");
+    int mismatches = 0;
+    for (String usage : new java.util.TreeSet<>(algorithmUsage.values())) {
+      for (var a : algorithmUsage.entrySet()) {
+        if (!a.getValue().equals(usage)) {
+          assertThat(code(() -> verifyWith(KEYS.get(usage), a.getKey(), MESSAGE, null, signature)))
+              .as(a.getKey() + " with " + usage)
+              .isEqualTo("InvalidParameter");
+          mismatches++;
+        }
+      }
+    }
+    assertThat(mismatches).isEqualTo(15);
+
+    // A DIGEST of the wrong length: 32 bytes, 48 for ECDSA384_SHA384.
+    record Digest(String usage, String algorithm, int length) {}
+    for (Digest d :
+        List.of(
+            new Digest("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", 31),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", 48),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_ECDSA384", "ECDSA384_SHA384", 32),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_ECDSA384", "ECDSA384_SHA384", 64),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_RSA_2048", "RSA_PSS_SHA_256", 48),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_RSA_2048", "RSA_PKCS1_SHA_256", 20),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_SM2", "SM2DSA", 33))) {
+      assertThat(
+              code(
+                  () ->
+                      verify(d.usage(), d.algorithm(), new byte[d.length()], "DIGEST", signature)))
+          .as(d.toString())
+          .isEqualTo("InvalidParameter");
+    }
+
+    // A SignatureValue that is not base64, or longer than an RSA-4096 block (512 bytes).
+    for (String bad : List.of("***", "not base64!", b64(new byte[513]))) {
+      assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", MESSAGE, null, bad)))
+          .as(bad.length() > 20 ? "513 bytes" : bad)
+          .isEqualTo("InvalidParameter");
+    }
+    // No SignatureValue at all; an empty one.
+    assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", MESSAGE, null, null)))
+        .isEqualTo("MissingParameter");
+    assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", MESSAGE, null, "")))
+        .isEqualTo("MissingParameter");
+    // An unknown algorithm or MessageType, a RAW message too long.
+    assertThat(code(() -> verifyWith(ecc, "DSA", MESSAGE, null, signature)))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", MESSAGE, "HASH", signature)))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", new byte[4097], null, signature)))
+        .isEqualTo("InvalidParameter");
+    // ... and the longest RAW message is fine.
+    String longest = sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", new byte[4096], null);
+    assertThat(verifyWith(ecc, "ECC_P256_R1", new byte[4096], null, longest)).isTrue();
+  }
+
   @Test
   void aKeyThatIsNotEnabled_isRefused() throws Exception {
     CreateKeyRequest create = new CreateKeyRequest();
