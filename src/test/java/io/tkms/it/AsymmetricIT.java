@@ -504,6 +504,86 @@ class AsymmetricIT {
   }
 
   @Test
+  void keyPairActions_answerInvalidKeyIdAndCmkNotFound() throws Exception {
+    String signature = sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", MESSAGE, null);
+    KmsClient shanghai = server.sdkClient("ap-shanghai");
+    // Each action well formed but for its key id; the client is the region's.
+    Map<String, java.util.function.BiFunction<KmsClient, String, ThrowingCall>> actions =
+        new java.util.LinkedHashMap<>();
+    actions.put(
+        "GetPublicKey",
+        (client, id) ->
+            () -> {
+              GetPublicKeyRequest r = new GetPublicKeyRequest();
+              r.setKeyId(id);
+              client.GetPublicKey(r);
+            });
+    actions.put(
+        "SignByAsymmetricKey",
+        (client, id) ->
+            () -> {
+              SignByAsymmetricKeyRequest r = new SignByAsymmetricKeyRequest();
+              r.setKeyId(id);
+              r.setAlgorithm("ECC_P256_R1");
+              r.setMessage(b64(MESSAGE));
+              client.SignByAsymmetricKey(r);
+            });
+    actions.put(
+        "VerifyByAsymmetricKey",
+        (client, id) ->
+            () -> {
+              VerifyByAsymmetricKeyRequest r = new VerifyByAsymmetricKeyRequest();
+              r.setKeyId(id);
+              r.setAlgorithm("ECC_P256_R1");
+              r.setMessage(b64(MESSAGE));
+              r.setSignatureValue(signature);
+              client.VerifyByAsymmetricKey(r);
+            });
+    actions.put(
+        "AsymmetricRsaDecrypt",
+        (client, id) ->
+            () -> {
+              AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+              r.setKeyId(id);
+              r.setAlgorithm("RSAES_OAEP_SHA_256");
+              r.setCiphertext(b64(new byte[256]));
+              client.AsymmetricRsaDecrypt(r);
+            });
+    actions.put(
+        "AsymmetricSm2Decrypt",
+        (client, id) ->
+            () -> {
+              AsymmetricSm2DecryptRequest r = new AsymmetricSm2DecryptRequest();
+              r.setKeyId(id);
+              r.setCiphertext(b64(new byte[120]));
+              client.AsymmetricSm2Decrypt(r);
+            });
+    Map<String, String> ownKey =
+        Map.of(
+            "GetPublicKey", KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC"),
+            "SignByAsymmetricKey", KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC"),
+            "VerifyByAsymmetricKey", KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC"),
+            "AsymmetricRsaDecrypt", KEYS.get("ASYMMETRIC_DECRYPT_RSA_2048"),
+            "AsymmetricSm2Decrypt", KEYS.get("ASYMMETRIC_DECRYPT_SM2"));
+    for (var a : actions.entrySet()) {
+      String action = a.getKey();
+      for (String malformed :
+          List.of("k1", "1-1-1-1-1", KEYS.get("ASYMMETRIC_DECRYPT_SM2") + "0")) {
+        assertThat(code(a.getValue().apply(kms, malformed)))
+            .as(action + " " + malformed)
+            .isEqualTo("InvalidParameterValue.InvalidKeyId");
+      }
+      assertThat(code(a.getValue().apply(kms, "00000000-0000-4000-8000-000000000000")))
+          .as(action)
+          .isEqualTo("ResourceUnavailable.CmkNotFound");
+      // A key of the right usage, but of another region: not found either.
+      assertThat(code(a.getValue().apply(shanghai, ownKey.get(action))))
+          .as(action + " from another region")
+          .isEqualTo("ResourceUnavailable.CmkNotFound");
+    }
+  }
+
+  @Test
   void verify_refusesWhatItCannotCheck_withTheDocumentedCodes() throws Exception {
     String ecc = KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC");
     String signature = sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", MESSAGE, null);
