@@ -664,29 +664,236 @@ class AsymmetricIT {
     assertThat(verifyWith(ecc, "ECC_P256_R1", new byte[4096], null, longest)).isTrue();
   }
 
+  /** A lifecycle action of the SDK on a key. */
+  static void move(String action, String keyId) throws Exception {
+    switch (action) {
+      case "DisableKey" -> {
+        DisableKeyRequest r = new DisableKeyRequest();
+        r.setKeyId(keyId);
+        kms.DisableKey(r);
+      }
+      case "EnableKey" -> {
+        EnableKeyRequest r = new EnableKeyRequest();
+        r.setKeyId(keyId);
+        kms.EnableKey(r);
+      }
+      case "ScheduleKeyDeletion" -> {
+        ScheduleKeyDeletionRequest r = new ScheduleKeyDeletionRequest();
+        r.setKeyId(keyId);
+        r.setPendingWindowInDays(7L);
+        kms.ScheduleKeyDeletion(r);
+      }
+      case "CancelKeyDeletion" -> {
+        CancelKeyDeletionRequest r = new CancelKeyDeletionRequest();
+        r.setKeyId(keyId);
+        kms.CancelKeyDeletion(r);
+      }
+      case "ArchiveKey" -> {
+        ArchiveKeyRequest r = new ArchiveKeyRequest();
+        r.setKeyId(keyId);
+        kms.ArchiveKey(r);
+      }
+      case "CancelKeyArchive" -> {
+        CancelKeyArchiveRequest r = new CancelKeyArchiveRequest();
+        r.setKeyId(keyId);
+        kms.CancelKeyArchive(r);
+      }
+      default -> throw new IllegalArgumentException(action);
+    }
+  }
+
+  static String state(String keyId) throws Exception {
+    DescribeKeyRequest d = new DescribeKeyRequest();
+    d.setKeyId(keyId);
+    return kms.DescribeKey(d).getKeyMetadata().getKeyState();
+  }
+
+  /**
+   * {@code plaintext} encrypted to an RSA SPKI with RSAES_OAEP_SHA_256 (MGF1-SHA-256), by the JDK.
+   */
+  static byte[] rsaOaepSha256(byte[] spki, byte[] plaintext) throws Exception {
+    java.security.PublicKey pub =
+        java.security.KeyFactory.getInstance("RSA")
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("RSA/ECB/OAEPPadding");
+    c.init(
+        javax.crypto.Cipher.ENCRYPT_MODE,
+        pub,
+        new javax.crypto.spec.OAEPParameterSpec(
+            "SHA-256",
+            "MGF1",
+            java.security.spec.MGF1ParameterSpec.SHA256,
+            javax.crypto.spec.PSource.PSpecified.DEFAULT));
+    return c.doFinal(plaintext);
+  }
+
+  /** {@code plaintext} encrypted to an SM2 SPKI, DER C1C3C2, by BouncyCastle's SM2Engine. */
+  static byte[] sm2Der(byte[] spki, byte[] plaintext) throws Exception {
+    org.bouncycastle.crypto.engines.SM2Engine e =
+        new org.bouncycastle.crypto.engines.SM2Engine(
+            org.bouncycastle.crypto.engines.SM2Engine.Mode.C1C3C2);
+    e.init(
+        true,
+        new org.bouncycastle.crypto.params.ParametersWithRandom(
+            org.bouncycastle.crypto.util.PublicKeyFactory.createKey(spki),
+            new java.security.SecureRandom()));
+    return rawToDer(e.processBlock(plaintext, 0, plaintext.length));
+  }
+
+  /**
+   * The state table's USE_KEY_PAIR column through the API: keys of their own taken through every
+   * state an asymmetric key can be in (never PendingImport: an asymmetric key cannot be EXTERNAL; a
+   * purged key is not found), each of the five key-pair actions answering in each. A key of the
+   * wrong usage answers InvalidKeyUsage whatever its state: the usage is checked first.
+   */
   @Test
-  void aKeyThatIsNotEnabled_isRefused() throws Exception {
-    CreateKeyRequest create = new CreateKeyRequest();
-    create.setAlias("asym-disabled");
-    create.setKeyUsage("ASYMMETRIC_SIGN_VERIFY_ECC");
-    String keyId = kms.CreateKey(create).getKeyId();
-    DisableKeyRequest dis = new DisableKeyRequest();
-    dis.setKeyId(keyId);
-    kms.DisableKey(dis);
-    GetPublicKeyRequest pk = new GetPublicKeyRequest();
-    pk.setKeyId(keyId);
-    assertThat(code(() -> kms.GetPublicKey(pk)))
-        .isEqualTo("ResourceUnavailable.CmkStateNotSupport");
-    SignByAsymmetricKeyRequest s = new SignByAsymmetricKeyRequest();
-    s.setKeyId(keyId);
-    s.setAlgorithm("ECC_P256_R1");
-    s.setMessage(b64(MESSAGE));
-    assertThat(code(() -> kms.SignByAsymmetricKey(s)))
-        .isEqualTo("ResourceUnavailable.CmkStateNotSupport");
-    EnableKeyRequest en = new EnableKeyRequest();
-    en.setKeyId(keyId);
-    kms.EnableKey(en);
-    assertThat(kms.SignByAsymmetricKey(s).getSignature()).isNotEmpty();
+  void everyKeyPairAction_worksOnlyWhileTheKeyIsEnabled() throws Exception {
+    // A P-384 signing key: describeAndList_showTheUsageAndType expects the only P-256 one.
+    Map<String, String> key = new java.util.LinkedHashMap<>();
+    for (String usage :
+        List.of(
+            "ASYMMETRIC_SIGN_VERIFY_ECDSA384",
+            "ASYMMETRIC_DECRYPT_RSA_2048",
+            "ASYMMETRIC_DECRYPT_SM2")) {
+      CreateKeyRequest create = new CreateKeyRequest();
+      create.setAlias("asym-states-" + usage.toLowerCase().replace('_', '-'));
+      create.setKeyUsage(usage);
+      key.put(usage, kms.CreateKey(create).getKeyId());
+    }
+    String signer = key.get("ASYMMETRIC_SIGN_VERIFY_ECDSA384");
+    String rsa = key.get("ASYMMETRIC_DECRYPT_RSA_2048");
+    String sm2 = key.get("ASYMMETRIC_DECRYPT_SM2");
+    Map<String, byte[]> spki = new HashMap<>();
+    for (String id : key.values()) {
+      GetPublicKeyRequest r = new GetPublicKeyRequest();
+      r.setKeyId(id);
+      spki.put(id, unb64(kms.GetPublicKey(r).getPublicKey()));
+    }
+    byte[] secret = "opened only while Enabled".getBytes(StandardCharsets.UTF_8);
+    byte[] rsaCiphertext = rsaOaepSha256(spki.get(rsa), secret);
+    byte[] sm2Ciphertext = sm2Der(spki.get(sm2), secret);
+    SignByAsymmetricKeyRequest sign = new SignByAsymmetricKeyRequest();
+    sign.setKeyId(signer);
+    sign.setAlgorithm("ECDSA384_SHA384");
+    sign.setMessage(b64(MESSAGE));
+    String signature = kms.SignByAsymmetricKey(sign).getSignature();
+
+    // Each action well formed for its key; each asserts its answer when it is answered.
+    Map<String, ThrowingCall> actions = new java.util.LinkedHashMap<>();
+    for (var k : key.entrySet()) {
+      actions.put(
+          "GetPublicKey " + k.getKey(),
+          () -> {
+            GetPublicKeyRequest r = new GetPublicKeyRequest();
+            r.setKeyId(k.getValue());
+            assertThat(unb64(kms.GetPublicKey(r).getPublicKey())).isEqualTo(spki.get(k.getValue()));
+          });
+    }
+    actions.put(
+        "SignByAsymmetricKey",
+        () -> {
+          java.security.Signature v = java.security.Signature.getInstance("SHA384withECDSA");
+          v.initVerify(
+              java.security.KeyFactory.getInstance("EC")
+                  .generatePublic(new java.security.spec.X509EncodedKeySpec(spki.get(signer))));
+          v.update(MESSAGE);
+          assertThat(v.verify(unb64(kms.SignByAsymmetricKey(sign).getSignature()))).isTrue();
+        });
+    actions.put(
+        "VerifyByAsymmetricKey",
+        () -> assertThat(verifyWith(signer, "ECDSA384_SHA384", MESSAGE, null, signature)).isTrue());
+    actions.put(
+        "AsymmetricRsaDecrypt",
+        () -> {
+          AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+          r.setKeyId(rsa);
+          r.setAlgorithm("RSAES_OAEP_SHA_256");
+          r.setCiphertext(b64(rsaCiphertext));
+          assertThat(unb64(kms.AsymmetricRsaDecrypt(r).getPlaintext())).isEqualTo(secret);
+        });
+    actions.put(
+        "AsymmetricSm2Decrypt",
+        () -> {
+          AsymmetricSm2DecryptRequest r = new AsymmetricSm2DecryptRequest();
+          r.setKeyId(sm2);
+          r.setCiphertext(b64(sm2Ciphertext));
+          assertThat(unb64(kms.AsymmetricSm2Decrypt(r).getPlaintext())).isEqualTo(secret);
+        });
+
+    // The same keys asked for what their usage does not do.
+    Map<String, ThrowingCall> wrongUsage = new java.util.LinkedHashMap<>();
+    wrongUsage.put(
+        "SignByAsymmetricKey with the RSA decryption key",
+        () -> {
+          SignByAsymmetricKeyRequest r = new SignByAsymmetricKeyRequest();
+          r.setKeyId(rsa);
+          r.setAlgorithm("RSA_PKCS1_SHA_256");
+          r.setMessage(b64(MESSAGE));
+          kms.SignByAsymmetricKey(r);
+        });
+    wrongUsage.put(
+        "VerifyByAsymmetricKey with the SM2 decryption key",
+        () -> verifyWith(sm2, "SM2DSA", MESSAGE, null, signature));
+    wrongUsage.put(
+        "AsymmetricRsaDecrypt with the signing key",
+        () -> {
+          AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+          r.setKeyId(signer);
+          r.setAlgorithm("RSAES_OAEP_SHA_256");
+          r.setCiphertext(b64(rsaCiphertext));
+          kms.AsymmetricRsaDecrypt(r);
+        });
+    wrongUsage.put(
+        "AsymmetricRsaDecrypt with the SM2 decryption key",
+        () -> {
+          AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+          r.setKeyId(sm2);
+          r.setAlgorithm("RSAES_OAEP_SHA_256");
+          r.setCiphertext(b64(rsaCiphertext));
+          kms.AsymmetricRsaDecrypt(r);
+        });
+    wrongUsage.put(
+        "AsymmetricSm2Decrypt with the RSA decryption key",
+        () -> {
+          AsymmetricSm2DecryptRequest r = new AsymmetricSm2DecryptRequest();
+          r.setKeyId(rsa);
+          r.setCiphertext(b64(sm2Ciphertext));
+          kms.AsymmetricSm2Decrypt(r);
+        });
+
+    // The state each row reaches, the lifecycle actions that take every key there, the refusal.
+    record Row(String state, List<String> moves, String refusal) {}
+    String notEnabled = "ResourceUnavailable.CmkStateNotSupport";
+    List<Row> table =
+        List.of(
+            new Row("Enabled", List.of(), null),
+            new Row("Disabled", List.of("DisableKey"), notEnabled),
+            new Row("PendingDelete", List.of("ScheduleKeyDeletion"), notEnabled),
+            new Row(
+                "Archived", List.of("CancelKeyDeletion", "EnableKey", "ArchiveKey"), notEnabled),
+            new Row("Enabled", List.of("CancelKeyArchive"), null));
+    for (Row row : table) {
+      for (String id : key.values()) {
+        for (String m : row.moves()) {
+          move(m, id);
+        }
+        assertThat(state(id)).isEqualTo(row.state());
+      }
+      for (var a : actions.entrySet()) {
+        if (row.refusal() == null) {
+          a.getValue().run();
+        } else {
+          assertThat(code(a.getValue()))
+              .as(a.getKey() + " in " + row.state())
+              .isEqualTo(row.refusal());
+        }
+      }
+      for (var w : wrongUsage.entrySet()) {
+        assertThat(code(w.getValue()))
+            .as(w.getKey() + " in " + row.state())
+            .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+      }
+    }
   }
 
   @Test
