@@ -234,16 +234,7 @@ class AsymmetricIT {
     ssl.write("pub.pem", publicKey(usage).getPublicKeyPem());
     byte[] pt = "a secret for the RSA key".getBytes(StandardCharsets.UTF_8);
     ssl.write("pt", pt);
-    Map<String, String[]> schemes =
-        Map.of(
-            "RSAES_PKCS1_V1_5", new String[] {"-pkeyopt", "rsa_padding_mode:pkcs1"},
-            "RSAES_OAEP_SHA_1",
-                new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"},
-            "RSAES_OAEP_SHA_256",
-                new String[] {
-                  "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"
-                });
-    for (Map.Entry<String, String[]> s : schemes.entrySet()) {
+    for (Map.Entry<String, String[]> s : RSA_PKEYOPTS.entrySet()) {
       List<String> args =
           new java.util.ArrayList<>(
               List.of(
@@ -307,6 +298,41 @@ class AsymmetricIT {
     assertThat(code(() -> kms.AsymmetricSm2Decrypt(r))).isEqualTo("InvalidParameter");
   }
 
+  /** openssl's {@code pkeyutl} options of each RSA EncryptionAlgorithm. */
+  static final Map<String, String[]> RSA_PKEYOPTS =
+      Map.of(
+          "RSAES_PKCS1_V1_5", new String[] {"-pkeyopt", "rsa_padding_mode:pkcs1"},
+          "RSAES_OAEP_SHA_1",
+              new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"},
+          "RSAES_OAEP_SHA_256",
+              new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"});
+
+  /**
+   * What {@code openssl pkeyutl -decrypt} opens of {@code ciphertext}, made with the
+   * EncryptionAlgorithm {@code algorithm} (null: the default SM2) to the RSA key {@code rsa.pem} or
+   * the SM2 key {@code sm2.pem} of {@code ssl}'s directory. SM2_C1C3C2_ASN1 is OpenSSL's own form;
+   * the raw SM2 one (C1C3C2 with its 04, 97 bytes more than the plaintext) is turned into it first.
+   */
+  static byte[] opensslOpens(OpenSsl ssl, String algorithm, byte[] ciphertext, int plaintextLength)
+      throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(List.of("pkeyutl", "-decrypt", "-in", "ct", "-out", "pt"));
+    if (algorithm != null && RSA_PKEYOPTS.containsKey(algorithm)) {
+      args.addAll(List.of("-inkey", "rsa.pem"));
+      args.addAll(List.of(RSA_PKEYOPTS.get(algorithm)));
+    } else {
+      args.addAll(List.of("-inkey", "sm2.pem"));
+      if (!"SM2_C1C3C2_ASN1".equals(algorithm)) {
+        assertThat(ciphertext).hasSize(97 + plaintextLength);
+        assertThat(ciphertext[0]).isEqualTo((byte) 0x04);
+        ciphertext = rawToDer(ciphertext);
+      }
+    }
+    ssl.write("ct", ciphertext);
+    ssl.ok(args.toArray(String[]::new));
+    return ssl.read("pt");
+  }
+
   @Test
   void encryptionPublicKey_outputsOpenWithOpenssl_everyAlgorithm() throws Exception {
     OpenSsl ssl = OpenSsl.require();
@@ -323,71 +349,43 @@ class AsymmetricIT {
     enc.setPlaintext(b64(secret));
     String blob = kms.Encrypt(enc).getCiphertextBlob();
 
-    Map<String, String[]> rsaOpts =
-        Map.of(
-            "RSAES_PKCS1_V1_5", new String[] {"-pkeyopt", "rsa_padding_mode:pkcs1"},
+    // Every EncryptionAlgorithm (null: none given, the default SM2), to a key of its kind: what
+    // Decrypt answers opens to the plaintext, what GenerateDataKey answers to the data key that its
+    // CiphertextBlob decrypts to.
+    for (String alg :
+        Arrays.asList(
+            "RSAES_PKCS1_V1_5",
             "RSAES_OAEP_SHA_1",
-                new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"},
             "RSAES_OAEP_SHA_256",
-                new String[] {
-                  "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"
-                });
-    for (String alg : List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256")) {
+            "SM2_C1C3C2_ASN1",
+            "SM2",
+            null)) {
+      String pub =
+          RSA_PKEYOPTS.containsKey(String.valueOf(alg)) ? rsaPub : sm2Pub.replace("\n", " ");
       DecryptRequest d = new DecryptRequest();
       d.setCiphertextBlob(blob);
-      d.setEncryptionPublicKey(rsaPub);
-      d.setEncryptionAlgorithm(alg);
-      ssl.write("ct", unb64(kms.Decrypt(d).getPlaintext()));
-      List<String> args =
-          new java.util.ArrayList<>(
-              List.of("pkeyutl", "-decrypt", "-inkey", "rsa.pem", "-in", "ct", "-out", "pt"));
-      args.addAll(List.of(rsaOpts.get(alg)));
-      ssl.ok(args.toArray(String[]::new));
-      assertThat(ssl.read("pt")).as(alg).isEqualTo(secret);
-    }
-    // SM2_C1C3C2_ASN1 is OpenSSL's own form; the default SM2 (raw C1C3C2 with its 04) is turned
-    // into it here first.
-    for (String alg : java.util.Arrays.asList("SM2_C1C3C2_ASN1", "SM2", null)) {
-      DecryptRequest d = new DecryptRequest();
-      d.setCiphertextBlob(blob);
-      d.setEncryptionPublicKey(sm2Pub.replace("\n", " "));
+      d.setEncryptionPublicKey(pub);
+      GenerateDataKeyRequest gdk = new GenerateDataKeyRequest();
+      gdk.setKeyId(symmetricKey());
+      gdk.setKeySpec("AES_256");
+      gdk.setEncryptionPublicKey(pub);
       if (alg != null) {
         d.setEncryptionAlgorithm(alg);
+        gdk.setEncryptionAlgorithm(alg);
       }
-      byte[] ct = unb64(kms.Decrypt(d).getPlaintext());
-      if (!"SM2_C1C3C2_ASN1".equals(alg)) {
-        assertThat(ct).hasSize(97 + secret.length);
-        assertThat(ct[0]).isEqualTo((byte) 0x04);
-        ct = rawToDer(ct);
-      }
-      ssl.write("ct", ct);
-      ssl.ok("pkeyutl", "-decrypt", "-inkey", "sm2.pem", "-in", "ct", "-out", "pt");
-      assertThat(ssl.read("pt")).as(String.valueOf(alg)).isEqualTo(secret);
-    }
+      assertThat(opensslOpens(ssl, alg, unb64(kms.Decrypt(d).getPlaintext()), secret.length))
+          .as("Decrypt " + alg)
+          .isEqualTo(secret);
 
-    GenerateDataKeyRequest gdk = new GenerateDataKeyRequest();
-    gdk.setKeyId(symmetricKey());
-    gdk.setKeySpec("AES_256");
-    gdk.setEncryptionPublicKey(rsaPub);
-    gdk.setEncryptionAlgorithm("RSAES_OAEP_SHA_256");
-    GenerateDataKeyResponse dk = kms.GenerateDataKey(gdk);
-    ssl.write("ct", unb64(dk.getPlaintext()));
-    ssl.ok(
-        "pkeyutl",
-        "-decrypt",
-        "-inkey",
-        "rsa.pem",
-        "-in",
-        "ct",
-        "-out",
-        "pt",
-        "-pkeyopt",
-        "rsa_padding_mode:oaep",
-        "-pkeyopt",
-        "rsa_oaep_md:sha256");
-    DecryptRequest back = new DecryptRequest();
-    back.setCiphertextBlob(dk.getCiphertextBlob());
-    assertThat(ssl.read("pt")).hasSize(32).isEqualTo(unb64(kms.Decrypt(back).getPlaintext()));
+      GenerateDataKeyResponse dk = kms.GenerateDataKey(gdk);
+      DecryptRequest back = new DecryptRequest();
+      back.setCiphertextBlob(dk.getCiphertextBlob());
+      byte[] dataKey = unb64(kms.Decrypt(back).getPlaintext());
+      assertThat(dataKey).hasSize(32);
+      assertThat(opensslOpens(ssl, alg, unb64(dk.getPlaintext()), dataKey.length))
+          .as("GenerateDataKey " + alg)
+          .isEqualTo(dataKey);
+    }
 
     // A data key too long for the caller's key, a key of the wrong kind, no key at all.
     GenerateDataKeyRequest tooLong = new GenerateDataKeyRequest();
