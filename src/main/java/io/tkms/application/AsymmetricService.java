@@ -14,6 +14,7 @@ import io.tkms.error.ErrorCode;
 import io.vertx.core.Future;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.function.Predicate;
 
 /**
  * The asymmetric keys' use cases: GetPublicKey, SignByAsymmetricKey, VerifyByAsymmetricKey,
@@ -47,7 +48,7 @@ public final class AsymmetricService {
 
   /** The key's public key; the key must be asymmetric and Enabled. */
   public Future<PublicKey> publicKey(Caller caller, KeyId keyId) {
-    return keyPair(caller, keyId)
+    return keyPair(caller, keyId, usage -> true, "")
         .map(
             lk -> {
               try {
@@ -111,24 +112,18 @@ public final class AsymmetricService {
       Caller caller, KeyId keyId, EncryptionAlgorithm algorithm, byte[] ciphertext) {
     KeyUsage wanted =
         algorithm.isRsa() ? KeyUsage.ASYMMETRIC_DECRYPT_RSA_2048 : KeyUsage.ASYMMETRIC_DECRYPT_SM2;
-    return keyPair(caller, keyId)
+    return keyPair(
+            caller, keyId, usage -> usage == wanted, "the key is not a " + wanted.name() + " key")
         .compose(
-            lk -> {
-              if (lk.metadata().usage() != wanted) {
-                lk.release();
-                return Future.failedFuture(
-                    ErrorCode.KEY_USAGE_MISMATCH.exception(
-                        "the key is not a " + wanted.name() + " key"));
-              }
-              return executor.execute(
-                  () -> {
-                    try {
-                      return SecretBytes.wrap(lk.keyPair().decrypt(algorithm, ciphertext));
-                    } finally {
-                      lk.release();
-                    }
-                  });
-            });
+            lk ->
+                executor.execute(
+                    () -> {
+                      try {
+                        return SecretBytes.wrap(lk.keyPair().decrypt(algorithm, ciphertext));
+                      } finally {
+                        lk.release();
+                      }
+                    }));
   }
 
   /**
@@ -149,7 +144,7 @@ public final class AsymmetricService {
 
   private Future<LoadedKey> signingKey(
       Caller caller, KeyId keyId, SigningAlgorithm algorithm, byte[] message, boolean digest) {
-    return keyPair(caller, keyId)
+    return keyPair(caller, keyId, KeyUsage::signs, "the key is not a signing key")
         .compose(
             lk -> {
               try {
@@ -171,10 +166,12 @@ public final class AsymmetricService {
   }
 
   /**
-   * The caller's retained asymmetric key, Enabled. A symmetric key fails KEY_USAGE_MISMATCH before
-   * its state is looked at.
+   * The caller's retained asymmetric key, of a usage that {@code serves}, Enabled. A symmetric key,
+   * or one that does not serve, fails KEY_USAGE_MISMATCH ({@code refusal}) before its state is
+   * looked at.
    */
-  private Future<LoadedKey> keyPair(Caller caller, KeyId keyId) {
+  private Future<LoadedKey> keyPair(
+      Caller caller, KeyId keyId, Predicate<KeyUsage> serves, String refusal) {
     return keys.acquire(keyId)
         .compose(
             found -> {
@@ -190,6 +187,9 @@ public final class AsymmetricService {
                 }
                 if (!lk.metadata().usage().isAsymmetric()) {
                   throw ErrorCode.KEY_USAGE_MISMATCH.exception("the key is a symmetric key");
+                }
+                if (!serves.test(lk.metadata().usage())) {
+                  throw ErrorCode.KEY_USAGE_MISMATCH.exception(refusal);
                 }
                 lk.metadata().state().check(KeyState.Operation.USE_KEY_PAIR);
               } catch (RuntimeException e) {

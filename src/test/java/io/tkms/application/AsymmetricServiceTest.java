@@ -115,6 +115,46 @@ class AsymmetricServiceTest {
   }
 
   @Test
+  void aKeyOfTheWrongUsage_isRefusedForItsUsage_beforeItsState() {
+    KeyId symmetric = kms.newKey(ALICE, "sym-usage-first");
+    KeyId signer = create(ALICE, KeyUsage.ASYMMETRIC_SIGN_VERIFY_ECC).keyId();
+    KeyId rsa = create(ALICE, KeyUsage.ASYMMETRIC_DECRYPT_RSA_2048).keyId();
+    KeyId sm2 = create(ALICE, KeyUsage.ASYMMETRIC_DECRYPT_SM2).keyId();
+    for (KeyState s :
+        new KeyState[] {
+          KeyState.ENABLED, KeyState.DISABLED, KeyState.PENDING_DELETE, KeyState.ARCHIVED
+        }) {
+      for (KeyId k : new KeyId[] {symmetric, signer, rsa, sm2}) {
+        kms.putInState(k, s);
+      }
+      assertThat(failure(asym.publicKey(ALICE, symmetric)))
+          .as(s.name())
+          .isEqualTo(ErrorCode.KEY_USAGE_MISMATCH);
+      assertThat(failure(asym.sign(ALICE, rsa, SigningAlgorithm.RSA_PSS_SHA_256, MESSAGE, false)))
+          .as(s.name())
+          .isEqualTo(ErrorCode.KEY_USAGE_MISMATCH);
+      assertThat(failure(asym.verify(ALICE, sm2, SigningAlgorithm.SM2DSA, MESSAGE, false, MESSAGE)))
+          .as(s.name())
+          .isEqualTo(ErrorCode.KEY_USAGE_MISMATCH);
+      assertThat(
+              failure(
+                  asym.decrypt(
+                      ALICE, signer, EncryptionAlgorithm.RSAES_OAEP_SHA_256, new byte[256])))
+          .as(s.name())
+          .isEqualTo(ErrorCode.KEY_USAGE_MISMATCH);
+      assertThat(
+              failure(
+                  asym.decrypt(ALICE, sm2, EncryptionAlgorithm.RSAES_OAEP_SHA_256, new byte[256])))
+          .as(s.name())
+          .isEqualTo(ErrorCode.KEY_USAGE_MISMATCH);
+      assertThat(
+              failure(asym.decrypt(ALICE, rsa, EncryptionAlgorithm.SM2_C1C3C2_ASN1, new byte[120])))
+          .as(s.name())
+          .isEqualTo(ErrorCode.KEY_USAGE_MISMATCH);
+    }
+  }
+
+  @Test
   void decrypt_opensWhatThePublicKeyEncrypted() {
     KeyMetadata rsa = create(ALICE, KeyUsage.ASYMMETRIC_DECRYPT_RSA_2048);
     KeyMetadata sm2 = create(ALICE, KeyUsage.ASYMMETRIC_DECRYPT_SM2);

@@ -234,16 +234,7 @@ class AsymmetricIT {
     ssl.write("pub.pem", publicKey(usage).getPublicKeyPem());
     byte[] pt = "a secret for the RSA key".getBytes(StandardCharsets.UTF_8);
     ssl.write("pt", pt);
-    Map<String, String[]> schemes =
-        Map.of(
-            "RSAES_PKCS1_V1_5", new String[] {"-pkeyopt", "rsa_padding_mode:pkcs1"},
-            "RSAES_OAEP_SHA_1",
-                new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"},
-            "RSAES_OAEP_SHA_256",
-                new String[] {
-                  "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"
-                });
-    for (Map.Entry<String, String[]> s : schemes.entrySet()) {
+    for (Map.Entry<String, String[]> s : RSA_PKEYOPTS.entrySet()) {
       List<String> args =
           new java.util.ArrayList<>(
               List.of(
@@ -307,6 +298,41 @@ class AsymmetricIT {
     assertThat(code(() -> kms.AsymmetricSm2Decrypt(r))).isEqualTo("InvalidParameter");
   }
 
+  /** openssl's {@code pkeyutl} options of each RSA EncryptionAlgorithm. */
+  static final Map<String, String[]> RSA_PKEYOPTS =
+      Map.of(
+          "RSAES_PKCS1_V1_5", new String[] {"-pkeyopt", "rsa_padding_mode:pkcs1"},
+          "RSAES_OAEP_SHA_1",
+              new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"},
+          "RSAES_OAEP_SHA_256",
+              new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"});
+
+  /**
+   * What {@code openssl pkeyutl -decrypt} opens of {@code ciphertext}, made with the
+   * EncryptionAlgorithm {@code algorithm} (null: the default SM2) to the RSA key {@code rsa.pem} or
+   * the SM2 key {@code sm2.pem} of {@code ssl}'s directory. SM2_C1C3C2_ASN1 is OpenSSL's own form;
+   * the raw SM2 one (C1C3C2 with its 04, 97 bytes more than the plaintext) is turned into it first.
+   */
+  static byte[] opensslOpens(OpenSsl ssl, String algorithm, byte[] ciphertext, int plaintextLength)
+      throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(List.of("pkeyutl", "-decrypt", "-in", "ct", "-out", "pt"));
+    if (algorithm != null && RSA_PKEYOPTS.containsKey(algorithm)) {
+      args.addAll(List.of("-inkey", "rsa.pem"));
+      args.addAll(List.of(RSA_PKEYOPTS.get(algorithm)));
+    } else {
+      args.addAll(List.of("-inkey", "sm2.pem"));
+      if (!"SM2_C1C3C2_ASN1".equals(algorithm)) {
+        assertThat(ciphertext).hasSize(97 + plaintextLength);
+        assertThat(ciphertext[0]).isEqualTo((byte) 0x04);
+        ciphertext = rawToDer(ciphertext);
+      }
+    }
+    ssl.write("ct", ciphertext);
+    ssl.ok(args.toArray(String[]::new));
+    return ssl.read("pt");
+  }
+
   @Test
   void encryptionPublicKey_outputsOpenWithOpenssl_everyAlgorithm() throws Exception {
     OpenSsl ssl = OpenSsl.require();
@@ -323,71 +349,43 @@ class AsymmetricIT {
     enc.setPlaintext(b64(secret));
     String blob = kms.Encrypt(enc).getCiphertextBlob();
 
-    Map<String, String[]> rsaOpts =
-        Map.of(
-            "RSAES_PKCS1_V1_5", new String[] {"-pkeyopt", "rsa_padding_mode:pkcs1"},
+    // Every EncryptionAlgorithm (null: none given, the default SM2), to a key of its kind: what
+    // Decrypt answers opens to the plaintext, what GenerateDataKey answers to the data key that its
+    // CiphertextBlob decrypts to.
+    for (String alg :
+        Arrays.asList(
+            "RSAES_PKCS1_V1_5",
             "RSAES_OAEP_SHA_1",
-                new String[] {"-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"},
             "RSAES_OAEP_SHA_256",
-                new String[] {
-                  "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"
-                });
-    for (String alg : List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256")) {
+            "SM2_C1C3C2_ASN1",
+            "SM2",
+            null)) {
+      String pub =
+          RSA_PKEYOPTS.containsKey(String.valueOf(alg)) ? rsaPub : sm2Pub.replace("\n", " ");
       DecryptRequest d = new DecryptRequest();
       d.setCiphertextBlob(blob);
-      d.setEncryptionPublicKey(rsaPub);
-      d.setEncryptionAlgorithm(alg);
-      ssl.write("ct", unb64(kms.Decrypt(d).getPlaintext()));
-      List<String> args =
-          new java.util.ArrayList<>(
-              List.of("pkeyutl", "-decrypt", "-inkey", "rsa.pem", "-in", "ct", "-out", "pt"));
-      args.addAll(List.of(rsaOpts.get(alg)));
-      ssl.ok(args.toArray(String[]::new));
-      assertThat(ssl.read("pt")).as(alg).isEqualTo(secret);
-    }
-    // SM2_C1C3C2_ASN1 is OpenSSL's own form; the default SM2 (raw C1C3C2 with its 04) is turned
-    // into it here first.
-    for (String alg : java.util.Arrays.asList("SM2_C1C3C2_ASN1", "SM2", null)) {
-      DecryptRequest d = new DecryptRequest();
-      d.setCiphertextBlob(blob);
-      d.setEncryptionPublicKey(sm2Pub.replace("\n", " "));
+      d.setEncryptionPublicKey(pub);
+      GenerateDataKeyRequest gdk = new GenerateDataKeyRequest();
+      gdk.setKeyId(symmetricKey());
+      gdk.setKeySpec("AES_256");
+      gdk.setEncryptionPublicKey(pub);
       if (alg != null) {
         d.setEncryptionAlgorithm(alg);
+        gdk.setEncryptionAlgorithm(alg);
       }
-      byte[] ct = unb64(kms.Decrypt(d).getPlaintext());
-      if (!"SM2_C1C3C2_ASN1".equals(alg)) {
-        assertThat(ct).hasSize(97 + secret.length);
-        assertThat(ct[0]).isEqualTo((byte) 0x04);
-        ct = rawToDer(ct);
-      }
-      ssl.write("ct", ct);
-      ssl.ok("pkeyutl", "-decrypt", "-inkey", "sm2.pem", "-in", "ct", "-out", "pt");
-      assertThat(ssl.read("pt")).as(String.valueOf(alg)).isEqualTo(secret);
-    }
+      assertThat(opensslOpens(ssl, alg, unb64(kms.Decrypt(d).getPlaintext()), secret.length))
+          .as("Decrypt " + alg)
+          .isEqualTo(secret);
 
-    GenerateDataKeyRequest gdk = new GenerateDataKeyRequest();
-    gdk.setKeyId(symmetricKey());
-    gdk.setKeySpec("AES_256");
-    gdk.setEncryptionPublicKey(rsaPub);
-    gdk.setEncryptionAlgorithm("RSAES_OAEP_SHA_256");
-    GenerateDataKeyResponse dk = kms.GenerateDataKey(gdk);
-    ssl.write("ct", unb64(dk.getPlaintext()));
-    ssl.ok(
-        "pkeyutl",
-        "-decrypt",
-        "-inkey",
-        "rsa.pem",
-        "-in",
-        "ct",
-        "-out",
-        "pt",
-        "-pkeyopt",
-        "rsa_padding_mode:oaep",
-        "-pkeyopt",
-        "rsa_oaep_md:sha256");
-    DecryptRequest back = new DecryptRequest();
-    back.setCiphertextBlob(dk.getCiphertextBlob());
-    assertThat(ssl.read("pt")).hasSize(32).isEqualTo(unb64(kms.Decrypt(back).getPlaintext()));
+      GenerateDataKeyResponse dk = kms.GenerateDataKey(gdk);
+      DecryptRequest back = new DecryptRequest();
+      back.setCiphertextBlob(dk.getCiphertextBlob());
+      byte[] dataKey = unb64(kms.Decrypt(back).getPlaintext());
+      assertThat(dataKey).hasSize(32);
+      assertThat(opensslOpens(ssl, alg, unb64(dk.getPlaintext()), dataKey.length))
+          .as("GenerateDataKey " + alg)
+          .isEqualTo(dataKey);
+    }
 
     // A data key too long for the caller's key, a key of the wrong kind, no key at all.
     GenerateDataKeyRequest tooLong = new GenerateDataKeyRequest();
@@ -488,29 +486,412 @@ class AsymmetricIT {
     assertThat(code(() -> kms.GetPublicKey(pk))).isEqualTo("InvalidParameterValue.InvalidKeyUsage");
   }
 
+  /** VerifyByAsymmetricKey of a key id, through the SDK, answering SignatureValid. */
+  static boolean verifyWith(
+      String keyId, String algorithm, byte[] message, String type, String signature)
+      throws Exception {
+    VerifyByAsymmetricKeyRequest r = new VerifyByAsymmetricKeyRequest();
+    r.setKeyId(keyId);
+    r.setAlgorithm(algorithm);
+    r.setMessage(b64(message));
+    r.setSignatureValue(signature);
+    if (type != null) {
+      r.setMessageType(type);
+    }
+    return kms.VerifyByAsymmetricKey(r).getSignatureValid();
+  }
+
   @Test
-  void aKeyThatIsNotEnabled_isRefused() throws Exception {
-    CreateKeyRequest create = new CreateKeyRequest();
-    create.setAlias("asym-disabled");
-    create.setKeyUsage("ASYMMETRIC_SIGN_VERIFY_ECC");
-    String keyId = kms.CreateKey(create).getKeyId();
-    DisableKeyRequest dis = new DisableKeyRequest();
-    dis.setKeyId(keyId);
-    kms.DisableKey(dis);
-    GetPublicKeyRequest pk = new GetPublicKeyRequest();
-    pk.setKeyId(keyId);
-    assertThat(code(() -> kms.GetPublicKey(pk)))
-        .isEqualTo("ResourceUnavailable.CmkStateNotSupport");
-    SignByAsymmetricKeyRequest s = new SignByAsymmetricKeyRequest();
-    s.setKeyId(keyId);
-    s.setAlgorithm("ECC_P256_R1");
-    s.setMessage(b64(MESSAGE));
-    assertThat(code(() -> kms.SignByAsymmetricKey(s)))
-        .isEqualTo("ResourceUnavailable.CmkStateNotSupport");
-    EnableKeyRequest en = new EnableKeyRequest();
-    en.setKeyId(keyId);
-    kms.EnableKey(en);
-    assertThat(kms.SignByAsymmetricKey(s).getSignature()).isNotEmpty();
+  void keyPairActions_answerInvalidKeyIdAndCmkNotFound() throws Exception {
+    String signature = sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", MESSAGE, null);
+    KmsClient shanghai = server.sdkClient("ap-shanghai");
+    // Each action well formed but for its key id; the client is the region's.
+    Map<String, java.util.function.BiFunction<KmsClient, String, ThrowingCall>> actions =
+        new java.util.LinkedHashMap<>();
+    actions.put(
+        "GetPublicKey",
+        (client, id) ->
+            () -> {
+              GetPublicKeyRequest r = new GetPublicKeyRequest();
+              r.setKeyId(id);
+              client.GetPublicKey(r);
+            });
+    actions.put(
+        "SignByAsymmetricKey",
+        (client, id) ->
+            () -> {
+              SignByAsymmetricKeyRequest r = new SignByAsymmetricKeyRequest();
+              r.setKeyId(id);
+              r.setAlgorithm("ECC_P256_R1");
+              r.setMessage(b64(MESSAGE));
+              client.SignByAsymmetricKey(r);
+            });
+    actions.put(
+        "VerifyByAsymmetricKey",
+        (client, id) ->
+            () -> {
+              VerifyByAsymmetricKeyRequest r = new VerifyByAsymmetricKeyRequest();
+              r.setKeyId(id);
+              r.setAlgorithm("ECC_P256_R1");
+              r.setMessage(b64(MESSAGE));
+              r.setSignatureValue(signature);
+              client.VerifyByAsymmetricKey(r);
+            });
+    actions.put(
+        "AsymmetricRsaDecrypt",
+        (client, id) ->
+            () -> {
+              AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+              r.setKeyId(id);
+              r.setAlgorithm("RSAES_OAEP_SHA_256");
+              r.setCiphertext(b64(new byte[256]));
+              client.AsymmetricRsaDecrypt(r);
+            });
+    actions.put(
+        "AsymmetricSm2Decrypt",
+        (client, id) ->
+            () -> {
+              AsymmetricSm2DecryptRequest r = new AsymmetricSm2DecryptRequest();
+              r.setKeyId(id);
+              r.setCiphertext(b64(new byte[120]));
+              client.AsymmetricSm2Decrypt(r);
+            });
+    Map<String, String> ownKey =
+        Map.of(
+            "GetPublicKey", KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC"),
+            "SignByAsymmetricKey", KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC"),
+            "VerifyByAsymmetricKey", KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC"),
+            "AsymmetricRsaDecrypt", KEYS.get("ASYMMETRIC_DECRYPT_RSA_2048"),
+            "AsymmetricSm2Decrypt", KEYS.get("ASYMMETRIC_DECRYPT_SM2"));
+    for (var a : actions.entrySet()) {
+      String action = a.getKey();
+      for (String malformed :
+          List.of("k1", "1-1-1-1-1", KEYS.get("ASYMMETRIC_DECRYPT_SM2") + "0")) {
+        assertThat(code(a.getValue().apply(kms, malformed)))
+            .as(action + " " + malformed)
+            .isEqualTo("InvalidParameterValue.InvalidKeyId");
+      }
+      assertThat(code(a.getValue().apply(kms, "00000000-0000-4000-8000-000000000000")))
+          .as(action)
+          .isEqualTo("ResourceUnavailable.CmkNotFound");
+      // A key of the right usage, but of another region: not found either.
+      assertThat(code(a.getValue().apply(shanghai, ownKey.get(action))))
+          .as(action + " from another region")
+          .isEqualTo("ResourceUnavailable.CmkNotFound");
+    }
+  }
+
+  @Test
+  void verify_refusesWhatItCannotCheck_withTheDocumentedCodes() throws Exception {
+    String ecc = KEYS.get("ASYMMETRIC_SIGN_VERIFY_ECC");
+    String signature = sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", MESSAGE, null);
+    assertThat(verifyWith(ecc, "ECC_P256_R1", MESSAGE, null, signature)).isTrue();
+
+    // A key that does not sign, even with the algorithm of its own kind.
+    Map<String, String> notSigning =
+        Map.of(
+            symmetricKey(), "ECC_P256_R1",
+            KEYS.get("ASYMMETRIC_DECRYPT_RSA_2048"), "RSA_PKCS1_SHA_256",
+            KEYS.get("ASYMMETRIC_DECRYPT_SM2"), "SM2DSA");
+    for (var k : notSigning.entrySet()) {
+      assertThat(code(() -> verifyWith(k.getKey(), k.getValue(), MESSAGE, null, signature)))
+          .as(k.getValue())
+          .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+    }
+
+    // Every algorithm of another signing key.
+    Map<String, String> algorithmUsage =
+        Map.of(
+            "SM2DSA", "ASYMMETRIC_SIGN_VERIFY_SM2",
+            "ECC_P256_R1", "ASYMMETRIC_SIGN_VERIFY_ECC",
+            "ECDSA384_SHA384", "ASYMMETRIC_SIGN_VERIFY_ECDSA384",
+            "RSA_PSS_SHA_256", "ASYMMETRIC_SIGN_VERIFY_RSA_2048",
+            "RSA_PKCS1_SHA_256", "ASYMMETRIC_SIGN_VERIFY_RSA_2048");
+    int mismatches = 0;
+    for (String usage : new java.util.TreeSet<>(algorithmUsage.values())) {
+      for (var a : algorithmUsage.entrySet()) {
+        if (!a.getValue().equals(usage)) {
+          assertThat(code(() -> verifyWith(KEYS.get(usage), a.getKey(), MESSAGE, null, signature)))
+              .as(a.getKey() + " with " + usage)
+              .isEqualTo("InvalidParameter");
+          mismatches++;
+        }
+      }
+    }
+    assertThat(mismatches).isEqualTo(15);
+
+    // A DIGEST of the wrong length: 32 bytes, 48 for ECDSA384_SHA384.
+    record Digest(String usage, String algorithm, int length) {}
+    for (Digest d :
+        List.of(
+            new Digest("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", 31),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", 48),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_ECDSA384", "ECDSA384_SHA384", 32),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_ECDSA384", "ECDSA384_SHA384", 64),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_RSA_2048", "RSA_PSS_SHA_256", 48),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_RSA_2048", "RSA_PKCS1_SHA_256", 20),
+            new Digest("ASYMMETRIC_SIGN_VERIFY_SM2", "SM2DSA", 33))) {
+      assertThat(
+              code(
+                  () ->
+                      verify(d.usage(), d.algorithm(), new byte[d.length()], "DIGEST", signature)))
+          .as(d.toString())
+          .isEqualTo("InvalidParameter");
+    }
+
+    // A SignatureValue that is not base64, or longer than an RSA-4096 block (512 bytes).
+    for (String bad : List.of("***", "not base64!", b64(new byte[513]))) {
+      assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", MESSAGE, null, bad)))
+          .as(bad.length() > 20 ? "513 bytes" : bad)
+          .isEqualTo("InvalidParameter");
+    }
+    // No SignatureValue at all; an empty one.
+    assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", MESSAGE, null, null)))
+        .isEqualTo("MissingParameter");
+    assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", MESSAGE, null, "")))
+        .isEqualTo("MissingParameter");
+    // An unknown algorithm or MessageType, a RAW message too long.
+    assertThat(code(() -> verifyWith(ecc, "DSA", MESSAGE, null, signature)))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", MESSAGE, "HASH", signature)))
+        .isEqualTo("InvalidParameter");
+    assertThat(code(() -> verifyWith(ecc, "ECC_P256_R1", new byte[4097], null, signature)))
+        .isEqualTo("InvalidParameter");
+    // ... and the longest RAW message is fine.
+    String longest = sign("ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", new byte[4096], null);
+    assertThat(verifyWith(ecc, "ECC_P256_R1", new byte[4096], null, longest)).isTrue();
+  }
+
+  /** A lifecycle action of the SDK on a key. */
+  static void move(String action, String keyId) throws Exception {
+    switch (action) {
+      case "DisableKey" -> {
+        DisableKeyRequest r = new DisableKeyRequest();
+        r.setKeyId(keyId);
+        kms.DisableKey(r);
+      }
+      case "EnableKey" -> {
+        EnableKeyRequest r = new EnableKeyRequest();
+        r.setKeyId(keyId);
+        kms.EnableKey(r);
+      }
+      case "ScheduleKeyDeletion" -> {
+        ScheduleKeyDeletionRequest r = new ScheduleKeyDeletionRequest();
+        r.setKeyId(keyId);
+        r.setPendingWindowInDays(7L);
+        kms.ScheduleKeyDeletion(r);
+      }
+      case "CancelKeyDeletion" -> {
+        CancelKeyDeletionRequest r = new CancelKeyDeletionRequest();
+        r.setKeyId(keyId);
+        kms.CancelKeyDeletion(r);
+      }
+      case "ArchiveKey" -> {
+        ArchiveKeyRequest r = new ArchiveKeyRequest();
+        r.setKeyId(keyId);
+        kms.ArchiveKey(r);
+      }
+      case "CancelKeyArchive" -> {
+        CancelKeyArchiveRequest r = new CancelKeyArchiveRequest();
+        r.setKeyId(keyId);
+        kms.CancelKeyArchive(r);
+      }
+      default -> throw new IllegalArgumentException(action);
+    }
+  }
+
+  static String state(String keyId) throws Exception {
+    DescribeKeyRequest d = new DescribeKeyRequest();
+    d.setKeyId(keyId);
+    return kms.DescribeKey(d).getKeyMetadata().getKeyState();
+  }
+
+  /**
+   * {@code plaintext} encrypted to an RSA SPKI with RSAES_OAEP_SHA_256 (MGF1-SHA-256), by the JDK.
+   */
+  static byte[] rsaOaepSha256(byte[] spki, byte[] plaintext) throws Exception {
+    java.security.PublicKey pub =
+        java.security.KeyFactory.getInstance("RSA")
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("RSA/ECB/OAEPPadding");
+    c.init(
+        javax.crypto.Cipher.ENCRYPT_MODE,
+        pub,
+        new javax.crypto.spec.OAEPParameterSpec(
+            "SHA-256",
+            "MGF1",
+            java.security.spec.MGF1ParameterSpec.SHA256,
+            javax.crypto.spec.PSource.PSpecified.DEFAULT));
+    return c.doFinal(plaintext);
+  }
+
+  /** {@code plaintext} encrypted to an SM2 SPKI, DER C1C3C2, by BouncyCastle's SM2Engine. */
+  static byte[] sm2Der(byte[] spki, byte[] plaintext) throws Exception {
+    org.bouncycastle.crypto.engines.SM2Engine e =
+        new org.bouncycastle.crypto.engines.SM2Engine(
+            org.bouncycastle.crypto.engines.SM2Engine.Mode.C1C3C2);
+    e.init(
+        true,
+        new org.bouncycastle.crypto.params.ParametersWithRandom(
+            org.bouncycastle.crypto.util.PublicKeyFactory.createKey(spki),
+            new java.security.SecureRandom()));
+    return rawToDer(e.processBlock(plaintext, 0, plaintext.length));
+  }
+
+  /**
+   * The state table's USE_KEY_PAIR column through the API: keys of their own taken through every
+   * state an asymmetric key can be in (never PendingImport: an asymmetric key cannot be EXTERNAL; a
+   * purged key is not found), each of the five key-pair actions answering in each. A key of the
+   * wrong usage answers InvalidKeyUsage whatever its state: the usage is checked first.
+   */
+  @Test
+  void everyKeyPairAction_worksOnlyWhileTheKeyIsEnabled() throws Exception {
+    // A P-384 signing key: describeAndList_showTheUsageAndType expects the only P-256 one.
+    Map<String, String> key = new java.util.LinkedHashMap<>();
+    for (String usage :
+        List.of(
+            "ASYMMETRIC_SIGN_VERIFY_ECDSA384",
+            "ASYMMETRIC_DECRYPT_RSA_2048",
+            "ASYMMETRIC_DECRYPT_SM2")) {
+      CreateKeyRequest create = new CreateKeyRequest();
+      create.setAlias("asym-states-" + usage.toLowerCase().replace('_', '-'));
+      create.setKeyUsage(usage);
+      key.put(usage, kms.CreateKey(create).getKeyId());
+    }
+    String signer = key.get("ASYMMETRIC_SIGN_VERIFY_ECDSA384");
+    String rsa = key.get("ASYMMETRIC_DECRYPT_RSA_2048");
+    String sm2 = key.get("ASYMMETRIC_DECRYPT_SM2");
+    Map<String, byte[]> spki = new HashMap<>();
+    for (String id : key.values()) {
+      GetPublicKeyRequest r = new GetPublicKeyRequest();
+      r.setKeyId(id);
+      spki.put(id, unb64(kms.GetPublicKey(r).getPublicKey()));
+    }
+    byte[] secret = "opened only while Enabled".getBytes(StandardCharsets.UTF_8);
+    byte[] rsaCiphertext = rsaOaepSha256(spki.get(rsa), secret);
+    byte[] sm2Ciphertext = sm2Der(spki.get(sm2), secret);
+    SignByAsymmetricKeyRequest sign = new SignByAsymmetricKeyRequest();
+    sign.setKeyId(signer);
+    sign.setAlgorithm("ECDSA384_SHA384");
+    sign.setMessage(b64(MESSAGE));
+    String signature = kms.SignByAsymmetricKey(sign).getSignature();
+
+    // Each action well formed for its key; each asserts its answer when it is answered.
+    Map<String, ThrowingCall> actions = new java.util.LinkedHashMap<>();
+    for (var k : key.entrySet()) {
+      actions.put(
+          "GetPublicKey " + k.getKey(),
+          () -> {
+            GetPublicKeyRequest r = new GetPublicKeyRequest();
+            r.setKeyId(k.getValue());
+            assertThat(unb64(kms.GetPublicKey(r).getPublicKey())).isEqualTo(spki.get(k.getValue()));
+          });
+    }
+    actions.put(
+        "SignByAsymmetricKey",
+        () -> {
+          java.security.Signature v = java.security.Signature.getInstance("SHA384withECDSA");
+          v.initVerify(
+              java.security.KeyFactory.getInstance("EC")
+                  .generatePublic(new java.security.spec.X509EncodedKeySpec(spki.get(signer))));
+          v.update(MESSAGE);
+          assertThat(v.verify(unb64(kms.SignByAsymmetricKey(sign).getSignature()))).isTrue();
+        });
+    actions.put(
+        "VerifyByAsymmetricKey",
+        () -> assertThat(verifyWith(signer, "ECDSA384_SHA384", MESSAGE, null, signature)).isTrue());
+    actions.put(
+        "AsymmetricRsaDecrypt",
+        () -> {
+          AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+          r.setKeyId(rsa);
+          r.setAlgorithm("RSAES_OAEP_SHA_256");
+          r.setCiphertext(b64(rsaCiphertext));
+          assertThat(unb64(kms.AsymmetricRsaDecrypt(r).getPlaintext())).isEqualTo(secret);
+        });
+    actions.put(
+        "AsymmetricSm2Decrypt",
+        () -> {
+          AsymmetricSm2DecryptRequest r = new AsymmetricSm2DecryptRequest();
+          r.setKeyId(sm2);
+          r.setCiphertext(b64(sm2Ciphertext));
+          assertThat(unb64(kms.AsymmetricSm2Decrypt(r).getPlaintext())).isEqualTo(secret);
+        });
+
+    // The same keys asked for what their usage does not do.
+    Map<String, ThrowingCall> wrongUsage = new java.util.LinkedHashMap<>();
+    wrongUsage.put(
+        "SignByAsymmetricKey with the RSA decryption key",
+        () -> {
+          SignByAsymmetricKeyRequest r = new SignByAsymmetricKeyRequest();
+          r.setKeyId(rsa);
+          r.setAlgorithm("RSA_PKCS1_SHA_256");
+          r.setMessage(b64(MESSAGE));
+          kms.SignByAsymmetricKey(r);
+        });
+    wrongUsage.put(
+        "VerifyByAsymmetricKey with the SM2 decryption key",
+        () -> verifyWith(sm2, "SM2DSA", MESSAGE, null, signature));
+    wrongUsage.put(
+        "AsymmetricRsaDecrypt with the signing key",
+        () -> {
+          AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+          r.setKeyId(signer);
+          r.setAlgorithm("RSAES_OAEP_SHA_256");
+          r.setCiphertext(b64(rsaCiphertext));
+          kms.AsymmetricRsaDecrypt(r);
+        });
+    wrongUsage.put(
+        "AsymmetricRsaDecrypt with the SM2 decryption key",
+        () -> {
+          AsymmetricRsaDecryptRequest r = new AsymmetricRsaDecryptRequest();
+          r.setKeyId(sm2);
+          r.setAlgorithm("RSAES_OAEP_SHA_256");
+          r.setCiphertext(b64(rsaCiphertext));
+          kms.AsymmetricRsaDecrypt(r);
+        });
+    wrongUsage.put(
+        "AsymmetricSm2Decrypt with the RSA decryption key",
+        () -> {
+          AsymmetricSm2DecryptRequest r = new AsymmetricSm2DecryptRequest();
+          r.setKeyId(rsa);
+          r.setCiphertext(b64(sm2Ciphertext));
+          kms.AsymmetricSm2Decrypt(r);
+        });
+
+    // The state each row reaches, the lifecycle actions that take every key there, the refusal.
+    record Row(String state, List<String> moves, String refusal) {}
+    String notEnabled = "ResourceUnavailable.CmkStateNotSupport";
+    List<Row> table =
+        List.of(
+            new Row("Enabled", List.of(), null),
+            new Row("Disabled", List.of("DisableKey"), notEnabled),
+            new Row("PendingDelete", List.of("ScheduleKeyDeletion"), notEnabled),
+            new Row(
+                "Archived", List.of("CancelKeyDeletion", "EnableKey", "ArchiveKey"), notEnabled),
+            new Row("Enabled", List.of("CancelKeyArchive"), null));
+    for (Row row : table) {
+      for (String id : key.values()) {
+        for (String m : row.moves()) {
+          move(m, id);
+        }
+        assertThat(state(id)).isEqualTo(row.state());
+      }
+      for (var a : actions.entrySet()) {
+        if (row.refusal() == null) {
+          a.getValue().run();
+        } else {
+          assertThat(code(a.getValue()))
+              .as(a.getKey() + " in " + row.state())
+              .isEqualTo(row.refusal());
+        }
+      }
+      for (var w : wrongUsage.entrySet()) {
+        assertThat(code(w.getValue()))
+            .as(w.getKey() + " in " + row.state())
+            .isEqualTo("InvalidParameterValue.InvalidKeyUsage");
+      }
+    }
   }
 
   @Test
