@@ -19,11 +19,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bring your own key through Tencent's own Java SDK: CreateKey with Type 2, GetParametersForImport,
- * material wrapped with Tencent's documented OpenSSL commands for all three wrapping algorithms,
- * ImportKeyMaterial, then Encrypt and Decrypt; re-import, deletion, expiry and every error code.
+ * material wrapped with Tencent's documented OpenSSL commands for all three wrapping algorithms (32
+ * bytes for an AES-256 key, 16 for an SM4 key of an SM region), ImportKeyMaterial, then Encrypt and
+ * Decrypt; re-import, deletion, expiry and every error code.
  */
 class ImportIT {
-  @RegisterExtension static final TestServer server = TestServer.perClass();
+  /**
+   * With the SM profile in Beijing ({@link SmProfileIT#SM_REGION}); the other tests use Guangzhou.
+   */
+  @RegisterExtension
+  static final TestServer server =
+      TestServer.perClass().withEnv(env -> env.put("KMS_SM_REGIONS", "bj"));
 
   private static final SecureRandom RNG = new SecureRandom();
   static KmsClient kms;
@@ -49,24 +55,39 @@ class ImportIT {
   }
 
   static String externalKey(String alias) throws Exception {
+    return externalKey(kms, alias);
+  }
+
+  static String externalKey(KmsClient client, String alias) throws Exception {
     CreateKeyRequest r = new CreateKeyRequest();
     r.setAlias(alias);
     r.setType(2L);
-    CreateKeyResponse created = kms.CreateKey(r);
+    CreateKeyResponse created = client.CreateKey(r);
     assertThat(created.getKeyState()).isEqualTo("PendingImport");
     return created.getKeyId();
   }
 
   static GetParametersForImportResponse parameters(String keyId, String algorithm)
       throws Exception {
+    return parameters(kms, keyId, algorithm);
+  }
+
+  static GetParametersForImportResponse parameters(KmsClient client, String keyId, String algorithm)
+      throws Exception {
     GetParametersForImportRequest r = new GetParametersForImportRequest();
     r.setKeyId(keyId);
     r.setWrappingAlgorithm(algorithm);
     r.setWrappingKeySpec("RSA_2048");
-    return kms.GetParametersForImport(r);
+    return client.GetParametersForImport(r);
   }
 
   static void importMaterial(String keyId, String token, String encrypted, Long validTo)
+      throws Exception {
+    importMaterial(kms, keyId, token, encrypted, validTo);
+  }
+
+  static void importMaterial(
+      KmsClient client, String keyId, String token, String encrypted, Long validTo)
       throws Exception {
     ImportKeyMaterialRequest r = new ImportKeyMaterialRequest();
     r.setKeyId(keyId);
@@ -75,7 +96,7 @@ class ImportIT {
     if (validTo != null) {
       r.setValidTo(validTo);
     }
-    kms.ImportKeyMaterial(r);
+    client.ImportKeyMaterial(r);
   }
 
   /** The material encrypted to {@code publicKey} (base64 DER SPKI) in Java, for error cases. */
@@ -112,82 +133,132 @@ class ImportIT {
   }
 
   static void roundTrip(String keyId) throws Exception {
+    roundTrip(kms, keyId);
+  }
+
+  /** Encrypt and Decrypt with {@code keyId}; the blob. */
+  static String roundTrip(KmsClient client, String keyId) throws Exception {
     EncryptRequest e = new EncryptRequest();
     e.setKeyId(keyId);
     e.setPlaintext(Base64.getEncoder().encodeToString("byok".getBytes(StandardCharsets.UTF_8)));
-    String blob = kms.Encrypt(e).getCiphertextBlob();
+    String blob = client.Encrypt(e).getCiphertextBlob();
     DecryptRequest d = new DecryptRequest();
     d.setCiphertextBlob(blob);
-    assertThat(Base64.getDecoder().decode(kms.Decrypt(d).getPlaintext()))
+    assertThat(Base64.getDecoder().decode(client.Decrypt(d).getPlaintext()))
         .isEqualTo("byok".getBytes(StandardCharsets.UTF_8));
+    return blob;
   }
 
   static KeyMetadata describe(String keyId) throws Exception {
-    DescribeKeyRequest d = new DescribeKeyRequest();
-    d.setKeyId(keyId);
-    return kms.DescribeKey(d).getKeyMetadata();
+    return describe(kms, keyId);
   }
 
-  @Test
-  void tencentsOpensslRecipe_worksForAllThreeWrappingAlgorithms() throws Exception {
+  static KeyMetadata describe(KmsClient client, String keyId) throws Exception {
+    DescribeKeyRequest d = new DescribeKeyRequest();
+    d.setKeyId(keyId);
+    return client.DescribeKey(d).getKeyMetadata();
+  }
+
+  /**
+   * Tencent's documented OpenSSL commands, one by one: {@code materialBytes} random bytes ({@code
+   * openssl rand}), wrapped to {@code publicKey} (base64 DER, as GetParametersForImport answers it)
+   * with {@code algorithm}'s {@code pkeyutl} options; the base64 text ImportKeyMaterial takes.
+   */
+  static String wrapWithTencentsRecipe(
+      OpenSsl ssl, String publicKey, String algorithm, int materialBytes) {
+    ssl.write("public_key.base64", publicKey);
+    ssl.ok("rand", "-out", "raw_material.bin", Integer.toString(materialBytes));
+    ssl.ok("enc", "-d", "-base64", "-A", "-in", "public_key.base64", "-out", "public_key.bin");
+    List<String> pkeyutl =
+        new java.util.ArrayList<>(
+            List.of(
+                "pkeyutl",
+                "-in",
+                "raw_material.bin",
+                "-out",
+                "encrypted_key_material.bin",
+                "-inkey",
+                "public_key.bin",
+                "-keyform",
+                "DER",
+                "-pubin",
+                "-encrypt"));
+    switch (algorithm) {
+      case "RSAES_PKCS1_V1_5" -> pkeyutl.addAll(List.of("-pkeyopt", "rsa_padding_mode:pkcs1"));
+      case "RSAES_OAEP_SHA_1" ->
+          pkeyutl.addAll(
+              List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"));
+      default ->
+          pkeyutl.addAll(
+              List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"));
+    }
+    ssl.ok(pkeyutl.toArray(new String[0]));
+    ssl.ok(
+        "enc",
+        "-e",
+        "-base64",
+        "-A",
+        "-in",
+        "encrypted_key_material.bin",
+        "-out",
+        "encrypted_key_material.base64");
+    return new String(ssl.read("encrypted_key_material.base64"), StandardCharsets.US_ASCII).trim();
+  }
+
+  /**
+   * For each of the three wrapping algorithms an EXTERNAL key of {@code client}'s region, given
+   * {@code materialBytes} of material by Tencent's recipe: each is Enabled and round-trips. Returns
+   * a blob of each key.
+   */
+  static List<String> tencentsRecipe(KmsClient client, String aliasPrefix, int materialBytes)
+      throws Exception {
     OpenSsl ssl = OpenSsl.require();
+    List<String> blobs = new java.util.ArrayList<>();
     for (String algorithm : List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256")) {
-      String keyId = externalKey("byok-" + algorithm.toLowerCase().replace('_', '-'));
-      GetParametersForImportResponse p = parameters(keyId, algorithm);
+      String keyId =
+          externalKey(client, aliasPrefix + "-" + algorithm.toLowerCase().replace('_', '-'));
+      GetParametersForImportResponse p = parameters(client, keyId, algorithm);
       assertThat(p.getKeyId()).isEqualTo(keyId);
       assertThat(p.getPublicKey()).startsWith("MIIBIjANBgkq");
       assertThat(p.getParametersValidTo())
           .isBetween(
               Instant.now().getEpochSecond() + 86_000, Instant.now().getEpochSecond() + 86_500);
 
-      // As Tencent's documentation does it, command by command (AES-256: 32 bytes).
-      ssl.write("public_key.base64", p.getPublicKey());
-      ssl.ok("rand", "-out", "raw_material.bin", "32");
-      ssl.ok("enc", "-d", "-base64", "-A", "-in", "public_key.base64", "-out", "public_key.bin");
-      List<String> pkeyutl =
-          new java.util.ArrayList<>(
-              List.of(
-                  "pkeyutl",
-                  "-in",
-                  "raw_material.bin",
-                  "-out",
-                  "encrypted_key_material.bin",
-                  "-inkey",
-                  "public_key.bin",
-                  "-keyform",
-                  "DER",
-                  "-pubin",
-                  "-encrypt"));
-      switch (algorithm) {
-        case "RSAES_PKCS1_V1_5" -> pkeyutl.addAll(List.of("-pkeyopt", "rsa_padding_mode:pkcs1"));
-        case "RSAES_OAEP_SHA_1" ->
-            pkeyutl.addAll(
-                List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"));
-        default ->
-            pkeyutl.addAll(
-                List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"));
-      }
-      ssl.ok(pkeyutl.toArray(new String[0]));
-      ssl.ok(
-          "enc",
-          "-e",
-          "-base64",
-          "-A",
-          "-in",
-          "encrypted_key_material.bin",
-          "-out",
-          "encrypted_key_material.base64");
-      String encrypted =
-          new String(ssl.read("encrypted_key_material.base64"), StandardCharsets.US_ASCII).trim();
+      String encrypted = wrapWithTencentsRecipe(ssl, p.getPublicKey(), algorithm, materialBytes);
+      importMaterial(client, keyId, p.getImportToken(), encrypted, 0L);
 
-      importMaterial(keyId, p.getImportToken(), encrypted, 0L);
-
-      KeyMetadata md = describe(keyId);
+      KeyMetadata md = describe(client, keyId);
       assertThat(md.getKeyState()).as(algorithm).isEqualTo("Enabled");
       assertThat(md.getOrigin()).isEqualTo("EXTERNAL");
       assertThat(md.getValidTo()).isZero();
-      roundTrip(keyId);
+      blobs.add(roundTrip(client, keyId));
     }
+    return blobs;
+  }
+
+  @Test
+  void tencentsOpensslRecipe_worksForAllThreeWrappingAlgorithms() throws Exception {
+    // AES-256 outside the SM regions: 32 bytes.
+    assertThat(tencentsRecipe(kms, "byok", 32))
+        .extracting(SmProfileIT::format)
+        .containsOnly(io.tkms.domain.CiphertextBlob.FORMAT_V1);
+  }
+
+  @Test
+  void tencentsOpensslRecipe_with16Bytes_givesAnSm4KeyOfAnSmRegionItsMaterial() throws Exception {
+    KmsClient beijing = server.sdkClient(SmProfileIT.SM_REGION);
+    // As Tencent documents it for SM regions: `openssl rand -out raw_material.bin 16`.
+    assertThat(tencentsRecipe(beijing, "byok-sm4", 16))
+        .extracting(SmProfileIT::format)
+        .containsOnly(io.tkms.domain.CiphertextBlob.FORMAT_V2_SM);
+    // The AES recipe's 32 bytes are not an SM4 key's material.
+    String keyId = externalKey(beijing, "byok-sm4-32-bytes");
+    GetParametersForImportResponse p = parameters(beijing, keyId, "RSAES_OAEP_SHA_256");
+    String encrypted =
+        wrapWithTencentsRecipe(OpenSsl.require(), p.getPublicKey(), "RSAES_OAEP_SHA_256", 32);
+    assertThat(code(() -> importMaterial(beijing, keyId, p.getImportToken(), encrypted, null)))
+        .isEqualTo("InvalidParameter.DecryptMaterialError");
+    assertThat(describe(beijing, keyId).getKeyState()).isEqualTo("PendingImport");
   }
 
   @Test
