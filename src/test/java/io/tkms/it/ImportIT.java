@@ -9,8 +9,11 @@ import com.tencentcloudapi.kms.v20190118.models.*;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import org.junit.jupiter.api.BeforeAll;
@@ -295,6 +298,282 @@ class ImportIT {
     EnableKeyRequest en = new EnableKeyRequest();
     en.setKeyId(keyId);
     assertThat(code(() -> kms.EnableKey(en))).isEqualTo("ResourceUnavailable.CmkStateNotSupport");
+  }
+
+  /**
+   * An EXTERNAL key of a cell of the state table: its id; the import parameters and material it was
+   * given (when it was given some); a blob it made (when it had material).
+   */
+  record Subject(
+      String keyId, GetParametersForImportResponse parameters, byte[] material, String blob) {}
+
+  static int cells;
+
+  /**
+   * An EXTERNAL key brought into {@code state} through the SDK: "PendingImport" never had material;
+   * "PendingImport, material deleted" had some, made a blob, and lost it; "Enabled", "Disabled",
+   * "PendingDelete" and "Archived" have material and a blob; "PendingDelete, never imported" has
+   * parameters and material it was never given.
+   */
+  static Subject externalKeyIn(String state) throws Exception {
+    String keyId = externalKey("byok-cell-" + (++cells));
+    if (state.equals("PendingImport")) {
+      return new Subject(keyId, null, null, null);
+    }
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_256");
+    byte[] material = random(32);
+    if (state.equals("PendingDelete, never imported")) {
+      kms.ScheduleKeyDeletion(scheduleDeletion(keyId));
+      assertThat(describe(keyId).getKeyState()).isEqualTo("PendingDelete");
+      return new Subject(keyId, p, material, null);
+    }
+    importMaterial(
+        keyId,
+        p.getImportToken(),
+        wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", material),
+        null);
+    EncryptRequest e = new EncryptRequest();
+    e.setKeyId(keyId);
+    e.setPlaintext("AQID");
+    String blob = kms.Encrypt(e).getCiphertextBlob();
+    switch (state) {
+      case "Enabled" -> {}
+      case "PendingImport, material deleted" -> {
+        DeleteImportedKeyMaterialRequest d = new DeleteImportedKeyMaterialRequest();
+        d.setKeyId(keyId);
+        kms.DeleteImportedKeyMaterial(d);
+      }
+      case "Disabled", "PendingDelete" -> {
+        DisableKeyRequest d = new DisableKeyRequest();
+        d.setKeyId(keyId);
+        kms.DisableKey(d);
+        if (state.equals("PendingDelete")) {
+          kms.ScheduleKeyDeletion(scheduleDeletion(keyId));
+        }
+      }
+      case "Archived" -> {
+        ArchiveKeyRequest a = new ArchiveKeyRequest();
+        a.setKeyId(keyId);
+        kms.ArchiveKey(a);
+      }
+      default -> throw new IllegalArgumentException(state);
+    }
+    assertThat(describe(keyId).getKeyState()).isEqualTo(state.split(",", -1)[0]);
+    return new Subject(keyId, p, material, blob);
+  }
+
+  static ScheduleKeyDeletionRequest scheduleDeletion(String keyId) {
+    ScheduleKeyDeletionRequest r = new ScheduleKeyDeletionRequest();
+    r.setKeyId(keyId);
+    r.setPendingWindowInDays(7L);
+    return r;
+  }
+
+  /**
+   * Runs {@code action} through the SDK on the subject's key: its error code, or the key's state
+   * after it. "ReEncrypt into" re-encrypts {@code otherBlob} (of another key) into the key;
+   * "ReEncrypt from" and Decrypt use the subject's blob; ImportKeyMaterial imports the subject's
+   * material with its token, or fresh material with fresh parameters when it has none.
+   */
+  static String outcome(String action, Subject k, String otherBlob) throws Exception {
+    String keyId = k.keyId();
+    try {
+      switch (action) {
+        case "Encrypt" -> {
+          EncryptRequest r = new EncryptRequest();
+          r.setKeyId(keyId);
+          r.setPlaintext("aGk=");
+          kms.Encrypt(r);
+        }
+        case "GenerateDataKey" -> {
+          GenerateDataKeyRequest r = new GenerateDataKeyRequest();
+          r.setKeyId(keyId);
+          r.setKeySpec("AES_256");
+          kms.GenerateDataKey(r);
+        }
+        case "ReEncrypt into" -> {
+          ReEncryptRequest r = new ReEncryptRequest();
+          r.setCiphertextBlob(otherBlob);
+          r.setDestinationKeyId(keyId);
+          kms.ReEncrypt(r);
+        }
+        case "Decrypt" -> {
+          DecryptRequest r = new DecryptRequest();
+          r.setCiphertextBlob(k.blob());
+          kms.Decrypt(r);
+        }
+        case "ReEncrypt from" -> {
+          ReEncryptRequest r = new ReEncryptRequest();
+          r.setCiphertextBlob(k.blob());
+          kms.ReEncrypt(r);
+        }
+        case "EnableKey" -> {
+          EnableKeyRequest r = new EnableKeyRequest();
+          r.setKeyId(keyId);
+          kms.EnableKey(r);
+        }
+        case "DisableKey" -> {
+          DisableKeyRequest r = new DisableKeyRequest();
+          r.setKeyId(keyId);
+          kms.DisableKey(r);
+        }
+        case "ScheduleKeyDeletion" -> kms.ScheduleKeyDeletion(scheduleDeletion(keyId));
+        case "CancelKeyDeletion" -> {
+          CancelKeyDeletionRequest r = new CancelKeyDeletionRequest();
+          r.setKeyId(keyId);
+          kms.CancelKeyDeletion(r);
+        }
+        case "ScheduleKeyDeletion, CancelKeyDeletion" -> {
+          kms.ScheduleKeyDeletion(scheduleDeletion(keyId));
+          assertThat(describe(keyId).getKeyState()).isEqualTo("PendingDelete");
+          return outcome("CancelKeyDeletion", k, otherBlob);
+        }
+        case "ArchiveKey" -> {
+          ArchiveKeyRequest r = new ArchiveKeyRequest();
+          r.setKeyId(keyId);
+          kms.ArchiveKey(r);
+        }
+        case "CancelKeyArchive" -> {
+          CancelKeyArchiveRequest r = new CancelKeyArchiveRequest();
+          r.setKeyId(keyId);
+          kms.CancelKeyArchive(r);
+        }
+        case "UpdateAlias" -> {
+          UpdateAliasRequest r = new UpdateAliasRequest();
+          r.setKeyId(keyId);
+          r.setAlias("byok-renamed-" + (++cells));
+          kms.UpdateAlias(r);
+        }
+        case "UpdateKeyDescription" -> {
+          UpdateKeyDescriptionRequest r = new UpdateKeyDescriptionRequest();
+          r.setKeyId(keyId);
+          r.setDescription("changed");
+          kms.UpdateKeyDescription(r);
+        }
+        case "EnableKeyRotation" -> {
+          EnableKeyRotationRequest r = new EnableKeyRotationRequest();
+          r.setKeyId(keyId);
+          kms.EnableKeyRotation(r);
+        }
+        case "DisableKeyRotation" -> {
+          DisableKeyRotationRequest r = new DisableKeyRotationRequest();
+          r.setKeyId(keyId);
+          kms.DisableKeyRotation(r);
+        }
+        case "GetKeyRotationStatus" -> {
+          GetKeyRotationStatusRequest r = new GetKeyRotationStatusRequest();
+          r.setKeyId(keyId);
+          kms.GetKeyRotationStatus(r);
+        }
+        case "DescribeKey" -> describe(keyId);
+        case "GetParametersForImport" -> parameters(keyId, "RSAES_OAEP_SHA_1");
+        case "ImportKeyMaterial" -> {
+          GetParametersForImportResponse p =
+              k.parameters() != null ? k.parameters() : parameters(keyId, "RSAES_OAEP_SHA_256");
+          byte[] material = k.material() != null ? k.material() : random(32);
+          importMaterial(
+              keyId,
+              p.getImportToken(),
+              wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", material),
+              null);
+        }
+        case "DeleteImportedKeyMaterial" -> {
+          DeleteImportedKeyMaterialRequest r = new DeleteImportedKeyMaterialRequest();
+          r.setKeyId(keyId);
+          kms.DeleteImportedKeyMaterial(r);
+        }
+        default -> throw new IllegalArgumentException(action);
+      }
+    } catch (TencentCloudSDKException e) {
+      return e.getErrorCode();
+    }
+    return describe(keyId).getKeyState();
+  }
+
+  static final String NOT_SUPPORTED = "ResourceUnavailable.CmkStateNotSupport";
+
+  @Test
+  void everyCellOfThePendingImportRow_throughTheSdk() throws Exception {
+    List<String> columns = List.of("PendingImport", "PendingImport, material deleted");
+    // Expected per action: for each column the resulting state or the error code; null where the
+    // column has no blob to use.
+    Map<String, List<String>> row = new LinkedHashMap<>();
+    row.put("Encrypt", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("GenerateDataKey", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("ReEncrypt into", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("Decrypt", Arrays.asList(null, NOT_SUPPORTED));
+    row.put("ReEncrypt from", Arrays.asList(null, NOT_SUPPORTED));
+    row.put("EnableKey", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("DisableKey", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("ScheduleKeyDeletion", List.of("PendingDelete", "PendingDelete"));
+    row.put(
+        "CancelKeyDeletion",
+        List.of(
+            "ResourceUnavailable.CmkNotPendingDelete", "ResourceUnavailable.CmkNotPendingDelete"));
+    // A key scheduled for deletion while waiting for its material waits for it again.
+    row.put("ScheduleKeyDeletion, CancelKeyDeletion", List.of("PendingImport", "PendingImport"));
+    row.put("ArchiveKey", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("CancelKeyArchive", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("UpdateAlias", List.of("PendingImport", "PendingImport"));
+    row.put("UpdateKeyDescription", List.of("PendingImport", "PendingImport"));
+    // The origin is checked before the state: an EXTERNAL key never rotates, whatever its state.
+    row.put(
+        "EnableKeyRotation",
+        List.of(
+            "UnsupportedOperation.ExternalCmkCanNotRotate",
+            "UnsupportedOperation.ExternalCmkCanNotRotate"));
+    row.put("DisableKeyRotation", List.of("PendingImport", "PendingImport"));
+    row.put("GetKeyRotationStatus", List.of("PendingImport", "PendingImport"));
+    row.put("DescribeKey", List.of("PendingImport", "PendingImport"));
+    row.put("GetParametersForImport", List.of("PendingImport", "PendingImport"));
+    row.put("ImportKeyMaterial", List.of("Enabled", "Enabled"));
+    row.put("DeleteImportedKeyMaterial", List.of("PendingImport", "PendingImport"));
+
+    CreateKeyRequest c = new CreateKeyRequest();
+    c.setAlias("byok-cells-made-here");
+    String madeHere = kms.CreateKey(c).getKeyId();
+    EncryptRequest e = new EncryptRequest();
+    e.setKeyId(madeHere);
+    e.setPlaintext("AQID");
+    String otherBlob = kms.Encrypt(e).getCiphertextBlob();
+    for (Map.Entry<String, List<String>> cell : row.entrySet()) {
+      for (int i = 0; i < columns.size(); i++) {
+        String expected = cell.getValue().get(i);
+        if (expected == null) {
+          continue;
+        }
+        Subject k = externalKeyIn(columns.get(i));
+        assertThat(outcome(cell.getKey(), k, otherBlob))
+            .as("%s on a key in %s", cell.getKey(), columns.get(i))
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void importActions_inTheOtherStates_answerAsTheStateTableSays() throws Exception {
+    List<String> columns =
+        List.of(
+            "Enabled", "Disabled", "PendingDelete", "Archived", "PendingDelete, never imported");
+    Map<String, List<String>> rows = new LinkedHashMap<>();
+    rows.put(
+        "GetParametersForImport",
+        List.of("Enabled", NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED));
+    // The key's own token and material: only the state can refuse them.
+    rows.put(
+        "ImportKeyMaterial",
+        List.of("Enabled", NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED));
+    rows.put(
+        "DeleteImportedKeyMaterial",
+        List.of("PendingImport", "PendingImport", NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED));
+    for (Map.Entry<String, List<String>> row : rows.entrySet()) {
+      for (int i = 0; i < columns.size(); i++) {
+        Subject k = externalKeyIn(columns.get(i));
+        assertThat(outcome(row.getKey(), k, null))
+            .as("%s on a key in %s", row.getKey(), columns.get(i))
+            .isEqualTo(row.getValue().get(i));
+      }
+    }
   }
 
   @Test
