@@ -599,6 +599,41 @@ class ImportIT {
   }
 
   @Test
+  void importActions_ofAMalformedId_anUnknownId_andAnotherRegionsKey_answerTheDocumentedCodes()
+      throws Exception {
+    String keyId = externalKey("byok-elsewhere");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_256");
+    String encrypted = wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", random(32));
+    KmsClient shanghai = server.sdkClient("ap-shanghai");
+    record Case(KmsClient client, String keyId, String code) {}
+    for (Case c :
+        List.of(
+            new Case(kms, "not-a-key-id", "InvalidParameterValue.InvalidKeyId"),
+            new Case(
+                kms, java.util.UUID.randomUUID().toString(), "ResourceUnavailable.CmkNotFound"),
+            new Case(shanghai, keyId, "ResourceUnavailable.CmkNotFound"))) {
+      assertThat(code(() -> parameters(c.client(), c.keyId(), "RSAES_OAEP_SHA_256")))
+          .as("GetParametersForImport of %s", c.keyId())
+          .isEqualTo(c.code());
+      // A well-formed token and material: only the key id can be refused.
+      assertThat(
+              code(
+                  () -> importMaterial(c.client(), c.keyId(), p.getImportToken(), encrypted, null)))
+          .as("ImportKeyMaterial of %s", c.keyId())
+          .isEqualTo(c.code());
+      DeleteImportedKeyMaterialRequest d = new DeleteImportedKeyMaterialRequest();
+      d.setKeyId(c.keyId());
+      assertThat(code(() -> c.client().DeleteImportedKeyMaterial(d)))
+          .as("DeleteImportedKeyMaterial of %s", c.keyId())
+          .isEqualTo(c.code());
+    }
+    // Shanghai's calls left the Guangzhou key as it was: its parameters still import.
+    assertThat(describe(keyId).getKeyState()).isEqualTo("PendingImport");
+    importMaterial(keyId, p.getImportToken(), encrypted, null);
+    assertThat(describe(keyId).getKeyState()).isEqualTo("Enabled");
+  }
+
+  @Test
   void errors_answerTheDocumentedCodes() throws Exception {
     String keyId = externalKey("byok-errors");
     String other = externalKey("byok-errors-other");
