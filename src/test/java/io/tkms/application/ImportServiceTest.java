@@ -238,6 +238,48 @@ class ImportServiceTest {
   }
 
   @Test
+  void validTo_isCheckedByGenerateDataKey_andByReEncryptAsSourceAndAsDestination() {
+    KeyId id = external();
+    EncryptionAlgorithm a = EncryptionAlgorithm.RSAES_OAEP_SHA_256;
+    long validTo = kms.clock.epochSecond() + 60;
+    succeeded(
+        imports.importMaterial(ALICE, id, wrapped(parameters(id, a), a, material(32), validTo)));
+    KeyId madeHere = kms.newKey(ALICE, "made-here");
+    EncryptionContext ctx = EncryptionContext.EMPTY;
+    CiphertextBlob external =
+        CiphertextBlob.decode(succeeded(kms.crypto.encrypt(ALICE, id, new byte[] {7}, ctx)).blob());
+    CiphertextBlob local =
+        CiphertextBlob.decode(
+            succeeded(kms.crypto.encrypt(ALICE, madeHere, new byte[] {8}, ctx)).blob());
+    // Before its ValidTo each use succeeds: the refusals below are the clock's.
+    succeeded(kms.crypto.generateDataKey(ALICE, id, 32, ctx)).plaintext().close();
+    succeeded(
+        kms.crypto.reEncrypt(ALICE, new CryptoService.ReEncryption(external, ctx, madeHere, ctx)));
+    succeeded(kms.crypto.reEncrypt(ALICE, new CryptoService.ReEncryption(local, ctx, id, ctx)));
+
+    kms.clock.advance(Duration.ofSeconds(60));
+    // Still cached and Enabled in the repository (the job has not run): refused by the clock.
+    assertThat(failure(kms.crypto.generateDataKey(ALICE, id, 32, ctx)))
+        .as("GenerateDataKey")
+        .isEqualTo(ErrorCode.KEY_STATE_NOT_SUPPORTED);
+    assertThat(
+            failure(
+                kms.crypto.reEncrypt(
+                    ALICE, new CryptoService.ReEncryption(external, ctx, madeHere, ctx))))
+        .as("ReEncrypt from the expired key")
+        .isEqualTo(ErrorCode.KEY_STATE_NOT_SUPPORTED);
+    assertThat(
+            failure(
+                kms.crypto.reEncrypt(ALICE, new CryptoService.ReEncryption(local, ctx, id, ctx))))
+        .as("ReEncrypt into the expired key")
+        .isEqualTo(ErrorCode.KEY_STATE_NOT_SUPPORTED);
+    assertThat(succeeded(kms.keys.describe(ALICE, id)).state()).isEqualTo(KeyState.ENABLED);
+    // The key made here is not affected: ReEncrypt within it still works.
+    succeeded(
+        kms.crypto.reEncrypt(ALICE, new CryptoService.ReEncryption(local, ctx, madeHere, ctx)));
+  }
+
+  @Test
   void validTo_inThePast_isInvalidParameter() {
     KeyId id = external();
     ImportService.Parameters p = parameters(id, EncryptionAlgorithm.RSAES_OAEP_SHA_1);

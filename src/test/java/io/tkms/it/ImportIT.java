@@ -9,8 +9,11 @@ import com.tencentcloudapi.kms.v20190118.models.*;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,11 +22,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bring your own key through Tencent's own Java SDK: CreateKey with Type 2, GetParametersForImport,
- * material wrapped with Tencent's documented OpenSSL commands for all three wrapping algorithms,
- * ImportKeyMaterial, then Encrypt and Decrypt; re-import, deletion, expiry and every error code.
+ * material wrapped with Tencent's documented OpenSSL commands for all three wrapping algorithms (32
+ * bytes for an AES-256 key, 16 for an SM4 key of an SM region), ImportKeyMaterial, then Encrypt and
+ * Decrypt; re-import, deletion, expiry and every error code.
  */
 class ImportIT {
-  @RegisterExtension static final TestServer server = TestServer.perClass();
+  /**
+   * With the SM profile in Beijing ({@link SmProfileIT#SM_REGION}); the other tests use Guangzhou.
+   */
+  @RegisterExtension
+  static final TestServer server =
+      TestServer.perClass().withEnv(env -> env.put("KMS_SM_REGIONS", "bj"));
 
   private static final SecureRandom RNG = new SecureRandom();
   static KmsClient kms;
@@ -49,24 +58,39 @@ class ImportIT {
   }
 
   static String externalKey(String alias) throws Exception {
+    return externalKey(kms, alias);
+  }
+
+  static String externalKey(KmsClient client, String alias) throws Exception {
     CreateKeyRequest r = new CreateKeyRequest();
     r.setAlias(alias);
     r.setType(2L);
-    CreateKeyResponse created = kms.CreateKey(r);
+    CreateKeyResponse created = client.CreateKey(r);
     assertThat(created.getKeyState()).isEqualTo("PendingImport");
     return created.getKeyId();
   }
 
   static GetParametersForImportResponse parameters(String keyId, String algorithm)
       throws Exception {
+    return parameters(kms, keyId, algorithm);
+  }
+
+  static GetParametersForImportResponse parameters(KmsClient client, String keyId, String algorithm)
+      throws Exception {
     GetParametersForImportRequest r = new GetParametersForImportRequest();
     r.setKeyId(keyId);
     r.setWrappingAlgorithm(algorithm);
     r.setWrappingKeySpec("RSA_2048");
-    return kms.GetParametersForImport(r);
+    return client.GetParametersForImport(r);
   }
 
   static void importMaterial(String keyId, String token, String encrypted, Long validTo)
+      throws Exception {
+    importMaterial(kms, keyId, token, encrypted, validTo);
+  }
+
+  static void importMaterial(
+      KmsClient client, String keyId, String token, String encrypted, Long validTo)
       throws Exception {
     ImportKeyMaterialRequest r = new ImportKeyMaterialRequest();
     r.setKeyId(keyId);
@@ -75,7 +99,7 @@ class ImportIT {
     if (validTo != null) {
       r.setValidTo(validTo);
     }
-    kms.ImportKeyMaterial(r);
+    client.ImportKeyMaterial(r);
   }
 
   /** The material encrypted to {@code publicKey} (base64 DER SPKI) in Java, for error cases. */
@@ -112,82 +136,132 @@ class ImportIT {
   }
 
   static void roundTrip(String keyId) throws Exception {
+    roundTrip(kms, keyId);
+  }
+
+  /** Encrypt and Decrypt with {@code keyId}; the blob. */
+  static String roundTrip(KmsClient client, String keyId) throws Exception {
     EncryptRequest e = new EncryptRequest();
     e.setKeyId(keyId);
     e.setPlaintext(Base64.getEncoder().encodeToString("byok".getBytes(StandardCharsets.UTF_8)));
-    String blob = kms.Encrypt(e).getCiphertextBlob();
+    String blob = client.Encrypt(e).getCiphertextBlob();
     DecryptRequest d = new DecryptRequest();
     d.setCiphertextBlob(blob);
-    assertThat(Base64.getDecoder().decode(kms.Decrypt(d).getPlaintext()))
+    assertThat(Base64.getDecoder().decode(client.Decrypt(d).getPlaintext()))
         .isEqualTo("byok".getBytes(StandardCharsets.UTF_8));
+    return blob;
   }
 
   static KeyMetadata describe(String keyId) throws Exception {
-    DescribeKeyRequest d = new DescribeKeyRequest();
-    d.setKeyId(keyId);
-    return kms.DescribeKey(d).getKeyMetadata();
+    return describe(kms, keyId);
   }
 
-  @Test
-  void tencentsOpensslRecipe_worksForAllThreeWrappingAlgorithms() throws Exception {
+  static KeyMetadata describe(KmsClient client, String keyId) throws Exception {
+    DescribeKeyRequest d = new DescribeKeyRequest();
+    d.setKeyId(keyId);
+    return client.DescribeKey(d).getKeyMetadata();
+  }
+
+  /**
+   * Tencent's documented OpenSSL commands, one by one: {@code materialBytes} random bytes ({@code
+   * openssl rand}), wrapped to {@code publicKey} (base64 DER, as GetParametersForImport answers it)
+   * with {@code algorithm}'s {@code pkeyutl} options; the base64 text ImportKeyMaterial takes.
+   */
+  static String wrapWithTencentsRecipe(
+      OpenSsl ssl, String publicKey, String algorithm, int materialBytes) {
+    ssl.write("public_key.base64", publicKey);
+    ssl.ok("rand", "-out", "raw_material.bin", Integer.toString(materialBytes));
+    ssl.ok("enc", "-d", "-base64", "-A", "-in", "public_key.base64", "-out", "public_key.bin");
+    List<String> pkeyutl =
+        new java.util.ArrayList<>(
+            List.of(
+                "pkeyutl",
+                "-in",
+                "raw_material.bin",
+                "-out",
+                "encrypted_key_material.bin",
+                "-inkey",
+                "public_key.bin",
+                "-keyform",
+                "DER",
+                "-pubin",
+                "-encrypt"));
+    switch (algorithm) {
+      case "RSAES_PKCS1_V1_5" -> pkeyutl.addAll(List.of("-pkeyopt", "rsa_padding_mode:pkcs1"));
+      case "RSAES_OAEP_SHA_1" ->
+          pkeyutl.addAll(
+              List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"));
+      default ->
+          pkeyutl.addAll(
+              List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"));
+    }
+    ssl.ok(pkeyutl.toArray(new String[0]));
+    ssl.ok(
+        "enc",
+        "-e",
+        "-base64",
+        "-A",
+        "-in",
+        "encrypted_key_material.bin",
+        "-out",
+        "encrypted_key_material.base64");
+    return new String(ssl.read("encrypted_key_material.base64"), StandardCharsets.US_ASCII).trim();
+  }
+
+  /**
+   * For each of the three wrapping algorithms an EXTERNAL key of {@code client}'s region, given
+   * {@code materialBytes} of material by Tencent's recipe: each is Enabled and round-trips. Returns
+   * a blob of each key.
+   */
+  static List<String> tencentsRecipe(KmsClient client, String aliasPrefix, int materialBytes)
+      throws Exception {
     OpenSsl ssl = OpenSsl.require();
+    List<String> blobs = new java.util.ArrayList<>();
     for (String algorithm : List.of("RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256")) {
-      String keyId = externalKey("byok-" + algorithm.toLowerCase().replace('_', '-'));
-      GetParametersForImportResponse p = parameters(keyId, algorithm);
+      String keyId =
+          externalKey(client, aliasPrefix + "-" + algorithm.toLowerCase().replace('_', '-'));
+      GetParametersForImportResponse p = parameters(client, keyId, algorithm);
       assertThat(p.getKeyId()).isEqualTo(keyId);
       assertThat(p.getPublicKey()).startsWith("MIIBIjANBgkq");
       assertThat(p.getParametersValidTo())
           .isBetween(
               Instant.now().getEpochSecond() + 86_000, Instant.now().getEpochSecond() + 86_500);
 
-      // As Tencent's documentation does it, command by command (AES-256: 32 bytes).
-      ssl.write("public_key.base64", p.getPublicKey());
-      ssl.ok("rand", "-out", "raw_material.bin", "32");
-      ssl.ok("enc", "-d", "-base64", "-A", "-in", "public_key.base64", "-out", "public_key.bin");
-      List<String> pkeyutl =
-          new java.util.ArrayList<>(
-              List.of(
-                  "pkeyutl",
-                  "-in",
-                  "raw_material.bin",
-                  "-out",
-                  "encrypted_key_material.bin",
-                  "-inkey",
-                  "public_key.bin",
-                  "-keyform",
-                  "DER",
-                  "-pubin",
-                  "-encrypt"));
-      switch (algorithm) {
-        case "RSAES_PKCS1_V1_5" -> pkeyutl.addAll(List.of("-pkeyopt", "rsa_padding_mode:pkcs1"));
-        case "RSAES_OAEP_SHA_1" ->
-            pkeyutl.addAll(
-                List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1"));
-        default ->
-            pkeyutl.addAll(
-                List.of("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256"));
-      }
-      ssl.ok(pkeyutl.toArray(new String[0]));
-      ssl.ok(
-          "enc",
-          "-e",
-          "-base64",
-          "-A",
-          "-in",
-          "encrypted_key_material.bin",
-          "-out",
-          "encrypted_key_material.base64");
-      String encrypted =
-          new String(ssl.read("encrypted_key_material.base64"), StandardCharsets.US_ASCII).trim();
+      String encrypted = wrapWithTencentsRecipe(ssl, p.getPublicKey(), algorithm, materialBytes);
+      importMaterial(client, keyId, p.getImportToken(), encrypted, 0L);
 
-      importMaterial(keyId, p.getImportToken(), encrypted, 0L);
-
-      KeyMetadata md = describe(keyId);
+      KeyMetadata md = describe(client, keyId);
       assertThat(md.getKeyState()).as(algorithm).isEqualTo("Enabled");
       assertThat(md.getOrigin()).isEqualTo("EXTERNAL");
       assertThat(md.getValidTo()).isZero();
-      roundTrip(keyId);
+      blobs.add(roundTrip(client, keyId));
     }
+    return blobs;
+  }
+
+  @Test
+  void tencentsOpensslRecipe_worksForAllThreeWrappingAlgorithms() throws Exception {
+    // AES-256 outside the SM regions: 32 bytes.
+    assertThat(tencentsRecipe(kms, "byok", 32))
+        .extracting(SmProfileIT::format)
+        .containsOnly(io.tkms.domain.CiphertextBlob.FORMAT_V1);
+  }
+
+  @Test
+  void tencentsOpensslRecipe_with16Bytes_givesAnSm4KeyOfAnSmRegionItsMaterial() throws Exception {
+    KmsClient beijing = server.sdkClient(SmProfileIT.SM_REGION);
+    // As Tencent documents it for SM regions: `openssl rand -out raw_material.bin 16`.
+    assertThat(tencentsRecipe(beijing, "byok-sm4", 16))
+        .extracting(SmProfileIT::format)
+        .containsOnly(io.tkms.domain.CiphertextBlob.FORMAT_V2_SM);
+    // The AES recipe's 32 bytes are not an SM4 key's material.
+    String keyId = externalKey(beijing, "byok-sm4-32-bytes");
+    GetParametersForImportResponse p = parameters(beijing, keyId, "RSAES_OAEP_SHA_256");
+    String encrypted =
+        wrapWithTencentsRecipe(OpenSsl.require(), p.getPublicKey(), "RSAES_OAEP_SHA_256", 32);
+    assertThat(code(() -> importMaterial(beijing, keyId, p.getImportToken(), encrypted, null)))
+        .isEqualTo("InvalidParameter.DecryptMaterialError");
+    assertThat(describe(beijing, keyId).getKeyState()).isEqualTo("PendingImport");
   }
 
   @Test
@@ -226,6 +300,282 @@ class ImportIT {
     assertThat(code(() -> kms.EnableKey(en))).isEqualTo("ResourceUnavailable.CmkStateNotSupport");
   }
 
+  /**
+   * An EXTERNAL key of a cell of the state table: its id; the import parameters and material it was
+   * given (when it was given some); a blob it made (when it had material).
+   */
+  record Subject(
+      String keyId, GetParametersForImportResponse parameters, byte[] material, String blob) {}
+
+  static int cells;
+
+  /**
+   * An EXTERNAL key brought into {@code state} through the SDK: "PendingImport" never had material;
+   * "PendingImport, material deleted" had some, made a blob, and lost it; "Enabled", "Disabled",
+   * "PendingDelete" and "Archived" have material and a blob; "PendingDelete, never imported" has
+   * parameters and material it was never given.
+   */
+  static Subject externalKeyIn(String state) throws Exception {
+    String keyId = externalKey("byok-cell-" + (++cells));
+    if (state.equals("PendingImport")) {
+      return new Subject(keyId, null, null, null);
+    }
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_256");
+    byte[] material = random(32);
+    if (state.equals("PendingDelete, never imported")) {
+      kms.ScheduleKeyDeletion(scheduleDeletion(keyId));
+      assertThat(describe(keyId).getKeyState()).isEqualTo("PendingDelete");
+      return new Subject(keyId, p, material, null);
+    }
+    importMaterial(
+        keyId,
+        p.getImportToken(),
+        wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", material),
+        null);
+    EncryptRequest e = new EncryptRequest();
+    e.setKeyId(keyId);
+    e.setPlaintext("AQID");
+    String blob = kms.Encrypt(e).getCiphertextBlob();
+    switch (state) {
+      case "Enabled" -> {}
+      case "PendingImport, material deleted" -> {
+        DeleteImportedKeyMaterialRequest d = new DeleteImportedKeyMaterialRequest();
+        d.setKeyId(keyId);
+        kms.DeleteImportedKeyMaterial(d);
+      }
+      case "Disabled", "PendingDelete" -> {
+        DisableKeyRequest d = new DisableKeyRequest();
+        d.setKeyId(keyId);
+        kms.DisableKey(d);
+        if (state.equals("PendingDelete")) {
+          kms.ScheduleKeyDeletion(scheduleDeletion(keyId));
+        }
+      }
+      case "Archived" -> {
+        ArchiveKeyRequest a = new ArchiveKeyRequest();
+        a.setKeyId(keyId);
+        kms.ArchiveKey(a);
+      }
+      default -> throw new IllegalArgumentException(state);
+    }
+    assertThat(describe(keyId).getKeyState()).isEqualTo(state.split(",", -1)[0]);
+    return new Subject(keyId, p, material, blob);
+  }
+
+  static ScheduleKeyDeletionRequest scheduleDeletion(String keyId) {
+    ScheduleKeyDeletionRequest r = new ScheduleKeyDeletionRequest();
+    r.setKeyId(keyId);
+    r.setPendingWindowInDays(7L);
+    return r;
+  }
+
+  /**
+   * Runs {@code action} through the SDK on the subject's key: its error code, or the key's state
+   * after it. "ReEncrypt into" re-encrypts {@code otherBlob} (of another key) into the key;
+   * "ReEncrypt from" and Decrypt use the subject's blob; ImportKeyMaterial imports the subject's
+   * material with its token, or fresh material with fresh parameters when it has none.
+   */
+  static String outcome(String action, Subject k, String otherBlob) throws Exception {
+    String keyId = k.keyId();
+    try {
+      switch (action) {
+        case "Encrypt" -> {
+          EncryptRequest r = new EncryptRequest();
+          r.setKeyId(keyId);
+          r.setPlaintext("aGk=");
+          kms.Encrypt(r);
+        }
+        case "GenerateDataKey" -> {
+          GenerateDataKeyRequest r = new GenerateDataKeyRequest();
+          r.setKeyId(keyId);
+          r.setKeySpec("AES_256");
+          kms.GenerateDataKey(r);
+        }
+        case "ReEncrypt into" -> {
+          ReEncryptRequest r = new ReEncryptRequest();
+          r.setCiphertextBlob(otherBlob);
+          r.setDestinationKeyId(keyId);
+          kms.ReEncrypt(r);
+        }
+        case "Decrypt" -> {
+          DecryptRequest r = new DecryptRequest();
+          r.setCiphertextBlob(k.blob());
+          kms.Decrypt(r);
+        }
+        case "ReEncrypt from" -> {
+          ReEncryptRequest r = new ReEncryptRequest();
+          r.setCiphertextBlob(k.blob());
+          kms.ReEncrypt(r);
+        }
+        case "EnableKey" -> {
+          EnableKeyRequest r = new EnableKeyRequest();
+          r.setKeyId(keyId);
+          kms.EnableKey(r);
+        }
+        case "DisableKey" -> {
+          DisableKeyRequest r = new DisableKeyRequest();
+          r.setKeyId(keyId);
+          kms.DisableKey(r);
+        }
+        case "ScheduleKeyDeletion" -> kms.ScheduleKeyDeletion(scheduleDeletion(keyId));
+        case "CancelKeyDeletion" -> {
+          CancelKeyDeletionRequest r = new CancelKeyDeletionRequest();
+          r.setKeyId(keyId);
+          kms.CancelKeyDeletion(r);
+        }
+        case "ScheduleKeyDeletion, CancelKeyDeletion" -> {
+          kms.ScheduleKeyDeletion(scheduleDeletion(keyId));
+          assertThat(describe(keyId).getKeyState()).isEqualTo("PendingDelete");
+          return outcome("CancelKeyDeletion", k, otherBlob);
+        }
+        case "ArchiveKey" -> {
+          ArchiveKeyRequest r = new ArchiveKeyRequest();
+          r.setKeyId(keyId);
+          kms.ArchiveKey(r);
+        }
+        case "CancelKeyArchive" -> {
+          CancelKeyArchiveRequest r = new CancelKeyArchiveRequest();
+          r.setKeyId(keyId);
+          kms.CancelKeyArchive(r);
+        }
+        case "UpdateAlias" -> {
+          UpdateAliasRequest r = new UpdateAliasRequest();
+          r.setKeyId(keyId);
+          r.setAlias("byok-renamed-" + (++cells));
+          kms.UpdateAlias(r);
+        }
+        case "UpdateKeyDescription" -> {
+          UpdateKeyDescriptionRequest r = new UpdateKeyDescriptionRequest();
+          r.setKeyId(keyId);
+          r.setDescription("changed");
+          kms.UpdateKeyDescription(r);
+        }
+        case "EnableKeyRotation" -> {
+          EnableKeyRotationRequest r = new EnableKeyRotationRequest();
+          r.setKeyId(keyId);
+          kms.EnableKeyRotation(r);
+        }
+        case "DisableKeyRotation" -> {
+          DisableKeyRotationRequest r = new DisableKeyRotationRequest();
+          r.setKeyId(keyId);
+          kms.DisableKeyRotation(r);
+        }
+        case "GetKeyRotationStatus" -> {
+          GetKeyRotationStatusRequest r = new GetKeyRotationStatusRequest();
+          r.setKeyId(keyId);
+          kms.GetKeyRotationStatus(r);
+        }
+        case "DescribeKey" -> describe(keyId);
+        case "GetParametersForImport" -> parameters(keyId, "RSAES_OAEP_SHA_1");
+        case "ImportKeyMaterial" -> {
+          GetParametersForImportResponse p =
+              k.parameters() != null ? k.parameters() : parameters(keyId, "RSAES_OAEP_SHA_256");
+          byte[] material = k.material() != null ? k.material() : random(32);
+          importMaterial(
+              keyId,
+              p.getImportToken(),
+              wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", material),
+              null);
+        }
+        case "DeleteImportedKeyMaterial" -> {
+          DeleteImportedKeyMaterialRequest r = new DeleteImportedKeyMaterialRequest();
+          r.setKeyId(keyId);
+          kms.DeleteImportedKeyMaterial(r);
+        }
+        default -> throw new IllegalArgumentException(action);
+      }
+    } catch (TencentCloudSDKException e) {
+      return e.getErrorCode();
+    }
+    return describe(keyId).getKeyState();
+  }
+
+  static final String NOT_SUPPORTED = "ResourceUnavailable.CmkStateNotSupport";
+
+  @Test
+  void everyCellOfThePendingImportRow_throughTheSdk() throws Exception {
+    List<String> columns = List.of("PendingImport", "PendingImport, material deleted");
+    // Expected per action: for each column the resulting state or the error code; null where the
+    // column has no blob to use.
+    Map<String, List<String>> row = new LinkedHashMap<>();
+    row.put("Encrypt", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("GenerateDataKey", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("ReEncrypt into", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("Decrypt", Arrays.asList(null, NOT_SUPPORTED));
+    row.put("ReEncrypt from", Arrays.asList(null, NOT_SUPPORTED));
+    row.put("EnableKey", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("DisableKey", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("ScheduleKeyDeletion", List.of("PendingDelete", "PendingDelete"));
+    row.put(
+        "CancelKeyDeletion",
+        List.of(
+            "ResourceUnavailable.CmkNotPendingDelete", "ResourceUnavailable.CmkNotPendingDelete"));
+    // A key scheduled for deletion while waiting for its material waits for it again.
+    row.put("ScheduleKeyDeletion, CancelKeyDeletion", List.of("PendingImport", "PendingImport"));
+    row.put("ArchiveKey", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("CancelKeyArchive", List.of(NOT_SUPPORTED, NOT_SUPPORTED));
+    row.put("UpdateAlias", List.of("PendingImport", "PendingImport"));
+    row.put("UpdateKeyDescription", List.of("PendingImport", "PendingImport"));
+    // The origin is checked before the state: an EXTERNAL key never rotates, whatever its state.
+    row.put(
+        "EnableKeyRotation",
+        List.of(
+            "UnsupportedOperation.ExternalCmkCanNotRotate",
+            "UnsupportedOperation.ExternalCmkCanNotRotate"));
+    row.put("DisableKeyRotation", List.of("PendingImport", "PendingImport"));
+    row.put("GetKeyRotationStatus", List.of("PendingImport", "PendingImport"));
+    row.put("DescribeKey", List.of("PendingImport", "PendingImport"));
+    row.put("GetParametersForImport", List.of("PendingImport", "PendingImport"));
+    row.put("ImportKeyMaterial", List.of("Enabled", "Enabled"));
+    row.put("DeleteImportedKeyMaterial", List.of("PendingImport", "PendingImport"));
+
+    CreateKeyRequest c = new CreateKeyRequest();
+    c.setAlias("byok-cells-made-here");
+    String madeHere = kms.CreateKey(c).getKeyId();
+    EncryptRequest e = new EncryptRequest();
+    e.setKeyId(madeHere);
+    e.setPlaintext("AQID");
+    String otherBlob = kms.Encrypt(e).getCiphertextBlob();
+    for (Map.Entry<String, List<String>> cell : row.entrySet()) {
+      for (int i = 0; i < columns.size(); i++) {
+        String expected = cell.getValue().get(i);
+        if (expected == null) {
+          continue;
+        }
+        Subject k = externalKeyIn(columns.get(i));
+        assertThat(outcome(cell.getKey(), k, otherBlob))
+            .as("%s on a key in %s", cell.getKey(), columns.get(i))
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void importActions_inTheOtherStates_answerAsTheStateTableSays() throws Exception {
+    List<String> columns =
+        List.of(
+            "Enabled", "Disabled", "PendingDelete", "Archived", "PendingDelete, never imported");
+    Map<String, List<String>> rows = new LinkedHashMap<>();
+    rows.put(
+        "GetParametersForImport",
+        List.of("Enabled", NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED));
+    // The key's own token and material: only the state can refuse them.
+    rows.put(
+        "ImportKeyMaterial",
+        List.of("Enabled", NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED));
+    rows.put(
+        "DeleteImportedKeyMaterial",
+        List.of("PendingImport", "PendingImport", NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED));
+    for (Map.Entry<String, List<String>> row : rows.entrySet()) {
+      for (int i = 0; i < columns.size(); i++) {
+        Subject k = externalKeyIn(columns.get(i));
+        assertThat(outcome(row.getKey(), k, null))
+            .as("%s on a key in %s", row.getKey(), columns.get(i))
+            .isEqualTo(row.getValue().get(i));
+      }
+    }
+  }
+
   @Test
   void importActions_onAKeyMadeHere_areNotExternalCmk() throws Exception {
     CreateKeyRequest c = new CreateKeyRequest();
@@ -246,6 +596,41 @@ class ImportIT {
                         Base64.getEncoder().encodeToString(new byte[256]),
                         null)))
         .isEqualTo("UnsupportedOperation.NotExternalCmk");
+  }
+
+  @Test
+  void importActions_ofAMalformedId_anUnknownId_andAnotherRegionsKey_answerTheDocumentedCodes()
+      throws Exception {
+    String keyId = externalKey("byok-elsewhere");
+    GetParametersForImportResponse p = parameters(keyId, "RSAES_OAEP_SHA_256");
+    String encrypted = wrapInJava(p.getPublicKey(), "RSAES_OAEP_SHA_256", random(32));
+    KmsClient shanghai = server.sdkClient("ap-shanghai");
+    record Case(KmsClient client, String keyId, String code) {}
+    for (Case c :
+        List.of(
+            new Case(kms, "not-a-key-id", "InvalidParameterValue.InvalidKeyId"),
+            new Case(
+                kms, java.util.UUID.randomUUID().toString(), "ResourceUnavailable.CmkNotFound"),
+            new Case(shanghai, keyId, "ResourceUnavailable.CmkNotFound"))) {
+      assertThat(code(() -> parameters(c.client(), c.keyId(), "RSAES_OAEP_SHA_256")))
+          .as("GetParametersForImport of %s", c.keyId())
+          .isEqualTo(c.code());
+      // A well-formed token and material: only the key id can be refused.
+      assertThat(
+              code(
+                  () -> importMaterial(c.client(), c.keyId(), p.getImportToken(), encrypted, null)))
+          .as("ImportKeyMaterial of %s", c.keyId())
+          .isEqualTo(c.code());
+      DeleteImportedKeyMaterialRequest d = new DeleteImportedKeyMaterialRequest();
+      d.setKeyId(c.keyId());
+      assertThat(code(() -> c.client().DeleteImportedKeyMaterial(d)))
+          .as("DeleteImportedKeyMaterial of %s", c.keyId())
+          .isEqualTo(c.code());
+    }
+    // Shanghai's calls left the Guangzhou key as it was: its parameters still import.
+    assertThat(describe(keyId).getKeyState()).isEqualTo("PendingImport");
+    importMaterial(keyId, p.getImportToken(), encrypted, null);
+    assertThat(describe(keyId).getKeyState()).isEqualTo("Enabled");
   }
 
   @Test

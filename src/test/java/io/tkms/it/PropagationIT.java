@@ -27,9 +27,14 @@ class PropagationIT {
   static final TestServer three =
       TestServer.perClass().onDatabaseOf(one).withEnv(PropagationIT::hourLongTtls);
 
+  /**
+   * Cache TTLs of an hour, and lifecycle jobs that run only when a test runs them: what a replica
+   * learns, it learns from the others' notifications.
+   */
   static void hourLongTtls(Map<String, String> env) {
     env.put("KMS_CACHE_KEY_CACHE_TTL_SECONDS", "3600");
     env.put("KMS_CACHE_CREDENTIAL_TTL_SECONDS", "3600");
+    env.put("KMS_JOBS_INTERVAL_SECONDS", "86400");
   }
 
   /** Notifications arrive within milliseconds; ten seconds bounds a busy machine. */
@@ -102,6 +107,51 @@ class PropagationIT {
         PROPAGATION,
         "material back on replica 3",
         () -> V3Client.code(c3.call("Encrypt", encrypt)) == null);
+  }
+
+  static String message(JsonObject response) {
+    return response.getJsonObject("Error").getString("Message");
+  }
+
+  @Test
+  void importedMaterialExpiredByTheJobOnOne_leavesTheCacheOfThree() throws Exception {
+    V3Client c1 = new V3Client(one.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
+    V3Client c3 = new V3Client(three.port(), TestServer.SECRET_ID, TestServer.SECRET_KEY);
+    String keyId =
+        c1.call("CreateKey", new JsonObject().put("Alias", "byok-expiring").put("Type", 2))
+            .getString("KeyId");
+    JsonObject p =
+        c1.call(
+            "GetParametersForImport",
+            new JsonObject()
+                .put("KeyId", keyId)
+                .put("WrappingAlgorithm", "RSAES_OAEP_SHA_1")
+                .put("WrappingKeySpec", "RSA_2048"));
+    long validTo = java.time.Instant.now().getEpochSecond() + 4;
+    JsonObject importing =
+        new JsonObject()
+            .put("KeyId", keyId)
+            .put("ImportToken", p.getString("ImportToken"))
+            .put(
+                "EncryptedKeyMaterial",
+                ImportIT.wrapInJava(
+                    p.getString("PublicKey"), "RSAES_OAEP_SHA_1", ImportIT.random(32)))
+            .put("ValidTo", validTo);
+    assertThat(V3Client.code(c1.call("ImportKeyMaterial", importing))).isNull();
+    JsonObject encrypt = new JsonObject().put("KeyId", keyId).put("Plaintext", b64("warm"));
+    assertThat(V3Client.code(c3.call("Encrypt", encrypt))).as("replica 3 caches the key").isNull();
+
+    Thread.sleep((validTo + 1 - java.time.Instant.now().getEpochSecond()) * 1000 + 200);
+    // Replica 3 refuses the material by its clock, from the copy it holds...
+    JsonObject byTheClock = c3.call("Encrypt", encrypt);
+    assertThat(V3Client.code(byTheClock)).isEqualTo("ResourceUnavailable.CmkStateNotSupport");
+    assertThat(message(byTheClock)).contains("ValidTo");
+    assertThat(one.runJobs().expired()).contains(io.tkms.domain.KeyId.parse(keyId));
+    // ...until the job's announcement makes it drop that copy: reloaded, the key is PendingImport.
+    eventually(
+        PROPAGATION,
+        "replica 3 drops the expired material",
+        () -> message(c3.call("Encrypt", encrypt)).contains("PendingImport"));
   }
 
   @Test
