@@ -32,7 +32,13 @@ class ImportIT {
    */
   @RegisterExtension
   static final TestServer server =
-      TestServer.perClass().withEnv(env -> env.put("KMS_SM_REGIONS", "bj"));
+      TestServer.perClass()
+          .withEnv(
+              env -> {
+                env.put("KMS_SM_REGIONS", "bj");
+                // The tests run the lifecycle job themselves, so that its expiry is theirs to see.
+                env.put("KMS_JOBS_INTERVAL_SECONDS", "86400");
+              });
 
   private static final SecureRandom RNG = new SecureRandom();
   static KmsClient kms;

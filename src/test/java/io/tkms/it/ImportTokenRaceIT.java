@@ -41,10 +41,9 @@ class ImportTokenRaceIT {
   void parametersCommittedWhileAnImportWaits_win_theImportIsRefused_andNothingIsStored()
       throws Exception {
     KmsClient kms = server.sdkClient("ap-guangzhou");
-    ImportIT.kms = kms;
-    String keyId = ImportIT.externalKey("raced");
+    String keyId = ImportIT.externalKey(kms, "raced");
     String algorithm = "RSAES_OAEP_SHA_256";
-    GetParametersForImportResponse first = ImportIT.parameters(keyId, algorithm);
+    GetParametersForImportResponse first = ImportIT.parameters(kms, keyId, algorithm);
     String wrapped = ImportIT.wrapInJava(first.getPublicKey(), algorithm, ImportIT.random(32));
 
     Vertx vertx = Vertx.vertx();
@@ -64,7 +63,7 @@ class ImportTokenRaceIT {
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  ImportIT.importMaterial(keyId, first.getImportToken(), wrapped, 0L);
+                  ImportIT.importMaterial(kms, keyId, first.getImportToken(), wrapped, 0L);
                   return null;
                 } catch (TencentCloudSDKException e) {
                   return e.getErrorCode();
@@ -86,7 +85,7 @@ class ImportTokenRaceIT {
                           .get(0)
                           .getLong(0))
                   .isPositive());
-      GetParametersForImportResponse second = ImportIT.parameters(keyId, algorithm);
+      GetParametersForImportResponse second = ImportIT.parameters(kms, keyId, algorithm);
       assertThat(second.getImportToken()).isNotEqualTo(first.getImportToken());
       tx.rollback().await();
       conn.close().await();
@@ -101,11 +100,12 @@ class ImportTokenRaceIT {
 
       // The current parameters import as usual.
       ImportIT.importMaterial(
+          kms,
           keyId,
           second.getImportToken(),
           ImportIT.wrapInJava(second.getPublicKey(), algorithm, ImportIT.random(32)),
           0L);
-      ImportIT.roundTrip(keyId);
+      ImportIT.roundTrip(kms, keyId);
     } finally {
       vertx.close().await();
     }
