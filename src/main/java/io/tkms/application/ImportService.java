@@ -36,9 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ImportService {
 
-  /** Reads of the state a material deletion makes before it gives up on a moving key. */
-  private static final int DELETE_ATTEMPTS = 3;
-
   /** ImportKeyMaterial attempts allowed per key and replica within {@link #WINDOW_SECONDS}. */
   public static final int ATTEMPTS_PER_WINDOW = 5;
 
@@ -270,35 +267,12 @@ public final class ImportService {
    * drops it at once; the commitment stays, so only the same material can come back.
    */
   public Future<Void> deleteMaterial(Caller caller, KeyId keyId) {
-    return deleteMaterial(caller, keyId, DELETE_ATTEMPTS).onSuccess(v -> changed(keyId));
-  }
-
-  /**
-   * As a state change in {@code KeyService}: a deletion that lost its compare-and-set reads the key
-   * again, so two at once both succeed and a deletion raced into a refusing state is refused.
-   */
-  private Future<Void> deleteMaterial(Caller caller, KeyId keyId, int attempts) {
-    return external(caller, keyId)
-        .compose(
-            md -> {
-              KeyState target = md.state().apply(Operation.DELETE_MATERIAL);
-              if (target == md.state()) {
-                return Future.<Void>succeededFuture();
-              }
-              return repository
-                  .deleteMaterial(caller.appId(), caller.region(), keyId, md.state())
-                  .compose(
-                      ok -> {
-                        if (ok) {
-                          return Future.<Void>succeededFuture();
-                        }
-                        return attempts > 1
-                            ? deleteMaterial(caller, keyId, attempts - 1)
-                            : Future.<Void>failedFuture(
-                                ErrorCode.KEY_STATE_NOT_SUPPORTED.exception(
-                                    "the key's state changed concurrently, retry"));
-                      });
-            });
+    return StateChange.apply(
+            () -> external(caller, keyId),
+            Operation.DELETE_MATERIAL,
+            (md, target) ->
+                repository.deleteMaterial(caller.appId(), caller.region(), keyId, md.state()))
+        .onSuccess(v -> changed(keyId));
   }
 
   /** The caller's key, which must be EXTERNAL. */

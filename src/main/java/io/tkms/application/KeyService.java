@@ -38,9 +38,6 @@ import java.util.Set;
  */
 public final class KeyService {
 
-  /** Reads of the state a lifecycle change makes before it gives up on a moving key. */
-  private static final int TRANSITION_ATTEMPTS = 3;
-
   private final KeyRepository repository;
   private final KeyMaterialCache cache;
   private final CryptoExecutor executor;
@@ -372,36 +369,12 @@ public final class KeyService {
 
   /** Runs {@code op} through the state table, then moves the state (compare-and-set). */
   private Future<Void> transition(Caller caller, KeyId keyId, Operation op) {
-    return transition(caller, keyId, op, TRANSITION_ATTEMPTS).onSuccess(v -> changed(keyId));
-  }
-
-  /**
-   * Reads the state, applies the table and writes the new state only if it is still the one read. A
-   * lost compare-and-set reads again and answers for the state found then: two requests asking for
-   * the same change (two DisableKey at once, or a retry of one whose first answer was lost) both
-   * succeed, as the same requests one after the other do, and a change the table refuses in the new
-   * state gets the table's refusal.
-   */
-  private Future<Void> transition(Caller caller, KeyId keyId, Operation op, int attempts) {
-    return describe(caller, keyId)
-        .compose(
-            md -> {
-              KeyState target = md.state().apply(op);
-              if (target == md.state()) {
-                return Future.<Void>succeededFuture();
-              }
-              return repository
-                  .transition(caller.appId(), caller.region(), keyId, md.state(), target)
-                  .compose(
-                      ok -> {
-                        if (ok) {
-                          return Future.<Void>succeededFuture();
-                        }
-                        return attempts > 1
-                            ? transition(caller, keyId, op, attempts - 1)
-                            : raced(caller, keyId, op);
-                      });
-            });
+    return StateChange.apply(
+            () -> describe(caller, keyId),
+            op,
+            (md, target) ->
+                repository.transition(caller.appId(), caller.region(), keyId, md.state(), target))
+        .onSuccess(v -> changed(keyId));
   }
 
   /** Another request changed the state in between: answer as the state table says now. */
