@@ -331,13 +331,27 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     }
   }
 
+  /**
+   * A port nothing listens on, never one handed out before in this JVM: the kernel may offer a just
+   * closed probe port again, and two of a server's listeners given one port share it (Vert.x hands
+   * the connections of one host and port round-robin to every server bound there in one instance).
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        int port = s.getLocalPort();
+        synchronized (HANDED_OUT) {
+          if (HANDED_OUT.add(port)) {
+            return port;
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
+
+  private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
 
   @Override
   public void close() {
